@@ -1,0 +1,33 @@
+# Two commands: `make demo` and `make test`. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DIR ?= build/exempelkommun
+
+.PHONY: demo test libreoffice bench clean
+
+$(BIN)/rodtrad: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[addin,test]'
+	touch $@
+
+demo: $(BIN)/rodtrad
+	$(BIN)/rodtrad demo $(DEMO_DIR)
+
+# The tests open generated workbooks in a real spreadsheet engine (LibreOffice headless).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice Calc (headless) for the tests ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+
+test: $(BIN)/rodtrad libreoffice
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/rodtrad
+	$(BIN)/python benchmarks/generate.py --units 200
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,121 @@
+"""The `rodtrad` command: thin — parse options, call the library, render, set the exit code."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, masterdata
+from .findings import ERROR
+from .workspace import Workspace
+
+PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+
+
+def print_findings(findings, lang="sv", indent="  ") -> None:
+    for f in findings:
+        where = f" {f.where}" if f.where else ""
+        mark = "FEL" if f.severity == ERROR else "VARNING" if f.severity == "warning" else "INFO"
+        if lang == "en":
+            mark = {"FEL": "ERROR", "VARNING": "WARNING"}.get(mark, mark)
+        click.echo(f"{indent}{mark}{where} [{f.code}] {f.message(lang)}")
+        if f.hint(lang):
+            click.echo(f"{indent}    → {f.hint(lang)}")
+
+
+def load_master(root: Path, lang: str = "sv") -> masterdata.MasterData:
+    ws = Workspace(root)
+    if not ws.master_file.exists():
+        raise click.UsageError(f"Hittar ingen {masterdata.FILE_NAME} i {root} (skapa en med `rodtrad init`).")
+    master, findings = masterdata.load(ws.master_file)
+    if master is None:
+        click.echo(f"{ws.master_file}: styrmodellen har fel och kan inte användas:", err=True)
+        print_findings(findings, lang)
+        sys.exit(1)
+    return master
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rodtrad")
+def main():
+    """Röd tråd – planering och uppföljning för kommuner, i Excel."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
+              help="Vilken styrmodell arbetsytan fylls med.")
+def init(directory: Path, preset: str):
+    """Skapa en arbetsyta med en ifylld styrmodell.xlsx."""
+    from rodtrad.samples import build
+
+    from .workspace import init as make
+
+    try:
+        ws = make(directory, build(preset))
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} finns redan; den skrivs inte över.") from None
+    click.echo(f"Arbetsyta skapad: {ws.root}  (styrmodell: {ws.master_file.name}, förinställning: {preset})")
+
+
+@main.command("check-master")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+def check_master(directory: Path, as_json: bool, lang: str):
+    """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
+    path = Workspace(directory).master_file
+    master, findings = masterdata.load(path)
+    if as_json:
+        click.echo(json.dumps({"valid": master is not None, "findings": [f.to_dict(lang) for f in findings]},
+                              ensure_ascii=False, indent=1))
+    elif master is None:
+        click.echo(f"{path}: {len(findings)} fel")
+        print_findings(findings, lang)
+    else:
+        click.echo(f"{path}: styrmodellen är giltig ({len(master.org)} organisationsenheter, "
+                   f"{len(master.units())} enheter som får arbetsböcker, {len(master.goals)} mål)")
+    sys.exit(0 if master is not None else 1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", help="Period-id ur styrmodellen (standard: planperioden).")
+@click.option("--unit", "units", multiple=True, help="Bara dessa ansvarskoder (kan upprepas).")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: int | None):
+    """Skapa en förifylld arbetsbok per enhet i utskick/PERIOD/."""
+    from .generate import generate as run
+
+    master = load_master(directory)
+    chosen = master.period(period)
+    if chosen is None:
+        raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
+                               + ", ".join(p.id for p in master.periods))
+    if chosen.kind != "plan":
+        raise click.UsageError(f"Perioden {chosen.id} är en uppföljning ({chosen.kind}); "
+                               "uppföljningsarbetsböcker kommer i en senare version. Välj planperioden.")
+    unknown = [u for u in units if u not in {n.id for n in master.units()}]
+    if unknown:
+        raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
+    target = Workspace(directory).outbox(chosen.id)
+    todo = list(units) or [u.id for u in master.units()]
+    with click.progressbar(length=len(todo), label="Skapar arbetsböcker", file=sys.stderr) as bar:
+        paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update)
+    click.echo(f"{len(paths)} arbetsböcker i {target}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
+@click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
+def demo(directory: Path, seed: int):
+    """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
+    from .demo import run
+
+    run(directory, seed=seed, echo=click.echo)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Read a grid of cell values by a declared layout, and check it against a JSON Schema.
+
+A layout (templates/*.layout.json) names sheets and their columns by header text, so cells are
+found by the contract, not by fixed positions: units may insert rows, move columns or sort.
+Every value read keeps its source cell in a source map (JSON pointer -> "A1"), which is how
+schema errors, rules and lineage point back at the cell a person has to look at.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+from openpyxl.utils import get_column_letter
+
+from . import values
+from .findings import ERROR, define
+
+SHEET_MISSING = define(
+    "sheet.missing", ERROR,
+    "Bladet '{sheet}' saknas.", "The sheet '{sheet}' is missing.",
+    "Bladet kan ha bytt namn eller tagits bort. Utgå från den utskickade filen.",
+    "The sheet may have been renamed or deleted. Start from the workbook that was sent out.")
+COLUMN_MISSING = define(
+    "column.missing", ERROR,
+    "Kolumnen '{field}' saknas på bladet {sheet}.", "The column '{field}' is missing on sheet {sheet}.",
+    "Kolumnrubriken kan ha ändrats eller kolumnen tagits bort. Återställ rubriken.",
+    "The header may have been changed or the column deleted. Restore the header.")
+VALUE_UNREADABLE = define(
+    "value.unreadable", ERROR,
+    "{field}: värdet {value} går inte att läsa som {expected}.",
+    "{field}: the value {value} cannot be read as {expected}.",
+    "Skriv till exempel {example}.", "Write for example {example}.")
+FIELD_REQUIRED = define(
+    "field.required", ERROR,
+    "{field} måste fyllas i.", "{field} must be filled in.",
+    "Fyll i cellen.", "Fill in the cell.")
+VALUE_NOT_ALLOWED = define(
+    "value.not_allowed", ERROR,
+    "{field}: {value} är inte ett tillåtet värde.", "{field}: {value} is not an allowed value.",
+    "Välj ett av: {allowed}.", "Choose one of: {allowed}.")
+VALUE_FORMAT = define(
+    "value.format", ERROR,
+    "{field}: {value} har fel format.", "{field}: {value} has the wrong format.",
+    "Kontrollera stavning och format.", "Check spelling and format.")
+VALUE_RANGE = define(
+    "value.range", ERROR,
+    "{field}: {value} ligger utanför det tillåtna intervallet.", "{field}: {value} is out of range.",
+    "Tillåtet: {allowed}.", "Allowed: {allowed}.")
+SCHEMA_INVALID = define(
+    "schema.invalid", ERROR,
+    "{field}: värdet följer inte mallen ({detail}).", "{field}: the value does not follow the contract ({detail}).")
+
+EXPECTED = {  # type -> (Swedish name, English name, example)
+    "number": ("tal", "a number", "1 234,50"),
+    "int": ("heltal", "a whole number", "3"),
+    "date": ("datum", "a date", "2027-03-01"),
+    "bool": ("Ja/Nej", "Yes/No", "Ja"),
+    "id": ("id", "an id", "NM1"),
+}
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> dict:
+    return json.loads(resources.files("rodtrad.templates").joinpath(name).read_text("utf-8"))
+
+
+def layout(name: str) -> dict:
+    return load_json(f"{name}.layout.json")
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_json(f"{name}.schema.json"))
+
+
+def a1(row: int, col: int) -> str:
+    """0-based row and column -> 'C7'."""
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
+def norm(text) -> str:
+    return re.sub(r"\s+", " ", values.clean_text(text)).strip(" *").lower()
+
+
+@dataclass
+class Read:
+    """What a grid yielded: data, where each value came from, and what could not be read."""
+
+    data: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)  # JSON pointer -> (sheet, "A1")
+    findings: list = field(default_factory=list)
+
+    def where(self, pointer: str) -> tuple[str, str]:
+        """The cell behind a pointer, or the nearest enclosing one (row, then sheet)."""
+        while pointer:
+            if pointer in self.cells:
+                return self.cells[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return ("", "")
+
+
+def read(grid: dict, spec: dict, file: str = "") -> Read:
+    out = Read()
+    for sheet in spec["sheets"]:
+        if sheet.get("kind") == "computed":
+            continue
+        rows = grid.get(sheet["name"])
+        if rows is None:
+            out.findings.append(SHEET_MISSING(file=file, sheet=sheet["name"]))
+            out.data[sheet["key"]] = {} if sheet["kind"] == "keyvalue" else []
+            continue
+        reader = _read_keyvalue if sheet["kind"] == "keyvalue" else _read_table
+        out.data[sheet["key"]] = reader(rows, sheet, out, file)
+    return out
+
+
+def _read_cell(out: Read, file, sheet, col_spec, raw, pointer, row, col):
+    out.cells[pointer] = (sheet["name"], a1(row, col))
+    try:
+        return values.parse(col_spec["type"], raw)
+    except values.Unreadable:
+        sv, en, example = EXPECTED.get(col_spec["type"], ("text", "text", ""))
+        out.findings.append(VALUE_UNREADABLE(
+            file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec), value=raw,
+            params={"expected": sv, "example": example}))
+        return [] if col_spec["type"] == "list" else None
+
+
+def _label(col_spec) -> str:
+    return col_spec.get("header") or col_spec.get("label") or col_spec["key"]
+
+
+def _read_keyvalue(rows, sheet, out: Read, file) -> dict:
+    wanted = {norm(f["label"]): f for f in sheet["fields"]}
+    result = {f["key"]: ([] if f["type"] == "list" else None) for f in sheet["fields"]}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row[:-1]):
+            spec = wanted.get(norm(cell)) if isinstance(cell, str) else None
+            if spec:
+                pointer = f"/{sheet['key']}/{spec['key']}"
+                result[spec["key"]] = _read_cell(out, file, sheet, spec, row[c + 1], pointer, r, c + 1)
+                break
+    return result
+
+
+def find_header(rows, headers: list[str], scan: int = 30) -> tuple[int, dict[str, int]]:
+    """The row (0-based) holding most of the headers, and header -> column index."""
+    wanted = {norm(h) for h in headers}
+    best, best_map = -1, {}
+    for r, row in enumerate(rows[:scan]):
+        found = {}
+        for c, cell in enumerate(row):
+            key = norm(cell) if isinstance(cell, str) else ""
+            if key in wanted and key not in found:
+                found[key] = c
+        if len(found) > len(best_map):
+            best, best_map = r, found
+    return best, best_map
+
+
+def _read_table(rows, sheet, out: Read, file) -> list[dict]:
+    columns = sheet["columns"]
+    readable = [c for c in columns if not c.get("formula")]
+    header_row, positions = find_header(rows, [c["header"] for c in readable])
+    if header_row < 0:
+        for spec in readable:
+            out.findings.append(COLUMN_MISSING(file=file, sheet=sheet["name"], field=spec["header"]))
+        return []
+    present = []
+    for spec in readable:
+        col = positions.get(norm(spec["header"]))
+        if col is None:
+            out.findings.append(COLUMN_MISSING(
+                file=file, sheet=sheet["name"], cell=a1(header_row, 0), field=spec["header"]))
+        else:
+            present.append((spec, col))
+    counting = [(s, c) for s, c in present if s.get("counts", True)]
+    records = []
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        if all(_blank(row, c) for _, c in counting):
+            continue
+        i = len(records)
+        out.cells[f"/{sheet['key']}/{i}"] = (sheet["name"], a1(r, 0))
+        record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
+        for spec, col in present:
+            raw = row[col] if col < len(row) else None
+            record[spec["key"]] = _read_cell(out, file, sheet, spec, raw, f"/{sheet['key']}/{i}/{spec['key']}", r, col)
+        records.append(record)
+    return records
+
+
+def _blank(row, col) -> bool:
+    return col >= len(row) or values.clean_text(row[col]) == ""
+
+
+def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = "") -> list:
+    """Every JSON Schema violation as a finding on the cell it came from."""
+    labels = _labels(spec)
+    findings = []
+    for error in sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required":
+            missing = re.match(r"'([^']+)'", error.message)
+            path.append(missing.group(1) if missing else "")
+        pointer = "/" + "/".join(path)
+        sheet_name, cell = got.where(pointer)
+        if not sheet_name and path:
+            sheet_name = labels.get(path[0], ("", ""))[0]
+        key = path[-1] if path else ""
+        label = labels.get((path[0] if path else "", key), key)
+        where = dict(file=file, sheet=sheet_name, cell=cell, field=label, value=error.instance)
+        if error.validator == "required" or (error.instance in (None, "", []) and error.validator in ("type", "minLength", "minItems")):
+            where["value"] = None
+            findings.append(FIELD_REQUIRED(**where))
+        elif error.validator == "enum":
+            allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
+            findings.append(VALUE_NOT_ALLOWED(**where, params={"allowed": allowed}))
+        elif error.validator in ("pattern", "format", "maxLength"):
+            findings.append(VALUE_FORMAT(**where))
+        elif error.validator in ("minimum", "maximum", "maxItems"):
+            findings.append(VALUE_RANGE(**where, params={"allowed": f"{error.validator} {error.validator_value}"}))
+        else:
+            findings.append(SCHEMA_INVALID(**where, params={"detail": error.message[:120]}))
+    return findings
+
+
+def _labels(spec: dict) -> dict:
+    labels = {}
+    for sheet in spec["sheets"]:
+        labels[sheet["key"]] = (sheet["name"], "")
+        for col in sheet.get("columns", []) + sheet.get("fields", []):
+            labels[(sheet["key"], col["key"])] = _label(col)
+    return labels

@@ -1,0 +1,147 @@
+"""The document: one canonical JSON object per unit workbook, the model everything after `read` uses."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import contract, values
+from .masterdata import MasterData
+
+TEMPLATE = "plan"
+MONTHS = [f"m{i:02d}" for i in range(1, 13)]
+DIRECTIONS = {"högre": "Högre är bättre", "lägre": "Lägre är bättre"}
+LEVEL_NAMES = {"kf": "KF-mål", "nämnd": "Nämndmål", "förvaltning": "Förvaltningsmål", "åtagande": "Åtagande"}
+
+
+def spec() -> dict:
+    return contract.layout(TEMPLATE)
+
+
+def version() -> str:
+    return spec()["version"]
+
+
+def tables() -> list[dict]:
+    return [s for s in spec()["sheets"] if s["kind"] == "table"]
+
+
+def choice(item_id: str, text: str, width: int = 80) -> str:
+    """A dropdown entry: the id first (what we read back), then enough text to recognise it."""
+    text = " ".join(text.split())
+    return f"{item_id} – {text if len(text) <= width else text[: width - 1] + '…'}"
+
+
+def prefill(master: MasterData, unit_id: str, period_id: str | None = None) -> dict:
+    """The document for one unit as it is sent out: everything known from the master data."""
+    unit = master.by_id[unit_id]
+    period = master.period(period_id)
+    board = master.board_of(unit_id)
+    perspectives = {p.id: p.name for p in master.perspectives}
+    board_goals = master.board_goals(unit_id)
+    kf_ids = {p for g in board_goals for p in g.parents}
+    chain = []
+    for goal in [g for g in master.goals_at("kf") if g.id in kf_ids or not kf_ids] + board_goals:
+        chain.append({"level": LEVEL_NAMES[goal.level], "id": goal.id, "text": goal.text, "parents": list(goal.parents),
+                      "perspective": perspectives.get(goal.perspective), "agenda2030": list(goal.agenda2030),
+                      "child_rights": bool(goal.child_rights)})
+    for c in master.commitments_for(unit_id):
+        chain.append({"level": LEVEL_NAMES["åtagande"], "id": c.id, "text": c.text, "parents": list(c.goals),
+                      "perspective": None, "agenda2030": [], "child_rights": False})
+    activities = [{"id": a.id, "locked": True, "text": a.text, "link": a.link, "perspective": a.perspective,
+                   "start": a.start, "end": a.end, "responsible": None, "comment": None}
+                  for a in master.locked_for(unit_id)]
+    budget = []
+    accounts = {a.id: a for a in master.accounts}
+    for frame in master.budget_for(unit_id):
+        row = {"account": frame.account, "name": accounts[frame.account].name, "frame": frame.amount}
+        row.update(zip(MONTHS, spread(frame.amount)))
+        budget.append(row)
+    return {
+        "meta": {"template": spec()["template"], "version": version(), "municipality": master.name,
+                 "unit": unit_id, "period": period.id, "generated": None, "hash": None},
+        "header": {"unit_name": unit.name, "unit": unit_id, "manager": unit.manager,
+                   "board": board.name if board else None, "period_name": period.name,
+                   "deadline": period.deadline, "vision": master.municipality.get("vision"), "summary": None},
+        "chain": chain,
+        "goals": [],
+        "activities": activities,
+        "uppdrag": [{"id": u.id, "text": u.text, "start": u.start, "deadline": u.deadline,
+                     "resources": u.resources, "contribution": None} for u in master.uppdrag_for(unit_id)],
+        "indicators": [{"id": i.id, "name": i.name, "unit": i.unit, "direction": DIRECTIONS[i.direction],
+                        "baseline": i.baseline, "target": i.target, "unit_target": None, "comment": None}
+                       for i in master.indicators_for(unit_id)],
+        "swot": [],
+        "development": [],
+        "budget": budget,
+        "risks": [],
+    }
+
+
+def spread(amount) -> list[int]:
+    """A yearly amount over twelve months in whole kronor; December takes the rounding."""
+    month = int(round(amount / 12))
+    return [month] * 11 + [int(round(amount)) - 11 * month]
+
+
+def lists(master: MasterData, unit_id: str) -> dict[str, list[str]]:
+    """The dropdown lists of one unit's workbook."""
+    board_goals = master.board_goals(unit_id)
+    links = [choice(g.id, g.text) for g in board_goals]
+    links += [choice(c.id, c.text) for c in master.commitments_for(unit_id)]
+    links += [choice(u.id, u.text) for u in master.uppdrag_for(unit_id)]
+    return {
+        "perspektiv": [choice(p.id, p.name) for p in master.perspectives],
+        "namndmal": [choice(g.id, g.text) for g in board_goals],
+        "kopplingar": links,
+        "personal": master.people_for(unit_id),
+        "swot": spec()["swot_kinds"],
+        "skala": [1, 2, 3, 4],
+    }
+
+
+# -- the prefilled part, and its hash ---------------------------------------------------------
+
+def prefilled_part(doc: dict) -> dict:
+    """What the unit must not change: read-only rows and fields, rows sorted by id."""
+    part = {}
+    for sheet in spec()["sheets"]:
+        key = sheet["key"]
+        if sheet["kind"] == "keyvalue" and key == "header":
+            part[key] = {f["key"]: _canon(doc[key].get(f["key"])) for f in sheet["fields"] if not f.get("input")}
+        elif sheet.get("prefilled"):
+            rows = doc.get(key) or []
+            if sheet["prefilled"] == "locked":
+                rows = [r for r in rows if r.get("locked")]
+            fixed = [c["key"] for c in sheet["columns"] if c.get("input") in (None, False, "unless_locked") and not c.get("formula")]
+            part[key] = sorted(({k: _canon(r.get(k)) for k in fixed} for r in rows), key=_row_key)
+    return part
+
+
+def _row_key(row: dict) -> str:
+    return str(row.get("id") or row.get("account") or "")
+
+
+def _canon(value):
+    if isinstance(value, float):
+        return values.normalise_number(round(value, 2))
+    if isinstance(value, str):
+        return values.clean_text(value) or None
+    if isinstance(value, list):
+        return [_canon(v) for v in value]
+    return value
+
+
+def content_hash(doc: dict) -> str:
+    blob = json.dumps(prefilled_part(doc), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def from_grid(sheets: dict, file: str = "") -> contract.Read:
+    """Map a grid (sheet -> rows) onto a document; the source map keeps every value's cell."""
+    return contract.read(sheets, spec(), file)
+
+
+def to_json(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)

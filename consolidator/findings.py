@@ -1,0 +1,117 @@
+"""Findings are data: a stable code, a severity, where it is, and a message from a template."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One finding code with its message templates (Swedish first, English second)."""
+
+    code: str
+    severity: str
+    sv: str
+    en: str
+    hint_sv: str = ""
+    hint_en: str = ""
+    example: dict = dc_field(default_factory=dict)
+
+    def __call__(self, **where: Any) -> "Finding":
+        params = where.pop("params", {})
+        return Finding(kind=self, params=params, **where)
+
+
+CATALOGUE: dict[str, Kind] = {}
+
+
+def define(code, severity, sv, en, hint_sv="", hint_en="", example=None) -> Kind:
+    """Register a finding code; codes are stable, so defining one twice is a programming error."""
+    if code in CATALOGUE:
+        raise ValueError(f"finding code {code} defined twice")
+    kind = Kind(code, severity, sv, en, hint_sv, hint_en, example or {})
+    CATALOGUE[code] = kind
+    return kind
+
+
+class _Params(dict):
+    def __missing__(self, key):  # a template never crashes on a missing parameter
+        return "?"
+
+
+@dataclass
+class Finding:
+    kind: Kind
+    file: str = ""
+    unit: str = ""
+    sheet: str = ""
+    cell: str = ""
+    field: str = ""
+    value: Any = None
+    params: dict = dc_field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
+
+    @property
+    def severity(self) -> str:
+        return self.kind.severity
+
+    def _fill(self, template: str) -> str:
+        values = _Params(self.params)
+        values.setdefault("value", _show(self.value))
+        values.setdefault("field", self.field)
+        values.setdefault("sheet", self.sheet)
+        values.setdefault("cell", self.cell)
+        return template.format_map(values)
+
+    def message(self, lang: str = "sv") -> str:
+        return self._fill(self.kind.en if lang == "en" else self.kind.sv)
+
+    def hint(self, lang: str = "sv") -> str:
+        return self._fill(self.kind.hint_en if lang == "en" else self.kind.hint_sv)
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def flat(self) -> tuple[str, str, str]:
+        return (self.sheet, self.cell, self.code)
+
+    def to_dict(self, lang: str = "sv") -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "unit": self.unit,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "value": _jsonable(self.value),
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+        }
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(tomt)"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def has_errors(findings) -> bool:
+    return any(f.severity == ERROR for f in findings)

@@ -1,0 +1,340 @@
+"""Master data (styrmodell): a municipality's governance model, read from styrmodell.xlsx."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import contract, grid as gridmod
+from .findings import ERROR, define, has_errors
+
+NAME = "styrmodell"
+FILE_NAME = "styrmodell.xlsx"
+BOARD_LEVELS = ("nämnd", "styrelse")
+
+DUPLICATE = define("master.duplicate_id", ERROR, "Id {value} finns flera gånger på bladet {sheet}.",
+                   "The id {value} occurs more than once on sheet {sheet}.",
+                   "Ge varje rad ett eget id.", "Give every row its own id.")
+UNKNOWN_REF = define("master.unknown_ref", ERROR, "{field}: {value} finns inte bland {target}.",
+                     "{field}: {value} does not exist among {target}.",
+                     "Rätta hänvisningen eller lägg till det som saknas.", "Fix the reference or add what is missing.")
+WRONG_LEVEL = define("master.wrong_level", ERROR, "{field}: {value} är inte {expected}.",
+                     "{field}: {value} is not {expected}.")
+ORG_ROOT = define("master.org_root", ERROR, "Organisationen ska ha exakt en topp (utan överordnad); nu {value}.",
+                  "The organisation must have exactly one top (without a parent); found {value}.")
+ORG_CYCLE = define("master.org_cycle", ERROR, "Organisationen har en slinga vid {value}.",
+                   "The organisation tree has a cycle at {value}.")
+NO_PLAN_PERIOD = define("master.no_plan_period", ERROR, "Det finns ingen period av typen plan.",
+                        "There is no period of kind plan.", "Lägg till en planperiod på bladet Perioder.")
+
+
+def _typed(cls, record: dict):
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in record.items() if k in names})
+
+
+@dataclass
+class OrgNode:
+    id: str
+    name: str
+    level: str
+    parent: str | None = None
+    board: str | None = None
+    manager: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class Person:
+    unit: str
+    name: str
+    role: str | None = None
+
+
+@dataclass
+class Perspective:
+    id: str
+    name: str
+
+
+@dataclass
+class Period:
+    id: str
+    name: str
+    date: str
+    kind: str
+    deadline: str | None = None
+    asks: str | None = None
+
+
+@dataclass
+class Goal:
+    id: str
+    level: str
+    text: str
+    kind: str | None = None
+    owner: str | None = None
+    parents: list = field(default_factory=list)
+    perspective: str | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+    agenda2030: list = field(default_factory=list)
+    child_rights: bool | None = None
+
+
+@dataclass
+class Indicator:
+    id: str
+    name: str
+    direction: str
+    source: str
+    aggregation: str
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    green: float | None = None
+    red: float | None = None
+    kolada: str | None = None
+    weight: str | None = None
+    goals: list = field(default_factory=list)
+
+
+@dataclass
+class Commitment:
+    id: str
+    owner: str
+    text: str
+    goals: list = field(default_factory=list)
+
+
+@dataclass
+class Uppdrag:
+    id: str
+    text: str
+    boards: list
+    deadline: str
+    resources: float | None = None
+    start: str | None = None
+    status: str | None = None
+
+
+@dataclass
+class LockedActivity:
+    id: str
+    text: str
+    units: list
+    link: str | None = None
+    perspective: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class Account:
+    id: str
+    name: str
+    kind: str
+
+
+@dataclass
+class Frame:
+    unit: str
+    account: str
+    amount: float
+
+
+ENTITIES = {  # data key -> type
+    "org": OrgNode, "people": Person, "perspectives": Perspective, "periods": Period, "goals": Goal,
+    "indicators": Indicator, "commitments": Commitment, "uppdrag": Uppdrag,
+    "locked_activities": LockedActivity, "accounts": Account, "budget": Frame,
+}
+
+
+class MasterData:
+    """Typed, indexed view of one municipality's styrmodell."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.municipality = dict(data.get("municipality") or {})
+        self.rules = {k: v for k, v in (data.get("rules") or {}).items() if v is not None}
+        for key, cls in ENTITIES.items():
+            setattr(self, key, [_typed(cls, r) for r in data.get(key) or []])
+        self.by_id = {n.id: n for n in self.org}
+        self.goal_by_id = {g.id: g for g in self.goals}
+
+    @property
+    def name(self) -> str:
+        return self.municipality.get("name", "")
+
+    @property
+    def years(self) -> list[int]:
+        first = int(self.municipality["budget_year"])
+        return [first] + [int(y) for y in self.municipality.get("plan_years") or []]
+
+    @cached_property
+    def children(self) -> dict[str, list[OrgNode]]:
+        kids: dict[str, list[OrgNode]] = {}
+        for node in self.org:
+            kids.setdefault(node.parent or "", []).append(node)
+        return kids
+
+    def units(self) -> list[OrgNode]:
+        """The nodes that receive a workbook: every leaf of the organisation tree."""
+        return [n for n in self.org if n.parent and not self.children.get(n.id)]
+
+    def ancestors(self, unit_id: str) -> list[OrgNode]:
+        chain, seen = [], set()
+        node = self.by_id.get(unit_id)
+        while node and node.parent and node.parent not in seen:
+            seen.add(node.parent)
+            node = self.by_id.get(node.parent)
+            if node:
+                chain.append(node)
+        return chain
+
+    def board_of(self, unit_id: str) -> OrgNode | None:
+        node = self.by_id.get(unit_id)
+        if node and node.board and node.board in self.by_id:
+            return self.by_id[node.board]
+        for above in [node] + self.ancestors(unit_id) if node else []:
+            if above.level in BOARD_LEVELS or above.level == "koncern":
+                return above
+        return None
+
+    def period(self, period_id: str | None) -> Period | None:
+        if period_id is None:
+            return next((p for p in self.periods if p.kind == "plan"), None)
+        return next((p for p in self.periods if p.id == period_id), None)
+
+    def goals_at(self, level: str, owner: str | None = None) -> list[Goal]:
+        return [g for g in self.goals if g.level == level and (owner is None or g.owner == owner)]
+
+    def board_goals(self, unit_id: str) -> list[Goal]:
+        board = self.board_of(unit_id)
+        return self.goals_at("nämnd", board.id) if board else []
+
+    def commitments_for(self, unit_id: str) -> list[Commitment]:
+        owners = {unit_id} | {n.id for n in self.ancestors(unit_id)}
+        return [c for c in self.commitments if c.owner in owners]
+
+    def uppdrag_for(self, unit_id: str) -> list[Uppdrag]:
+        board = self.board_of(unit_id)
+        return [u for u in self.uppdrag if board and board.id in u.boards]
+
+    def locked_for(self, unit_id: str) -> list[LockedActivity]:
+        scope = {unit_id, "alla"} | {n.id for n in self.ancestors(unit_id)}
+        return [a for a in self.locked_activities if scope & set(a.units)]
+
+    def indicators_for(self, unit_id: str) -> list[Indicator]:
+        goals = {g.id for g in self.board_goals(unit_id)} | {g.id for g in self.goals_at("kf")}
+        return [i for i in self.indicators if goals & set(i.goals)]
+
+    def budget_for(self, unit_id: str) -> list[Frame]:
+        return [f for f in self.budget if f.unit == unit_id]
+
+    def people_for(self, unit_id: str) -> list[str]:
+        names = [p.name for p in self.people if p.unit == unit_id]
+        manager = self.by_id[unit_id].manager
+        return ([manager] if manager and manager not in names else []) + names
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def load(path: Path) -> tuple[MasterData | None, list]:
+    """Read styrmodell.xlsx; a broken file gives findings with sheet and cell, never a traceback."""
+    path = Path(path)
+    grid, findings = gridmod.open_grid(path)
+    for f in findings:
+        f.file = path.name
+    if grid is None:
+        return None, findings
+    return from_grid(grid, path.name, findings)
+
+
+def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData | None, list]:
+    spec = contract.layout(NAME)
+    got = contract.read(grid.sheets, spec, file)
+    findings = (findings or []) + got.findings
+    findings += contract.schema_findings(NAME, got.data, got, spec, file)
+    findings += integrity(got.data, got, file)
+    if has_errors(findings):
+        return None, findings
+    return MasterData(got.data), findings
+
+
+def integrity(data: dict, got: contract.Read, file: str) -> list:
+    """Ids unique, links resolve, one organisation tree."""
+    out = []
+
+    def at(pointer, kind, **kw):
+        sheet, cell = got.where(pointer)
+        out.append(kind(file=file, sheet=sheet, cell=cell, **kw))
+
+    ids = {}
+    for key in ("org", "perspectives", "periods", "goals", "indicators", "commitments", "uppdrag",
+                "locked_activities", "accounts"):
+        seen = set()
+        for i, rec in enumerate(data.get(key) or []):
+            if rec.get("id") in seen:
+                at(f"/{key}/{i}/id", DUPLICATE, value=rec["id"])
+            seen.add(rec.get("id"))
+        ids[key] = seen
+    org = {r["id"]: r for r in data.get("org") or [] if r.get("id")}
+    boards = {i for i, r in org.items() if r.get("level") in BOARD_LEVELS + ("koncern",)}
+    goal_ids, link_ids = ids["goals"], ids["goals"] | ids["commitments"] | ids["uppdrag"]
+
+    def ref(key, i, fld, value, known, target, label):
+        if value and value not in known:
+            at(f"/{key}/{i}/{fld}", UNKNOWN_REF, value=value, field=label, params={"target": target})
+
+    roots = [r["id"] for r in org.values() if not r.get("parent")]
+    if len(roots) != 1:
+        out.append(ORG_ROOT(file=file, sheet="Organisation", value=", ".join(roots) or "ingen"))
+    for i, r in enumerate(data.get("org") or []):
+        ref("org", i, "parent", r.get("parent"), org, "organisationens ansvarskoder", "Överordnad")
+        if r.get("board") and r["board"] in org and r["board"] not in boards:
+            at(f"/org/{i}/board", WRONG_LEVEL, value=r["board"], field="Nämnd", params={"expected": "en nämnd eller styrelse"})
+        else:
+            ref("org", i, "board", r.get("board"), org, "organisationens ansvarskoder", "Nämnd")
+        seen, node = set(), r
+        while node and node.get("parent") and node["id"] not in seen:
+            seen.add(node["id"])
+            node = org.get(node["parent"])
+        if node and node["id"] in seen:
+            at(f"/org/{i}/parent", ORG_CYCLE, value=r["id"])
+    for i, r in enumerate(data.get("people") or []):
+        ref("people", i, "unit", r.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
+    for i, g in enumerate(data.get("goals") or []):
+        ref("goals", i, "owner", g.get("owner"), org, "organisationens ansvarskoder", "Ägare")
+        ref("goals", i, "perspective", g.get("perspective"), ids["perspectives"], "perspektiven", "Perspektiv")
+        for parent in g.get("parents") or []:
+            ref("goals", i, "parents", parent, goal_ids, "målen", "Överordnade mål")
+        for target in g.get("agenda2030") or []:
+            ref("goals", i, "agenda2030", target, agenda2030_ids(), "Agenda 2030:s mål och delmål", "Agenda 2030")
+    for i, ind in enumerate(data.get("indicators") or []):
+        for goal in ind.get("goals") or []:
+            ref("indicators", i, "goals", goal, goal_ids, "målen", "Mål")
+    for i, c in enumerate(data.get("commitments") or []):
+        ref("commitments", i, "owner", c.get("owner"), org, "organisationens ansvarskoder", "Ägare")
+        for goal in c.get("goals") or []:
+            ref("commitments", i, "goals", goal, goal_ids, "målen", "Mål")
+    for i, u in enumerate(data.get("uppdrag") or []):
+        for board in u.get("boards") or []:
+            ref("uppdrag", i, "boards", board, boards, "nämnderna och styrelserna", "Nämnder")
+    for i, a in enumerate(data.get("locked_activities") or []):
+        ref("locked_activities", i, "link", a.get("link"), link_ids, "mål, åtaganden och uppdrag", "Kopplad till")
+        ref("locked_activities", i, "perspective", a.get("perspective"), ids["perspectives"], "perspektiven", "Perspektiv")
+        for unit in a.get("units") or []:
+            ref("locked_activities", i, "units", unit, set(org) | {"alla"}, "organisationens ansvarskoder", "Enheter")
+    for i, b in enumerate(data.get("budget") or []):
+        ref("budget", i, "unit", b.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
+        ref("budget", i, "account", b.get("account"), ids["accounts"], "kontona", "Konto")
+    if data.get("periods") and not any(p.get("kind") == "plan" for p in data["periods"]):
+        out.append(NO_PLAN_PERIOD(file=file, sheet="Perioder"))
+    return out
+
+
+def agenda2030_ids() -> set[str]:
+    ref = contract.load_json("agenda2030.json")
+    return {g["id"] for g in ref["goals"]} | {t["id"] for g in ref["goals"] for t in g["targets"]}

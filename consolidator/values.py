@@ -1,0 +1,156 @@
+"""Cell values as units type them: Swedish numbers, ISO dates, ids with leading zeros, lists."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+
+class Unreadable(ValueError):
+    """The cell holds something that cannot be understood as the expected type."""
+
+
+_NUMBER = re.compile(r"^[+-−]?\d+([.,]\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")  # thin/no-break spaces and ' are thousands separators
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+EMPTY = ("", None)
+
+
+def clean_text(value) -> str:
+    """Text without control characters and surrounding space, NFC-normalised."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.strip()
+
+
+def as_text(value):
+    text = clean_text(value)
+    return text or None
+
+
+def as_id(value):
+    """Ids are text; a number that Excel made of "0101" is given back its digits, never '101.0'."""
+    if isinstance(value, bool):
+        raise Unreadable(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    return text or None
+
+
+def as_number(value):
+    if value in EMPTY:
+        return None
+    if isinstance(value, bool):
+        raise Unreadable(value)
+    if isinstance(value, (int, float)):
+        return normalise_number(value)
+    text = _SPACES.sub("", clean_text(value)).replace("−", "-").replace("kr", "")
+    if not text:
+        return None
+    if not _NUMBER.match(text):
+        raise Unreadable(value)
+    return normalise_number(float(text.replace(",", ".")))
+
+
+def as_int(value):
+    number = as_number(value)
+    if number is None:
+        return None
+    if number != int(number):
+        raise Unreadable(value)
+    return int(number)
+
+
+def normalise_number(number):
+    """Whole numbers as int so that 12.0 read back equals the 12 we wrote."""
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def as_date(value):
+    """A date as ISO text; accepts date cells, Excel serial numbers and 'YYYY-MM-DD' text."""
+    if value in EMPTY:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # a serial date that lost its format
+            return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+        raise Unreadable(value)
+    text = clean_text(value)
+    match = _DATE.match(text)
+    if not match:
+        raise Unreadable(value)
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError as exc:
+        raise Unreadable(value) from exc
+
+
+def as_bool(value):
+    if value in EMPTY:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value).lower()
+    if text in ("ja", "j", "x", "yes", "1", "sant", "true"):
+        return True
+    if text in ("nej", "n", "no", "0", "falskt", "false"):
+        return False
+    raise Unreadable(value)
+
+
+def as_list(value):
+    """A comma- or semicolon-separated list of ids: '11.2, 3.4' -> ['11.2', '3.4']."""
+    if value in EMPTY:
+        return []
+    if isinstance(value, float) and not value.is_integer():
+        return [repr(value)]  # "11.2" typed into a number cell
+    text = clean_text(as_id(value))
+    return [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
+
+
+def as_ref(value):
+    """A dropdown choice 'NM1 – Trygg skola' -> 'NM1'; a bare id is kept as it is."""
+    text = as_id(value)
+    if text is None:
+        return None
+    return re.split(r"\s+[–-]\s+", text, maxsplit=1)[0].strip()
+
+
+READERS = {
+    "text": as_text,
+    "id": as_id,
+    "number": as_number,
+    "int": as_int,
+    "date": as_date,
+    "bool": as_bool,
+    "list": as_list,
+    "ref": as_ref,
+    "choice": as_text,
+}
+
+
+def parse(kind: str, value):
+    return READERS[kind](value)
+
+
+def to_cell(kind: str, value):
+    """The value written into a cell for a field of this kind."""
+    if value is None:
+        return None
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "bool":
+        return "Ja" if value else "Nej"
+    if kind == "list":
+        return ", ".join(value)
+    return value
