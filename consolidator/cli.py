@@ -117,5 +117,56 @@ def demo(directory: Path, seed: int):
     run(directory, seed=seed, echo=click.echo)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workspace", "-w", "root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan vars styrmodell gäller (standard: sökes uppåt från första sökvägen).")
+@click.option("--period", help="Förväntad period; arbetsböcker för andra perioder blir fel.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv exakt den rapport biblioteket ger, som JSON.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Skriv rapporten som en arbetsbok (.xlsx) med länk till varje cell.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def validate(paths, root, period, as_json, lang, report_file, jobs):
+    """Kontrollera inlämnade arbetsböcker (filer och mappar)."""
+    from .validate import validate_paths
+
+    root = root or find_workspace(paths[0])
+    if root is None:
+        raise click.UsageError("Hittar ingen styrmodell.xlsx ovanför sökvägen; ange --workspace.")
+    master = load_master(root, lang)
+    show = not as_json and sys.stderr.isatty()
+    with click.progressbar(length=1_000_000, label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
+        report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update)
+    if report_file:
+        from .reports.validation import write_report
+
+        write_report(report, report_file, lang)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1))
+    else:
+        for task in report.tasks:
+            if task.valid and not task.warnings:
+                status = "godkänd" if lang == "sv" else "valid"
+            else:
+                status = (f"{task.errors} fel, {task.warnings} varningar" if lang == "sv"
+                          else f"{task.errors} errors, {task.warnings} warnings")
+            click.echo(f"{task.file}: {status}")
+            print_findings(task.findings, lang)
+        for path, reason in report.ignored:
+            click.echo(f"{Path(path).name}: {reason}")
+        click.echo(report.summary())
+        if report_file:
+            click.echo(f"Rapport: {report_file}")
+    sys.exit(0 if report.valid else 1)
+
+
+def find_workspace(start: Path) -> Path | None:
+    for folder in [Path(start).resolve(), *Path(start).resolve().parents]:
+        if (folder / masterdata.FILE_NAME).is_file():
+            return folder
+    return None
+
+
 if __name__ == "__main__":
     main()

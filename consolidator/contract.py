@@ -165,7 +165,8 @@ def find_header(rows, headers: list[str], scan: int = 30) -> tuple[int, dict[str
 def _read_table(rows, sheet, out: Read, file) -> list[dict]:
     columns = sheet["columns"]
     readable = [c for c in columns if not c.get("formula")]
-    header_row, positions = find_header(rows, [c["header"] for c in readable])
+    computed = [c for c in columns if c.get("formula")]
+    header_row, positions = find_header(rows, [c["header"] for c in columns])
     if header_row < 0:
         for spec in readable:
             out.findings.append(COLUMN_MISSING(file=file, sheet=sheet["name"], field=spec["header"]))
@@ -187,6 +188,9 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
         i = len(records)
         out.cells[f"/{sheet['key']}/{i}"] = (sheet["name"], a1(r, 0))
         record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
+        for spec in computed:  # where a recomputed figure sits, so findings can point at it
+            if norm(spec["header"]) in positions:
+                out.cells[f"/{sheet['key']}/{i}/{spec['key']}"] = (sheet["name"], a1(r, positions[norm(spec["header"])]))
         for spec, col in present:
             raw = row[col] if col < len(row) else None
             record[spec["key"]] = _read_cell(out, file, sheet, spec, raw, f"/{sheet['key']}/{i}/{spec['key']}", r, col)
@@ -223,7 +227,8 @@ def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = ""
         elif error.validator in ("pattern", "format", "maxLength"):
             findings.append(VALUE_FORMAT(**where))
         elif error.validator in ("minimum", "maximum", "maxItems"):
-            findings.append(VALUE_RANGE(**where, params={"allowed": f"{error.validator} {error.validator_value}"}))
+            bound = {"minimum": "minst", "maximum": "högst", "maxItems": "högst antal"}[error.validator]
+            findings.append(VALUE_RANGE(**where, params={"allowed": f"{bound} {error.validator_value}"}))
         else:
             findings.append(SCHEMA_INVALID(**where, params={"detail": error.message[:120]}))
     return findings

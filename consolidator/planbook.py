@@ -205,6 +205,8 @@ def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
         ("Risker utan sannolikhet eller konsekvens",
          f"={missing('risks', 'risk', 'probability')}+{missing('risks', 'risk', 'consequence')}"),
         ("Risker utan kontrollmoment", f"={missing('risks', 'risk', 'control')}"),
+        ("Risker med sannolikhet eller konsekvens utanför 1–4",
+         "=" + "+".join(f'COUNTIFS({rng("risks", k)},"{op}")' for k in ("probability", "consequence") for op in (">4", "<1"))),
     ]
     if master.rules.get("min_goals"):
         n = master.rules["min_goals"]

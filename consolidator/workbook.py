@@ -85,6 +85,23 @@ def cell_value(col: dict, value):
     return values.to_cell(col["type"], value)
 
 
+MAX_CELL_TEXT = 32767
+
+
+def put(ws, row: int, col: int, value, style: str | None = None):
+    """Write a value as data: text stays text (never a formula), control characters go, length is capped."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        value = values.clean_text(value)[:MAX_CELL_TEXT]
+        cell.value = value
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    if style:
+        cell.style = style
+    return cell
+
+
 def print_setup(ws, header_row: int, landscape: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -1,0 +1,53 @@
+"""Validation rules: one per module, each with stable finding codes, registered here.
+
+A municipality adds its own rules through the entry point group `rodtrad.rules`: each entry
+point names a callable `check(ctx)` that yields findings (define their codes with
+`rodtrad.consolidator.findings.define`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.metadata import entry_points
+
+from ..contract import Read
+from ..masterdata import MasterData
+
+BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums")
+
+
+@dataclass
+class Context:
+    """What a rule sees: the document, where its values came from, and the master data."""
+
+    doc: dict
+    read: Read
+    master: MasterData
+    file: str = ""
+    expected_period: str | None = None
+
+    @property
+    def unit(self) -> str:
+        return (self.doc.get("meta") or {}).get("unit") or ""
+
+    def at(self, kind, pointer: str, **where):
+        """A finding of `kind` placed on the cell behind a JSON pointer."""
+        sheet, cell = self.read.where(pointer)
+        return kind(file=self.file, unit=self.unit, sheet=sheet, cell=cell, **where)
+
+    def rows(self, key: str):
+        for i, row in enumerate(self.doc.get(key) or []):
+            yield i, row
+
+
+_registry: list | None = None
+
+
+def all_rules() -> list:
+    """Built-in rules, then those a municipality installed through the `rodtrad.rules` entry points."""
+    global _registry
+    if _registry is None:
+        _registry = [import_module(f"{__name__}.{name}").check for name in BUILTIN]
+        for ep in entry_points(group="rodtrad.rules"):
+            _registry.append(ep.load())
+    return _registry

@@ -1,0 +1,42 @@
+"""The workbook says which template, unit and period it is; those must match the master data."""
+from ..document import spec
+from ..findings import ERROR, define
+
+TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan från Röd tråd (mall {value}).",
+                  "The workbook is not a Röd tråd unit plan (template {value}).",
+                  "Utgå från den arbetsbok som skickades ut.", "Start from the workbook that was sent out.")
+VERSION = define("meta.version", ERROR, "Mallversion {value} stöds inte (stöds: {supported}).",
+                 "Template version {value} is not supported (supported: {supported}).",
+                 "Be ekonomiavdelningen om en ny arbetsbok.", "Ask the economy department for a new workbook.")
+UNIT_UNKNOWN = define("meta.unit_unknown", ERROR, "Ansvarskoden {value} finns inte bland styrmodellens enheter.",
+                      "The unit code {value} is not one of the master data's units.",
+                      "Kontrollera att arbetsboken kommer från rätt kommun och år.", "Check the workbook's municipality and year.")
+UNIT_MISMATCH = define("meta.unit_mismatch", ERROR, "Ansvarskoden på Översikt ({value}) skiljer sig från arbetsbokens ({expected}).",
+                       "The unit code on Översikt ({value}) differs from the workbook's ({expected}).",
+                       "Ändra inte ansvarskoden.", "Do not change the unit code.")
+PERIOD_UNKNOWN = define("meta.period_unknown", ERROR, "Perioden {value} finns inte i styrmodellen.",
+                        "The period {value} does not exist in the master data.")
+PERIOD_UNEXPECTED = define("meta.period_unexpected", ERROR, "Arbetsboken gäller perioden {value}, men {expected} valideras.",
+                           "The workbook is for period {value}, but {expected} is being validated.",
+                           "Lämna in arbetsboken för rätt period.", "Hand in the workbook for the right period.")
+
+SUPPORTED = ("1.0",)
+
+
+def check(ctx):
+    meta = ctx.doc.get("meta") or {}
+    if meta.get("template") and meta["template"] != spec()["template"]:
+        yield ctx.at(TEMPLATE, "/meta/template", value=meta["template"])
+    if meta.get("version") and meta["version"] not in SUPPORTED:
+        yield ctx.at(VERSION, "/meta/version", value=meta["version"], params={"supported": ", ".join(SUPPORTED)})
+    unit = meta.get("unit")
+    if unit and unit not in {u.id for u in ctx.master.units()}:
+        yield ctx.at(UNIT_UNKNOWN, "/meta/unit", value=unit)
+    shown = (ctx.doc.get("header") or {}).get("unit")
+    if unit and shown and shown != unit:
+        yield ctx.at(UNIT_MISMATCH, "/header/unit", value=shown, params={"expected": unit})
+    period = meta.get("period")
+    if period and ctx.master.period(period) is None:
+        yield ctx.at(PERIOD_UNKNOWN, "/meta/period", value=period)
+    elif period and ctx.expected_period and period != ctx.expected_period:
+        yield ctx.at(PERIOD_UNEXPECTED, "/meta/period", value=period, params={"expected": ctx.expected_period})

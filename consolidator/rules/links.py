@@ -1,0 +1,28 @@
+"""Every link points to an id that exists, at the right level for the unit."""
+from ..findings import ERROR, define
+
+UNKNOWN = define("link.unknown", ERROR, "{field}: {value} finns inte bland {target}.",
+                 "{field}: {value} is not among {target}.",
+                 "Välj ett värde i listan i cellen.", "Choose a value from the cell's dropdown list.")
+
+
+def check(ctx):
+    m, unit = ctx.master, ctx.unit
+    if unit not in m.by_id:
+        return
+    board_goals = {g.id for g in m.board_goals(unit)}
+    links = board_goals | {c.id for c in m.commitments_for(unit)} | {u.id for u in m.uppdrag_for(unit)}
+    perspectives = {p.id for p in m.perspectives}
+    locked = {a.id: a for a in m.locked_for(unit)}
+    checks = [("goals", "parent", "Kopplat till nämndmål", lambda r: board_goals, "nämndens mål"),
+              ("goals", "perspective", "Perspektiv", lambda r: perspectives, "perspektiven"),
+              ("activities", "link", "Kopplad till",
+               lambda r: links | ({locked[r["id"]].link} if r.get("locked") and r["id"] in locked else set()),
+               "nämndens mål, åtaganden och uppdrag"),
+              ("activities", "perspective", "Perspektiv", lambda r: perspectives, "perspektiven"),
+              ("development", "link", "Kopplat till", lambda r: links, "nämndens mål, åtaganden och uppdrag")]
+    for key, field, label, known, target in checks:
+        for i, row in ctx.rows(key):
+            value = row.get(field)
+            if value and value not in known(row):
+                yield ctx.at(UNKNOWN, f"/{key}/{i}/{field}", field=label, value=value, params={"target": target})

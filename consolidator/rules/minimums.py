@@ -1,0 +1,16 @@
+"""The municipality's minimums: at least so many own goals and activities per unit."""
+from ..findings import ERROR, define
+
+TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minimum} krävs.",
+                 "The plan has {count} {what_en}; at least {minimum} are required.",
+                 "Lägg till fler rader på bladet {sheet}.", "Add more rows on the sheet {sheet}.")
+
+
+def check(ctx):
+    for key, rule, what, what_en, sheet in (("goals", "min_goals", "egna mål", "own goals", "Enhetens mål"),
+                                            ("activities", "min_activities", "aktiviteter", "activities", "Aktiviteter")):
+        minimum = ctx.master.rules.get(rule)
+        count = len(ctx.doc.get(key) or [])
+        if minimum and count < minimum:
+            yield TOO_FEW(file=ctx.file, unit=ctx.unit, sheet=sheet, field=what, value=count,
+                          params={"count": count, "minimum": minimum, "what": what, "what_en": what_en})

@@ -1,0 +1,251 @@
+"""Validate returned workbooks: one validator for the CLI, the consolidator and the add-in.
+
+`validate_grid` works on cell values only (sheet -> rows), so a live workbook in Excel feeds it
+exactly like a file does. Every file given appears in the report: validated, rejected with a
+finding, or ignored with a reason. Nothing is ever written next to the inputs.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import contract, document
+from .findings import ERROR, INFO, WARNING, Finding, define
+from .grid import open_grid
+from .masterdata import MasterData
+from .rules import Context, all_rules
+
+NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
+                     "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
+                     "Lämna in den arbetsbok som skickades ut till enheten.", "Hand in the workbook that was sent to the unit.")
+SHEET_HIDDEN = define("sheet.hidden", WARNING, "Bladet {sheet} är dolt.", "The sheet {sheet} is hidden.",
+                      "Visa bladet igen (högerklicka på en bladflik > Visa).", "Unhide the sheet (right-click a sheet tab > Unhide).")
+RULE_FAILED = define("rule.failed", ERROR, "Kontrollen {value} kunde inte köras på den här arbetsboken.",
+                     "The check {value} could not run on this workbook.",
+                     "Kontakta ekonomiavdelningen och bifoga filen.", "Contact the economy department with the file.")
+INTERNAL = define("file.internal_error", ERROR, "Filen kunde inte kontrolleras ({detail}).",
+                  "The file could not be checked ({detail}).", "Kontakta ekonomiavdelningen och bifoga filen.")
+DUPLICATE_UNIT = define("batch.duplicate_unit", ERROR,
+                        "Två filer gäller samma enhet {value} och period {period}: {files}.",
+                        "Two files are for the same unit {value} and period {period}: {files}.",
+                        "Ta bort den inaktuella filen ur inkorgen.", "Remove the outdated file from the inbox.")
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx"}
+HIDDEN_ALLOWED = {"_meta", "_listor"}
+
+
+@dataclass
+class Task:
+    """The outcome for one file."""
+
+    file: str
+    path: str
+    unit: str = ""
+    period: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    document: dict | None = None
+    cells: dict | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == WARNING for f in self.findings)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    def to_dict(self, lang="sv") -> dict:
+        return {"file": self.file, "path": self.path, "unit": self.unit, "period": self.period, "valid": self.valid,
+                "errors": self.errors, "warnings": self.warnings, "findings": [f.to_dict(lang) for f in self.findings]}
+
+
+@dataclass
+class Report:
+    tasks: list[Task] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    @property
+    def valid(self) -> bool:
+        return all(t.valid for t in self.tasks)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for t in self.tasks for f in t.findings]
+
+    def stats(self) -> dict:
+        return {"files": len(self.tasks), "valid": sum(t.valid for t in self.tasks),
+                "invalid": sum(not t.valid for t in self.tasks), "errors": sum(t.errors for t in self.tasks),
+                "warnings": sum(t.warnings for t in self.tasks), "ignored": len(self.ignored)}
+
+    def summary(self) -> str:
+        s = self.stats()
+        return (f"{s['files']} arbetsböcker: {s['valid']} godkända, {s['invalid']} med fel "
+                f"({s['errors']} fel, {s['warnings']} varningar); {s['ignored']} filer ignorerade")
+
+    def to_dict(self, lang="sv") -> dict:
+        return {"valid": self.valid, "stats": self.stats(), "tasks": [t.to_dict(lang) for t in self.tasks],
+                "ignored": [{"path": p, "reason": r} for p, r in self.ignored]}
+
+
+# -- one workbook -----------------------------------------------------------------------------
+
+def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
+    names = [s["name"] for s in document.spec()["sheets"]]
+    missing = [n for n in names if n not in sheets]
+    return "_meta" in sheets or len(missing) <= len(names) // 2, missing
+
+
+def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_period: str | None = None,
+                  hidden=(), keep_document: bool = False) -> Task:
+    """Validate one workbook's cell values (sheet -> rows)."""
+    task = Task(file=file, path=file)
+    ours, missing = is_rodtrad(sheets)
+    if not ours:
+        task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
+        return task
+    got = document.from_grid(sheets, file)
+    doc = got.data
+    meta = doc.get("meta") or {}
+    task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
+    unreadable = {(f.sheet, f.cell) for f in got.findings}
+    schema = [f for f in contract.schema_findings(document.TEMPLATE, doc, got, document.spec(), file)
+              if (f.sheet, f.cell) not in unreadable or not f.cell]
+    findings = got.findings + schema
+    for name in sorted(set(hidden) - HIDDEN_ALLOWED):
+        if name in {s["name"] for s in document.spec()["sheets"]}:
+            findings.append(SHEET_HIDDEN(file=file, sheet=name))
+    ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period)
+    for rule in all_rules():
+        try:
+            findings.extend(rule(ctx))
+        except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
+            findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
+    for f in findings:
+        f.file, f.unit = file, task.unit
+    task.findings = _ordered(findings)
+    if keep_document:
+        task.document, task.cells = doc, got.cells
+    return task
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    sheets = {s["name"]: i for i, s in enumerate(document.spec()["sheets"])}
+
+    def key(f):
+        col = "".join(ch for ch in f.cell if ch.isalpha())
+        row = int("".join(ch for ch in f.cell if ch.isdigit()) or 0)
+        return (sheets.get(f.sheet, -1), row, len(col), col, f.code)
+    return sorted(findings, key=key)
+
+
+def validate_file(path: Path, master: MasterData, expected_period: str | None = None,
+                  keep_document: bool = False) -> Task:
+    path = Path(path)
+    name = unicodedata.normalize("NFC", path.name)
+    try:
+        grid, findings = open_grid(path)
+        if grid is None:
+            for f in findings:
+                f.file = name
+            return Task(file=name, path=str(path), findings=findings)
+        task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document)
+        for f in findings:
+            f.file, f.unit = name, task.unit
+        task.findings = findings + task.findings
+        task.path = str(path)
+        return task
+    except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
+        return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": type(exc).__name__})])
+
+
+# -- many workbooks ---------------------------------------------------------------------------
+
+def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders; lock files, hidden files and non-workbooks are ignored, each with a reason."""
+    files, ignored = [], []
+
+    def consider(p: Path):
+        name = unicodedata.normalize("NFC", p.name)
+        if name.startswith("~$"):
+            ignored.append((str(p), "Excels låsfil (arbetsboken är öppen hos någon); ignoreras"))
+        elif name.startswith("."):
+            ignored.append((str(p), "dold fil; ignoreras"))
+        elif p.is_dir():
+            if p.suffix.lower() in WORKBOOK_SUFFIXES:
+                files.append(p)  # a folder named like a workbook: reported as a finding, not skipped silently
+            else:
+                for child in sorted(p.iterdir()):
+                    consider(child)
+        elif p.suffix.lower() in WORKBOOK_SUFFIXES:
+            files.append(p)
+        else:
+            ignored.append((str(p), f"inte en arbetsbok ({p.suffix or 'utan filändelse'}); ignoreras"))
+
+    for p in paths:
+        p = Path(p)
+        if p.is_dir() and p.suffix.lower() not in WORKBOOK_SUFFIXES:
+            for child in sorted(p.iterdir()):
+                consider(child)
+        elif p.exists():
+            consider(p)
+        else:
+            ignored.append((str(p), "finns inte"))
+    return files, ignored
+
+
+_master: MasterData | None = None
+
+
+def _init(data: dict) -> None:
+    global _master
+    _master = MasterData(data)
+
+
+def _one(args) -> Task:
+    path, expected_period, keep = args
+    return validate_file(Path(path), _master, expected_period, keep)
+
+
+def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,
+                   progress=None, keep_documents: bool = False) -> Report:
+    files, ignored = collect(paths)
+    report = Report(ignored=ignored)
+    tasks = [(str(p), expected_period, keep_documents) for p in files]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) < 8:
+        _init(master.data)
+        for t in tasks:
+            report.tasks.append(_one(t))
+            if progress:
+                progress(1)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
+            for task in pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (jobs * 4)))):
+                report.tasks.append(task)
+                if progress:
+                    progress(1)
+    _flag_duplicates(report)
+    return report
+
+
+def _flag_duplicates(report: Report) -> None:
+    by_key: dict[tuple[str, str], list[Task]] = {}
+    for task in report.tasks:
+        if task.unit:
+            by_key.setdefault((task.unit, task.period), []).append(task)
+    for (unit, period), tasks in by_key.items():
+        if len(tasks) > 1:
+            names = " och ".join(t.file for t in tasks)
+            for task in tasks:
+                task.findings.insert(0, DUPLICATE_UNIT(file=task.file, unit=unit, value=unit,
+                                                       params={"period": period, "files": names}))
+
+
+__all__ = ["Report", "Task", "validate_grid", "validate_file", "validate_paths", "collect", "INFO"]
