@@ -113,6 +113,7 @@ def read(grid: dict, spec: dict, file: str = "") -> Read:
             out.findings.append(SHEET_MISSING(file=file, sheet=sheet["name"]))
             out.data[sheet["key"]] = {} if sheet["kind"] == "keyvalue" else []
             continue
+        out.cells[f"/{sheet['key']}"] = (sheet["name"], "")
         reader = _read_keyvalue if sheet["kind"] == "keyvalue" else _read_table
         out.data[sheet["key"]] = reader(rows, sheet, out, file)
     return out
@@ -205,6 +206,7 @@ def _blank(row, col) -> bool:
 def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = "") -> list:
     """Every JSON Schema violation as a finding on the cell it came from."""
     labels = _labels(spec)
+    reported = {(f.sheet, f.cell) for f in got.findings if f.cell}  # an unreadable value is reported once
     findings = []
     for error in sorted(validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = [str(p) for p in error.absolute_path]
@@ -217,6 +219,8 @@ def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = ""
             sheet_name = labels.get(path[0], ("", ""))[0]
         key = path[-1] if path else ""
         label = labels.get((path[0] if path else "", key), key)
+        if (sheet_name, cell) in reported:
+            continue
         where = dict(file=file, sheet=sheet_name, cell=cell, field=label, value=error.instance)
         if error.validator == "required" or (error.instance in (None, "", []) and error.validator in ("type", "minLength", "minItems")):
             where["value"] = None

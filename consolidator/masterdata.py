@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import contract, grid as gridmod
@@ -12,6 +12,7 @@ from .findings import ERROR, define, has_errors
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
 BOARD_LEVELS = ("nämnd", "styrelse")
+LEVELS = ("kf", "styrelse", "nämnd", "förvaltning", "verksamhet", "enhet", "koncern", "bolag")
 
 DUPLICATE = define("master.duplicate_id", ERROR, "Id {value} finns flera gånger på bladet {sheet}.",
                    "The id {value} occurs more than once on sheet {sheet}.",
@@ -281,7 +282,8 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
             seen.add(rec.get("id"))
         ids[key] = seen
     org = {r["id"]: r for r in data.get("org") or [] if r.get("id")}
-    boards = {i for i, r in org.items() if r.get("level") in BOARD_LEVELS + ("koncern",)}
+    # a node whose level is itself invalid is reported once, not again by everything pointing at it
+    boards = {i for i, r in org.items() if r.get("level") in BOARD_LEVELS + ("koncern",) or r.get("level") not in LEVELS}
     goal_ids, link_ids = ids["goals"], ids["goals"] | ids["commitments"] | ids["uppdrag"]
 
     def ref(key, i, fld, value, known, target, label):
@@ -335,6 +337,7 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
     return out
 
 
-def agenda2030_ids() -> set[str]:
+@lru_cache(maxsize=1)
+def agenda2030_ids() -> frozenset[str]:
     ref = contract.load_json("agenda2030.json")
-    return {g["id"] for g in ref["goals"]} | {t["id"] for g in ref["goals"] for t in g["targets"]}
+    return frozenset({g["id"] for g in ref["goals"]} | {t["id"] for g in ref["goals"] for t in g["targets"]})

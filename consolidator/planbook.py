@@ -213,7 +213,8 @@ def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
         items.append((f"Egna mål som saknas (minst {n})", f"=MAX(0,{n}-COUNTA({rng('goals', 'text')}))"))
     if master.rules.get("min_activities"):
         n = master.rules["min_activities"]
-        items.append((f"Aktiviteter som saknas (minst {n})", f"=MAX(0,{n}-COUNTA({rng('activities', 'text')}))"))
+        own = f'COUNTIFS({rng("activities", "text")},"<>",{rng("activities", "locked")},"Nej")'
+        items.append((f"Egna aktiviteter som saknas (minst {n})", f"=MAX(0,{n}-{own})"))
     if master.rules.get("budget_must_match_frame") and bounds["budget"]["last"] >= bounds["budget"]["first"]:
         items.append(("Konton där budgeten inte stämmer med ramen",
                       f"=SUMPRODUCT(--(ROUND({rng('budget', 'diff')},0)<>0))"))

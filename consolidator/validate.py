@@ -114,10 +114,7 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     doc = got.data
     meta = doc.get("meta") or {}
     task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
-    unreadable = {(f.sheet, f.cell) for f in got.findings}
-    schema = [f for f in contract.schema_findings(document.TEMPLATE, doc, got, document.spec(), file)
-              if (f.sheet, f.cell) not in unreadable or not f.cell]
-    findings = got.findings + schema
+    findings = got.findings + contract.schema_findings(document.TEMPLATE, doc, got, document.spec(), file)
     for name in sorted(set(hidden) - HIDDEN_ALLOWED):
         if name in {s["name"] for s in document.spec()["sheets"]}:
             findings.append(SHEET_HIDDEN(file=file, sheet=name))

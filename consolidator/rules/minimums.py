@@ -1,4 +1,4 @@
-"""The municipality's minimums: at least so many own goals and activities per unit."""
+"""The municipality's minimums: at least so many own goals and own activities (locked ones not counted)."""
 from ..findings import ERROR, define
 
 TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minimum} krävs.",
@@ -8,9 +8,9 @@ TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minim
 
 def check(ctx):
     for key, rule, what, what_en, sheet in (("goals", "min_goals", "egna mål", "own goals", "Enhetens mål"),
-                                            ("activities", "min_activities", "aktiviteter", "activities", "Aktiviteter")):
+                                            ("activities", "min_activities", "egna aktiviteter", "own activities", "Aktiviteter")):
         minimum = ctx.master.rules.get(rule)
-        count = len(ctx.doc.get(key) or [])
+        count = sum(not row.get("locked") for row in ctx.doc.get(key) or [])
         if minimum and count < minimum:
             yield TOO_FEW(file=ctx.file, unit=ctx.unit, sheet=sheet, field=what, value=count,
                           params={"count": count, "minimum": minimum, "what": what, "what_en": what_en})

@@ -46,8 +46,8 @@ def check(ctx):
         for row in rows:
             rid = _key(row)
             if rid not in index:
+                found += 1
                 if key != "activities":  # a missing locked activity is the locked rule's finding
-                    found += 1
                     yield ctx.at(ROW_MISSING, f"/{key}", value=rid)
                 continue
             current = ctx.doc[key][index[rid]]

@@ -1,0 +1,74 @@
+"""Shared fixtures: a real Exempelkommun workspace, generated and filled workbooks on disk."""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from rodtrad.consolidator import filler, masterdata
+from rodtrad.consolidator.generate import generate
+from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.workspace import init
+from rodtrad.samples import build
+
+UNIT = "2111"  # Förskolan Solrosen: a unit under Barn- och utbildningsnämnden with locked activities
+PERIOD = "2027-plan"
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("exempelkommun")
+    init(root, build("exempelkommun"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def master(workspace):
+    md, findings = masterdata.load(workspace / masterdata.FILE_NAME)
+    assert findings == []
+    return md
+
+
+@pytest.fixture(scope="session")
+def sent(workspace, master):
+    """The workbook sent to one unit, untouched."""
+    (path,) = generate(master, PERIOD, workspace / "utskick" / PERIOD, units=[UNIT], jobs=1)
+    return path
+
+
+@pytest.fixture(scope="session")
+def returned(sent, tmp_path_factory):
+    """The same workbook filled in correctly by the unit."""
+    dst = tmp_path_factory.mktemp("inkorg") / sent.name
+    assert filler.fill(sent, dst, random.Random(1)) == []
+    return dst
+
+
+@pytest.fixture
+def edit(returned, tmp_path):
+    """Copy the returned workbook and change cells as a unit would: edit({sheet: {cell: value}})."""
+    def _edit(changes: dict, name: str | None = None, src: Path | None = None) -> Path:
+        dst = tmp_path / (name or (src or returned).name)
+        wb = load_workbook(src or returned)
+        for sheet, cells in changes.items():
+            for ref, value in cells.items():
+                wb[sheet][ref].value = value
+        wb.save(dst)
+        return dst
+    return _edit
+
+
+@pytest.fixture
+def check(master):
+    """Validate a file and give its findings flattened: [(sheet, cell, code)]."""
+    def _check(path: Path, period: str | None = None):
+        return [f.flat() for f in validate_file(path, master, expected_period=period).findings]
+    return _check
+
+
+def copy(src: Path, dst: Path) -> Path:
+    shutil.copyfile(src, dst)
+    return dst
