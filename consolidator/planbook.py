@@ -28,7 +28,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     _instructions(wb.active, doc, master)
     names = _lists(wb, lists, spec["lists"])
     pick = {item.split(" – ", 1)[0]: item for items in lists.values() for item in items if isinstance(item, str)}
-    bounds = {}
+    bounds, style = {}, wbk.Styler()
     for sheet in spec["sheets"]:
         if sheet["key"] == "meta":
             continue
@@ -36,7 +36,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
         if sheet["kind"] == "keyvalue":
             _keyvalue(ws, sheet, doc[sheet["key"]])
         else:
-            bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master)
+            bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master, style)
     _check_sheet(wb.create_sheet(CHECK_SHEET), bounds, master)
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
     wb[LISTS_SHEET].sheet_state = "hidden"
@@ -111,14 +111,18 @@ def _own_ids(sheet, rows, count):
     return ids
 
 
-def _table(ws, sheet, rows, header_row, names, pick, master):
+def _table(ws, sheet, rows, header_row, names, pick, master, style):
+    """Prefilled rows are written cell by cell; blank rows for the unit's own entries get cells only for
+    their ids: their input columns are unlocked by the column's style and shaded by one conditional
+    format, which keeps the file small and lets a unit also type below the table."""
     columns = sheet["columns"]
     at = wbk.letters(columns)
     wbk.write_title(ws, sheet.get("title", sheet["name"]))
     wbk.write_header(ws, columns, header_row)
     rows = list(rows)
+    blank = []
     if sheet.get("rows"):
-        rows += [{"id": i, "locked": False} if "locked" in at else {"id": i} for i in _own_ids(sheet, rows, sheet["rows"])]
+        blank = [{"id": i, "locked": False} if "locked" in at else {"id": i} for i in _own_ids(sheet, rows, sheet["rows"])]
     first = header_row + 1
     styles = {(c["key"], mode): wbk.style_name(mode, c) for c in columns for mode in ("in", "ro", "lk")}
     for r, record in enumerate(rows, start=first):
@@ -127,17 +131,31 @@ def _table(ws, sheet, rows, header_row, names, pick, master):
             cell = ws.cell(row=r, column=c)
             if col.get("formula"):
                 cell.value = col["formula"].format(r=r, **at)
-                cell.style = styles[(col["key"], "ro")]
+                style(cell, styles[(col["key"], "ro")])
                 continue
             value = record.get(col["key"])
             if col["type"] == "ref" and value in pick:
                 value = pick[value]
             cell.value = wbk.cell_value(col, value)
             editable = col.get("input") is True or (col.get("input") == "unless_locked" and not locked)
-            cell.style = styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))]
-    last = max(first + len(rows) - 1, first)
+            style(cell, styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))])
+    own_first = first + len(rows)
+    fixed = [(c, col) for c, col in enumerate(columns, start=1) if not col.get("input")]
+    for r, record in enumerate(blank, start=own_first):
+        for c, col in fixed:
+            cell = ws.cell(row=r, column=c)
+            cell.value = col["formula"].format(r=r, **at) if col.get("formula") else wbk.cell_value(col, record.get(col["key"]))
+            style(cell, styles[(col["key"], "ro")])
+    last = max(own_first + len(blank) - 1, first)
+    inputs = [col for col in columns if col.get("input")]
+    for col in inputs:
+        wbk.unlock_column(ws, at[col["key"]], col)
+    if blank and inputs:
+        shade = " ".join(f"{at[c['key']]}{own_first}:{at[c['key']]}{last}" for c in inputs)
+        ws.conditional_formatting.add(shade, FormulaRule(formula=["TRUE"], fill=PatternFill("solid", fgColor=wbk.INPUT_FILL)))
+    merged = {}
     for col in columns:
-        _validation(ws, col, at[col["key"]], first, last, names, master)
+        _validation(ws, col, at[col["key"]], first, last, names, master, merged)
     if sheet.get("table"):
         wbk.add_table(ws, sheet["table"], columns, header_row, last)
     else:
@@ -152,25 +170,32 @@ def _table(ws, sheet, rows, header_row, names, pick, master):
     return {"first": first, "last": last, "at": at, "sheet": sheet["name"]}
 
 
-def _validation(ws, col, letter, first, last, names, master):
+def _validation(ws, col, letter, first, last, names, master, merged):
+    """One data validation per distinct rule on a sheet, covering every column that uses it."""
     rng = f"{letter}{first}:{letter}{last}"
     if col.get("list") and col.get("input"):
         strict = col.get("strict", True)
-        dv = DataValidation(type="list", formula1=names[col["list"]], allow_blank=True,
-                            errorStyle="stop" if strict else "warning", showErrorMessage=True,
-                            errorTitle="Välj i listan", error="Välj ett värde i listan.")
+        key = ("list", col["list"], strict)
+        make = lambda: DataValidation(type="list", formula1=names[col["list"]], allow_blank=True,  # noqa: E731
+                                      errorStyle="stop" if strict else "warning", showErrorMessage=True,
+                                      errorTitle="Välj i listan", error="Välj ett värde i listan.")
     elif col["type"] == "date" and col.get("input"):
         years = master.years
-        dv = DataValidation(type="date", operator="between", allow_blank=True, showErrorMessage=True,
-                            formula1=f"DATE({years[0]},1,1)", formula2=f"DATE({years[-1]},12,31)",
-                            errorTitle="Datum", error=f"Skriv ett datum ÅÅÅÅ-MM-DD mellan {years[0]} och {years[-1]}.")
+        key = ("date",)
+        make = lambda: DataValidation(type="date", operator="between", allow_blank=True, showErrorMessage=True,  # noqa: E731
+                                      formula1=f"DATE({years[0]},1,1)", formula2=f"DATE({years[-1]},12,31)",
+                                      errorTitle="Datum", error=f"Skriv ett datum ÅÅÅÅ-MM-DD mellan {years[0]} och {years[-1]}.")
     elif col["type"] == "number" and col.get("input"):
-        dv = DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
-                            allow_blank=True, showErrorMessage=True, errorTitle="Belopp", error="Skriv ett tal.")
+        key = ("number",)
+        make = lambda: DataValidation(type="decimal", operator="between", formula1="-1000000000",  # noqa: E731
+                                      formula2="1000000000", allow_blank=True, showErrorMessage=True,
+                                      errorTitle="Belopp", error="Skriv ett tal.")
     else:
         return
-    dv.add(rng)
-    ws.add_data_validation(dv)
+    if key not in merged:
+        merged[key] = make()
+        ws.add_data_validation(merged[key])
+    merged[key].add(rng)
 
 
 def _risk_colours(ws, letter, first, last):

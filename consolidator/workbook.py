@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -48,10 +49,40 @@ def register_styles(wb: Workbook) -> None:
         wb.add_named_style(_style(f"lk_{kind}", fill=LOCKED_FILL, fmt=fmt, wrap=wrap))
 
 
+class Styler:
+    """Applies named styles fast. openpyxl looks a style name up linearly on every assignment; we
+    resolve each name once and copy its style array, as openpyxl's own worksheet copy does
+    (measured: about a third of the time to build a unit workbook)."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def __call__(self, cell, name: str) -> None:
+        style = self._cache.get(name)
+        if style is None:
+            cell.style = name
+            self._cache[name] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+
+
 def style_name(prefix: str, col: dict) -> str:
     if col.get("wrap"):
         return f"{prefix}_wrap"
     return f"{prefix}_{col['type']}" if col["type"] in FORMATS else f"{prefix}_text"
+
+
+_UNLOCKED = Protection(locked=False)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+def unlock_column(ws, letter: str, col: dict) -> None:
+    """Cells without a style of their own in this column are input cells: unlocked, formatted."""
+    dim = ws.column_dimensions[letter]
+    dim.protection = _UNLOCKED
+    dim.number_format = FORMATS.get(col["type"], "General")
+    if col.get("wrap"):
+        dim.alignment = _WRAP
 
 
 def letters(columns: list[dict]) -> dict[str, str]:
