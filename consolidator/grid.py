@@ -59,6 +59,7 @@ class Grid:
 
     sheets: dict[str, list[list]] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
+    merged: dict[str, list] = field(default_factory=dict)  # sheet -> [((row, col), (row, col))], 0-based
     fmt: str = "xlsx"
 
 
@@ -157,6 +158,8 @@ def _read_values(path: Path, fmt: str) -> tuple[Grid | None, list]:
                 continue  # chart sheets and macro sheets hold no cells we read
             sheet = book.get_sheet_by_name(meta.name)
             grid.sheets[meta.name] = sheet.to_python(skip_empty_area=False)
+            if sheet.merged_cell_ranges:
+                grid.merged[meta.name] = list(sheet.merged_cell_ranges)
             if meta.visible != SheetVisibleEnum.Visible:
                 grid.hidden.add(meta.name)
         book.close()

@@ -23,6 +23,10 @@ NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsb
                      "Lämna in den arbetsbok som skickades ut till enheten.", "Hand in the workbook that was sent to the unit.")
 SHEET_HIDDEN = define("sheet.hidden", WARNING, "Bladet {sheet} är dolt.", "The sheet {sheet} is hidden.",
                       "Visa bladet igen (högerklicka på en bladflik > Visa).", "Unhide the sheet (right-click a sheet tab > Unhide).")
+MERGED = define("sheet.merged_cells", ERROR, "Cellerna {value} är sammanfogade över inmatningsceller; värden kan ha gått förlorade.",
+                "The cells {value} are merged over input cells; values may have been lost.",
+                "Dela upp de sammanfogade cellerna (Start > Sammanfoga och centrera > Dela upp celler).",
+                "Unmerge the cells (Home > Merge & Center > Unmerge Cells).")
 RULE_FAILED = define("rule.failed", ERROR, "Kontrollen {value} kunde inte köras på den här arbetsboken.",
                      "The check {value} could not run on this workbook.",
                      "Kontakta ekonomiavdelningen och bifoga filen.", "Contact the economy department with the file.")
@@ -103,7 +107,7 @@ def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
 
 
 def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_period: str | None = None,
-                  hidden=(), keep_document: bool = False) -> Task:
+                  hidden=(), keep_document: bool = False, merged: dict | None = None) -> Task:
     """Validate one workbook's cell values (sheet -> rows)."""
     task = Task(file=file, path=file)
     ours, missing = is_rodtrad(sheets)
@@ -118,7 +122,10 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     for name in sorted(set(hidden) - HIDDEN_ALLOWED):
         if name in {s["name"] for s in document.spec()["sheets"]}:
             findings.append(SHEET_HIDDEN(file=file, sheet=name))
-    ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period)
+    findings += _merged_over_inputs(merged or {}, got, file)
+    gone = {f.sheet for f in got.findings if f.code == "sheet.missing"}
+    missing = frozenset(s["key"] for s in document.spec()["sheets"] if s["name"] in gone)
+    ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period, missing=missing)
     for rule in all_rules():
         try:
             findings.extend(rule(ctx))
@@ -130,6 +137,21 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     if keep_document:
         task.document, task.cells = doc, got.cells
     return task
+
+
+def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:
+    """A merged range hides every value but its top-left one: flag it where it covers cells we read."""
+    read = {}
+    for sheet, cell in got.cells.values():
+        read.setdefault(sheet, set()).add(cell)
+    out = []
+    for sheet, ranges in merged.items():
+        for (r0, c0), (r1, c1) in ranges:
+            covered = {contract.a1(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {contract.a1(r0, c0)}
+            if covered & read.get(sheet, set()):
+                out.append(MERGED(file=file, sheet=sheet, cell=contract.a1(r0, c0),
+                                  value=f"{contract.a1(r0, c0)}:{contract.a1(r1, c1)}"))
+    return out
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
@@ -152,7 +174,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
             for f in findings:
                 f.file = name
             return Task(file=name, path=str(path), findings=findings)
-        task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document)
+        task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document, grid.merged)
         for f in findings:
             f.file, f.unit = name, task.unit
         task.findings = findings + task.findings

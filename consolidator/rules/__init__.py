@@ -25,6 +25,7 @@ class Context:
     master: MasterData
     file: str = ""
     expected_period: str | None = None
+    missing: frozenset = frozenset()  # keys of sheets that are missing (already reported once)
 
     @property
     def unit(self) -> str:

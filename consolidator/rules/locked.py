@@ -8,7 +8,7 @@ MISSING = define("locked.missing", ERROR, "Den låsta aktiviteten {value} saknas
 
 
 def check(ctx):
-    if ctx.unit not in ctx.master.by_id:
+    if ctx.unit not in ctx.master.by_id or "activities" in ctx.missing:
         return
     present = {row.get("id") for _, row in ctx.rows("activities")}
     for activity in ctx.master.locked_for(ctx.unit):

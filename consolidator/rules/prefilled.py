@@ -38,7 +38,7 @@ def check(ctx):
             yield ctx.at(CHANGED, f"/header/{field}", field=header_fields.get(field, field), value=actual["header"].get(field),
                          params={"expected": value})
     for key, rows in expected.items():
-        if key == "header":
+        if key == "header" or key in ctx.missing:
             continue
         fields, sheet = labels[key]
         index = {_key(r): i for i, r in ctx.rows(key)}
@@ -57,7 +57,7 @@ def check(ctx):
                     found += 1
                     yield ctx.at(CHANGED, f"/{key}/{index[rid]}/{field}", field=fields.get(field, field), value=current.get(field),
                                  params={"expected": _show(value)})
-    if not found:
+    if not found and not ctx.missing:
         yield ctx.at(UNEXPLAINED, "/meta/hash")
 
 
