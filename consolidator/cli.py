@@ -168,5 +168,19 @@ def find_workspace(start: Path) -> Path | None:
     return None
 
 
+@main.command()
+@click.option("--markdown", is_flag=True, help="Som Markdown (docs/findings.md).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+def findings(markdown: bool, lang: str):
+    """Lista alla fyndkoder med exempel."""
+    from .catalogue import example, kinds, markdown as render
+
+    if markdown:
+        click.echo(render())
+        return
+    for kind in kinds():
+        click.echo(f"{kind.code:28} {kind.severity:8} {example(kind).message(lang)}")
+
+
 if __name__ == "__main__":
     main()

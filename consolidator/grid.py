@@ -6,6 +6,7 @@ stream every member ourselves and count the bytes, because zip headers can lie a
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def check_zip(path: Path) -> tuple[str, list]:
                         if first and member.filename.endswith(".xml") and b"<!ENTITY" in chunk:
                             return "", [ENTITIES()]
                         first = False
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
         return "", [CORRUPT(params={"detail": type(exc).__name__})]
     if "xl/workbook.bin" in names:
         return "", [XLSB()]

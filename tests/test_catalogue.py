@@ -1,0 +1,23 @@
+"""The findings catalogue in the docs is the one the code generates."""
+from pathlib import Path
+
+from rodtrad.consolidator.catalogue import markdown
+from rodtrad.consolidator.findings import CATALOGUE
+
+
+def test_docs_findings_md_is_up_to_date():
+    committed = (Path(__file__).parent.parent / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert committed.strip() == markdown().strip(), "run: rodtrad findings --markdown > docs/findings.md"
+
+
+def test_every_code_renders_in_both_languages_with_every_parameter_given():
+    import string
+
+    from rodtrad.consolidator.catalogue import EXAMPLE, WHERE, kinds
+
+    known = set(EXAMPLE) | set(WHERE)
+    assert len(kinds()) >= 45
+    for kind in kinds():
+        for template in (kind.sv, kind.en, kind.hint_sv, kind.hint_en):
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            assert names <= known, (kind.code, names - known)
