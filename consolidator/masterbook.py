@@ -22,7 +22,6 @@ GUIDE = [
 def write(data: dict, path: Path) -> None:
     spec = contract.layout(NAME)
     wb = Workbook()
-    wbk.register_styles(wb)
     guide = wb.active
     guide.title = "Läs mig"
     wbk.write_title(guide, GUIDE[0])
@@ -35,8 +34,8 @@ def write(data: dict, path: Path) -> None:
         if sheet["kind"] == "keyvalue":
             content = content or {}
             for row, field in enumerate(sheet["fields"], start=1):
-                ws.cell(row=row, column=1, value=field["label"]).style = "label"
-                ws.cell(row=row, column=2, value=wbk.cell_value(field, content.get(field["key"]))).style = wbk.style_name("in", field)
+                wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
+                wbk.style(ws.cell(row=row, column=2, value=wbk.cell_value(field, content.get(field["key"]))), wbk.style_name("in", field))
             ws.column_dimensions["A"].width = 40
             ws.column_dimensions["B"].width = 90
             continue
@@ -45,6 +44,6 @@ def write(data: dict, path: Path) -> None:
         for r, record in enumerate(content or [], start=2):
             for c, col in enumerate(sheet["columns"], start=1):
                 cell = ws.cell(row=r, column=c, value=wbk.cell_value(col, record.get(col["key"])))
-                cell.style = styles[col["key"]]
+                wbk.style(cell, styles[col["key"]])
         ws.auto_filter.ref = f"A1:{wbk.letters(sheet['columns'])[sheet['columns'][-1]['key']]}{max(2, len(content or []) + 1)}"
     wbk.save_atomic(wb, Path(path))

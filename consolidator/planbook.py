@@ -24,11 +24,10 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
     wb = Workbook()
-    wbk.register_styles(wb)
     _instructions(wb.active, doc, master)
     names = _lists(wb, lists, spec["lists"])
     pick = {item.split(" – ", 1)[0]: item for items in lists.values() for item in items if isinstance(item, str)}
-    bounds, style = {}, wbk.Styler()
+    bounds = {}
     for sheet in spec["sheets"]:
         if sheet["key"] == "meta":
             continue
@@ -36,7 +35,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
         if sheet["kind"] == "keyvalue":
             _keyvalue(ws, sheet, doc[sheet["key"]])
         else:
-            bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master, style)
+            bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master)
     _check_sheet(wb.create_sheet(CHECK_SHEET), bounds, master)
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
     wb[LISTS_SHEET].sheet_state = "hidden"
@@ -64,7 +63,7 @@ def _instructions(ws, doc, master):
         "Har du frågor? Kontakta ekonomiavdelningen. Behöver du fler rader, hör av dig – ta inte bort eller byt namn på blad.",
     ]
     for i, line in enumerate(lines, start=4):
-        ws.cell(row=i, column=1, value=line).style = "label" if i == 4 else "subtitle"
+        wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
     wbk.protect(ws)
 
@@ -89,9 +88,9 @@ def _lists(wb, lists, titles) -> dict[str, str]:
 def _keyvalue(ws, sheet, data):
     wbk.write_title(ws, sheet.get("title", sheet["name"]), f"{data.get('unit_name') or ''} · {data.get('period_name') or ''}")
     for row, field in enumerate(sheet["fields"], start=4):
-        ws.cell(row=row, column=1, value=field["label"]).style = "label"
+        wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
         cell = ws.cell(row=row, column=2, value=wbk.cell_value(field, data.get(field["key"])))
-        cell.style = wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True})
+        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True}))
         if field.get("height"):
             ws.row_dimensions[row].height = field["height"]
     ws.column_dimensions["A"].width = 34
@@ -111,7 +110,7 @@ def _own_ids(sheet, rows, count):
     return ids
 
 
-def _table(ws, sheet, rows, header_row, names, pick, master, style):
+def _table(ws, sheet, rows, header_row, names, pick, master):
     """Prefilled rows are written cell by cell; blank rows for the unit's own entries get cells only for
     their ids: their input columns are unlocked by the column's style and shaded by one conditional
     format, which keeps the file small and lets a unit also type below the table."""
@@ -125,6 +124,7 @@ def _table(ws, sheet, rows, header_row, names, pick, master, style):
         blank = [{"id": i, "locked": False} if "locked" in at else {"id": i} for i in _own_ids(sheet, rows, sheet["rows"])]
     first = header_row + 1
     styles = {(c["key"], mode): wbk.style_name(mode, c) for c in columns for mode in ("in", "ro", "lk")}
+    style = wbk.style
     for r, record in enumerate(rows, start=first):
         locked = bool(record.get("locked"))
         for c, col in enumerate(columns, start=1):
@@ -252,14 +252,14 @@ def _check_sheet(ws, bounds, master):
     wbk.write_header(ws, columns, 4)
     items = check_items(bounds, master)
     for r, (label, formula) in enumerate(items, start=5):
-        ws.cell(row=r, column=1, value=label).style = "ro_text"
-        ws.cell(row=r, column=2, value=formula).style = "ro_int"
-        ws.cell(row=r, column=3, value=f'=IF(B{r}=0,"OK","Åtgärda")').style = "ro_text"
+        wbk.style(ws.cell(row=r, column=1, value=label), "ro_text")
+        wbk.style(ws.cell(row=r, column=2, value=formula), "ro_int")
+        wbk.style(ws.cell(row=r, column=3, value=f'=IF(B{r}=0,"OK","Åtgärda")'), "ro_text")
     last = 4 + len(items)
     total = last + 2
-    ws.cell(row=total, column=1, value="Att åtgärda totalt").style = "label"
-    ws.cell(row=total, column=2, value=f"=SUM(B5:B{last})").style = "ro_int"
-    ws.cell(row=total, column=3, value=f'=IF(B{total}=0,"Klar att lämna in","Inte klar")').style = "ro_text"
+    wbk.style(ws.cell(row=total, column=1, value="Att åtgärda totalt"), "label")
+    wbk.style(ws.cell(row=total, column=2, value=f"=SUM(B5:B{last})"), "ro_int")
+    wbk.style(ws.cell(row=total, column=3, value=f'=IF(B{total}=0,"Klar att lämna in","Inte klar")'), "ro_text")
     ws[f"C{total}"].font = Font(bold=True)
     green, red = PatternFill("solid", fgColor=GREEN), PatternFill("solid", fgColor=REDFILL)
     for rng, ref in ((f"B5:C{last}", "$B5"), (f"B{total}:C{total}", f"$B{total}")):

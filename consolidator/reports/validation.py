@@ -26,7 +26,6 @@ def _link(report_path: Path, task_path: str, sheet: str = "", cell: str = "") ->
 def write_report(report: Report, path: Path, lang: str = "sv") -> None:
     path = Path(path)
     wb = Workbook()
-    wbk.register_styles(wb)
     ws = wb.active
     ws.title = "Sammanfattning"
     wbk.write_title(ws, "Valideringsrapport", report.summary())
