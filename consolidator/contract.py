@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from openpyxl.utils import get_column_letter
 
@@ -77,13 +78,26 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_json(f"{name}.schema.json"))
 
 
+@lru_cache(maxsize=None)
+def quick_check(name: str):
+    """The same schema compiled to Python (fastjsonschema): ~5x faster on a valid document, but it
+    stops at the first error, so jsonschema lists every error when there is one."""
+    return fastjsonschema.compile(load_json(f"{name}.schema.json"))
+
+
 def a1(row: int, col: int) -> str:
     """0-based row and column -> 'C7'."""
     return f"{get_column_letter(col + 1)}{row + 1}"
 
 
-def norm(text) -> str:
+@lru_cache(maxsize=8192)
+def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", values.clean_text(text)).strip(" *").lower()
+
+
+def norm(text) -> str:
+    """A header or label as compared: case, spacing and a required-marker '*' do not matter."""
+    return _norm(text) if isinstance(text, str) else ""
 
 
 @dataclass
@@ -140,7 +154,7 @@ def _read_keyvalue(rows, sheet, out: Read, file) -> dict:
     result = {f["key"]: ([] if f["type"] == "list" else None) for f in sheet["fields"]}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row[:-1]):
-            spec = wanted.get(norm(cell)) if isinstance(cell, str) else None
+            spec = wanted.get(norm(cell))
             if spec:
                 pointer = f"/{sheet['key']}/{spec['key']}"
                 result[spec["key"]] = _read_cell(out, file, sheet, spec, row[c + 1], pointer, r, c + 1)
@@ -155,7 +169,7 @@ def find_header(rows, headers: list[str], scan: int = 30) -> tuple[int, dict[str
     for r, row in enumerate(rows[:scan]):
         found = {}
         for c, cell in enumerate(row):
-            key = norm(cell) if isinstance(cell, str) else ""
+            key = norm(cell)
             if key in wanted and key not in found:
                 found[key] = c
         if len(found) > len(best_map):
@@ -200,11 +214,21 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
 
 
 def _blank(row, col) -> bool:
-    return col >= len(row) or values.clean_text(row[col]) == ""
+    if col >= len(row):
+        return True
+    value = row[col]
+    if value is None or value == "":
+        return True
+    return isinstance(value, str) and values.clean_text(value) == ""
 
 
 def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = "") -> list:
     """Every JSON Schema violation as a finding on the cell it came from."""
+    try:
+        quick_check(name)(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     labels = _labels(spec)
     reported = {(f.sheet, f.cell) for f in got.findings if f.cell}  # an unreadable value is reported once
     findings = []

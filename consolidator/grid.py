@@ -59,6 +59,7 @@ class Grid:
     """Cell values per sheet: rows of values, row 0 = Excel row 1, column 0 = A."""
 
     sheets: dict[str, list[list]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)  # every worksheet, read or not
     hidden: set[str] = field(default_factory=set)
     merged: dict[str, list] = field(default_factory=dict)  # sheet -> [((row, col), (row, col))], 0-based
     fmt: str = "xlsx"
@@ -117,8 +118,9 @@ def check_zip(path: Path) -> tuple[str, list]:
     return "xlsx", findings
 
 
-def open_grid(path: Path) -> tuple[Grid | None, list]:
-    """Read every sheet's values; on any problem return None and findings, never raise."""
+def open_grid(path: Path, wanted: set[str] | None = None) -> tuple[Grid | None, list]:
+    """Read the sheets' values (only `wanted` ones, when given; every sheet's name is always listed
+    in `Grid.names`); on any problem return None and findings, never raise."""
     path = Path(path)
     if path.is_dir():
         return None, [IS_FOLDER(value=path.name)]
@@ -141,7 +143,7 @@ def open_grid(path: Path) -> tuple[Grid | None, list]:
     fmt, findings = check_zip(path)
     if not fmt:
         return None, findings
-    grid, more = _read_values(path, fmt)
+    grid, more = _read_values(path, fmt, wanted)
     return grid, findings + more
 
 
@@ -150,19 +152,22 @@ def _is_encrypted_ooxml(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data
 
 
-def _read_values(path: Path, fmt: str) -> tuple[Grid | None, list]:
+def _read_values(path: Path, fmt: str, wanted: set[str] | None) -> tuple[Grid | None, list]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         grid = Grid(fmt=fmt)
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no cells we read
+            grid.names.append(meta.name)
+            if meta.visible != SheetVisibleEnum.Visible:
+                grid.hidden.add(meta.name)
+            if wanted is not None and meta.name not in wanted:
+                continue
             sheet = book.get_sheet_by_name(meta.name)
             grid.sheets[meta.name] = sheet.to_python(skip_empty_area=False)
             if sheet.merged_cell_ranges:
                 grid.merged[meta.name] = list(sheet.merged_cell_ranges)
-            if meta.visible != SheetVisibleEnum.Visible:
-                grid.hidden.add(meta.name)
         book.close()
         return grid, []
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a finding

@@ -231,11 +231,20 @@ class MasterData:
         goals = {g.id for g in self.board_goals(unit_id)} | {g.id for g in self.goals_at("kf")}
         return [i for i in self.indicators if goals & set(i.goals)]
 
+    @cached_property
+    def _by_unit(self) -> dict[str, dict[str, list]]:
+        index: dict[str, dict[str, list]] = {"budget": {}, "people": {}}
+        for frame in self.budget:
+            index["budget"].setdefault(frame.unit, []).append(frame)
+        for person in self.people:
+            index["people"].setdefault(person.unit, []).append(person)
+        return index
+
     def budget_for(self, unit_id: str) -> list[Frame]:
-        return [f for f in self.budget if f.unit == unit_id]
+        return self._by_unit["budget"].get(unit_id, [])
 
     def people_for(self, unit_id: str) -> list[str]:
-        names = [p.name for p in self.people if p.unit == unit_id]
+        names = [p.name for p in self._by_unit["people"].get(unit_id, [])]
         manager = self.by_id[unit_id].manager
         return ([manager] if manager and manager not in names else []) + names
 

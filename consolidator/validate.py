@@ -169,7 +169,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
     path = Path(path)
     name = unicodedata.normalize("NFC", path.name)
     try:
-        grid, findings = open_grid(path)
+        grid, findings = open_grid(path, wanted={s["name"] for s in document.spec()["sheets"]})
         if grid is None:
             for f in findings:
                 f.file = name

@@ -16,14 +16,24 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EMPTY = ("", None)
 
 
+# Control and format characters (Unicode category C) other than tab and newline.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff\ud800-\udfff]")
+
+
 def clean_text(value) -> str:
     """Text without control characters and surrounding space, NFC-normalised."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():
+        return (text if text.isprintable() else _INVISIBLE.sub("", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if not text.replace("\n", "").replace("\t", "").isprintable():  # the rare case: look at each character
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()
 
 
