@@ -129,14 +129,15 @@ def demo(directory: Path, seed: int):
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
 def validate(paths, root, period, as_json, lang, report_file, jobs):
     """Kontrollera inlämnade arbetsböcker (filer och mappar)."""
-    from .validate import validate_paths
+    from .validate import collect, validate_paths
 
     root = root or find_workspace(paths[0])
     if root is None:
         raise click.UsageError("Hittar ingen styrmodell.xlsx ovanför sökvägen; ange --workspace.")
     master = load_master(root, lang)
-    show = not as_json and sys.stderr.isatty()
-    with click.progressbar(length=1_000_000, label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
+    files, _ = collect(paths)
+    show = len(files) > 10 and sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
         report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update)
     if report_file:
         from .reports.validation import write_report

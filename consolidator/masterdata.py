@@ -182,7 +182,18 @@ class MasterData:
 
     def units(self) -> list[OrgNode]:
         """The nodes that receive a workbook: every leaf of the organisation tree."""
-        return [n for n in self.org if n.parent and not self.children.get(n.id)]
+        return [self.by_id[i] for i in self.unit_ids]
+
+    @cached_property
+    def unit_ids(self) -> list[str]:
+        return [n.id for n in self.org if n.parent and not self.children.get(n.id)]
+
+    def is_unit(self, unit_id: str) -> bool:
+        return unit_id in self._unit_set
+
+    @cached_property
+    def _unit_set(self) -> frozenset[str]:
+        return frozenset(self.unit_ids)
 
     def ancestors(self, unit_id: str) -> list[OrgNode]:
         chain, seen = [], set()

@@ -30,7 +30,7 @@ def check(ctx):
     if meta.get("version") and meta["version"] not in SUPPORTED:
         yield ctx.at(VERSION, "/meta/version", value=meta["version"], params={"supported": ", ".join(SUPPORTED)})
     unit = meta.get("unit")
-    if unit and unit not in {u.id for u in ctx.master.units()}:
+    if unit and not ctx.master.is_unit(unit):
         yield ctx.at(UNIT_UNKNOWN, "/meta/unit", value=unit)
     shown = (ctx.doc.get("header") or {}).get("unit")
     if unit and shown and shown != unit:
