@@ -183,5 +183,41 @@ def findings(markdown: bool, lang: str):
         click.echo(f"{kind.code:28} {kind.severity:8} {example(kind).message(lang)}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="Perioden som ska sammanställas (id ur styrmodellen).")
+@click.option("--include-invalid", is_flag=True, help="Räkna med arbetsböcker som har fel (de markeras).")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+@click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool):
+    """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
+    from .consolidate import ConsolidationError, consolidate as run
+    from .validate import collect
+
+    ws = Workspace(directory)
+    files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
+    show = len(files) > 10 and sys.stderr.isatty() and not as_json
+    try:
+        with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
+            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps({"period": result.period, "folder": str(result.folder), "consolidated": result.consolidated,
+                               "invalid": result.invalid, "missing": result.missing, "kf_report": str(result.kf_report),
+                               "board_reports": [str(p) for p in result.board_reports],
+                               "validation": result.report.to_dict()}, ensure_ascii=False, indent=1))
+    else:
+        for task in result.report.tasks:
+            if not task.valid:
+                click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
+        for unit in result.missing:
+            click.echo(f"{unit}: saknas i inkorgen")
+        click.echo(result.summary())
+        click.echo(f"KF-rapport: {result.kf_report}")
+    sys.exit(0 if result.complete else 1)
+
+
 if __name__ == "__main__":
     main()

@@ -33,14 +33,12 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     echo(f"3. Svar:       {len(paths)} ifyllda arbetsböcker i {ws.inbox(period)} "
          f"({units_with_mistakes} enheter har gjort typiska misstag)")
     result = {"workspace": ws, "master": master, "period": period, "outbox": paths, "planted": planted}
-    from .validate import validate_paths  # noqa: PLC0415 - the demo runs as far as the project goes
-    from .reports.validation import write_report
+    from .consolidate import consolidate  # noqa: PLC0415 - the demo runs as far as the project goes
 
-    report = validate_paths([ws.inbox(period)], master=master)
-    target = ws.reports(period) / "valideringsrapport.xlsx"
-    write_report(report, target)
-    echo(f"4. Kontroll:   {report.summary()}")
-    echo(f"              valideringsrapport: {target}")
-    result["report"] = report
-    echo(f"\nKlart. Öppna {ws.outbox(period)} och {target} i Excel.")
+    outcome = consolidate(root, period)
+    echo(f"4. Kontroll:   {outcome.report.summary()}")
+    echo(f"5. Rapporter:  {outcome.summary()}")
+    result["report"], result["consolidation"] = outcome.report, outcome
+    echo(f"\nKlart. KF-rapporten: {outcome.kf_report}")
+    echo(f"Nämndrapporter, valideringsrapport, inlämningsstatus, dataexport och manifest i {outcome.folder}")
     return result

@@ -6,6 +6,7 @@ finding, or ignored with a reason. Nothing is ever written next to the inputs.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
@@ -49,6 +50,9 @@ class Task:
     path: str
     unit: str = ""
     period: str = ""
+    sha256: str = ""
+    size: int = 0
+    template_version: str = ""
     findings: list[Finding] = field(default_factory=list)
     document: dict | None = None
     cells: dict | None = None
@@ -118,6 +122,7 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     doc = got.data
     meta = doc.get("meta") or {}
     task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
+    task.template_version = meta.get("version") or ""
     findings = got.findings + contract.schema_findings(document.TEMPLATE, doc, got, document.spec(), file)
     for name in sorted(set(hidden) - HIDDEN_ALLOWED):
         if name in {s["name"] for s in document.spec()["sheets"]}:
@@ -169,19 +174,32 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
     path = Path(path)
     name = unicodedata.normalize("NFC", path.name)
     try:
+        sha256, size = fingerprint(path)
         grid, findings = open_grid(path, wanted={s["name"] for s in document.spec()["sheets"]})
         if grid is None:
             for f in findings:
                 f.file = name
-            return Task(file=name, path=str(path), findings=findings)
+            return Task(file=name, path=str(path), findings=findings, sha256=sha256, size=size)
         task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document, grid.merged)
         for f in findings:
             f.file, f.unit = name, task.unit
         task.findings = findings + task.findings
-        task.path = str(path)
+        task.path, task.sha256, task.size = str(path), sha256, size
         return task
     except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
         return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": type(exc).__name__})])
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of a file as it is on disk (a folder has none)."""
+    if path.is_dir():
+        return "", 0
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
 
 # -- many workbooks ---------------------------------------------------------------------------
@@ -232,29 +250,32 @@ def _one(args) -> Task:
     return validate_file(Path(path), _master, expected_period, keep)
 
 
-def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,
-                   progress=None, keep_documents: bool = False) -> Report:
-    files, ignored = collect(paths)
-    report = Report(ignored=ignored)
+def iter_tasks(files: list[Path], master: MasterData, expected_period: str | None = None, jobs: int | None = None,
+               keep_documents: bool = False):
+    """Validate files one by one (in file order), across processes when there are many."""
     tasks = [(str(p), expected_period, keep_documents) for p in files]
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 8:
         _init(master.data)
-        for t in tasks:
-            report.tasks.append(_one(t))
-            if progress:
-                progress(1)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
-            for task in pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (jobs * 4)))):
-                report.tasks.append(task)
-                if progress:
-                    progress(1)
-    _flag_duplicates(report)
+        yield from map(_one, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
+        yield from pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (jobs * 4))))
+
+
+def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,
+                   progress=None, keep_documents: bool = False) -> Report:
+    files, ignored = collect(paths)
+    report = Report(ignored=ignored)
+    for task in iter_tasks(files, master, expected_period, jobs, keep_documents):
+        report.tasks.append(task)
+        if progress:
+            progress(1)
+    flag_duplicates(report)
     return report
 
 
-def _flag_duplicates(report: Report) -> None:
+def flag_duplicates(report: Report) -> None:
     by_key: dict[tuple[str, str], list[Task]] = {}
     for task in report.tasks:
         if task.unit:
@@ -267,4 +288,4 @@ def _flag_duplicates(report: Report) -> None:
                                                        params={"period": period, "files": names}))
 
 
-__all__ = ["Report", "Task", "validate_grid", "validate_file", "validate_paths", "collect", "INFO"]
+__all__ = ["Report", "Task", "validate_grid", "validate_file", "validate_paths", "collect", "iter_tasks", "flag_duplicates", "INFO"]

@@ -1,8 +1,11 @@
 """Writing workbooks with openpyxl: named styles, layout-driven tables, atomic saves."""
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 import weakref
 from copy import copy
 from pathlib import Path
@@ -167,14 +170,38 @@ def protect(ws) -> None:
     ws.protection.autoFilter = False
 
 
-def save_atomic(wb: Workbook, path: Path) -> None:
-    """Write beside the target and rename, so a crash never leaves half a file."""
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def save_atomic(wb: Workbook, path: Path, reproducible: bool = False) -> None:
+    """Write beside the target and rename, so a crash never leaves half a file.
+
+    `reproducible` makes the same content give the same bytes: openpyxl stamps the save time into
+    docProps/core.xml and every zip entry, so the package is rewritten with fixed times."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        if reproducible:
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            _normalise(buffer, Path(tmp))
+        else:
+            wb.save(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; reports are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _normalise(buffer: io.BytesIO, target: Path) -> None:
+    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            zout.writestr(zipfile.ZipInfo(item.filename, date_time=FIXED_TIME), data, zipfile.ZIP_DEFLATED)

@@ -95,9 +95,12 @@ def goal(id, level, owner, text, perspective, parents=(), kind=None, years=(None
 
 
 def indicator(id, name, unit, direction, baseline, target, goals, source="manuell", kolada=None, aggregation="medel",
-              weight=None):
+              weight=None, red=None):
+    # Red lies twice the distance from baseline to target beyond the target, so a baseline between
+    # is yellow; an indicator whose baseline already meets its target is green.
     step = abs(target - baseline) or 1
-    red = target - step if direction == "högre" else target + step
+    if red is None:
+        red = target - 2 * step if direction == "högre" else target + 2 * step
     return {"id": id, "name": name, "unit": unit, "direction": direction, "baseline": baseline, "target": target,
             "green": target, "red": red, "source": source, "kolada": kolada, "aggregation": aggregation,
             "weight": weight, "goals": list(goals)}

@@ -105,10 +105,12 @@ INDICATORS = [
     indicator("N6", "Antal personal som hemtjänsttagare möter under 14 dagar", "st", "lägre", 16.0, 12.0, ["SN1"], "kolada", "N21812"),
     indicator("N7", "Andel heltidsanställda", "%", "högre", 71.0, 80.0, ["SN3", "KF3"]),
     indicator("N8", "Andel fossilfria fordon i kommunens fordonsflotta", "%", "högre", 45.0, 70.0, ["KF4", "SBN1"], aggregation="ingen"),
-    indicator("N9", "Handläggningstid bygglov, mediantid", "dagar", "lägre", 35.0, 28.0, ["SBN2"]),
+    indicator("N9", "Handläggningstid bygglov, mediantid", "dagar", "lägre", 26.0, 28.0, ["SBN2"]),
     indicator("N10", "Antal deltagartillfällen i lovaktiviteter", "st", "högre", 4200, 5000, ["KFN1"], aggregation="summa"),
     indicator("N11", "Antal e-tjänster", "st", "högre", 40, 60, ["KS3", "KF5"], aggregation="summa"),
-    indicator("N12", "Utlån per invånare, folkbibliotek", "st", "högre", 4.1, 4.5, ["KFN2"], "kolada", "N09805"),
+    indicator("N12", "Utlån per invånare, folkbibliotek", "st", "högre", 4.6, 4.5, ["KFN2"], "kolada", "N09805"),
+    indicator("N13", "Andel ekonomiskt bistånd som varar tio månader eller mer", "%", "lägre", 52.0, 40.0, ["SN2"],
+              "kolada", "N31807", red=50.0),
 ]
 
 UPPDRAG = [

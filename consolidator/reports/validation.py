@@ -23,7 +23,7 @@ def _link(report_path: Path, task_path: str, sheet: str = "", cell: str = "") ->
     return f"{target}#'{sheet}'!{cell}" if sheet and cell else target
 
 
-def write_report(report: Report, path: Path, lang: str = "sv") -> None:
+def write_report(report: Report, path: Path, lang: str = "sv", reproducible: bool = False) -> None:
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -61,4 +61,4 @@ def write_report(report: Report, path: Path, lang: str = "sv") -> None:
         wbk.put(ws, r, 1, p, "ro_text")
         wbk.put(ws, r, 2, reason, "ro_text")
     wbk.add_table(ws, "Ignorerade", IGNORED, 4, 4 + max(len(report.ignored), 1))
-    wbk.save_atomic(wb, path)
+    wbk.save_atomic(wb, path, reproducible=reproducible)

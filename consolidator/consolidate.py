@@ -1,0 +1,207 @@
+"""Consolidate a period: validate the inbox, roll up, write reports, export, history and manifest.
+
+Outputs are written into a staging folder and swapped into `rapporter/<period>/` only when all
+of them are done, so a crash or Ctrl-C leaves the previous reports as they were. A lock file
+keeps two runs on the same period apart.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, manifest, masterdata
+from .export import Export
+from .facts import UnitFacts, extract
+from .reports import node as node_report
+from .reports.book import ReportBook, col
+from .reports.validation import write_report
+from .rollup import Rollup
+from .store import FILE_NAME as HISTORY_FILE, History
+from .validate import Report, collect, flag_duplicates, iter_tasks
+from .workspace import Workspace, safe_name
+
+
+class ConsolidationError(Exception):
+    """A reason the consolidation cannot run at all, in Swedish, for the user."""
+
+
+@dataclass
+class Result:
+    period: str
+    folder: Path
+    report: Report
+    consolidated: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    kf_report: Path | None = None
+    board_reports: list[Path] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.invalid and not self.missing
+
+    def summary(self) -> str:
+        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel, "
+                f"{len(self.missing)} saknas; rapporter i {self.folder}")
+
+
+class Lock:
+    """`rapporter/.<period>.lock`: created exclusively, holds the pid; a stale lock is taken over."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
+                return self
+            except FileExistsError:
+                if self._alive():
+                    raise ConsolidationError(
+                        f"En annan sammanställning av samma period pågår redan ({self.path.name}). "
+                        "Vänta tills den är klar och försök igen.") from None
+                self.path.unlink(missing_ok=True)
+        raise ConsolidationError(f"Kunde inte ta låset {self.path}.")
+
+    def _alive(self) -> bool:
+        try:
+            pid = int(self.path.read_text().strip() or 0)
+            os.kill(pid, 0)
+            return pid != 0
+        except (ValueError, ProcessLookupError, FileNotFoundError):
+            return False
+        except PermissionError:
+            return True
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+
+
+def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
+                progress=None) -> Result:
+    ws = Workspace(Path(root))
+    master, findings = masterdata.load(ws.master_file)
+    if master is None:
+        raise ConsolidationError("Styrmodellen har fel: " + "; ".join(f"{f.where} {f.message()}" for f in findings[:5]))
+    period = master.period(period_id)
+    if period is None:
+        raise ConsolidationError(f"Perioden {period_id} finns inte i styrmodellen.")
+    final = ws.reports(period.id)
+    with Lock(final.parent / f".{period.id}.lock"):
+        _recover(final)
+        stage = final.parent / f".{period.id}.ny"
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir(parents=True)
+        try:
+            result, facts = _run(ws, master, period, stage, include_invalid, jobs, progress)
+            _swap(stage, final)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        result.folder = final
+        result.kf_report = final / result.kf_report.name
+        result.board_reports = [final / p.name for p in result.board_reports]
+        with History(ws.root / HISTORY_FILE) as history:
+            history.replace_period(period.id, period.date, facts, manifest.sha256(ws.master_file), __version__,
+                                   len(result.report.tasks))
+    return result
+
+
+def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress) -> tuple[Result, list]:
+    files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
+    report = Report(ignored=ignored)
+    export = Export(stage / "export")
+    facts: dict[str, UnitFacts] = {}
+    try:
+        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True):
+            if task.document is not None and task.unit:
+                export.add(task.document, task.file, task.sha256, task.valid)
+                if (task.valid or include_invalid) and master.is_unit(task.unit):
+                    facts.setdefault(task.unit, []).append(extract(task.document, task.cells, task.file, task.sha256, task.valid))
+            task.document = task.cells = None  # keep memory flat: only the facts stay
+            report.tasks.append(task)
+            if progress:
+                progress(1)
+    finally:
+        export.close()
+    flag_duplicates(report)
+    duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
+    included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
+    submissions = _submissions(master, report, included)
+    result = Result(period=period.id, folder=stage, report=report,
+                    consolidated=sorted(u for u, s in submissions.items() if s.status == "godkänd"),
+                    invalid=sorted(u for u, s in submissions.items() if s.status.startswith("fel")),
+                    missing=sorted(u for u, s in submissions.items() if s.status == "saknas"))
+    rollup = Rollup(master, included)
+    lineage = []
+    with History(ws.root / HISTORY_FILE) as history:
+        root = next(n for n in master.org if not n.parent)
+        result.kf_report = stage / safe_name(f"KF-rapport {period.id}.xlsx")
+        books = [(result.kf_report, node_report.write(rollup, root.id, period, submissions, result.kf_report, history))]
+        for board in [n for n in master.org if n.level in ("nämnd", "styrelse", "koncern")]:
+            path = stage / (safe_name(f"Nämndrapport {board.id} {board.name} {period.id}") + ".xlsx")
+            books.append((path, node_report.write(rollup, board.id, period, submissions, path, history)))
+            result.board_reports.append(path)
+    for path, book in books:
+        result.findings += book.findings
+        lineage += [{"report": path.name, "sheet": sheet, "cell": cell, "what": what,
+                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources in book.lineage]
+    (stage / "spårbarhet.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in lineage), encoding="utf-8")
+    write_report(report, stage / "valideringsrapport.xlsx", reproducible=True)
+    _status_book(master, submissions, period, stage / "inlamning.xlsx")
+    included_paths = {t.path for t in report.tasks if t.unit in included and included[t.unit].file == t.file}
+    manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
+                                  stage, include_invalid), stage)
+    return result, list(included.values())
+
+
+def _submissions(master, report: Report, included: dict) -> dict[str, node_report.Submission]:
+    out = {}
+    for task in report.tasks:
+        if not task.unit or not master.is_unit(task.unit):
+            continue
+        status = "godkänd" if task.valid else ("fel, medräknad" if task.unit in included else "fel")
+        if task.unit in out and out[task.unit].status == "godkänd":
+            continue
+        out[task.unit] = node_report.Submission(task.unit, status, task.file, task.errors, task.warnings)
+    for unit in master.unit_ids:
+        out.setdefault(unit, node_report.Submission(unit, "saknas"))
+    return out
+
+
+def _status_book(master, submissions, period, path: Path) -> None:
+    book = ReportBook(f"Inlämning – {period.name}", f"{master.name} · sista dag {period.deadline or '-'}")
+    ws = book.sheet("Inlämning", book.title, "Filtrera på Status för att skicka påminnelser.")
+    rows = []
+    for unit in master.unit_ids:
+        n, s = master.by_id[unit], submissions[unit]
+        board = master.board_of(unit)
+        rows.append([unit, n.name, board.name if board else "", n.manager, n.email, s.status, s.file, s.errors, s.warnings])
+    book.table(ws, [col("Ansvarskod", 11), col("Enhet", 30), col("Nämnd", 30), col("Chef", 22), col("E-post", 32),
+                    col("Status", 14), col("Fil", 40), col("Fel", 7, "0"), col("Varningar", 9, "0")], rows, name="Inlamning")
+    book.save(path)
+
+
+def _recover(final: Path) -> None:
+    """A crash between the two renames of a swap leaves the old reports under `.gammal`: put them back."""
+    old = final.parent / f".{final.name}.gammal"
+    if old.exists() and not final.exists():
+        os.rename(old, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap(stage: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.gammal"
+    if final.exists():
+        os.rename(final, old)
+    os.rename(stage, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,50 @@
+"""manifest.json: every input with its hash and verdict, the master data, the tool, every output."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .rules import BUILTIN
+
+NAME = "manifest.json"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build(root: Path, period: str, master_file: Path, tasks, ignored, included: set[str], outputs_dir: Path,
+          include_invalid: bool) -> dict:
+    """No wall-clock time goes in: the same inputs give the same manifest."""
+    def rel(path) -> str:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+
+    inputs = []
+    for t in tasks:
+        verdict = "ej läsbar" if not t.unit else ("godkänd" if t.valid else "fel")
+        inputs.append({"path": rel(t.path), "size": t.size, "sha256": t.sha256, "unit": t.unit,
+                       "template_version": t.template_version, "verdict": verdict, "findings": len(t.findings),
+                       "errors": t.errors, "warnings": t.warnings, "consolidated": t.path in included})
+    outputs = [{"path": p.relative_to(outputs_dir).as_posix(), "size": p.stat().st_size, "sha256": sha256(p)}
+               for p in sorted(outputs_dir.rglob("*")) if p.is_file() and p.name != NAME]
+    return {
+        "tool": {"name": "rodtrad", "version": __version__, "rules": list(BUILTIN)},
+        "period": period,
+        "include_invalid": include_invalid,
+        "master_data": {"path": rel(master_file), "sha256": sha256(master_file)},
+        "inputs": inputs,
+        "ignored": [{"path": rel(p), "reason": reason} for p, reason in ignored],
+        "outputs": outputs,
+    }
+
+
+def write(manifest: dict, folder: Path) -> Path:
+    path = Path(folder) / NAME
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path

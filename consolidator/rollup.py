@@ -1,0 +1,222 @@
+"""Roll units up the organisation: every node gets the same roll-up, so a förvaltning is a board is KF."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .facts import Source, UnitFacts
+from .masterdata import Indicator, MasterData
+
+GREEN, YELLOW, RED, NONE = "grön", "gul", "röd", "ej bedömt"
+RISK_CLASSES = ((9, RED), (4, YELLOW), (0, GREEN))
+
+
+def light(indicator: Indicator, value) -> str:
+    """The traffic light of an indicator's value: green at or beyond the green threshold (the target
+    when none is set), red at or beyond the red threshold in the wrong direction, else yellow."""
+    if value is None:
+        return NONE
+    green = indicator.green if indicator.green is not None else indicator.target
+    if green is None:
+        return NONE
+    better = (lambda a, b: a >= b) if indicator.direction == "högre" else (lambda a, b: a <= b)
+    if better(value, green):
+        return GREEN
+    if indicator.red is not None and better(indicator.red, value):
+        return RED
+    return YELLOW
+
+
+def combine(lights: list[str]) -> str:
+    """A goal's light from its indicators': red if any is red, green if all are green."""
+    judged = [x for x in lights if x != NONE]
+    if not judged:
+        return NONE
+    if RED in judged:
+        return RED
+    return GREEN if all(x == GREEN for x in judged) else YELLOW
+
+
+def risk_class(score) -> str:
+    if score is None:
+        return NONE
+    return next(name for floor, name in RISK_CLASSES if score >= floor)
+
+
+@dataclass
+class Economy:
+    frame: float = 0
+    budget: float = 0
+    months: list = field(default_factory=lambda: [0] * 12)
+
+    @property
+    def deviation(self) -> float:
+        return self.budget - self.frame
+
+    @property
+    def deviation_pct(self) -> float | None:
+        return None if not self.frame else self.deviation / abs(self.frame)
+
+    def add(self, frame, budget, months) -> None:
+        self.frame += frame
+        self.budget += budget
+        self.months = [a + b for a, b in zip(self.months, months)]
+
+
+class Rollup:
+    """The roll-up of one consolidation: facts of the included units over the master data."""
+
+    def __init__(self, master: MasterData, facts: dict[str, UnitFacts], outcomes: dict | None = None):
+        self.master = master
+        self.facts = facts
+        # Indicator outcomes: in a plan period, the latest known value (the baseline).
+        self.outcomes = outcomes if outcomes is not None else {i.id: i.baseline for i in master.indicators}
+
+    # -- the tree ---------------------------------------------------------------------------
+
+    @cached_property
+    def units_under(self) -> dict[str, list[str]]:
+        """Node id -> the units (leaves) under it, in master-data order."""
+        under: dict[str, list[str]] = {n.id: [] for n in self.master.org}
+        for unit in self.master.unit_ids:
+            under[unit].append(unit)
+            for node in self.master.ancestors(unit):
+                under[node.id].append(unit)
+        return under
+
+    def included(self, node_id: str) -> list[UnitFacts]:
+        return [self.facts[u] for u in self.units_under[node_id] if u in self.facts]
+
+    def subtree(self, node_id: str) -> list[tuple[int, str]]:
+        """(depth, node id) in tree order, the node itself first."""
+        out = []
+
+        def walk(nid, depth):
+            out.append((depth, nid))
+            for child in self.master.children.get(nid, []):
+                walk(child.id, depth + 1)
+        walk(node_id, 0)
+        return out
+
+    # -- economy ----------------------------------------------------------------------------
+
+    @cached_property
+    def _economy(self) -> dict[str, tuple[Economy, dict[str, Economy]]]:
+        """Per node: the total and per account, summed once bottom-up."""
+        result = {}
+        for node in self.master.org:
+            total, accounts = Economy(), {}
+            for facts in self.included(node.id):
+                for account, b in facts.budget.items():
+                    total.add(b["frame"], b["total"], b["months"])
+                    accounts.setdefault(account, Economy()).add(b["frame"], b["total"], b["months"])
+            result[node.id] = (total, accounts)
+        return result
+
+    def economy(self, node_id: str) -> Economy:
+        return self._economy[node_id][0]
+
+    def economy_by_account(self, node_id: str) -> dict[str, Economy]:
+        return self._economy[node_id][1]
+
+    def economy_sources(self, node_id: str, account: str | None = None) -> list[Source]:
+        out = []
+        for facts in self.included(node_id):
+            for acc, b in facts.budget.items():
+                if account in (None, acc):
+                    out.append(facts.source("Budget", facts.budget_src[acc][1], b["total"]))
+        return out
+
+    # -- indicators and goals ---------------------------------------------------------------
+
+    def indicator_targets(self, node_id: str, indicator: Indicator) -> tuple[float | None, list[Source]]:
+        """The units' own target values aggregated as the master data says (sum, mean, weighted)."""
+        pairs = [(f, f.indicators[indicator.id]) for f in self.included(node_id) if indicator.id in f.indicators]
+        sources = [f.source("Nyckeltal", cell, value) for f, (value, cell) in pairs]
+        values = [value for _, (value, _) in pairs]
+        if not values or indicator.aggregation == "ingen":
+            return None, sources
+        if indicator.aggregation == "summa":
+            return sum(values), sources
+        if indicator.aggregation == "viktat":
+            weights = [self.weight(f.unit, indicator) for f, _ in pairs]
+            if sum(weights):
+                return sum(v * w for v, w in zip(values, weights)) / sum(weights), sources
+        return sum(values) / len(values), sources
+
+    def weight(self, unit_id: str, indicator: Indicator) -> float:
+        """A unit's weight: its staff (people in the master data) or its gross cost budget."""
+        what = (indicator.weight or "").lower()
+        if "budget" in what or "kostnad" in what:
+            facts = self.facts.get(unit_id)
+            return sum(b["total"] for b in facts.budget.values() if b["total"] > 0) if facts else 0
+        return len(self.master.people_for(unit_id))
+
+    def indicator_light(self, indicator: Indicator) -> str:
+        return light(indicator, self.outcomes.get(indicator.id))
+
+    def goal_light(self, goal_id: str) -> str:
+        return combine([self.indicator_light(i) for i in self.master.indicators if goal_id in i.goals])
+
+    def board_goal_of_link(self, link: str | None) -> list[str]:
+        """The goals an activity's link serves: a goal itself, or a commitment's goals."""
+        if link in self.master.goal_by_id:
+            return [link]
+        for c in self.master.commitments:
+            if c.id == link:
+                return list(c.goals)
+        return []
+
+    def unit_goals_under(self, node_id: str) -> dict[str, list[tuple[UnitFacts, dict]]]:
+        """Board goal id -> the units' own goals serving it."""
+        out: dict[str, list] = {}
+        for facts in self.included(node_id):
+            for goal in facts.goals:
+                out.setdefault(goal.get("parent"), []).append((facts, goal))
+        return out
+
+    def assessments(self, node_id: str, goal_id: str) -> Counter:
+        """How units assessed a goal (plan: nobody has yet)."""
+        counts = Counter({GREEN: 0, YELLOW: 0, RED: 0, NONE: 0})
+        for facts, goal in self.unit_goals_under(node_id).get(goal_id, []):
+            counts[goal.get("assessment") or NONE] += 1
+        return counts
+
+    # -- activities, uppdrag, risks ---------------------------------------------------------
+
+    def activities(self, node_id: str) -> list[tuple[UnitFacts, dict]]:
+        return [(f, a) for f in self.included(node_id) for a in f.activities]
+
+    def activity_counts(self, node_id: str) -> dict[str, Counter]:
+        by_status, by_goal, by_perspective = Counter(), Counter(), Counter()
+        for _, a in self.activities(node_id):
+            by_status[a.get("status") or ("låst" if a.get("locked") else "planerad")] += 1
+            for goal in self.board_goal_of_link(a.get("link")) or ["uppdrag" if a.get("link") else "utan koppling"]:
+                by_goal[goal] += 1
+            by_perspective[a.get("perspective") or "-"] += 1
+        return {"status": by_status, "goal": by_goal, "perspective": by_perspective}
+
+    def uppdrag(self, node_id: str) -> list[dict]:
+        # the uppdrag addressed to a board in this node's subtree, or above it
+        boards = {i for _, i in self.subtree(node_id)} | {a.id for a in self.master.ancestors(node_id)}
+        rows = []
+        for u in self.master.uppdrag:
+            if not boards & set(u.boards):
+                continue
+            units = [f for f in self.included(node_id) if u.id in f.uppdrag]
+            answered = [(f, f.uppdrag[u.id]) for f in units if f.uppdrag[u.id][0]]
+            rows.append({"uppdrag": u, "units": len(units), "answered": answered})
+        return rows
+
+    def risks(self, node_id: str) -> list[tuple[UnitFacts, dict]]:
+        return [(f, r) for f in self.included(node_id) for r in f.risks]
+
+    def risk_counts(self, node_id: str) -> Counter:
+        return Counter(risk_class(score(r)) for _, r in self.risks(node_id))
+
+
+def score(risk: dict):
+    """Risk value = probability × consequence, recomputed (the workbook's formula is never trusted)."""
+    p, c = risk.get("probability"), risk.get("consequence")
+    return p * c if isinstance(p, int) and isinstance(c, int) else None

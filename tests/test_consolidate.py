@@ -1,0 +1,213 @@
+"""Consolidation: figures that match an independent computation, lineage, safety, reproducibility."""
+import hashlib
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from rodtrad.consolidator import consolidate as cons
+from rodtrad.consolidator.cli import main
+from rodtrad.consolidator.demo import run as run_demo
+from rodtrad.consolidator.masterdata import Indicator
+from rodtrad.consolidator.rollup import GREEN, NONE, RED, YELLOW, light
+
+from spreadsheet_engine import recalculate, soffice
+
+PERIOD = "2027-plan"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The whole demo once; tests that change the workspace copy it first."""
+    root = tmp_path_factory.mktemp("demo") / "exempelkommun"
+    return run_demo(root, echo=lambda *_: None)
+
+
+@pytest.fixture
+def workspace(demo, tmp_path):
+    root = tmp_path / "kommun"
+    shutil.copytree(demo["workspace"].root, root)
+    return root
+
+
+def report_rows(path, sheet):
+    """The rows of a report sheet's table as dicts, by header."""
+    ws = load_workbook(path, read_only=True)[sheet]
+    rows = [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    header = rows[0]
+    return [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def independent_budget(inbox, units):
+    """Each unit's budget straight from its returned workbook: the 12 month cells of every account."""
+    totals = {}
+    for path in inbox.glob("*.xlsx"):
+        wb = load_workbook(path, read_only=True)
+        unit = next(r[1] for r in wb["_meta"].iter_rows(values_only=True) if r[0] == "Ansvarskod")
+        if unit in units:
+            rows = list(wb["Budget"].iter_rows(min_row=5, values_only=True))
+            totals[unit] = sum(v or 0 for row in rows if row[0] for v in row[3:15])
+    return totals
+
+
+def test_board_and_council_totals_match_an_independent_computation(demo):
+    master, folder = demo["master"], demo["consolidation"].folder
+    bad_files = {p[0] for p in demo["planted"]}
+    inbox = demo["workspace"].inbox(PERIOD)
+    valid_units = {u.id for u in master.units()} - {f.split(" ")[0] for f in bad_files}
+    per_unit = independent_budget(inbox, valid_units)
+    kf = {r["Ansvarskod"]: r for r in report_rows(demo["consolidation"].kf_report, "Ekonomi")}
+    for board in [n for n in master.org if n.level in ("nämnd", "styrelse", "koncern")]:
+        expected = sum(v for u, v in per_unit.items() if board.id in {a.id for a in master.ancestors(u)})
+        assert kf[board.id]["Budget (kr)"] == pytest.approx(expected)
+        (board_file,) = folder.glob(f"Nämndrapport {board.id} *.xlsx")
+        assert report_rows(board_file, "Ekonomi")[0]["Budget (kr)"] == pytest.approx(expected)
+    assert kf["0000"]["Budget (kr)"] == pytest.approx(sum(per_unit.values()))
+
+
+def test_every_budget_figure_has_lineage_that_sums_to_it(demo):
+    rows = [json.loads(line) for line in (demo["consolidation"].folder / "spårbarhet.jsonl").read_text().splitlines()]
+    kf = demo["consolidation"].kf_report.name
+    economy = {(r["sheet"], r["cell"]): r for r in rows if r["report"] == kf and r["sheet"] == "Ekonomi"}
+    figures = report_rows(demo["consolidation"].kf_report, "Ekonomi")
+    assert len(economy) == len(figures)
+    for i, row in enumerate(figures, start=5):
+        sources = economy[("Ekonomi", f"E{i}")]["sources"]
+        assert sum(s["value"] for s in sources) == pytest.approx(row["Budget (kr)"])
+        assert all(s["sheet"] == "Budget" and len(s["sha256"]) == 64 and s["file"].endswith(".xlsx") for s in sources)
+    sheet = load_workbook(demo["consolidation"].kf_report, read_only=True)["Källor"]
+    assert sheet.max_row > 40
+
+
+def test_invalid_units_are_left_out_and_listed_and_nothing_is_missing(demo):
+    result = demo["consolidation"]
+    planted_units = sorted({p[0].split(" ")[0] for p in demo["planted"]})
+    assert result.invalid == planted_units and result.missing == []
+    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.kf_report, "Inlämning")}
+    assert {u for u, s in status.items() if s == "fel"} == set(planted_units)
+    economy = {r["Ansvarskod"]: r for r in report_rows(result.kf_report, "Ekonomi")}
+    assert all(economy[u]["Budget (kr)"] == 0 for u in planted_units)
+
+
+def test_a_missing_unit_is_listed_with_its_contact(workspace):
+    inbox = workspace / "inkorg" / PERIOD
+    (victim,) = inbox.glob("2121 *.xlsx")
+    victim.unlink()
+    result = cons.consolidate(workspace, PERIOD)
+    assert result.missing == ["2121"]
+    row = next(r for r in report_rows(result.folder / "inlamning.xlsx", "Inlämning") if r["Ansvarskod"] == "2121")
+    assert row["Status"] == "saknas" and row["E-post"].endswith("@exempelkommun.se")
+
+
+def test_include_invalid_takes_them_in_marked(workspace):
+    result = cons.consolidate(workspace, PERIOD, include_invalid=True)
+    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.kf_report, "Inlämning")}
+    assert sorted(u for u, s in status.items() if s == "fel, medräknad") == result.invalid
+
+
+def test_a_formula_in_a_comment_arrives_as_inert_text(workspace):
+    inbox = workspace / "inkorg" / PERIOD
+    (path,) = inbox.glob("2111 *.xlsx")
+    wb = load_workbook(path)
+    cell = wb["Aktiviteter"]["I8"]
+    cell.value, cell.data_type = '=HYPERLINK("http://evil.example","klicka")', "s"
+    wb["Översikt"]["B11"].value = "rad ett_x0007_ med en klocka"  # how Excel stores a control character
+    wb.save(path)
+    result = cons.consolidate(workspace, PERIOD)
+    ws = load_workbook(result.kf_report)["Aktiviteter"]
+    hits = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert len(hits) == 1 and hits[0].data_type == "s"
+    texts = [c.value for row in load_workbook(result.kf_report)["Texter"].iter_rows() for c in row]
+    assert "rad ett med en klocka" in texts
+
+
+def _digests(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_second_run_is_byte_identical(workspace):
+    first = _digests(cons.consolidate(workspace, PERIOD).folder)
+    second = _digests(cons.consolidate(workspace, PERIOD).folder)
+    assert first == second and len(first) >= 18
+
+
+def test_an_interrupted_run_leaves_the_earlier_reports_in_place(workspace, monkeypatch):
+    folder = cons.consolidate(workspace, PERIOD).folder
+    before = _digests(folder)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    original = cons.node_report.write
+    monkeypatch.setattr(cons.node_report, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cons.consolidate(workspace, PERIOD)
+    assert _digests(folder) == before
+    assert [p.name for p in folder.parent.iterdir()] == [PERIOD]  # no staging folder or lock left behind
+
+
+def test_a_second_run_at_the_same_time_is_refused_clearly(workspace):
+    lock = workspace / "rapporter" / f".{PERIOD}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("1")  # pid 1 is always alive
+    with pytest.raises(cons.ConsolidationError, match="pågår redan"):
+        cons.consolidate(workspace, PERIOD)
+    result = CliRunner().invoke(main, ["consolidate", str(workspace), "--period", PERIOD])
+    assert result.exit_code == 2 and "pågår redan" in result.output and "Traceback" not in result.output
+    lock.write_text("999999999")  # a stale lock from a crashed run is taken over
+    assert cons.consolidate(workspace, PERIOD).consolidated
+
+
+def test_the_manifest_lists_every_input_and_output_with_hashes(demo):
+    folder = demo["consolidation"].folder
+    manifest = json.loads((folder / "manifest.json").read_text())
+    inputs = {i["path"].split("/")[-1]: i for i in manifest["inputs"]}
+    assert len(inputs) == 49
+    bad = {p[0] for p in demo["planted"]}
+    assert all((i["verdict"] == "fel") == (name in bad) for name, i in inputs.items())
+    assert all(i["consolidated"] != (name in bad) for name, i in inputs.items())
+    for out in manifest["outputs"]:
+        assert hashlib.sha256((folder / out["path"]).read_bytes()).hexdigest() == out["sha256"]
+    assert manifest["master_data"]["path"] == "styrmodell.xlsx" and manifest["tool"]["version"]
+
+
+def test_the_export_has_one_document_per_file_and_csv_tables_keyed_by_unit_and_id(demo):
+    folder = demo["consolidation"].folder / "export"
+    lines = (folder / "dokument.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 49
+    header = (folder / "aktiviteter.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("unit;id;locked;text")
+
+
+def test_the_history_replaces_a_period_cleanly(workspace):
+    import sqlite3
+
+    cons.consolidate(workspace, PERIOD)
+    cons.consolidate(workspace, PERIOD)
+    con = sqlite3.connect(workspace / "historik.sqlite")
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    units = con.execute("SELECT count(DISTINCT unit) FROM economy WHERE period = ?", (PERIOD,)).fetchone()[0]
+    assert units == 43
+
+
+def test_traffic_lights_at_their_thresholds():
+    higher = Indicator("N", "n", "högre", "manuell", "medel", target=90, green=90, red=80)
+    assert [light(higher, v) for v in (90, 89.9, 80.1, 80, None)] == [GREEN, YELLOW, YELLOW, RED, NONE]
+    lower = Indicator("S", "s", "lägre", "manuell", "medel", target=7, green=7, red=9)
+    assert [light(lower, v) for v in (7, 7.1, 8.9, 9)] == [GREEN, YELLOW, YELLOW, RED]
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
+def test_the_reports_open_in_libreoffice(demo, tmp_path):
+    saved = recalculate(demo["consolidation"].kf_report, tmp_path)
+    wb = load_workbook(saved)
+    assert "Sammanfattning" in wb.sheetnames and "Källor" in wb.sheetnames
+    original = report_rows(demo["consolidation"].kf_report, "Ekonomi")
+    assert report_rows(saved, "Ekonomi")[0]["Budget (kr)"] == original[0]["Budget (kr)"]
