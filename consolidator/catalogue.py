@@ -1,7 +1,7 @@
 """The findings catalogue: every code with its severity, messages and an example, for the docs."""
 from __future__ import annotations
 
-from . import grid, masterdata, validate  # noqa: F401 - importing them registers their codes
+from . import consolidate, grid, masterdata, validate  # noqa: F401 - importing them registers their codes
 from .findings import CATALOGUE, Finding
 from .rules import all_rules
 
