@@ -21,7 +21,7 @@ from .reports.validation import write_report
 from .rollup import Rollup
 from .store import FILE_NAME as HISTORY_FILE, History
 from .validate import Report, collect, flag_duplicates, iter_tasks
-from .workspace import Workspace, safe_name
+from .workspace import Workspace
 
 
 class ConsolidationError(Exception):
@@ -144,10 +144,10 @@ def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs
     lineage = []
     with History(ws.root / HISTORY_FILE) as history:
         root = next(n for n in master.org if not n.parent)
-        result.kf_report = stage / safe_name(f"KF-rapport {period.id}.xlsx")
+        result.kf_report = stage / node_report.kf_report_name(period)
         books = [(result.kf_report, node_report.write(rollup, root.id, period, submissions, result.kf_report, history))]
-        for board in [n for n in master.org if n.level in ("nämnd", "styrelse", "koncern")]:
-            path = stage / (safe_name(f"Nämndrapport {board.id} {board.name} {period.id}") + ".xlsx")
+        for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
+            path = stage / node_report.board_report_name(rollup, board.id, period)
             books.append((path, node_report.write(rollup, board.id, period, submissions, path, history)))
             result.board_reports.append(path)
     for path, book in books:

@@ -26,6 +26,7 @@ class UnitFacts:
     valid: bool
     budget: dict = field(default_factory=dict)  # account -> {"frame", "total", "months": [12]}
     budget_src: dict = field(default_factory=dict)  # account -> (frame cell, months range)
+    budget_range: str = ""  # every account's months: the cells the unit's budget total is made of
     indicators: dict = field(default_factory=dict)  # indicator id -> (unit target, cell)
     goals: list = field(default_factory=list)  # own goals with "cell"
     activities: list = field(default_factory=list)
@@ -54,6 +55,9 @@ def extract(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> Unit
         facts.budget[row["account"]] = {"frame": row.get("frame") or 0, "total": sum(months), "months": months}
         facts.budget_src[row["account"]] = (_cell(cells, f"/budget/{i}/frame"),
                                             _span(cells, f"/budget/{i}/m01", f"/budget/{i}/m12"))
+    rows = doc.get("budget") or []
+    if rows:
+        facts.budget_range = _span(cells, "/budget/0/m01", f"/budget/{len(rows) - 1}/m12")
     for i, row in enumerate(doc.get("indicators") or []):
         if row.get("unit_target") is not None:
             facts.indicators[row["id"]] = (row["unit_target"], _cell(cells, f"/indicators/{i}/unit_target"))

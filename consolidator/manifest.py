@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from . import __version__
@@ -23,7 +24,8 @@ def build(root: Path, period: str, master_file: Path, tasks, ignored, included: 
           include_invalid: bool) -> dict:
     """No wall-clock time goes in: the same inputs give the same manifest."""
     def rel(path) -> str:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        # not resolved: an inbox may be a link to a shared drive, and the path a user sees is the one to record
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
     inputs = []
     for t in tasks:

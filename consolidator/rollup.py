@@ -120,13 +120,18 @@ class Rollup:
     def economy_by_account(self, node_id: str) -> dict[str, Economy]:
         return self._economy[node_id][1]
 
-    def economy_sources(self, node_id: str, account: str | None = None) -> list[Source]:
-        out = []
-        for facts in self.included(node_id):
-            for acc, b in facts.budget.items():
-                if account in (None, acc):
-                    out.append(facts.source("Budget", facts.budget_src[acc][1], b["total"]))
-        return out
+    def unit_budget_source(self, unit_id: str) -> list[Source]:
+        """The cells a unit's budget total is made of (all its accounts' months)."""
+        facts = self.facts.get(unit_id)
+        if facts is None:
+            return []
+        return [facts.source("Budget", facts.budget_range, sum(b["total"] for b in facts.budget.values()))]
+
+    def unit_account_source(self, unit_id: str, account: str) -> list[Source]:
+        facts = self.facts.get(unit_id)
+        if facts is None or account not in facts.budget:
+            return []
+        return [facts.source("Budget", facts.budget_src[account][1], facts.budget[account]["total"])]
 
     # -- indicators and goals ---------------------------------------------------------------
 

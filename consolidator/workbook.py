@@ -154,7 +154,7 @@ def put(ws, row: int, col: int, value, style_name: str | None = None):
 
 
 def print_setup(ws, header_row: int, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

@@ -67,28 +67,53 @@ def test_board_and_council_totals_match_an_independent_computation(demo):
     assert kf["0000"]["Budget (kr)"] == pytest.approx(sum(per_unit.values()))
 
 
-def test_every_budget_figure_has_lineage_that_sums_to_it(demo):
-    rows = [json.loads(line) for line in (demo["consolidation"].folder / "spårbarhet.jsonl").read_text().splitlines()]
-    kf = demo["consolidation"].kf_report.name
-    economy = {(r["sheet"], r["cell"]): r for r in rows if r["report"] == kf and r["sheet"] == "Ekonomi"}
+def lineage_index(folder):
+    rows = [json.loads(line) for line in (folder / "spårbarhet.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {(r["report"], r["sheet"], r["cell"]): r["sources"] for r in rows}
+
+
+def expand(index, report, sheet, cell):
+    """Follow a figure's direct sources down to the cells of unit files."""
+    out = []
+    for s in index[(report, sheet, cell)]:
+        if s["sha256"]:
+            out.append(s)
+        else:
+            out += expand(index, s["file"], s["sheet"], s["cell"])
+    return out
+
+
+def test_every_budget_figure_has_lineage_down_to_file_cells_that_sum_to_it(demo):
+    folder, kf = demo["consolidation"].folder, demo["consolidation"].kf_report.name
+    index = lineage_index(folder)
     figures = report_rows(demo["consolidation"].kf_report, "Ekonomi")
-    assert len(economy) == len(figures)
+    assert {c for r, s, c in index if r == kf and s == "Ekonomi"} == {f"E{i}" for i in range(5, 5 + len(figures))}
     for i, row in enumerate(figures, start=5):
-        sources = economy[("Ekonomi", f"E{i}")]["sources"]
-        assert sum(s["value"] for s in sources) == pytest.approx(row["Budget (kr)"])
-        assert all(s["sheet"] == "Budget" and len(s["sha256"]) == 64 and s["file"].endswith(".xlsx") for s in sources)
-    sheet = load_workbook(demo["consolidation"].kf_report, read_only=True)["Källor"]
-    assert sheet.max_row > 40
+        direct = index[(kf, "Ekonomi", f"E{i}")]
+        assert sum(s["value"] for s in direct) == pytest.approx(row["Budget (kr)"])
+        cells = expand(index, kf, "Ekonomi", f"E{i}")
+        assert sum(s["value"] for s in cells) == pytest.approx(row["Budget (kr)"])
+        assert all(s["sheet"] == "Budget" and len(s["sha256"]) == 64 and s["file"].endswith(".xlsx") for s in cells)
+    # the council's total is made of exactly the consolidated units, each once
+    units = [s["unit"] for s in expand(index, kf, "Ekonomi", "E5")]
+    assert sorted(units) == sorted(demo["consolidation"].consolidated)
+    sources = report_rows(demo["consolidation"].kf_report, "Källor")
+    assert len(sources) == sum(len(v) for (r, _, _), v in index.items() if r == kf)
 
 
 def test_invalid_units_are_left_out_and_listed_and_nothing_is_missing(demo):
     result = demo["consolidation"]
     planted_units = sorted({p[0].split(" ")[0] for p in demo["planted"]})
     assert result.invalid == planted_units and result.missing == []
-    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.kf_report, "Inlämning")}
+    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.folder / "inlamning.xlsx", "Inlämning")}
     assert {u for u, s in status.items() if s == "fel"} == set(planted_units)
-    economy = {r["Ansvarskod"]: r for r in report_rows(result.kf_report, "Ekonomi")}
-    assert all(economy[u]["Budget (kr)"] == 0 for u in planted_units)
+    per_board = {r["Ansvarskod"]: r for r in report_rows(result.kf_report, "Inlämning")}
+    assert sum(r["Med fel"] for r in per_board.values()) == len(planted_units)
+    for unit in planted_units:  # listed in their board's report, with nothing counted
+        board = demo["master"].board_of(unit)
+        (path,) = result.folder.glob(f"Nämndrapport {board.id} *.xlsx")
+        economy = {r["Ansvarskod"]: r for r in report_rows(path, "Ekonomi")}
+        assert economy[unit]["Budget (kr)"] == 0
 
 
 def test_a_missing_unit_is_listed_with_its_contact(workspace):
@@ -103,7 +128,7 @@ def test_a_missing_unit_is_listed_with_its_contact(workspace):
 
 def test_include_invalid_takes_them_in_marked(workspace):
     result = cons.consolidate(workspace, PERIOD, include_invalid=True)
-    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.kf_report, "Inlämning")}
+    status = {r["Ansvarskod"]: r["Status"] for r in report_rows(result.folder / "inlamning.xlsx", "Inlämning")}
     assert sorted(u for u, s in status.items() if s == "fel, medräknad") == result.invalid
 
 
@@ -116,10 +141,11 @@ def test_a_formula_in_a_comment_arrives_as_inert_text(workspace):
     wb["Översikt"]["B11"].value = "rad ett_x0007_ med en klocka"  # how Excel stores a control character
     wb.save(path)
     result = cons.consolidate(workspace, PERIOD)
-    ws = load_workbook(result.kf_report)["Aktiviteter"]
+    (board,) = result.folder.glob("Nämndrapport 2000 *.xlsx")
+    ws = load_workbook(board)["Aktiviteter"]
     hits = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
     assert len(hits) == 1 and hits[0].data_type == "s"
-    texts = [c.value for row in load_workbook(result.kf_report)["Texter"].iter_rows() for c in row]
+    texts = [c.value for row in load_workbook(board)["Texter"].iter_rows() for c in row]
     assert "rad ett med en klocka" in texts
 
 

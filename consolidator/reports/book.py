@@ -1,13 +1,21 @@
 """A report workbook: sheets of real Excel tables, Swedish number formats, text always inert,
-and the lineage of every figure written into it."""
+and the lineage of every figure written into it.
+
+Reports are streamed (openpyxl's write-only mode): rows go to disk as they are written, so a
+report for thousands of units neither holds every cell in memory nor pays for a second pass.
+"""
 from __future__ import annotations
 
+import warnings
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from .. import workbook as wbk
+from .. import values, workbook as wbk
 from ..facts import Source
 from ..findings import WARNING, define
 
@@ -15,78 +23,145 @@ TRUNCATED = define("report.text_truncated", WARNING,
                    "En text från {value} var längre än en Excel-cell rymmer (32 767 tecken) och kortades i rapporten.",
                    "A text from {value} was longer than an Excel cell holds (32,767 characters) and was cut in the report.")
 
-KR, PCT, NUM, DATE = "#,##0", "0.0%", "#,##0.0", "yyyy-mm-dd"
+KR, PCT, NUM = "#,##0", "0.0%", "#,##0.0"
 
 
 def col(header: str, width: int = 14, fmt: str | None = None, wrap: bool = False) -> dict:
     return {"header": header, "width": width, "fmt": fmt, "wrap": wrap}
 
 
+class Sheet:
+    """A streamed worksheet and the row its next line goes to.
+
+    openpyxl writes a streamed sheet's column widths and frozen panes with its first row, so lines
+    wait here until the first table has set them (or `flush` is called)."""
+
+    def __init__(self, book: "ReportBook", ws):
+        self.book, self.ws, self.row = book, ws, 0
+        self._pending: list | None = []
+
+    @property
+    def title(self) -> str:
+        return self.ws.title
+
+    def line(self, values_: list, styles: list | None = None) -> int:
+        """Append one row; returns its number."""
+        self.row += 1
+        cells = [self.book.cell(self.ws, v, s) for v, s in zip(values_, styles or [None] * len(values_))]
+        if self._pending is None:
+            self.ws.append(cells)
+        else:
+            self._pending.append(cells)
+        return self.row
+
+    def flush(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            for cells in pending:
+                self.ws.append(cells)
+
+    def gap(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.line([])
+
+
 class ReportBook:
     def __init__(self, title: str, subtitle: str):
-        self.wb = Workbook()
-        self.wb.remove(self.wb.active)
+        self.wb = Workbook(write_only=True)
         self.title, self.subtitle = title, subtitle
         self.lineage: list[tuple[str, str, str, list[Source]]] = []  # (sheet, cell, what, sources)
         self.findings: list = []
-        self._tables: set[str] = set()
+        self._styles: dict = {}
+        self._tables = 0
+        self._sheets: list[Sheet] = []
 
-    def sheet(self, name: str, heading: str, note: str = ""):
+    def sheet(self, name: str, heading: str, note: str = "", widths: list[int] | None = None) -> Sheet:
         ws = self.wb.create_sheet(name)
-        wbk.write_title(ws, heading, note or self.subtitle)
-        return ws
+        for i, width in enumerate(widths or [], start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        sheet = Sheet(self, ws)
+        self._sheets.append(sheet)
+        sheet.line([heading], ["title"])
+        sheet.line([note or self.subtitle], ["subtitle"])
+        sheet.gap()
+        return sheet
 
-    def table(self, ws, columns: list[dict], rows: list[list], top: int = 4, left: int = 1, name: str | None = None,
+    def cell(self, ws, value, style=None):
+        """A streamed cell: text is cleaned and kept as text (never a formula); numbers get formats."""
+        if isinstance(value, str):
+            text = values.clean_text(value)
+            if len(text) > wbk.MAX_CELL_TEXT:
+                self.findings.append(TRUNCATED(sheet=ws.title, value=text[:40]))
+                text = text[:wbk.MAX_CELL_TEXT]
+            cell = WriteOnlyCell(ws, text)
+            cell.data_type = "s"
+        else:
+            cell = WriteOnlyCell(ws, value)
+        if style:
+            cached = self._styles.get(style)
+            if cached is None:
+                _apply(cell, style)
+                self._styles[style] = copy(cell._style)
+            else:
+                cell._style = copy(cached)
+        return cell
+
+    def table(self, sheet: Sheet, columns: list[dict], rows: list[list], name: str | None = None,
               freeze: bool = True) -> int:
-        """Write a header and rows as an Excel table; returns the first data row."""
-        for c, spec in enumerate(columns, start=left):
-            wbk.style(ws.cell(row=top, column=c, value=spec["header"]), "hd")
-            letter = get_column_letter(c)
-            if (ws.column_dimensions[letter].width or 0) < spec["width"]:
-                ws.column_dimensions[letter].width = spec["width"]
-        styles = [("ro_wrap" if spec["wrap"] else "ro_text") if spec["fmt"] is None else None for spec in columns]
-        for r, row in enumerate(rows, start=top + 1):
-            for c, (value, spec, style) in enumerate(zip(row, columns, styles), start=left):
-                cell = self.put(ws, r, c, value)
-                if spec["fmt"]:
-                    cell.number_format = spec["fmt"]
-                elif style and spec["wrap"]:
-                    wbk.style(cell, style)
-        last = top + max(len(rows), 1)
-        table = name or f"T{len(self._tables) + 1}"
-        self._tables.add(table)
-        ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{last}"
-        self._table_at(ws, table, ref)
-        if freeze and left == 1:
-            ws.freeze_panes = ws.cell(row=top + 1, column=1)
-        wbk.print_setup(ws, top)
-        return top + 1
-
-    def _table_at(self, ws, name, ref):
-        from openpyxl.worksheet.table import Table, TableStyleInfo
-
-        table = Table(displayName=name, ref=ref)
+        """Header and rows as an Excel table at the sheet's next row; returns the first data row."""
+        ws = sheet.ws
+        first_table = sheet._pending is not None
+        if first_table:
+            for i, spec in enumerate(columns, start=1):
+                dim = ws.column_dimensions[get_column_letter(i)]
+                dim.width = max(dim.width or 0, spec["width"])
+        header = sheet.line([spec["header"] for spec in columns], ["hd"] * len(columns))
+        if first_table and freeze:
+            ws.freeze_panes = f"A{header + 1}"
+            wbk.print_setup(ws, header)
+        sheet.flush()
+        styles = [spec["fmt"] or ("wrap" if spec["wrap"] else None) for spec in columns]
+        for row in rows:
+            sheet.line(row, styles)
+        if not rows:
+            sheet.line([None] * len(columns))
+        self._tables += 1
+        table = Table(displayName=name or f"T{self._tables}",
+                      ref=f"A{header}:{get_column_letter(len(columns))}{sheet.row}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        ws.add_table(table)
+        # streamed sheets cannot read their header back, so the table's columns are named here
+        table.tableColumns = [TableColumn(id=i, name=spec["header"]) for i, spec in enumerate(columns, start=1)]
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+            ws.add_table(table)
+        return header + 1
 
-    def put(self, ws, row: int, column: int, value):
-        if isinstance(value, str) and len(value) > wbk.MAX_CELL_TEXT:
-            self.findings.append(TRUNCATED(sheet=ws.title, cell=f"{get_column_letter(column)}{row}", value=value[:40]))
-        return wbk.put(ws, row, column, value)
-
-    def figure(self, ws, cell: str, what: str, sources: list[Source]) -> None:
+    def figure(self, sheet: Sheet, cell: str, what: str, sources: list[Source]) -> None:
         """Record where the figure in `cell` came from (the Källor sheet lists it)."""
-        self.lineage.append((ws.title, cell, what, sources))
+        self.lineage.append((sheet.title, cell, what, sources))
 
     def write_sources(self) -> None:
-        ws = self.sheet("Källor", "Källor: varifrån varje siffra kommer",
-                        "Varje rad är ett bidrag till en siffra i rapporten: enhet, fil (med SHA-256), blad och cell.")
-        rows = [[f"{sheet}!{cell}", what, s.unit, s.file, s.sheet, s.cell, s.value, s.sha256]
-                for sheet, cell, what, sources in self.lineage for s in sources]
-        self.table(ws, [col("Siffra", 16), col("Vad", 40), col("Ansvarskod", 11), col("Fil", 40), col("Blad", 14),
-                        col("Cell", 10), col("Värde", 14, KR), col("SHA-256", 20)], rows, name="Kallor")
+        sheet = self.sheet("Källor", "Källor: varifrån varje siffra kommer",
+                           "Varje rad är en direkt källa till en siffra: en cell i en enhets fil (med SHA-256), "
+                           "eller en delsumma i denna eller en annan rapport.")
+        rows = [[f"{sh}!{cell}", what, s.unit, s.file, s.sheet, s.cell, s.value, s.sha256]
+                for sh, cell, what, sources in self.lineage for s in sources]
+        self.table(sheet, [col("Siffra", 16), col("Vad", 40), col("Ansvarskod", 11), col("Fil eller rapport", 44),
+                           col("Blad", 16), col("Cell", 10), col("Värde", 14, KR), col("SHA-256", 20)], rows, name="Kallor")
 
     def save(self, path: Path) -> None:
         if self.lineage:
             self.write_sources()
+        for sheet in self._sheets:
+            sheet.flush()
         wbk.save_atomic(self.wb, Path(path), reproducible=True)
+
+
+def _apply(cell, style: str) -> None:
+    if style in wbk.STYLES:
+        for attribute, value in wbk.STYLES[style].items():
+            setattr(cell, attribute, value)
+    elif style == "wrap":
+        cell.alignment = wbk.STYLES["ro_wrap"]["alignment"]
+    else:  # a number format
+        cell.number_format = style

@@ -1,6 +1,16 @@
-"""The report of one organisation node: the KF report is the root's, a board report a board's."""
+"""The report of one organisation node: the KF report is the root's, a board report a board's.
+
+The same code writes both. A board report lists its units in detail (activities, risks, texts,
+economy per unit); the KF report stays at the level politicians read (goals, indicators, economy
+down to verksamhet, counts per board) and points to the board reports for the detail.
+
+Lineage is a chain of direct sources: a unit's figure comes from cells in its file; a total
+comes from the figures it adds up, in this report or in a board report. Every figure reaches
+file cells in a few steps, and the lineage grows with the number of nodes, not nodes × units.
+"""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,14 +18,18 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 
-from .. import workbook as wbk
+from ..facts import Source
 from ..masterdata import Period
 from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, risk_class, score
+from ..workspace import safe_name
 from .book import KR, NUM, PCT, ReportBook, col
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
          "enhet": "Enhet", "koncern": "Koncern", "bolag": "Bolag"}
+BOARD_LEVELS = ("nämnd", "styrelse", "koncern")
+FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
 
 @dataclass
@@ -29,261 +43,358 @@ class Submission:
     warnings: int = 0
 
 
-def colour_lights(ws, rng: str) -> None:
+def kf_report_name(period: Period) -> str:
+    return safe_name(f"KF-rapport {period.id}") + ".xlsx"
+
+
+def board_report_name(rollup: Rollup, board_id: str, period: Period) -> str:
+    return safe_name(f"Nämndrapport {board_id} {rollup.master.by_id[board_id].name} {period.id}") + ".xlsx"
+
+
+def colour_lights(sheet, rng: str) -> None:
     for word, fill in FILLS.items():
-        ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
-                                                      fill=PatternFill("solid", fgColor=fill)))
+        sheet.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
+                                                            fill=PatternFill("solid", fgColor=fill)))
 
 
-def _action_plan_needed(rollup: Rollup, deviation: float, pct) -> bool:
-    rules = rollup.master.rules
-    over_sek = rules.get("action_plan_sek") is not None and abs(deviation) > rules["action_plan_sek"]
-    over_pct = rules.get("action_plan_pct") is not None and pct is not None and abs(pct) * 100 > rules["action_plan_pct"]
-    return bool(over_sek or over_pct)
+class NodeReport:
+    def __init__(self, rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], name: str):
+        self.r, self.m = rollup, rollup.master
+        self.node, self.period, self.submissions, self.name = self.m.by_id[node_id], period, submissions, name
+        self.is_kf = self.node.level == "kf"
+        self.boards = {n.id for n in self.m.org if n.level in BOARD_LEVELS}
+        included = rollup.included(node_id)
+        self.book = ReportBook(f"{self.node.name} – {period.name}",
+                               f"{self.m.name} · {period.name} · {len(included)} av "
+                               f"{len(rollup.units_under[node_id])} enheter sammanställda")
+        # the nodes this report lists in its economy: KF stops above the units
+        self.shown = [(d, n) for d, n in rollup.subtree(node_id) if not (self.is_kf and self.m.is_unit(n))]
+        self.row_of = {n: FIRST + i for i, (_, n) in enumerate(self.shown)}
+
+    # -- lineage helpers --------------------------------------------------------------------
+
+    def here(self, sheet: str, cell: str, value, node: str = "") -> Source:
+        return Source(node or self.node.id, self.name, "", sheet, cell, value)
+
+    def board_cell(self, board: str, sheet: str, cell: str, value) -> Source:
+        return Source(board, board_report_name(self.r, board, self.period), "", sheet, cell, value)
+
+    def economy_sources(self, node_id: str) -> list[Source]:
+        """A row's budget: its unit's cells, or the rows of its children."""
+        if self.m.is_unit(node_id):
+            return self.r.unit_budget_source(node_id)
+        out = []
+        for child in self.m.children.get(node_id, []):
+            if child.id in self.row_of:
+                out.append(self.here("Ekonomi", f"E{self.row_of[child.id]}", self.r.economy(child.id).budget, child.id))
+            else:
+                out += self.r.unit_budget_source(child.id)
+        return out
+
+    def child_boards(self) -> list[str]:
+        return [n for _, n in self.r.subtree(self.node.id) if n in self.boards and n != self.node.id]
+
+    # -- the report -------------------------------------------------------------------------
+
+    def write(self, path: Path, history=None) -> ReportBook:
+        self.summary()
+        self.goal_chain()
+        self.indicators()
+        self.economy()
+        self.accounts()
+        self.activities()
+        self.uppdrag()
+        self.internal_control()
+        self.deviations()
+        if not self.is_kf:
+            self.texts()
+        self.submissions_sheet()
+        self.history(history)
+        self.book.save(path)
+        return self.book
+
+    def goals(self):
+        """The goals this node reports on: KF goals, and the goals of boards in its subtree."""
+        owners = {i for _, i in self.r.subtree(self.node.id)}
+        kf = self.m.goals_at("kf")
+        boards = [g for g in self.m.goals if g.level != "kf" and g.owner in owners]
+        if not self.is_kf:
+            served = {p for g in boards for p in g.parents}
+            kf = [g for g in kf if g.id in served]
+        return kf, boards
+
+    def summary(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Sammanfattning", book.title)
+        kf, boards = self.goals()
+        persp = {p.id: p.name for p in self.m.perspectives}
+        rows = []
+        for g in kf + boards:
+            counts = r.assessments(self.node.id, g.id)
+            rows.append([g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
+                         counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]])
+        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
+                                   col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
+                                   col("ej bedömt", 9, "0")], rows, name="Mal")
+        colour_lights(sheet, f"D{first}:D{first + len(rows)}")
+        for i, g in enumerate(kf + boards):
+            inds = [ind for ind in self.m.indicators if g.id in ind.goals]
+            book.figure(sheet, f"D{first + i}", f"Trafikljus för {g.id}: nyckeltalens utfall mot målvärden",
+                        [Source("", "styrmodell.xlsx", "", "Indikatorer", ind.id, r.outcomes.get(ind.id)) for ind in inds])
+        sheet.gap()
+        children = self.m.children.get(self.node.id, []) or [self.node]
+        sheet.line(["Ekonomi per " + ("nämnd" if self.is_kf else "nivå under")], ["label"])
+        eco_rows = []
+        for child in children:
+            e = r.economy(child.id)
+            eco_rows.append([child.id, child.name, e.frame, e.budget, e.deviation, e.deviation_pct])
+        first_eco = book.table(sheet, [col("Ansvarskod", 11), col("Namn", 36), col("Ram (kr)", 15, KR),
+                                       col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT)],
+                               eco_rows, name="EkonomiSammanfattning", freeze=False)
+        for i, child in enumerate(children):
+            book.figure(sheet, f"D{first_eco + i}", f"Budget {child.name}",
+                        [self.here("Ekonomi", f"E{self.row_of[child.id]}", r.economy(child.id).budget, child.id)])
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Budget och ram per " + ("nämnd" if self.is_kf else "enhet under")
+        chart.y_axis.title = "kr"
+        chart.y_axis.numFmt = KR
+        ws = sheet.ws
+        chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=first_eco - 1, max_row=first_eco + len(eco_rows) - 1),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=first_eco, max_row=first_eco + len(eco_rows) - 1))
+        chart.height, chart.width = 7 + 0.5 * len(eco_rows), 18
+        ws.add_chart(chart, f"J{first}")
+        sheet.gap()
+        counts = r.activity_counts(self.node.id)
+        rows = [["Aktiviteter", status, n] for status, n in sorted(counts["status"].items())]
+        rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in r.uppdrag(self.node.id)).items())]
+        rows += [["Enheternas mål", "antal", sum(len(v) for v in r.unit_goals_under(self.node.id).values())]]
+        rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(self.node.id).items())]
+        book.table(sheet, [col("Vad", 20), col("Status", 18), col("Antal", 10, "0")], rows, name="Antal", freeze=False)
+
+    def goal_chain(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Målkedja", "Målkedjan: KF-mål > nämndmål > enheternas mål")
+        kf, boards = self.goals()
+        by_parent = r.unit_goals_under(self.node.id)
+        rows = []
+        for goal in kf:
+            rows.append(["KF-mål", goal.id, goal.text, "", "", r.goal_light(goal.id)])
+            for bg in [g for g in boards if goal.id in g.parents]:
+                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+                if not self.is_kf:
+                    for facts, own in by_parent.get(bg.id, []):
+                        rows.append(["    Enhetens mål", own["id"], own["text"], bg.id, self.m.by_id[facts.unit].name,
+                                     own.get("assessment") or NONE])
+                else:
+                    rows.append(["    Enheternas mål", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
+                                 "(se nämndrapporten)", bg.id, "", ""])
+        for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
+            rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+        first = book.table(sheet, [col("Nivå", 18), col("Id", 9), col("Mål", 70, wrap=True), col("Kopplat till", 12),
+                                   col("Ägare / enhet", 30), col("Trafikljus / bedömning", 14)], rows, name="Malkedja")
+        colour_lights(sheet, f"F{first}:F{first + len(rows)}")
+
+    def indicator_list(self, node_id: str) -> list:
+        owners = {i for _, i in self.r.subtree(node_id)}
+        goal_ids = {g.id for g in self.m.goals if g.level == "kf" or g.owner in owners}
+        return [i for i in self.m.indicators if goal_ids & set(i.goals)]
+
+    def indicators(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
+                           "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
+        indicators = self.indicator_list(self.node.id)
+        rows, lineage = [], []
+        for ind in indicators:
+            agg, sources = r.indicator_targets(self.node.id, ind)
+            rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
+                         r.indicator_light(ind), agg, ind.aggregation, len(sources), ", ".join(ind.goals)])
+            if self.is_kf:  # from the boards' figures, which come from the units' cells
+                sources = []
+                for board in self.child_boards():
+                    listed = self.indicator_list(board)
+                    value, units = r.indicator_targets(board, ind)
+                    if ind in listed and units:
+                        sources.append(self.board_cell(board, "Nyckeltal", f"I{FIRST + listed.index(ind)}", value))
+            lineage.append(sources)
+        first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
+                                   col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
+                                   col("Trafikljus", 11), col("Enheternas målvärde", 13, NUM), col("Aggregering", 12),
+                                   col("Antal enheter", 10, "0"), col("Mål", 14)], rows, name="Nyckeltal")
+        colour_lights(sheet, f"H{first}:H{first + len(rows)}")
+        for i, (ind, sources) in enumerate(zip(indicators, lineage)):
+            book.figure(sheet, f"I{first + i}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})", sources)
+
+    def economy(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Ekonomi", "Ekonomi per nivå: ram, budget och avvikelse (kr)",
+                           "Avvikelse = budget − ram. Åtgärdsplan krävs när avvikelsen överstiger styrmodellens regler.")
+        rows = []
+        for depth, nid in self.shown:
+            n, e = self.m.by_id[nid], r.economy(nid)
+            rows.append([LEVEL.get(n.level, n.level), nid, "  " * depth + n.name, e.frame, e.budget, e.deviation,
+                         e.deviation_pct, "Ja" if self.action_plan_needed(e) else "Nej"])
+        first = book.table(sheet, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), col("Ram (kr)", 15, KR),
+                                   col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
+                                   col("Åtgärdsplan krävs", 12)], rows, name="Ekonomi")
+        for i, (_, nid) in enumerate(self.shown):
+            book.figure(sheet, f"E{first + i}", f"Budget {self.m.by_id[nid].name}", self.economy_sources(nid))
+
+    def action_plan_needed(self, e) -> bool:
+        rules = self.m.rules
+        over_sek = rules.get("action_plan_sek") is not None and abs(e.deviation) > rules["action_plan_sek"]
+        pct = e.deviation_pct
+        over_pct = rules.get("action_plan_pct") is not None and pct is not None and abs(pct) * 100 > rules["action_plan_pct"]
+        return bool(over_sek or over_pct)
+
+    def accounts(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Ekonomi per konto", "Budget per konto och månad (kr)")
+        names = {a.id: a.name for a in self.m.accounts}
+        by_account = r.economy_by_account(self.node.id)
+        rows = [[acc, names.get(acc, ""), e.frame, e.budget, e.deviation, *e.months] for acc, e in sorted(by_account.items())]
+        first = book.table(sheet, [col("Konto", 8), col("Kontonamn", 28), col("Ram (kr)", 14, KR), col("Budget (kr)", 14, KR),
+                                   col("Avvikelse (kr)", 14, KR)] + [col(mo, 11, KR) for mo in MONTHS], rows, name="Konton")
+        for i, acc in enumerate(sorted(by_account)):
+            if self.is_kf:
+                sources = []
+                for board in self.child_boards():
+                    accounts = sorted(r.economy_by_account(board))
+                    if acc in accounts:
+                        sources.append(self.board_cell(board, "Ekonomi per konto", f"D{FIRST + accounts.index(acc)}",
+                                                       r.economy_by_account(board)[acc].budget))
+            else:
+                sources = [s for u in r.units_under[self.node.id] for s in r.unit_account_source(u, acc)]
+            book.figure(sheet, f"D{first + i}", f"Budget konto {acc}", sources)
+
+    def activities(self):
+        book, r = self.book, self.r
+        persp = {p.id: p.name for p in self.m.perspectives}
+        if self.is_kf:
+            sheet = book.sheet("Aktiviteter", "Aktiviteter per nämnd och status", "Aktiviteterna i detalj finns i nämndrapporterna.")
+            rows = []
+            for board in self.child_boards():
+                for status, n in sorted(r.activity_counts(board)["status"].items()):
+                    rows.append([board, self.m.by_id[board].name, status, n])
+            book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("Status", 14), col("Antal", 10, "0")], rows,
+                       name="Aktiviteter")
+            return
+        sheet = book.sheet("Aktiviteter", "Enheternas aktiviteter")
+        rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if a.get("locked") else "Nej", a.get("text"),
+                 a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
+                 a.get("responsible"), a.get("status") or ("låst" if a.get("locked") else "planerad"), a.get("comment")]
+                for f, a in r.activities(self.node.id)]
+        book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
+                           col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
+                           col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
+
+    def uppdrag(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Uppdrag", "Uppdrag från KF: status och enheternas bidrag")
+        rows = []
+        for u in r.uppdrag(self.node.id):
+            upp = u["uppdrag"]
+            if self.is_kf:
+                contributions = f"{len(u['answered'])} enheter har beskrivit sitt bidrag (se nämndrapporterna)"
+            else:
+                contributions = "\n".join(f"{self.m.by_id[f.unit].name}: {text}" for f, (text, _) in u["answered"])
+            rows.append([upp.id, upp.text, ", ".join(self.m.by_id[b].name for b in upp.boards if b in self.m.by_id),
+                         upp.resources, upp.deadline, upp.status, u["units"], len(u["answered"]), contributions])
+        book.table(sheet, [col("Id", 8), col("Uppdrag", 50, wrap=True), col("Nämnder", 30, wrap=True), col("Resurser (kr)", 14, KR),
+                           col("Deadline", 11), col("Status", 12), col("Enheter", 9, "0"), col("Med bidrag", 10, "0"),
+                           col("Enheternas bidrag", 70, wrap=True)], rows, name="Uppdrag")
+
+    def internal_control(self):
+        book, r = self.book, self.r
+        if self.is_kf:
+            sheet = book.sheet("Intern kontroll", "Intern kontroll: risker per nämnd och riskklass",
+                               "Riskvärde = sannolikhet × konsekvens; röd från 9, gul från 4. Detaljer i nämndrapporterna.")
+            rows = []
+            for board in self.child_boards():
+                counts = r.risk_counts(board)
+                rows.append([board, self.m.by_id[board].name, counts[RED], counts[YELLOW], counts[GREEN], counts[NONE]])
+            book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("röd", 8, "0"), col("gul", 8, "0"),
+                               col("grön", 8, "0"), col("ej bedömd", 10, "0")], rows, name="InternKontroll")
+            return
+        sheet = book.sheet("Intern kontroll", "Intern kontroll: enheternas risker (sannolikhet × konsekvens)")
+        rows = [[f.unit, self.m.by_id[f.unit].name, x.get("risk"), x.get("probability"), x.get("consequence"),
+                 score(x), risk_class(score(x)), x.get("control"), x.get("responsible")] for f, x in r.risks(self.node.id)]
+        rows.sort(key=lambda row: (-(row[5] or 0), row[0]))
+        first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Risk", 40, wrap=True), col("Sannolikhet", 11, "0"),
+                                   col("Konsekvens", 11, "0"), col("Riskvärde", 10, "0"), col("Klass", 8),
+                                   col("Kontrollmoment", 40, wrap=True), col("Ansvarig", 20)], rows, name="InternKontroll")
+        colour_lights(sheet, f"G{first}:G{first + len(rows)}")
+
+    def deviations(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Avvikelser", "Avvikelser mot ram per enhet",
+                           "Enheter vars budget avviker från ramen; åtgärdsplan krävs enligt styrmodellens regler.")
+        rows = []
+        for f in r.included(self.node.id):
+            e = r.economy(f.unit)
+            if round(e.deviation) != 0:
+                rows.append([f.unit, self.m.by_id[f.unit].name, e.frame, e.budget, e.deviation, e.deviation_pct,
+                             "Ja" if self.action_plan_needed(e) else "Nej"])
+        book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 30), col("Ram (kr)", 14, KR), col("Budget (kr)", 14, KR),
+                           col("Avvikelse (kr)", 14, KR), col("Avvikelse %", 11, PCT), col("Åtgärdsplan krävs", 12)], rows,
+                   name="Avvikelser")
+
+    def texts(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Texter", "Enheternas texter under målen de hör till")
+        rows = []
+        for goal_id, pairs in sorted(r.unit_goals_under(self.node.id).items(), key=lambda kv: str(kv[0])):
+            goal = self.m.goal_by_id.get(goal_id)
+            for facts, own in pairs:
+                rows.append([goal_id or "-", goal.text if goal else "", self.m.by_id[facts.unit].name,
+                             "Enhetens mål", own.get("text"), own.get("comment")])
+        for facts in r.included(self.node.id):
+            if facts.summary[0]:
+                rows.append(["-", "", self.m.by_id[facts.unit].name, "Sammanfattning", facts.summary[0], None])
+        book.table(sheet, [col("Mål", 9), col("Målet", 40, wrap=True), col("Enhet", 26), col("Typ", 16),
+                           col("Text", 70, wrap=True), col("Kommentar", 40, wrap=True)], rows, name="Texter")
+
+    def submissions_sheet(self):
+        book, r = self.book, self.r
+        if self.is_kf:
+            sheet = book.sheet("Inlämning", "Inlämning per nämnd", "Enhet för enhet, med e-post för påminnelser: inlamning.xlsx.")
+            rows = []
+            for board in self.child_boards():
+                counts = Counter((self.submissions.get(u) or Submission(u, "saknas")).status for u in r.units_under[board])
+                rows.append([board, self.m.by_id[board].name, len(r.units_under[board]), counts["godkänd"],
+                             counts["fel"] + counts["fel, medräknad"], counts["saknas"]])
+            book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("Enheter", 9, "0"), col("Godkända", 10, "0"),
+                               col("Med fel", 9, "0"), col("Saknas", 9, "0")], rows, name="Inlamning")
+            return
+        sheet = book.sheet("Inlämning", "Inlämning per enhet", "Saknas = ingen fil i inkorgen. Fel = filen har fel och är inte medräknad.")
+        rows = []
+        for unit in r.units_under[self.node.id]:
+            n, s = self.m.by_id[unit], self.submissions.get(unit) or Submission(unit, "saknas")
+            rows.append([unit, n.name, n.manager, n.email, s.status, s.file, s.errors, s.warnings])
+        first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 30), col("Chef", 22), col("E-post", 32), col("Status", 16),
+                                   col("Fil", 40), col("Fel", 7, "0"), col("Varningar", 9, "0")], rows, name="Inlamning")
+        rng = f"E{first}:E{first + len(rows)}"
+        for word, fill in (("godkänd", GREEN), ("saknas", YELLOW), ("fel", RED)):
+            sheet.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
+                                                                fill=PatternFill("solid", fgColor=FILLS[fill])))
+
+    def history(self, history):
+        book, r = self.book, self.r
+        sheet = book.sheet("Historik", "Perioder", "Ur arbetsytans historik: samma enheter, varje sammanställd period, "
+                                                   "och denna period.")
+        rows = []
+        if history is not None:
+            periods = [p for p in history.periods(self.period.date) if p != self.period.id]
+            totals = history.economy_totals(r.units_under[self.node.id], periods)
+            rows = [[p, *totals[p]] for p in periods if p in totals]
+        e = r.economy(self.node.id)
+        rows.append([self.period.id, e.frame, e.budget, None, None])
+        book.table(sheet, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
+                           col("Prognos (kr)", 15, KR)], rows, name="Historik")
 
 
 def write(rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], path: Path,
           history=None) -> ReportBook:
-    m = rollup.master
-    node = m.by_id[node_id]
-    units = rollup.units_under[node_id]
-    included = rollup.included(node_id)
-    book = ReportBook(f"{node.name} – {period.name}",
-                      f"{m.name} · {period.name} · {len(included)} av {len(units)} enheter sammanställda")
-    _summary(book, rollup, node_id, period)
-    _goal_chain(book, rollup, node_id)
-    _indicators(book, rollup, node_id, history)
-    _economy(book, rollup, node_id)
-    _accounts(book, rollup, node_id)
-    _activities(book, rollup, node_id)
-    _uppdrag(book, rollup, node_id)
-    _internal_control(book, rollup, node_id)
-    _deviations(book, rollup, node_id)
-    _texts(book, rollup, node_id)
-    _submissions(book, rollup, node_id, submissions)
-    _history(book, rollup, node_id, period, history)
-    book.save(path)
-    return book
-
-
-def _goals_for(rollup: Rollup, node_id: str):
-    """The goals a node reports on: KF goals, and the goals owned by boards in its subtree."""
-    owners = {i for _, i in rollup.subtree(node_id)}
-    kf = rollup.master.goals_at("kf")
-    boards = [g for g in rollup.master.goals if g.level != "kf" and g.owner in owners]
-    if rollup.master.by_id[node_id].level != "kf":
-        served = {p for g in boards for p in g.parents}
-        kf = [g for g in kf if g.id in served]
-    return kf, boards
-
-
-def _summary(book, rollup, node_id, period):
-    m = rollup.master
-    ws = book.sheet("Sammanfattning", book.title)
-    kf, boards = _goals_for(rollup, node_id)
-    persp = {p.id: p.name for p in m.perspectives}
-    rows = []
-    for g in kf + boards:
-        counts = rollup.assessments(node_id, g.id)
-        rows.append([g.id, g.text, persp.get(g.perspective, ""), rollup.goal_light(g.id),
-                     counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]])
-    first = book.table(ws, [col("Id", 8), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
-                            col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"), col("ej bedömt", 9, "0")],
-                       rows, name="Mal")
-    colour_lights(ws, f"D{first}:D{first + len(rows)}")
-    for r, g in enumerate(kf + boards, start=first):
-        book.figure(ws, f"D{r}", f"Trafikljus för {g.id} ur nyckeltalens utfall mot målvärden", [])
-    top = first + len(rows) + 2
-    children = m.children.get(node_id, []) or [m.by_id[node_id]]
-    eco_rows = []
-    for child in children:
-        e = rollup.economy(child.id)
-        eco_rows.append([child.id, child.name, e.frame, e.budget, e.deviation, e.deviation_pct])
-    wbk.style(ws.cell(row=top - 1, column=1, value="Ekonomi per " + ("nämnd" if m.by_id[node_id].level == "kf" else "nivå under")),
-              "label")
-    first_eco = book.table(ws, [col("Ansvarskod", 11), col("Namn", 36), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR),
-                                col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT)], eco_rows, top=top,
-                           name="EkonomiSammanfattning", freeze=False)
-    for r, child in enumerate(children, start=first_eco):
-        book.figure(ws, f"D{r}", f"Budget {child.name}", rollup.economy_sources(child.id))
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Budget och ram per " + ("nämnd" if m.by_id[node_id].level == "kf" else "enhet")
-    chart.y_axis.title = "kr"
-    chart.y_axis.numFmt = KR
-    data = Reference(ws, min_col=3, max_col=4, min_row=first_eco - 1, max_row=first_eco + len(eco_rows) - 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=first_eco, max_row=first_eco + len(eco_rows) - 1))
-    chart.height, chart.width = 8 + 0.4 * len(eco_rows), 18
-    ws.add_chart(chart, f"J{top}")
-    counts = rollup.activity_counts(node_id)
-    top = first_eco + len(eco_rows) + 2
-    status_rows = [["Aktiviteter", k, v] for k, v in sorted(counts["status"].items())]
-    upp = rollup.uppdrag(node_id)
-    status_rows += [["Uppdrag", u["uppdrag"].status or "-", 1] for u in upp]
-    merged = {}
-    for kind, status, n in status_rows:
-        merged[(kind, status)] = merged.get((kind, status), 0) + n
-    goal_total = sum(len(v) for v in rollup.unit_goals_under(node_id).values())
-    rows = [[k, s, n] for (k, s), n in merged.items()] + [["Enheternas mål", "antal", goal_total]]
-    book.table(ws, [col("Vad", 20), col("Status", 18), col("Antal", 10, "0")], rows, top=top, name="Antal", freeze=False)
-
-
-def _goal_chain(book, rollup, node_id):
-    ws = book.sheet("Målkedja", "Målkedjan: KF-mål > nämndmål > enheternas mål")
-    kf, boards = _goals_for(rollup, node_id)
-    by_parent = rollup.unit_goals_under(node_id)
-    rows = []
-    for goal in kf:
-        rows.append(["KF-mål", goal.id, goal.text, "", "", rollup.goal_light(goal.id)])
-        for board_goal in [g for g in boards if goal.id in g.parents]:
-            rows.append(["  Nämndmål", board_goal.id, board_goal.text, goal.id, rollup.master.by_id[board_goal.owner].name,
-                         rollup.goal_light(board_goal.id)])
-            for facts, own in by_parent.get(board_goal.id, []):
-                rows.append(["    Enhetens mål", own["id"], own["text"], board_goal.id,
-                             rollup.master.by_id[facts.unit].name, own.get("assessment") or NONE])
-    for board_goal in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
-        rows.append(["Nämndmål", board_goal.id, board_goal.text, "", rollup.master.by_id[board_goal.owner].name,
-                     rollup.goal_light(board_goal.id)])
-    first = book.table(ws, [col("Nivå", 16), col("Id", 9), col("Mål", 70, wrap=True), col("Kopplat till", 12),
-                            col("Ägare / enhet", 30), col("Trafikljus / bedömning", 14)], rows, name="Malkedja")
-    colour_lights(ws, f"F{first}:F{first + len(rows)}")
-
-
-def _indicators(book, rollup, node_id, history):
-    ws = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
-                    "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
-    kf, boards = _goals_for(rollup, node_id)
-    goal_ids = {g.id for g in kf + boards}
-    indicators = [i for i in rollup.master.indicators if goal_ids & set(i.goals)]
-    rows = []
-    for ind in indicators:
-        agg, sources = rollup.indicator_targets(node_id, ind)
-        rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, rollup.outcomes.get(ind.id),
-                     rollup.indicator_light(ind), agg, ind.aggregation, len(sources), ", ".join(ind.goals)])
-    first = book.table(ws, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
-                            col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
-                            col("Trafikljus", 11), col("Enheternas målvärde", 13, NUM), col("Aggregering", 12),
-                            col("Antal enheter", 10, "0"), col("Mål", 14)], rows, name="Nyckeltal")
-    colour_lights(ws, f"H{first}:H{first + len(rows)}")
-    for r, ind in enumerate(indicators, start=first):
-        book.figure(ws, f"I{r}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})",
-                    rollup.indicator_targets(node_id, ind)[1])
-
-
-def _economy(book, rollup, node_id):
-    ws = book.sheet("Ekonomi", "Ekonomi per nivå: ram, budget och avvikelse (kr)",
-                    "Avvikelse = budget − ram. Åtgärdsplan krävs när avvikelsen överstiger reglerna i styrmodellen.")
-    rows, nodes = [], rollup.subtree(node_id)
-    for depth, nid in nodes:
-        n, e = rollup.master.by_id[nid], rollup.economy(nid)
-        rows.append([LEVEL.get(n.level, n.level), nid, "  " * depth + n.name, e.frame, e.budget, e.deviation,
-                     e.deviation_pct, "Ja" if _action_plan_needed(rollup, e.deviation, e.deviation_pct) else "Nej"])
-    first = book.table(ws, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), col("Ram (kr)", 15, KR),
-                            col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
-                            col("Åtgärdsplan krävs", 12)], rows, name="Ekonomi")
-    for r, (_, nid) in enumerate(nodes, start=first):
-        book.figure(ws, f"E{r}", f"Budget {rollup.master.by_id[nid].name}", rollup.economy_sources(nid))
-
-
-def _accounts(book, rollup, node_id):
-    ws = book.sheet("Ekonomi per konto", "Budget per konto och månad (kr)")
-    names = {a.id: a.name for a in rollup.master.accounts}
-    by_account = rollup.economy_by_account(node_id)
-    rows = [[acc, names.get(acc, ""), e.frame, e.budget, e.deviation, *e.months] for acc, e in sorted(by_account.items())]
-    months = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
-    first = book.table(ws, [col("Konto", 8), col("Kontonamn", 28), col("Ram (kr)", 14, KR), col("Budget (kr)", 14, KR),
-                            col("Avvikelse (kr)", 14, KR)] + [col(mo, 11, KR) for mo in months], rows, name="Konton")
-    for r, acc in enumerate(sorted(by_account), start=first):
-        book.figure(ws, f"D{r}", f"Budget konto {acc}", rollup.economy_sources(node_id, acc))
-
-
-def _activities(book, rollup, node_id):
-    ws = book.sheet("Aktiviteter", "Enheternas aktiviteter")
-    persp = {p.id: p.name for p in rollup.master.perspectives}
-    rows = [[f.unit, rollup.master.by_id[f.unit].name, a["id"], "Ja" if a.get("locked") else "Nej", a.get("text"),
-             a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
-             a.get("responsible"), a.get("status") or ("låst" if a.get("locked") else "planerad"), a.get("comment")]
-            for f, a in rollup.activities(node_id)]
-    book.table(ws, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
-                    col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
-                    col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
-
-
-def _uppdrag(book, rollup, node_id):
-    ws = book.sheet("Uppdrag", "Uppdrag från KF: status och enheternas bidrag")
-    rows = []
-    for u in rollup.uppdrag(node_id):
-        upp = u["uppdrag"]
-        contributions = "\n".join(f"{rollup.master.by_id[f.unit].name}: {text}" for f, (text, _) in u["answered"])
-        rows.append([upp.id, upp.text, ", ".join(rollup.master.by_id[b].name for b in upp.boards if b in rollup.master.by_id),
-                     upp.resources, upp.deadline, upp.status, u["units"], len(u["answered"]), contributions])
-    book.table(ws, [col("Id", 8), col("Uppdrag", 50, wrap=True), col("Nämnder", 30, wrap=True), col("Resurser (kr)", 14, KR),
-                    col("Deadline", 11), col("Status", 12), col("Enheter", 9, "0"), col("Med bidrag", 10, "0"),
-                    col("Enheternas bidrag", 70, wrap=True)], rows, name="Uppdrag")
-
-
-def _internal_control(book, rollup, node_id):
-    ws = book.sheet("Intern kontroll", "Intern kontroll: enheternas risker (sannolikhet × konsekvens)")
-    rows = [[f.unit, rollup.master.by_id[f.unit].name, r.get("risk"), r.get("probability"), r.get("consequence"),
-             score(r), risk_class(score(r)), r.get("control"), r.get("responsible")] for f, r in rollup.risks(node_id)]
-    rows.sort(key=lambda row: -(row[5] or 0))
-    first = book.table(ws, [col("Ansvarskod", 11), col("Enhet", 26), col("Risk", 40, wrap=True), col("Sannolikhet", 11, "0"),
-                            col("Konsekvens", 11, "0"), col("Riskvärde", 10, "0"), col("Klass", 8), col("Kontrollmoment", 40, wrap=True),
-                            col("Ansvarig", 20)], rows, name="InternKontroll")
-    colour_lights(ws, f"G{first}:G{first + len(rows)}")
-
-
-def _deviations(book, rollup, node_id):
-    ws = book.sheet("Avvikelser", "Avvikelser mot ram per enhet",
-                    "Enheter vars budget avviker från ramen; åtgärdsplan krävs enligt styrmodellens regler.")
-    rows = []
-    for f in rollup.included(node_id):
-        e = rollup.economy(f.unit)
-        if round(e.deviation) != 0:
-            rows.append([f.unit, rollup.master.by_id[f.unit].name, e.frame, e.budget, e.deviation, e.deviation_pct,
-                         "Ja" if _action_plan_needed(rollup, e.deviation, e.deviation_pct) else "Nej"])
-    book.table(ws, [col("Ansvarskod", 11), col("Enhet", 30), col("Ram (kr)", 14, KR), col("Budget (kr)", 14, KR),
-                    col("Avvikelse (kr)", 14, KR), col("Avvikelse %", 11, PCT), col("Åtgärdsplan krävs", 12)], rows,
-               name="Avvikelser")
-
-
-def _texts(book, rollup, node_id):
-    ws = book.sheet("Texter", "Enheternas texter under målen de hör till")
-    rows = []
-    for goal_id, pairs in sorted(rollup.unit_goals_under(node_id).items(), key=lambda kv: str(kv[0])):
-        goal = rollup.master.goal_by_id.get(goal_id)
-        for facts, own in pairs:
-            rows.append([goal_id or "-", goal.text if goal else "", rollup.master.by_id[facts.unit].name,
-                         "Enhetens mål", own.get("text"), own.get("comment")])
-    for facts in rollup.included(node_id):
-        if facts.summary[0]:
-            rows.append(["-", "", rollup.master.by_id[facts.unit].name, "Sammanfattning", facts.summary[0], None])
-    book.table(ws, [col("Mål", 9), col("Målet", 40, wrap=True), col("Enhet", 26), col("Typ", 16),
-                    col("Text", 70, wrap=True), col("Kommentar", 40, wrap=True)], rows, name="Texter")
-
-
-def _submissions(book, rollup, node_id, submissions):
-    ws = book.sheet("Inlämning", "Inlämning per enhet", "Saknas = ingen fil i inkorgen. Fel = filen har fel och är inte medräknad.")
-    rows = []
-    for unit in rollup.units_under[node_id]:
-        n, s = rollup.master.by_id[unit], submissions.get(unit) or Submission(unit, "saknas")
-        rows.append([unit, n.name, n.manager, n.email, s.status, s.file, s.errors, s.warnings])
-    first = book.table(ws, [col("Ansvarskod", 11), col("Enhet", 30), col("Chef", 22), col("E-post", 32), col("Status", 16),
-                            col("Fil", 40), col("Fel", 7, "0"), col("Varningar", 9, "0")], rows, name="Inlamning")
-    rng = f"E{first}:E{first + len(rows)}"
-    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=['"godkänd"'], fill=PatternFill("solid", fgColor=FILLS[GREEN])))
-    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=['"saknas"'], fill=PatternFill("solid", fgColor=FILLS[YELLOW])))
-    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=['"fel"'], fill=PatternFill("solid", fgColor=FILLS[RED])))
-
-
-def _history(book, rollup, node_id, period, history):
-    ws = book.sheet("Historik", "Tidigare perioder", "Ur arbetsytans historik: samma enheter, varje sammanställd period.")
-    rows = []
-    if history is not None:
-        periods = history.periods(period.date)
-        for pid, (frame, budget, outcome, forecast) in sorted(history.economy_totals(rollup.units_under[node_id], periods).items(),
-                                                              key=lambda kv: periods.index(kv[0])):
-            rows.append([pid, frame, budget, outcome, forecast])
-    book.table(ws, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
-                    col("Prognos (kr)", 15, KR)], rows, name="Historik")
+    return NodeReport(rollup, node_id, period, submissions, Path(path).name).write(path, history)
