@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, manifest, masterdata
-from .export import Export
+from .export import Export, lines as export_lines
 from .facts import UnitFacts, extract
 from .reports import node as node_report
 from .reports.book import ReportBook, col
@@ -121,12 +122,12 @@ def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs
     export = Export(stage / "export")
     facts: dict[str, UnitFacts] = {}
     try:
-        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True):
-            if task.document is not None and task.unit:
-                export.add(task.document, task.file, task.sha256, task.valid)
-                if (task.valid or include_invalid) and master.is_unit(task.unit):
-                    facts.setdefault(task.unit, []).append(extract(task.document, task.cells, task.file, task.sha256, task.valid))
-            task.document = task.cells = None  # keep memory flat: only the facts stay
+        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True, then=_digest):
+            if task.export is not None:
+                export.write(task.export)
+            if task.facts is not None and (task.valid or include_invalid) and master.is_unit(task.unit):
+                facts.setdefault(task.unit, []).append(task.facts)
+            task.export = task.facts = None  # keep memory flat: only the facts kept above stay
             report.tasks.append(task)
             if progress:
                 progress(1)
@@ -140,20 +141,19 @@ def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs
                     consolidated=sorted(u for u, s in submissions.items() if s.status == "godkänd"),
                     invalid=sorted(u for u, s in submissions.items() if s.status.startswith("fel")),
                     missing=sorted(u for u, s in submissions.items() if s.status == "saknas"))
-    rollup = Rollup(master, included)
+    root = next(n for n in master.org if not n.parent)
+    result.kf_report = stage / node_report.kf_report_name(period)
+    jobs_list = [(root.id, str(result.kf_report))]
+    for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
+        path = stage / node_report.board_report_name(Rollup(master, {}), board.id, period)
+        jobs_list.append((board.id, str(path)))
+        result.board_reports.append(path)
     lineage = []
-    with History(ws.root / HISTORY_FILE) as history:
-        root = next(n for n in master.org if not n.parent)
-        result.kf_report = stage / node_report.kf_report_name(period)
-        books = [(result.kf_report, node_report.write(rollup, root.id, period, submissions, result.kf_report, history))]
-        for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
-            path = stage / node_report.board_report_name(rollup, board.id, period)
-            books.append((path, node_report.write(rollup, board.id, period, submissions, path, history)))
-            result.board_reports.append(path)
-    for path, book in books:
-        result.findings += book.findings
-        lineage += [{"report": path.name, "sheet": sheet, "cell": cell, "what": what,
-                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources in book.lineage]
+    for path, book_lineage, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                                       jobs_list, jobs):
+        result.findings += findings
+        lineage += [{"report": Path(path).name, "sheet": sheet, "cell": cell, "what": what,
+                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources in book_lineage]
     (stage / "spårbarhet.jsonl").write_text(
         "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in lineage), encoding="utf-8")
     write_report(report, stage / "valideringsrapport.xlsx", reproducible=True)
@@ -162,6 +162,42 @@ def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs
     manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
                                   stage, include_invalid), stage)
     return result, list(included.values())
+
+
+def _digest(task, master):
+    """In the worker: a document's facts and export lines, then the document itself is dropped."""
+    task.facts = task.export = None
+    if task.document is not None and task.unit:
+        task.export = export_lines(task.document, task.file, task.sha256, task.valid)
+        task.facts = extract(task.document, task.cells, task.file, task.sha256, task.valid)
+    task.document = task.cells = None
+    return task
+
+
+_context: dict = {}
+
+
+def _report_init(data: dict, facts: dict, period, submissions, history_path) -> None:
+    master = masterdata.MasterData(data)
+    _context.update(rollup=Rollup(master, facts), period=period, submissions=submissions, history=history_path)
+
+
+def _report_one(job) -> tuple:
+    node_id, path = job
+    with History(_context["history"]) as history:
+        book = node_report.write(_context["rollup"], node_id, _context["period"], _context["submissions"], Path(path), history)
+    return path, book.lineage, book.findings
+
+
+def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs):
+    """The KF and board reports, one per process where there are cores to spare."""
+    args = (master.data, facts, period, submissions, history_path)
+    jobs = min(jobs or os.cpu_count() or 1, len(jobs_list))
+    if jobs == 1 or len(facts) < 200:
+        _report_init(*args)
+        return [_report_one(job) for job in jobs_list]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_report_init, initargs=args) as pool:
+        return list(pool.map(_report_one, jobs_list))
 
 
 def _submissions(master, report: Report, included: dict) -> dict[str, node_report.Submission]:

@@ -37,17 +37,27 @@ class Export:
             self._files.append(handle)
             self._csv[key] = (writer, columns)
 
-    def add(self, doc: dict, file: str, sha256: str, valid: bool) -> None:
-        line = {"unit": doc["meta"]["unit"], "file": file, "sha256": sha256, "valid": valid, "document": doc}
-        self._jsonl.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-        for key, (writer, columns) in self._csv.items():
-            for row in doc.get(key) or []:
-                writer.writerow([doc["meta"]["unit"], *(_csv_value(row.get(c)) for c in columns), file])
+    def write(self, lines: tuple[str, dict]) -> None:
+        """Append what `lines` made of one document."""
+        jsonl, tables = lines
+        self._jsonl.write(jsonl)
+        for key, rows in tables.items():
+            self._csv[key][0].writerows(rows)
 
     def close(self) -> None:
         self._jsonl.close()
         for handle in self._files:
             handle.close()
+
+
+def lines(doc: dict, file: str, sha256: str, valid: bool) -> tuple[str, dict]:
+    """One document as its JSON line and its CSV rows per concept (pure: runs in a worker)."""
+    unit = doc["meta"]["unit"]
+    jsonl = json.dumps({"unit": unit, "file": file, "sha256": sha256, "valid": valid, "document": doc},
+                       ensure_ascii=False, sort_keys=True) + "\n"
+    tables = {key: [[unit, *(_csv_value(row.get(c)) for c in columns), file] for row in doc.get(key) or []]
+              for key, (_, columns) in TABLES.items()}
+    return jsonl, tables
 
 
 def _csv_value(value):

@@ -56,6 +56,8 @@ class Task:
     findings: list[Finding] = field(default_factory=list)
     document: dict | None = None
     cells: dict | None = None
+    facts: object = None  # what consolidation extracted in the worker
+    export: object = None
 
     @property
     def errors(self) -> int:
@@ -246,14 +248,19 @@ def _init(data: dict) -> None:
 
 
 def _one(args) -> Task:
-    path, expected_period, keep = args
-    return validate_file(Path(path), _master, expected_period, keep)
+    path, expected_period, keep, then = args
+    task = validate_file(Path(path), _master, expected_period, keep)
+    return then(task, _master) if then else task
 
 
 def iter_tasks(files: list[Path], master: MasterData, expected_period: str | None = None, jobs: int | None = None,
-               keep_documents: bool = False):
-    """Validate files one by one (in file order), across processes when there are many."""
-    tasks = [(str(p), expected_period, keep_documents) for p in files]
+               keep_documents: bool = False, then=None):
+    """Validate files one by one (in file order), across processes when there are many.
+
+    `then(task, master)`, a module-level function, runs in the worker on each task: work that
+    belongs with the document (such as consolidation's extraction) is done in parallel, and only
+    its result crosses back to this process."""
+    tasks = [(str(p), expected_period, keep_documents, then) for p in files]
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 8:
         _init(master.data)

@@ -87,14 +87,23 @@ class ReportBook:
         return sheet
 
     def cell(self, ws, value, style=None):
-        """A streamed cell: text is cleaned and kept as text (never a formula); numbers get formats."""
+        """A streamed cell: text is cleaned and kept as text (never a formula); numbers get formats.
+
+        A plain value is passed as it is (cheap); a cell object is made only where a style is needed
+        or where text could be taken for a formula."""
+        if value is None:
+            return None
         if isinstance(value, str):
-            text = values.clean_text(value)
-            if len(text) > wbk.MAX_CELL_TEXT:
-                self.findings.append(TRUNCATED(sheet=ws.title, value=text[:40]))
-                text = text[:wbk.MAX_CELL_TEXT]
-            cell = WriteOnlyCell(ws, text)
+            value = values.clean_text(value)
+            if len(value) > wbk.MAX_CELL_TEXT:
+                self.findings.append(TRUNCATED(sheet=ws.title, value=value[:40]))
+                value = value[:wbk.MAX_CELL_TEXT]
+            if style is None and not value.startswith("="):
+                return value
+            cell = WriteOnlyCell(ws, value)
             cell.data_type = "s"
+        elif style is None or (style in (KR, PCT, NUM, "0") and not isinstance(value, (int, float))):
+            return value
         else:
             cell = WriteOnlyCell(ws, value)
         if style:
