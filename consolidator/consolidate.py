@@ -102,7 +102,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
         try:
-            result, facts = _run(ws, master, period, stage, include_invalid, jobs, progress)
+            result, facts = build(ws, master, period, stage, include_invalid, jobs, progress)
             _swap(stage, final)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
@@ -116,7 +116,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
     return result
 
 
-def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress) -> tuple[Result, list]:
+def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress) -> tuple[Result, list]:
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
@@ -152,11 +152,11 @@ def _run(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs
     for path, book_lineage, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
                                                        jobs_list, jobs):
         result.findings += findings
-        lineage += [{"report": Path(path).name, "sheet": sheet, "cell": cell, "what": what,
-                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources in book_lineage]
+        lineage += [{"report": Path(path).name, "sheet": sheet, "cell": cell, "what": what, "key": key,
+                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources, key in book_lineage]
     (stage / "spårbarhet.jsonl").write_text(
         "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in lineage), encoding="utf-8")
-    write_report(report, stage / "valideringsrapport.xlsx", reproducible=True)
+    write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
     _status_book(master, submissions, period, stage / "inlamning.xlsx")
     included_paths = {t.path for t in report.tasks if t.unit in included and included[t.unit].file == t.file}
     manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
@@ -184,7 +184,7 @@ def _report_init(data: dict, facts: dict, period, submissions, history_path) -> 
 
 def _report_one(job) -> tuple:
     node_id, path = job
-    with History(_context["history"]) as history:
+    with History(_context["history"], write=False) as history:
         book = node_report.write(_context["rollup"], node_id, _context["period"], _context["submissions"], Path(path), history)
     return path, book.lineage, book.findings
 

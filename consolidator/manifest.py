@@ -20,12 +20,17 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def relative(root: Path, path) -> str:
+    """A path as the manifest records it: relative to the workspace, links not resolved (an inbox may
+    be a link to a shared drive, and the path a user sees is the one to record)."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+
+
 def build(root: Path, period: str, master_file: Path, tasks, ignored, included: set[str], outputs_dir: Path,
           include_invalid: bool) -> dict:
     """No wall-clock time goes in: the same inputs give the same manifest."""
     def rel(path) -> str:
-        # not resolved: an inbox may be a link to a shared drive, and the path a user sees is the one to record
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+        return relative(root, path)
 
     inputs = []
     for t in tasks:

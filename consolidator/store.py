@@ -27,10 +27,19 @@ CREATE INDEX IF NOT EXISTS activities_period ON activities (period);
 
 
 class History:
-    def __init__(self, path: Path):
+    """The store; `write=False` opens it read-only (a missing store reads as empty), so reports and
+    auditors' re-runs never change it."""
+
+    def __init__(self, path: Path, write: bool = True):
         self.path = Path(path)
-        self.con = sqlite3.connect(self.path, isolation_level=None)
-        self.con.executescript(SCHEMA)
+        if write:
+            self.con = sqlite3.connect(self.path, isolation_level=None)
+            self.con.executescript(SCHEMA)
+        elif self.path.exists():
+            self.con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        else:
+            self.con = sqlite3.connect(":memory:", isolation_level=None)
+            self.con.executescript(SCHEMA)
 
     def close(self) -> None:
         self.con.close()
@@ -73,7 +82,7 @@ class History:
         """Period -> (frame, budget, outcome, forecast) summed over the units."""
         if not units or not periods:
             return {}
-        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (unit TEXT PRIMARY KEY)")
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (unit TEXT PRIMARY KEY)")  # temp: allowed read-only
         self.con.execute("DELETE FROM wanted")
         self.con.executemany("INSERT INTO wanted VALUES (?)", [(u,) for u in units])
         marks = ",".join("?" * len(periods))

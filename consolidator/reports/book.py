@@ -69,7 +69,7 @@ class ReportBook:
     def __init__(self, title: str, subtitle: str):
         self.wb = Workbook(write_only=True)
         self.title, self.subtitle = title, subtitle
-        self.lineage: list[tuple[str, str, str, list[Source]]] = []  # (sheet, cell, what, sources)
+        self.lineage: list[tuple[str, str, str, list[Source], str]] = []  # (sheet, cell, what, sources, key)
         self.findings: list = []
         self._styles: dict = {}
         self._tables = 0
@@ -145,16 +145,17 @@ class ReportBook:
             ws.add_table(table)
         return header + 1
 
-    def figure(self, sheet: Sheet, cell: str, what: str, sources: list[Source]) -> None:
-        """Record where the figure in `cell` came from (the Källor sheet lists it)."""
-        self.lineage.append((sheet.title, cell, what, sources))
+    def figure(self, sheet: Sheet, cell: str, what: str, sources: list[Source], key: str = "") -> None:
+        """Record where the figure in `cell` came from (the Källor sheet lists it); `key` names it in
+        domain terms for `rodtrad trace` (budget/<node>, konto/<account>/<node>, nyckeltal/<id>/<node>)."""
+        self.lineage.append((sheet.title, cell, what, sources, key))
 
     def write_sources(self) -> None:
         sheet = self.sheet("Källor", "Källor: varifrån varje siffra kommer",
                            "Varje rad är en direkt källa till en siffra: en cell i en enhets fil (med SHA-256), "
                            "eller en delsumma i denna eller en annan rapport.")
         rows = [[f"{sh}!{cell}", what, s.unit, s.file, s.sheet, s.cell, s.value, s.sha256]
-                for sh, cell, what, sources in self.lineage for s in sources]
+                for sh, cell, what, sources, _ in self.lineage for s in sources]
         self.table(sheet, [col("Siffra", 16), col("Vad", 40), col("Ansvarskod", 11), col("Fil eller rapport", 44),
                            col("Blad", 16), col("Cell", 10), col("Värde", 14, KR), col("SHA-256", 20)], rows, name="Kallor")
 

@@ -140,7 +140,8 @@ class NodeReport:
         for i, g in enumerate(kf + boards):
             inds = [ind for ind in self.m.indicators if g.id in ind.goals]
             book.figure(sheet, f"D{first + i}", f"Trafikljus för {g.id}: nyckeltalens utfall mot målvärden",
-                        [Source("", "styrmodell.xlsx", "", "Indikatorer", ind.id, r.outcomes.get(ind.id)) for ind in inds])
+                        [Source("", "styrmodell.xlsx", "", "Indikatorer", ind.id, r.outcomes.get(ind.id)) for ind in inds],
+                        f"mål/{g.id}")
         sheet.gap()
         children = self.m.children.get(self.node.id, []) or [self.node]
         sheet.line(["Ekonomi per " + ("nämnd" if self.is_kf else "nivå under")], ["label"])
@@ -225,7 +226,8 @@ class NodeReport:
                                    col("Antal enheter", 10, "0"), col("Mål", 14)], rows, name="Nyckeltal")
         colour_lights(sheet, f"H{first}:H{first + len(rows)}")
         for i, (ind, sources) in enumerate(zip(indicators, lineage)):
-            book.figure(sheet, f"I{first + i}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})", sources)
+            book.figure(sheet, f"I{first + i}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})", sources,
+                        f"nyckeltal/{ind.id}/{self.node.id}")
 
     def economy(self):
         book, r = self.book, self.r
@@ -240,7 +242,7 @@ class NodeReport:
                                    col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
                                    col("Åtgärdsplan krävs", 12)], rows, name="Ekonomi")
         for i, (_, nid) in enumerate(self.shown):
-            book.figure(sheet, f"E{first + i}", f"Budget {self.m.by_id[nid].name}", self.economy_sources(nid))
+            book.figure(sheet, f"E{first + i}", f"Budget {self.m.by_id[nid].name}", self.economy_sources(nid), f"budget/{nid}")
 
     def action_plan_needed(self, e) -> bool:
         rules = self.m.rules
@@ -267,7 +269,7 @@ class NodeReport:
                                                        r.economy_by_account(board)[acc].budget))
             else:
                 sources = [s for u in r.units_under[self.node.id] for s in r.unit_account_source(u, acc)]
-            book.figure(sheet, f"D{first + i}", f"Budget konto {acc}", sources)
+            book.figure(sheet, f"D{first + i}", f"Budget konto {acc}", sources, f"konto/{acc}/{self.node.id}")
 
     def activities(self):
         book, r = self.book, self.r

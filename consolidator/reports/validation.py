@@ -18,20 +18,24 @@ IGNORED = [{"header": "Fil", "width": 60}, {"header": "Skäl", "width": 60}]
 SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Info"}
 
 
-def _link(report_path: Path, task_path: str, sheet: str = "", cell: str = "") -> str:
-    target = os.path.relpath(Path(task_path).resolve(), report_path.resolve().parent).replace(os.sep, "/")
+def _link(base: Path, task_path: str, sheet: str = "", cell: str = "") -> str:
+    """A link relative to the folder the report lives in, so it works wherever the workspace is."""
+    target = os.path.relpath(os.path.abspath(task_path), os.path.abspath(base)).replace(os.sep, "/")
     return f"{target}#'{sheet}'!{cell}" if sheet and cell else target
 
 
-def write_report(report: Report, path: Path, lang: str = "sv", reproducible: bool = False) -> None:
+def write_report(report: Report, path: Path, lang: str = "sv", reproducible: bool = False,
+                 base: Path | None = None) -> None:
+    """`base` is the folder the report will finally live in, when it is written somewhere else first."""
     path = Path(path)
+    base = Path(base) if base else path.parent
     wb = Workbook()
     ws = wb.active
     ws.title = "Sammanfattning"
     wbk.write_title(ws, "Valideringsrapport", report.summary())
     wbk.write_header(ws, SUMMARY, 4)
     for r, task in enumerate(report.tasks, start=5):
-        wbk.put(ws, r, 1, task.file, "ro_text").hyperlink = _link(path, task.path)
+        wbk.put(ws, r, 1, task.file, "ro_text").hyperlink = _link(base, task.path)
         wbk.put(ws, r, 2, task.unit, "ro_text")
         wbk.put(ws, r, 3, task.period, "ro_text")
         wbk.put(ws, r, 4, "Godkänd" if task.valid else "Fel", "ro_text")
@@ -47,7 +51,7 @@ def write_report(report: Report, path: Path, lang: str = "sv", reproducible: boo
     for task in report.tasks:
         for f in task.findings:
             r += 1
-            wbk.put(ws, r, 1, f.file, "ro_text").hyperlink = _link(path, task.path, f.sheet, f.cell)
+            wbk.put(ws, r, 1, f.file, "ro_text").hyperlink = _link(base, task.path, f.sheet, f.cell)
             for c, value in enumerate([f.unit, SEVERITY.get(f.severity, f.severity), f.sheet, f.cell, f.code,
                                        f.message(lang), f.hint(lang), "" if f.value is None else str(f.value)], start=2):
                 wbk.put(ws, r, c, value, "ro_wrap" if c in (7, 8) else "ro_text")

@@ -1,0 +1,86 @@
+"""Trace a reported figure down to the unit files and cells it is made of (from spårbarhet.jsonl)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+LINEAGE = "spårbarhet.jsonl"
+
+
+class TraceError(Exception):
+    """The figure could not be found; the message says so in Swedish."""
+
+
+@dataclass
+class Trace:
+    report: str
+    sheet: str
+    cell: str
+    what: str
+    value: float | None
+    sources: list[dict]  # leaf sources: cells in unit files, each with the file's SHA-256
+    steps: int
+
+    @property
+    def total(self) -> float:
+        return sum(s["value"] for s in self.sources if isinstance(s["value"], (int, float)))
+
+    def to_dict(self) -> dict:
+        return {"report": self.report, "sheet": self.sheet, "cell": self.cell, "what": self.what, "value": self.value,
+                "total": self.total, "steps": self.steps, "sources": self.sources}
+
+
+def load(folder: Path) -> list[dict]:
+    path = Path(folder) / LINEAGE
+    if not path.exists():
+        raise TraceError(f"Hittar ingen {LINEAGE} i {folder}: är perioden sammanställd?")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def find(records: list[dict], figure: str, report: str | None = None) -> dict:
+    """A figure by 'Blad!Cell' (in `report`, the KF report by default) or by key ('budget/2000')."""
+    if "!" in figure:
+        sheet, cell = figure.rsplit("!", 1)
+        sheet = sheet.strip("'")
+        for r in records:
+            in_report = r["report"] == report if report else r["report"].startswith("KF-rapport")
+            if in_report and r["sheet"] == sheet and r["cell"] == cell.upper():
+                return r
+        raise TraceError(f"Ingen spårbar siffra i {report or 'KF-rapporten'} på {sheet}!{cell}.")
+    matches = [r for r in records if r.get("key") == figure and (not report or r["report"] == report)]
+    if not matches:
+        raise TraceError(f"Ingen siffra heter {figure}. Exempel: budget/2000, konto/5010/0000, nyckeltal/N3/2000, "
+                         "eller Blad!Cell som Ekonomi!E6.")
+    return min(matches, key=lambda r: (not r["report"].startswith("KF-rapport"), r["report"]))
+
+
+def trace(folder: Path, figure: str, report: str | None = None) -> Trace:
+    records = load(folder)
+    index = {(r["report"], r["sheet"], r["cell"]): r for r in records}
+    start = find(records, figure, report)
+    leaves, depth = [], [0]
+
+    def walk(record, level):
+        depth[0] = max(depth[0], level)
+        for s in record["sources"]:
+            key = (s["file"], s["sheet"], s["cell"])
+            if not s["sha256"] and key in index:  # a figure in a report: follow it
+                walk(index[key], level + 1)
+            else:  # a cell in a unit's file (or in the master data)
+                leaves.append(s)
+
+    walk(start, 1)
+    return Trace(start["report"], start["sheet"], start["cell"], start["what"],
+                 cell_value(Path(folder) / start["report"], start["sheet"], start["cell"]), leaves, depth[0])
+
+
+def cell_value(path: Path, sheet: str, cell: str):
+    """A value as the report file holds it."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from python_calamine import CalamineWorkbook
+
+    row, col = coordinate_to_tuple(cell)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    value = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+    return None if value == "" else value
