@@ -148,14 +148,16 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         path = stage / node_report.board_report_name(Rollup(master, {}), board.id, period)
         jobs_list.append((board.id, str(path)))
         result.board_reports.append(path)
-    lineage = []
-    for path, book_lineage, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                                       jobs_list, jobs):
+    parts = []
+    for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                               jobs_list, jobs):
         result.findings += findings
-        lineage += [{"report": Path(path).name, "sheet": sheet, "cell": cell, "what": what, "key": key,
-                     "sources": [s.__dict__ for s in sources]} for sheet, cell, what, sources, key in book_lineage]
-    (stage / "spårbarhet.jsonl").write_text(
-        "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in lineage), encoding="utf-8")
+        parts.append(Path(part))
+    with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
+        for part in parts:  # in report order, so the file is the same on every run
+            with part.open(encoding="utf-8") as handle:
+                shutil.copyfileobj(handle, out)
+            part.unlink()
     write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
     _status_book(master, submissions, period, stage / "inlamning.xlsx")
     included_paths = {t.path for t in report.tasks if t.unit in included and included[t.unit].file == t.file}
@@ -183,10 +185,17 @@ def _report_init(data: dict, facts: dict, period, submissions, history_path) -> 
 
 
 def _report_one(job) -> tuple:
+    """One report, and its lineage written beside it (the main process never holds all lineage)."""
     node_id, path = job
+    path = Path(path)
     with History(_context["history"], write=False) as history:
-        book = node_report.write(_context["rollup"], node_id, _context["period"], _context["submissions"], Path(path), history)
-    return path, book.lineage, book.findings
+        book = node_report.write(_context["rollup"], node_id, _context["period"], _context["submissions"], path, history)
+    part = path.with_name(f".{path.stem}.spår")
+    with part.open("w", encoding="utf-8", newline="\n") as out:
+        for sheet, cell, what, sources, key in book.lineage:
+            out.write(json.dumps({"report": path.name, "sheet": sheet, "cell": cell, "what": what, "key": key,
+                                  "sources": [s.__dict__ for s in sources]}, ensure_ascii=False, sort_keys=True) + "\n")
+    return str(path), str(part), book.findings
 
 
 def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs):
