@@ -7,6 +7,7 @@ keeps two runs on the same period apart.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -179,17 +180,17 @@ def _digest(task, master):
 _context: dict = {}
 
 
-def _report_init(data: dict, facts: dict, period, submissions, history_path) -> None:
-    master = masterdata.MasterData(data)
-    _context.update(rollup=Rollup(master, facts), period=period, submissions=submissions, history=history_path)
+def _report_init(data: dict, period, submissions, history_path) -> None:
+    _context.update(master=masterdata.MasterData(data), period=period, submissions=submissions, history=history_path)
 
 
 def _report_one(job) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
-    node_id, path = job
+    node_id, path, facts = job
     path = Path(path)
+    rollup = Rollup(_context["master"], facts)
     with History(_context["history"], write=False) as history:
-        book = node_report.write(_context["rollup"], node_id, _context["period"], _context["submissions"], path, history)
+        book = node_report.write(rollup, node_id, _context["period"], _context["submissions"], path, history)
     part = path.with_name(f".{path.stem}.spår")
     with part.open("w", encoding="utf-8", newline="\n") as out:
         for sheet, cell, what, sources, key in book.lineage:
@@ -199,14 +200,20 @@ def _report_one(job) -> tuple:
 
 
 def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs):
-    """The KF and board reports, one per process where there are cores to spare."""
-    args = (master.data, facts, period, submissions, history_path)
-    jobs = min(jobs or os.cpu_count() or 1, len(jobs_list))
+    """The KF and board reports in worker processes; each worker gets only its own units' facts.
+
+    The workers are spawned, not forked: a forked worker starts as a copy of this process, which
+    holds every unit's facts, and would count them in its own memory."""
+    rollup = Rollup(master, {})
+    tasks = [(node, path, {u: facts[u] for u in rollup.units_under[node] if u in facts}) for node, path in jobs_list]
+    args = (master.data, period, submissions, history_path)
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs == 1 or len(facts) < 200:
         _report_init(*args)
-        return [_report_one(job) for job in jobs_list]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_report_init, initargs=args) as pool:
-        return list(pool.map(_report_one, jobs_list))
+        return [_report_one(task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_report_init, initargs=args) as pool:
+        return list(pool.map(_report_one, tasks))
 
 
 def _submissions(master, report: Report, included: dict) -> dict[str, node_report.Submission]:

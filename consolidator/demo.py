@@ -26,7 +26,7 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
         raise SystemExit("Exempelkommuns styrmodell har fel: " + "; ".join(f.message() for f in findings))
     period = master.period(None).id
     echo(f"1. Arbetsyta:  {ws.root}  ({master.name}, {len(master.units())} enheter)")
-    paths = generate(master, period, ws.outbox(period), now=f"{master.years[0] - 1}-11-01T08:00:00")
+    paths = generate(master, period, ws.outbox(period), now=f"{master.years[0] - 1}-11-01 08:00:00")
     echo(f"2. Utskick:    {len(paths)} förifyllda arbetsböcker i {ws.outbox(period)}")
     planted = filler.fill_all(paths, ws.inbox(period), seed=seed)
     units_with_mistakes = len({p[0] for p in planted})

@@ -15,13 +15,14 @@ from . import document, workbook as wbk
 from .masterdata import MasterData
 
 GREEN, YELLOW, REDFILL = "C6EFCE", "FFEB9C", "FFC7CE"
-LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS = "_listor", "Kontroll", "Instruktioner"
+LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", "Instruktioner", "Fel"
 
 
 def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now: str | None = None) -> None:
-    """Write one unit's workbook; `now` fixes the generation time (reproducible output)."""
+    """Write one unit's workbook; `now` fixes the generation time (reproducible output). The time is
+    written with a space, not ISO's "T": xlwings' Excel clients read "…T…" text as a date."""
     spec = document.spec()
-    doc["meta"]["generated"] = now or dt.datetime.now().isoformat(timespec="seconds")
+    doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
     wb = Workbook()
     _instructions(wb.active, doc, master)
@@ -37,6 +38,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
         else:
             bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master)
     _check_sheet(wb.create_sheet(CHECK_SHEET), bounds, master)
+    _findings_sheet(wb.create_sheet(FINDINGS_SHEET))
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
     wb[LISTS_SHEET].sheet_state = "hidden"
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
@@ -81,8 +83,7 @@ def _lists(wb, lists, titles) -> dict[str, str]:
         name = f"lista_{key}"
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{LISTS_SHEET}'!${letter}$2:${letter}${last}")
         names[key] = name
-    wbk.protect(ws)
-    return names
+    return names  # hidden, not protected: the add-in's refresh rewrites it; validation never reads it
 
 
 def _keyvalue(ws, sheet, data):
@@ -267,6 +268,16 @@ def _check_sheet(ws, bounds, master):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f"{ref}<>0"], fill=red))
     wbk.protect(ws)
     wbk.print_setup(ws, 4, landscape=False)
+
+
+def _findings_sheet(ws):
+    """Where the Excel add-in lists what it finds. It exists from the start because the workbook's
+    structure is locked (no sheets can be added), and it is unprotected so the add-in can write."""
+    wbk.write_title(ws, "Fel och varningar", "Med tillägget Röd tråd: tryck på Kontrollera och lämna in, så listas "
+                    "felen här med länk till varje cell. Utan tillägget: se bladet Kontroll.")
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["E"].width = 70
+    ws.column_dimensions["F"].width = 50
 
 
 def _meta(ws, sheet, meta):

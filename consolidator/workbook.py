@@ -163,8 +163,10 @@ def print_setup(ws, header_row: int, landscape: bool = True) -> None:
 
 
 def protect(ws) -> None:
-    """Protected without a password; filtering and resizing stay allowed."""
+    """Protected without a password; filtering, resizing and formatting stay allowed (the add-in
+    colours the cells it finds fault with)."""
     ws.protection.sheet = True
+    ws.protection.formatCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
