@@ -6,17 +6,20 @@ keeps two runs on the same period apart.
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__, manifest, masterdata
 from .export import Export, lines as export_lines
-from .facts import UnitFacts, extract
+from .facts import UnitFacts, extract, slim
 from .reports import node as node_report
 from .reports.book import ReportBook, col
 from .reports.validation import write_report
@@ -123,7 +126,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     export = Export(stage / "export")
     facts: dict[str, UnitFacts] = {}
     try:
-        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True, then=_digest):
+        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True,
+                               then=functools.partial(_digest, folder=str(stage / FACTS))):
             if task.export is not None:
                 export.write(task.export)
             if task.facts is not None and (task.valid or include_invalid) and master.is_unit(task.unit):
@@ -154,6 +158,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                                                jobs_list, jobs):
         result.findings += findings
         parts.append(Path(part))
+    shutil.rmtree(stage / FACTS, ignore_errors=True)
     with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
         for part in parts:  # in report order, so the file is the same on every run
             with part.open(encoding="utf-8") as handle:
@@ -167,12 +172,27 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     return result, list(included.values())
 
 
-def _digest(task, master):
-    """In the worker: a document's facts and export lines, then the document itself is dropped."""
+FACTS = ".fakta"  # full facts per file, for the board reports; removed before the outputs are listed
+
+
+class FactFiles(NamedTuple):
+    """Where a board report's units' full facts are: (unit, file hash) pairs in a folder."""
+
+    folder: str
+    units: list
+
+
+def _digest(task, master, folder: str):
+    """In the worker: a document's export lines and facts. The full facts go to a file for the board
+    report that lists them; only their figures travel back, so no process holds every unit's texts."""
     task.facts = task.export = None
     if task.document is not None and task.unit:
         task.export = export_lines(task.document, task.file, task.sha256, task.valid)
-        task.facts = extract(task.document, task.cells, task.file, task.sha256, task.valid)
+        facts = extract(task.document, task.cells, task.file, task.sha256, task.valid)
+        Path(folder).mkdir(exist_ok=True)
+        with (Path(folder) / f"{task.sha256}.pickle").open("wb") as handle:
+            pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        task.facts = slim(facts)
     task.document = task.cells = None
     return task
 
@@ -188,6 +208,8 @@ def _report_one(job) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
     node_id, path, facts = job
     path = Path(path)
+    if isinstance(facts, FactFiles):  # a board report: its units' full facts, from the workers' files
+        facts = {unit: pickle.loads((Path(facts.folder) / f"{sha}.pickle").read_bytes()) for unit, sha in facts.units}
     rollup = Rollup(_context["master"], facts)
     with History(_context["history"], write=False) as history:
         book = node_report.write(rollup, node_id, _context["period"], _context["submissions"], path, history)
@@ -205,7 +227,12 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
     The workers are spawned, not forked: a forked worker starts as a copy of this process, which
     holds every unit's facts, and would count them in its own memory."""
     rollup = Rollup(master, {})
-    tasks = [(node, path, {u: facts[u] for u in rollup.units_under[node] if u in facts}) for node, path in jobs_list]
+    tasks = []
+    for node, path in jobs_list:
+        mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
+        if master.by_id[node].level != "kf":  # the KF report lists no unit detail: the slim facts serve it
+            mine = FactFiles(str(Path(path).parent / FACTS), [(u, f.sha256) for u, f in mine.items()])
+        tasks.append((node, path, mine))
     args = (master.data, period, submissions, history_path)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs == 1 or len(facts) < 200:

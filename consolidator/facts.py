@@ -69,3 +69,18 @@ def extract(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> Unit
     header = doc.get("header") or {}
     facts.summary = (header.get("summary"), _cell(cells, "/header/summary"))
     return facts
+
+
+KEEP = {"activities": ("id", "status", "locked", "link", "perspective"), "goals": ("id", "parent", "assessment"),
+        "risks": ("probability", "consequence")}
+
+
+def slim(facts: UnitFacts) -> UnitFacts:
+    """The facts a report above the units needs: figures, links and statuses, no texts. The KF
+    report counts and sums unit detail but lists none of it, so it need not hold it."""
+    return UnitFacts(unit=facts.unit, file=facts.file, sha256=facts.sha256, valid=facts.valid, budget=facts.budget,
+                     budget_src=facts.budget_src, budget_range=facts.budget_range, indicators=facts.indicators,
+                     goals=[{k: g.get(k) for k in KEEP["goals"]} for g in facts.goals],
+                     activities=[{k: a.get(k) for k in KEEP["activities"]} for a in facts.activities],
+                     uppdrag={u: ("ja" if text else None, cell) for u, (text, cell) in facts.uppdrag.items()},
+                     risks=[{k: r.get(k) for k in KEEP["risks"]} for r in facts.risks])

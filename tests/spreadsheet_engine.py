@@ -18,17 +18,23 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(src: Path, workdir: Path) -> Path:
-    """Open `src` in a fresh LibreOffice profile that always recalculates, and save a copy."""
+def convert(src: Path, workdir: Path, target: str) -> Path:
+    """Open `src` in a fresh LibreOffice profile that always recalculates, and save it as `target`
+    (a LibreOffice filter such as "xls", "ods" or "xlsx:Calc MS Excel 2007 XML")."""
     profile = workdir / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_XCU, encoding="utf-8")
-    out = workdir / "recalculated"
+    out = workdir / "converted"
     out.mkdir(exist_ok=True)
     subprocess.run(
         [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src)],
+         "--convert-to", target, "--outdir", str(out), str(src)],
         check=True, capture_output=True, timeout=180)
-    result = out / (src.stem + ".xlsx")
+    result = out / f"{src.stem}.{target.split(':')[0]}"
     assert result.exists(), f"LibreOffice wrote nothing for {src}"
     return result
+
+
+def recalculate(src: Path, workdir: Path) -> Path:
+    """Open, recalculate and save as .xlsx, as a unit's LibreOffice would."""
+    return convert(src, workdir, "xlsx:Calc MS Excel 2007 XML")

@@ -1,6 +1,5 @@
 """Every kind of bad file gets one clear finding, the batch goes on, and the inbox is never touched."""
 import hashlib
-import subprocess
 import unicodedata
 import zipfile
 
@@ -11,7 +10,7 @@ from rodtrad.consolidator import grid
 from rodtrad.consolidator.validate import validate_file, validate_paths
 
 from conftest import copy
-from spreadsheet_engine import soffice
+from spreadsheet_engine import convert, soffice
 
 needs_lo = pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
 
@@ -63,10 +62,7 @@ def test_a_password_protected_workbook(tmp_path, master, returned):
 
 @needs_lo
 def test_a_legacy_xls(tmp_path, master, returned):
-    out = tmp_path / "xls"
-    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
-                    "--convert-to", "xls", "--outdir", str(out), str(returned)], check=True, capture_output=True, timeout=180)
-    (path,) = out.glob("*.xls")
+    path = convert(returned, tmp_path, "xls")
     assert codes(validate_file(path, master)) == ["file.legacy_xls"]
 
 
@@ -80,10 +76,7 @@ def test_an_xlsb(tmp_path, master):
 
 @needs_lo
 def test_an_ods_saved_by_libreoffice_is_read_by_its_contract(tmp_path, master, returned):
-    out = tmp_path / "ods"
-    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
-                    "--convert-to", "ods", "--outdir", str(out), str(returned)], check=True, capture_output=True, timeout=180)
-    (path,) = out.glob("*.ods")
+    path = convert(returned, tmp_path, "ods")
     task = validate_file(path, master, keep_document=True)
     assert codes(task) == [] and task.unit == "2111"
     assert task.document == validate_file(returned, master, keep_document=True).document
