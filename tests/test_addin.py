@@ -109,9 +109,14 @@ def test_the_addin_finds_exactly_what_rodtrad_validate_finds_on_the_demo(tmp_pat
     inbox = sorted(demo["workspace"].inbox("2027-plan").glob("*.xlsx"))
     chosen = [p for p in inbox if p.name in planted_files] + inbox[:3]
     for path in chosen:
-        cli = [(f.code, f.sheet, f.cell, f.message()) for f in validate_file(path, demo["master"]).findings]
-        addin = [(f.code, f.sheet, f.cell, f.message()) for f in actions.validate(book_for(path), demo["master"], NOW).findings]
-        assert addin == cli, path.name
+        cli = validate_file(path, demo["master"]).findings
+        book = book_for(path)
+        addin = actions.validate(book, demo["master"], NOW).findings
+        assert [(f.code, f.sheet, f.cell, f.message()) for f in addin] == \
+               [(f.code, f.sheet, f.cell, f.message()) for f in cli], path.name
+        names = [s["name"] for s in payload(path)["sheets"]]
+        marks = {(names[a["sheet_position"]], cell_of(a)) for a in actions_of(book, "setRangeColor")}
+        assert marks == {(f.sheet, f.cell) for f in cli if f.sheet and f.cell}, path.name
 
 
 def test_refresh_rewrites_only_the_lists_when_the_master_data_changed(returned, master):
@@ -191,6 +196,11 @@ def test_the_built_addin_is_a_valid_package_with_one_ribbon_and_handled_buttons(
         assert 'label="Röd tråd"' in ui
         assert set(re.findall(r'<button id="([^"]+)"', ui)) == set(actions.BUTTONS)
         assert set(re.findall(r'onAction="([^"]+)"', ui)) == {"RibbonMyAddin.RunMain"}
+
+
+def test_the_addin_builds_reproducibly(tmp_path):
+    first = build.build(tmp_path / "a").read_bytes()
+    assert build.build(tmp_path / "b").read_bytes() == first
 
 
 def test_the_addins_vba_is_the_installed_xlwings_version(tmp_path):
