@@ -142,6 +142,3 @@ def from_grid(sheets: dict, file: str = "") -> contract.Read:
     """Map a grid (sheet -> rows) onto a document; the source map keeps every value's cell."""
     return contract.read(sheets, spec(), file)
 
-
-def to_json(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)

@@ -92,7 +92,8 @@ class History:
         return {r[0]: r[1:] for r in rows}
 
     def indicator_trend(self, indicator: str, periods: list[str]) -> dict[str, float]:
-        """Period -> the mean of the units' values (targets in plans, outcomes in follow-ups)."""
+        """Period -> the mean of the units' values (targets in plans, outcomes in follow-ups): the
+        trend column of the reports' Nyckeltal sheet."""
         if not periods:
             return {}
         marks = ",".join("?" * len(periods))

@@ -237,3 +237,18 @@ def test_the_reports_open_in_libreoffice(demo, tmp_path):
     assert "Sammanfattning" in wb.sheetnames and "Källor" in wb.sheetnames
     original = report_rows(demo["consolidation"].kf_report, "Ekonomi")
     assert report_rows(saved, "Ekonomi")[0]["Budget (kr)"] == original[0]["Budget (kr)"]
+
+
+def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace):
+    from rodtrad.consolidator.facts import UnitFacts
+    from rodtrad.consolidator.store import History
+
+    earlier = UnitFacts("2111", "x.xlsx", "0" * 64, True, budget={"5010": {"frame": 100.0, "total": 90.0, "months": []}},
+                        indicators={"N4": (81.5, "G5")})
+    with History(workspace / "historik.sqlite") as history:
+        history.replace_period("2026-delar", "2026-08-31", [earlier], "x", "0", 1)
+    result = cons.consolidate(workspace, PERIOD)
+    rows = {r["Id"]: r for r in report_rows(result.kf_report, "Nyckeltal")}
+    assert rows["N4"]["Tidigare perioder (enheternas medel)"] == "2026-delar: 81,5"
+    periods = [r["Period"] for r in report_rows(result.kf_report, "Historik")]
+    assert periods == ["2026-delar", PERIOD]

@@ -99,7 +99,7 @@ class NodeReport:
     def write(self, path: Path, history=None) -> ReportBook:
         self.summary()
         self.goal_chain()
-        self.indicators()
+        self.indicators(history)
         self.economy()
         self.accounts()
         self.activities()
@@ -202,16 +202,19 @@ class NodeReport:
         goal_ids = {g.id for g in self.m.goals if g.level == "kf" or g.owner in owners}
         return [i for i in self.m.indicators if goal_ids & set(i.goals)]
 
-    def indicators(self):
+    def indicators(self, history=None):
         book, r = self.book, self.r
+        earlier = [p for p in history.periods(self.period.date) if p != self.period.id] if history else []
         sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
                            "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
         indicators = self.indicator_list(self.node.id)
         rows, lineage = [], []
         for ind in indicators:
             agg, sources = r.indicator_targets(self.node.id, ind)
+            trend = history.indicator_trend(ind.id, earlier) if history else {}
+            trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
-                         r.indicator_light(ind), agg, ind.aggregation, len(sources), ", ".join(ind.goals)])
+                         r.indicator_light(ind), agg, ind.aggregation, len(sources), trend_text, ", ".join(ind.goals)])
             if self.is_kf:  # from the boards' figures, which come from the units' cells
                 sources = []
                 for board in self.child_boards():
@@ -223,7 +226,8 @@ class NodeReport:
         first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
                                    col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
                                    col("Trafikljus", 11), col("Enheternas målvärde", 13, NUM), col("Aggregering", 12),
-                                   col("Antal enheter", 10, "0"), col("Mål", 14)], rows, name="Nyckeltal")
+                                   col("Antal enheter", 10, "0"), col("Tidigare perioder (enheternas medel)", 26, wrap=True),
+                                   col("Mål", 14)], rows, name="Nyckeltal")
         colour_lights(sheet, f"H{first}:H{first + len(rows)}")
         for i, (ind, sources) in enumerate(zip(indicators, lineage)):
             book.figure(sheet, f"I{first + i}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})", sources,
