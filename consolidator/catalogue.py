@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import consolidate, grid, masterdata, validate  # noqa: F401 - importing them registers their codes
+from .imports import kolada, ledger, sie  # noqa: F401
 from .findings import CATALOGUE, Finding
 from .rules import all_rules
 
@@ -11,7 +12,7 @@ EXAMPLE = {  # parameter -> example value, so every template renders as a user w
     "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": "a.xlsx och b.xlsx",
     "start": "2027-06-15", "first": 2027, "last": 2029, "account": "5010", "total": "7 475 000",
     "frame": "7 325 000", "diff": "150 000", "count": 1, "minimum": 3, "what": "egna aktiviteter",
-    "what_en": "own activities",
+    "what_en": "own activities", "line": 42, "objects": "1 200,00", "total": "1 250,00",
 }
 
 
