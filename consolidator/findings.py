@@ -68,7 +68,10 @@ class Finding:
         values.setdefault("field", self.field)
         values.setdefault("sheet", self.sheet)
         values.setdefault("cell", self.cell)
-        return template.format_map(values)
+        try:
+            return template.format_map(values)
+        except (ValueError, IndexError, AttributeError):  # a template mistake must not hide the finding
+            return template
 
     def message(self, lang: str = "sv") -> str:
         return self._fill(self.kind.en if lang == "en" else self.kind.sv)

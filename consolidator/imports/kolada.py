@@ -11,7 +11,8 @@ from ..masterdata import MasterData
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",
-               "Väntat: {\"values\": [{\"kpi\", \"municipality\", \"period\", \"values\": [{\"gender\", \"value\"}]}]}")
+               "Väntat: {{\"values\": [{{\"kpi\", \"municipality\", \"period\", \"values\": [{{\"gender\", \"value\"}}]}}]}}",
+               "Expected: {{\"values\": [{{\"kpi\", \"municipality\", \"period\", \"values\": [...]}}]}}")
 UNKNOWN_KPI = define("kolada.unknown_kpi", WARNING, "Nyckeltalet {value} används inte av något nyckeltal i styrmodellen; "
                      "värdena importeras inte.", "The KPI {value} is not used by any indicator in the master data; "
                      "its values are not imported.", "Ange Kolada-id på bladet Indikatorer om det ska följas.")
