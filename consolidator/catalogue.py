@@ -51,6 +51,14 @@ EXAMPLES = {
                           "allowed": "kf, styrelse, nämnd, förvaltning, verksamhet, enhet, koncern, bolag"},
     "value.range": {"sheet": "Intern kontroll", "cell": "C5", "field": "Sannolikhet (1–4)", "value": 5, "allowed": "högst 4"},
     "value.unreadable": {"cell": "F10", "field": "Start", "value": "snart", "expected": "datum"},
+    "sie.syntax": {"sheet": "", "cell": "", "value": 42, "detail": "#PSALDO: beloppet '000,50' är inget tal"},
+    "sie.encoding": {"sheet": "", "cell": "", "detail": "cp437"},
+    "sie.totals": {"sheet": "", "cell": "", "value": 18, "account": "5010", "period": "202701"},
+    "ledger.unknown_unit": {"sheet": "", "cell": "", "value": "9999"},
+    "ledger.csv_row": {"sheet": "", "cell": "", "value": 4, "detail": "2027;13;2111;410;5010;1;1"},
+    "kolada.shape": {"sheet": "", "cell": "", "detail": "'values' saknas"},
+    "kolada.unknown_kpi": {"sheet": "", "cell": "", "value": "N00000"},
+    "kolada.value": {"sheet": "", "cell": "", "value": "values[3]", "detail": "okänt kön 'X' (T, K eller M)"},
 }
 WHERE = ("value", "field", "sheet", "cell")
 
