@@ -46,6 +46,10 @@ class Ledger:
         return {k[0] for k in self.rows}
 
 
+def _kr(amount: float) -> str:
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+
+
 def result_account(account: str) -> bool:
     return account.isdigit() and 3000 <= int(account[:4].ljust(4, "0")) <= 8999
 
@@ -83,7 +87,7 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
         for key, (total, line) in totals.items():
             if key in by_objects and round(by_objects[key] - total, 2) != 0:
                 ledger.findings.append(TOTALS(file=Path(path).name, value=line, params={
-                    "line": line, "account": key[1], "period": key[0], "objects": by_objects[key], "total": total}))
+                    "line": line, "account": key[1], "period": key[0], "objects": _kr(by_objects[key]), "total": _kr(total)}))
 
     add(0, sie.balances)
     add(1, sie.budgets)
