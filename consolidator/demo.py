@@ -13,6 +13,23 @@ from .workspace import Workspace, init
 MARKER = ".rodtrad-demo"
 
 
+def _imports(ws: Workspace, master) -> str:
+    """The shipped ledger export and Kolada file, copied into the workspace and imported."""
+    from rodtrad.samples import ledgerdata
+
+    from .imports import kolada, ledger
+    from .store import FILE_NAME
+
+    sie_path, kolada_path = ws.root / "ekonomi" / ledgerdata.SIE_FILE, ws.root / "kolada" / ledgerdata.KOLADA_FILE
+    shutil.copyfile(ledgerdata.shipped(ledgerdata.SIE_FILE), sie_path)
+    shutil.copyfile(ledgerdata.shipped(ledgerdata.KOLADA_FILE), kolada_path)
+    rows = ledger.store(ledger.from_sie(sie_path, master), ws.root / FILE_NAME, sie_path.name)
+    values, _ = kolada.read(kolada_path, master)
+    kolada.store(values, ws.root / FILE_NAME)
+    return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name}; "
+            f"{len(values)} Kolada-värden för jämförelse med {len({v[1] for v in values}) - 1} andra kommuner")
+
+
 def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
@@ -39,6 +56,7 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     echo(f"4. Kontroll:   {outcome.report.summary()}")
     echo(f"5. Rapporter:  {outcome.summary()}")
     result["report"], result["consolidation"] = outcome.report, outcome
+    echo(f"6. Ekonomi:    {_imports(ws, master)}")
     echo(f"\nKlart. KF-rapporten: {outcome.kf_report}")
     echo(f"Nämndrapporter, valideringsrapport, inlämningsstatus, dataexport och manifest i {outcome.folder}")
     return result

@@ -146,3 +146,17 @@ def test_a_kolada_file_of_another_shape_is_refused(tmp_path, master):
     bad = {"values": [{"kpi": "N15419", "municipality": "9999", "period": 2026, "values": [{"gender": "X", "value": 1}]}]}
     path.write_text(json.dumps(bad), encoding="utf-8")
     assert [f.code for f in kolada.read(path, master)[1]] == ["kolada.value"]
+
+
+def test_the_shipped_sample_files_are_what_their_generator_writes_and_import_cleanly(master):
+    from rodtrad.samples import ledgerdata
+
+    sie_path = ledgerdata.shipped(ledgerdata.SIE_FILE)
+    assert sie_path.read_bytes() == ledgerdata.sie_text().encode("cp437")
+    assert ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text(encoding="utf-8") == ledgerdata.kolada_json()
+    result = ledger.from_sie(sie_path, master)
+    assert result.findings == [] and result.years == {2027}
+    frames = {(f.unit, f.account): f.amount for f in master.budget}
+    assert {(u, a) for (_, _, u, a) in result.rows} == set(frames)
+    rows, findings = kolada.read(ledgerdata.shipped(ledgerdata.KOLADA_FILE), master)
+    assert findings == [] and {r[3] for r in rows} == {"T", "K", "M"}
