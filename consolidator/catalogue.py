@@ -12,7 +12,7 @@ EXAMPLE = {  # parameter -> example value, so every template renders as a user w
     "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": "a.xlsx och b.xlsx",
     "start": "2027-06-15", "first": 2027, "last": 2029, "account": "5010", "total": "7 475 000",
     "frame": "7 325 000", "diff": "150 000", "count": 1, "minimum": 3, "what": "egna aktiviteter",
-    "what_en": "own activities", "line": 42, "objects": "1 200,00", "total": "1 250,00",
+    "what_en": "own activities", "line": 42,
 }
 
 
@@ -53,7 +53,8 @@ EXAMPLES = {
     "value.unreadable": {"cell": "F10", "field": "Start", "value": "snart", "expected": "datum"},
     "sie.syntax": {"sheet": "", "cell": "", "value": 42, "detail": "#PSALDO: beloppet '000,50' är inget tal"},
     "sie.encoding": {"sheet": "", "cell": "", "detail": "cp437"},
-    "sie.totals": {"sheet": "", "cell": "", "value": 18, "account": "5010", "period": "202701"},
+    "sie.totals": {"sheet": "", "cell": "", "value": 18, "line": 18, "account": "5010", "period": "202701",
+                   "objects": "1 200,00", "total": "1 250,00"},
     "ledger.unknown_unit": {"sheet": "", "cell": "", "value": "9999"},
     "ledger.csv_row": {"sheet": "", "cell": "", "value": 4, "detail": "2027;13;2111;410;5010;1;1"},
     "kolada.shape": {"sheet": "", "cell": "", "detail": "'values' saknas"},

@@ -154,7 +154,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         jobs_list.append((board.id, str(path)))
         result.board_reports.append(path)
     parts = []
-    for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+    for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
                                                jobs_list, jobs):
         result.findings += findings
         parts.append(Path(part))

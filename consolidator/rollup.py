@@ -184,7 +184,7 @@ class Rollup:
     def assessments(self, node_id: str, goal_id: str) -> Counter:
         """How units assessed a goal (plan: nobody has yet)."""
         counts = Counter({GREEN: 0, YELLOW: 0, RED: 0, NONE: 0})
-        for facts, goal in self.unit_goals_under(node_id).get(goal_id, []):
+        for _, goal in self.unit_goals_under(node_id).get(goal_id, []):
             counts[goal.get("assessment") or NONE] += 1
         return counts
 

@@ -8,7 +8,6 @@ import zipfile
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial: tests only
 
-import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
