@@ -10,7 +10,7 @@ class Unreadable(ValueError):
     """The cell holds something that cannot be understood as the expected type."""
 
 
-_NUMBER = re.compile(r"^[+-−]?\d+([.,]\d+)?$")
+_NUMBER = re.compile(r"^[+\-]?\d+([.,]\d+)?$")  # after "−" (U+2212) has become "-"
 _SPACES = re.compile(r"[\s\u00a0\u202f']")  # thin/no-break spaces and ' are thousands separators
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EMPTY = ("", None)
