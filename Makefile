@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= build/exempelkommun
+EXAMPLES ?= 1000
 
-.PHONY: demo test libreoffice bench clean
+.PHONY: demo test fuzz libreoffice bench clean
 
 $(BIN)/rodtrad: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ libreoffice:
 
 test: $(BIN)/rodtrad libreoffice
 	$(BIN)/python -m pytest -q
+
+# Random property-based cases against the validator (make test runs a fixed set).
+fuzz: $(BIN)/rodtrad
+	RODTRAD_FUZZ=1 RODTRAD_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q tests/test_properties.py
 
 bench: $(BIN)/rodtrad
 	$(BIN)/python benchmarks/generate.py --units 200
