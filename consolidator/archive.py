@@ -1,12 +1,11 @@
 """A sealed archive of one consolidation: inputs, master data, history, reports and manifest."""
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from pathlib import Path
 
-from .manifest import NAME as MANIFEST
+from .manifest import NAME as MANIFEST, sha256
 from .store import FILE_NAME as HISTORY
 from .workspace import Workspace
 
@@ -41,7 +40,7 @@ def archive(root: Path, period: str, target: Path | None = None) -> tuple[Path, 
                 raise ArchiveError(f"{name} finns inte längre; kör `rodtrad verify` för att se vad som ändrats.")
             zf.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME), path.read_bytes(), zipfile.ZIP_DEFLATED)
     tmp.replace(target)
-    return target, hashlib.sha256(target.read_bytes()).hexdigest()
+    return target, sha256(target)
 
 
 def unpack(path: Path, into: Path) -> Path:

@@ -150,7 +150,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     result.kf_report = stage / node_report.kf_report_name(period)
     jobs_list = [(root.id, str(result.kf_report))]
     for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
-        path = stage / node_report.board_report_name(Rollup(master, {}), board.id, period)
+        path = stage / node_report.board_report_name(master, board.id, period)
         jobs_list.append((board.id, str(path)))
         result.board_reports.append(path)
     parts = []

@@ -6,7 +6,6 @@ finding, or ignored with a reason. Nothing is ever written next to the inputs.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +15,7 @@ from pathlib import Path
 from . import contract, document
 from .findings import ERROR, INFO, WARNING, Finding, define
 from .grid import open_grid
+from .manifest import sha256
 from .masterdata import MasterData
 from .rules import Context, all_rules
 
@@ -196,12 +196,7 @@ def fingerprint(path: Path) -> tuple[str, int]:
     """SHA-256 and size of a file as it is on disk (a folder has none)."""
     if path.is_dir():
         return "", 0
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    return sha256(path), path.stat().st_size
 
 
 # -- many workbooks ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io
 import os
 import re
 import tempfile
+import warnings
 import zipfile
 import weakref
 from copy import copy
@@ -13,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from . import values
 
@@ -126,10 +127,15 @@ def write_header(ws, columns: list[dict], row: int) -> None:
 
 
 def add_table(ws, name: str, columns: list[dict], header_row: int, last_row: int) -> None:
+    """An Excel table over the header row and the rows below. Its columns are named from the layout,
+    which a streamed (write-only) sheet needs, since it cannot read its header back."""
     ref = f"A{header_row}:{get_column_letter(len(columns))}{max(last_row, header_row + 1)}"
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-    ws.add_table(table)
+    table.tableColumns = [TableColumn(id=i, name=c["header"]) for i, c in enumerate(columns, start=1)]
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+        ws.add_table(table)
 
 
 def cell_value(col: dict, value):

@@ -6,14 +6,12 @@ report for thousands of units neither holds every cell in memory nor pays for a 
 """
 from __future__ import annotations
 
-import warnings
 from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from .. import values, workbook as wbk
 from ..facts import Source
@@ -135,14 +133,7 @@ class ReportBook:
         if not rows:
             sheet.line([None] * len(columns))
         self._tables += 1
-        table = Table(displayName=name or f"T{self._tables}",
-                      ref=f"A{header}:{get_column_letter(len(columns))}{sheet.row}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        # streamed sheets cannot read their header back, so the table's columns are named here
-        table.tableColumns = [TableColumn(id=i, name=spec["header"]) for i, spec in enumerate(columns, start=1)]
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
-            ws.add_table(table)
+        wbk.add_table(ws, name or f"T{self._tables}", columns, header, sheet.row)
         return header + 1
 
     def figure(self, sheet: Sheet, cell: str, what: str, sources: list[Source], key: str = "") -> None:

@@ -47,8 +47,8 @@ def kf_report_name(period: Period) -> str:
     return safe_name(f"KF-rapport {period.id}") + ".xlsx"
 
 
-def board_report_name(rollup: Rollup, board_id: str, period: Period) -> str:
-    return safe_name(f"Nämndrapport {board_id} {rollup.master.by_id[board_id].name} {period.id}") + ".xlsx"
+def board_report_name(master, board_id: str, period: Period) -> str:
+    return safe_name(f"Nämndrapport {board_id} {master.by_id[board_id].name} {period.id}") + ".xlsx"
 
 
 def colour_lights(sheet, rng: str) -> None:
@@ -77,7 +77,7 @@ class NodeReport:
         return Source(node or self.node.id, self.name, "", sheet, cell, value)
 
     def board_cell(self, board: str, sheet: str, cell: str, value) -> Source:
-        return Source(board, board_report_name(self.r, board, self.period), "", sheet, cell, value)
+        return Source(board, board_report_name(self.m, board, self.period), "", sheet, cell, value)
 
     def economy_sources(self, node_id: str) -> list[Source]:
         """A row's budget: its unit's cells, or the rows of its children."""
