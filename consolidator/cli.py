@@ -66,7 +66,10 @@ def check_master(directory: Path, as_json: bool, lang: str):
 @click.option("--unit", "units", multiple=True, help="Bara dessa ansvarskoder (kan upprepas).")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
 def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: int | None):
-    """Skapa en förifylld arbetsbok per enhet i utskick/PERIOD/."""
+    """Skapa en förifylld arbetsbok per enhet i utskick/PERIOD/.
+
+    En uppföljningsperiod (månad, tertial, delår, helår) förifylls med enhetens godkända plan och
+    senaste uppföljning, utfall ur huvudboken och värden ur Kolada."""
     from .generate import generate as run
 
     master = load_master(directory)
@@ -74,17 +77,17 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
     if chosen is None:
         raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
                                + ", ".join(p.id for p in master.periods))
-    if chosen.kind != "plan":
-        raise click.UsageError(f"Perioden {chosen.id} är en uppföljning ({chosen.kind}); "
-                               "uppföljningsarbetsböcker kommer i en senare version. Välj planperioden.")
     unknown = [u for u in units if u not in {n.id for n in master.units()}]
     if unknown:
         raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
     target = Workspace(directory).outbox(chosen.id)
     todo = list(units) or [u.id for u in master.units()]
+    notes: list[str] = []
     with click.progressbar(length=len(todo), label="Skapar arbetsböcker", file=sys.stderr) as bar:
-        paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update)
-    click.echo(f"{len(paths)} arbetsböcker i {target}")
+        paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update, root=directory, notes=notes)
+    for note in notes:
+        click.echo(f"Obs: {note}")
+    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}) i {target}")
 
 
 @main.command()
@@ -118,7 +121,7 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
     files, _ = collect(paths)
     show = len(files) > 10 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
-        report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update)
+        report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update, root=root)
     if report_file:
         from .reports.validation import write_report
 

@@ -127,7 +127,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     facts: dict[str, UnitFacts] = {}
     try:
         for task in iter_tasks(files, master, period.id, jobs, keep_documents=True,
-                               then=functools.partial(_digest, folder=str(stage / FACTS))):
+                               then=functools.partial(_digest, folder=str(stage / FACTS)), root=ws.root):
             if task.export is not None:
                 export.write(task.export)
             if task.facts is not None and (task.valid or include_invalid) and master.is_unit(task.unit):

@@ -121,6 +121,8 @@ class Read:
     data: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)  # JSON pointer -> (sheet, "A1")
     findings: list = field(default_factory=list)
+    template: str = ""  # the layout read by (document.PLAN or FOLLOW) and the layout itself
+    layout: dict | None = None
 
     def where(self, pointer: str) -> tuple[str, str]:
         """The cell behind a pointer, or the nearest enclosing one (row, then sheet)."""

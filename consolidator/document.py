@@ -3,26 +3,60 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 from . import contract, values
 from .masterdata import MasterData
 
-TEMPLATE = "plan"
+PLAN, FOLLOW = "plan", "follow"  # the layouts in templates/: the plan, and every follow-up period
+TEMPLATES = {"rodtrad.plan": PLAN, "rodtrad.uppfoljning": FOLLOW}  # _meta's template id -> layout
+TEMPLATE = PLAN
 MONTHS = [f"m{i:02d}" for i in range(1, 13)]
 DIRECTIONS = {"högre": "Högre är bättre", "lägre": "Lägre är bättre"}
 LEVEL_NAMES = {"kf": "KF-mål", "nämnd": "Nämndmål", "förvaltning": "Förvaltningsmål", "åtagande": "Åtagande"}
 
 
-def spec() -> dict:
-    return contract.layout(TEMPLATE)
+@lru_cache(maxsize=None)
+def spec(name: str = PLAN, kind: str | None = None) -> dict:
+    """A template's layout; for a follow-up, only the sheets its period kind asks for (a month asks
+    for the economy, a tertial, delår or helår for everything). Shared: do not modify."""
+    layout = contract.layout(name)
+    if kind is None:
+        return layout
+    return {**layout, "sheets": [s for s in layout["sheets"] if kind in s.get("kinds", [kind])]}
+
+
+def spec_of(doc: dict) -> dict:
+    meta = doc.get("meta") or {}
+    name = TEMPLATES.get(meta.get("template"), PLAN)
+    return spec(name, _kind(name, meta.get("kind")))
+
+
+def _kind(name: str, kind) -> str | None:
+    return kind if name == FOLLOW and kind in KINDS else None
+
+
+KINDS = ("månad", "tertial", "delår", "helår")
 
 
 def version() -> str:
     return spec()["version"]
 
 
-def tables() -> list[dict]:
-    return [s for s in spec()["sheets"] if s["kind"] == "table"]
+def tables(layout: dict | None = None) -> list[dict]:
+    return [s for s in (layout or spec())["sheets"] if s["kind"] == "table"]
+
+
+def sheet_names() -> set[str]:
+    """Every sheet any template has: what a reader opens of an untrusted file."""
+    return {s["name"] for name in TEMPLATES.values() for s in spec(name)["sheets"]}
+
+
+def template_of(sheets: dict) -> tuple[str, str | None]:
+    """Which layout a grid follows, from its _meta sheet (label -> value); a plan when unsure."""
+    meta = {contract.norm(row[0]): row[1] for row in sheets.get("_meta") or [] if len(row) > 1}
+    name = TEMPLATES.get(meta.get("mall"), PLAN)
+    return name, _kind(name, meta.get("periodtyp"))
 
 
 def choice(item_id: str, text: str, width: int = 80) -> str:
@@ -102,18 +136,23 @@ def lists(master: MasterData, unit_id: str) -> dict[str, list[str]]:
 # -- the prefilled part, and its hash ---------------------------------------------------------
 
 def prefilled_part(doc: dict) -> dict:
-    """What the unit must not change: read-only rows and fields, rows sorted by id."""
+    """What the unit must not change: read-only rows and fields, rows sorted by id. A row flagged by
+    the sheet's `fixed_by` column (locked, carried from the plan, outcome from a source) also keeps
+    its "unless_locked" columns."""
     part = {}
-    for sheet in spec()["sheets"]:
+    for sheet in spec_of(doc)["sheets"]:
         key = sheet["key"]
         if sheet["kind"] == "keyvalue" and key == "header":
-            part[key] = {f["key"]: _canon(doc[key].get(f["key"])) for f in sheet["fields"] if not f.get("input")}
+            part[key] = {f["key"]: _canon((doc.get(key) or {}).get(f["key"])) for f in sheet["fields"] if not f.get("input")}
         elif sheet.get("prefilled"):
+            flag = sheet.get("fixed_by", "locked")
             rows = doc.get(key) or []
             if sheet["prefilled"] == "locked":
-                rows = [r for r in rows if r.get("locked")]
-            fixed = [c["key"] for c in sheet["columns"] if c.get("input") in (None, False, "unless_locked") and not c.get("formula")]
-            part[key] = sorted(({k: _canon(r.get(k)) for k in fixed} for r in rows), key=_row_key)
+                rows = [r for r in rows if r.get(flag)]
+            always = [c["key"] for c in sheet["columns"] if not c.get("input") and not c.get("formula")]
+            flagged = [c["key"] for c in sheet["columns"] if c.get("input") == "unless_locked"]
+            part[key] = sorted(({k: _canon(r.get(k)) for k in always + (flagged if r.get(flag) else [])} for r in rows),
+                               key=_row_key)
     return part
 
 
@@ -139,6 +178,11 @@ def content_hash(doc: dict) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 def from_grid(sheets: dict, file: str = "") -> contract.Read:
-    """Map a grid (sheet -> rows) onto a document; the source map keeps every value's cell."""
-    return contract.read(sheets, spec(), file)
+    """Map a grid (sheet -> rows) onto a document by the layout its _meta names; the source map
+    keeps every value's cell, and `read.template`/`read.layout` say which layout was used."""
+    name, kind = template_of(sheets)
+    layout = spec(name, kind)
+    got = contract.read(sheets, layout, file)
+    got.template, got.layout = name, layout
+    return got
 

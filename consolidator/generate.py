@@ -1,11 +1,12 @@
 """Generate one prefilled workbook per unit into the outbox, using every core."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import document, planbook
+from . import document, followup, planbook
 from .masterdata import MasterData
 from .workspace import workbook_name
 
@@ -18,20 +19,36 @@ def _init(data: dict) -> None:
 
 
 def _one(args) -> str:
-    unit_id, period_id, folder, now = args
-    doc = document.prefill(_master, unit_id, period_id)
+    unit_id, period_id, folder, now, doc = args
+    if doc is None:
+        doc = document.prefill(_master, unit_id, period_id)
+        lists = document.lists(_master, unit_id)
+    else:
+        lists = followup.lists(_master, unit_id)
     path = Path(folder) / workbook_name(unit_id, _master.by_id[unit_id].name, doc["meta"]["period"])
-    planbook.write(doc, document.lists(_master, unit_id), _master, path, now)
+    planbook.write(doc, lists, _master, path, now)
     return str(path)
 
 
 def generate(master: MasterData, period_id: str, folder: Path, units: list[str] | None = None,
-             jobs: int | None = None, now: str | None = None, progress=None) -> list[Path]:
-    """Write the workbooks; `jobs` processes (default: one per core)."""
+             jobs: int | None = None, now: str | None = None, progress=None, root: Path | None = None,
+             notes: list | None = None) -> list[Path]:
+    """Write the workbooks; `jobs` processes (default: one per core). A follow-up period is prefilled
+    from what the workspace `root` holds (earlier consolidations, ledger, Kolada; see followup.py)
+    and its sent documents are kept in the outbox; `notes` collects what the user should know."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     units = units or [u.id for u in master.units()]
-    tasks = [(u, period_id, str(folder), now) for u in units]
+    period = master.period(period_id)
+    docs = {u: None for u in units}
+    if period is not None and period.kind != "plan":
+        docs = follow_documents(master, period, units, root, notes if notes is not None else [])
+        stamp = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
+        for doc in docs.values():
+            doc["meta"]["generated"], doc["meta"]["hash"] = stamp, document.content_hash(doc)
+        followup.write_sent(folder, list(docs.values()))
+        now = stamp
+    tasks = [(u, period_id, str(folder), now, docs[u]) for u in units]
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 4:
         _init(master.data)
@@ -48,3 +65,21 @@ def generate(master: MasterData, period_id: str, folder: Path, units: list[str] 
             if progress:
                 progress(1)
     return results
+
+
+def follow_documents(master: MasterData, period, units: list[str], root: Path | None, notes: list) -> dict[str, dict]:
+    """Each unit's follow-up document, prefilled from the workspace."""
+    from .store import FILE_NAME  # noqa: PLC0415
+
+    if root is None:
+        bases, data = {}, followup.Sources()
+    else:
+        bases, found = followup.bases(root, master, period, units)
+        notes += found
+        data = followup.sources(Path(root) / FILE_NAME, master, period)
+        without = [u for u in units if bases[u].plan is None]
+        if without:
+            notes.append(f"{len(without)} enheter saknar en godkänd plan; deras uppföljning utgår från styrmodellen.")
+        if not data.outcome:
+            notes.append("Inget utfall ur huvudboken är importerat för perioden (rodtrad import ledger).")
+    return {u: followup.prefill(master, u, period.id, bases.get(u), data) for u in units}

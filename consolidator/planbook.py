@@ -21,11 +21,16 @@ LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", 
 def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now: str | None = None) -> None:
     """Write one unit's workbook; `now` fixes the generation time (reproducible output). The time is
     written with a space, not ISO's "T": xlwings' Excel clients read "…T…" text as a date."""
-    spec = document.spec()
+    spec = document.spec_of(doc)
+    follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
     wb = Workbook()
-    _instructions(wb.active, doc, master)
+    if follow:
+        from . import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
+        followbook.instructions(wb.active, doc, master)
+    else:
+        _instructions(wb.active, doc, master)
     names = _lists(wb, lists, spec["lists"])
     pick = {item.split(" – ", 1)[0]: item for items in lists.values() for item in items if isinstance(item, str)}
     bounds = {}
@@ -37,7 +42,12 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
             _keyvalue(ws, sheet, doc[sheet["key"]])
         else:
             bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master)
-    _check_sheet(wb.create_sheet(CHECK_SHEET), bounds, master)
+    if follow:
+        followbook.decorate(wb, bounds, master)
+        items = followbook.check_items(bounds, master)
+    else:
+        items = check_items(bounds, master)
+    _check_sheet(wb.create_sheet(CHECK_SHEET), items, follow)
     _findings_sheet(wb.create_sheet(FINDINGS_SHEET))
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
     wb[LISTS_SHEET].sheet_state = "hidden"
@@ -121,13 +131,14 @@ def _table(ws, sheet, rows, header_row, names, pick, master):
     wbk.write_header(ws, columns, header_row)
     rows = list(rows)
     blank = []
+    flag = sheet.get("fixed_by", "locked")
     if sheet.get("rows"):
-        blank = [{"id": i, "locked": False} if "locked" in at else {"id": i} for i in _own_ids(sheet, rows, sheet["rows"])]
+        blank = [{"id": i, flag: False} if flag in at else {"id": i} for i in _own_ids(sheet, rows, sheet["rows"])]
     first = header_row + 1
     styles = {(c["key"], mode): wbk.style_name(mode, c) for c in columns for mode in ("in", "ro", "lk")}
     style = wbk.style
     for r, record in enumerate(rows, start=first):
-        locked = bool(record.get("locked"))
+        locked = bool(record.get(flag))
         for c, col in enumerate(columns, start=1):
             cell = ws.cell(row=r, column=c)
             if col.get("formula"):
@@ -247,11 +258,11 @@ def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
     return items
 
 
-def _check_sheet(ws, bounds, master):
-    wbk.write_title(ws, "Kontroll", "Räknar vad som saknas eller är fel. Allt ska visa OK innan planen lämnas in.")
+def _check_sheet(ws, items, follow=False):
+    what = "uppföljningen" if follow else "planen"
+    wbk.write_title(ws, "Kontroll", f"Räknar vad som saknas eller är fel. Allt ska visa OK innan {what} lämnas in.")
     columns = [{"header": "Kontroll", "width": 60}, {"header": "Antal", "width": 10}, {"header": "Status", "width": 14}]
     wbk.write_header(ws, columns, 4)
-    items = check_items(bounds, master)
     for r, (label, formula) in enumerate(items, start=5):
         wbk.style(ws.cell(row=r, column=1, value=label), "ro_text")
         wbk.style(ws.cell(row=r, column=2, value=formula), "ro_int")

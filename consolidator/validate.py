@@ -18,6 +18,7 @@ from .grid import open_grid
 from .manifest import sha256
 from .masterdata import MasterData
 from .rules import Context, all_rules
+from .followup import SentCopies
 
 NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
                      "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
@@ -107,40 +108,43 @@ class Report:
 # -- one workbook -----------------------------------------------------------------------------
 
 def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
-    names = [s["name"] for s in document.spec()["sheets"]]
+    names = [s["name"] for s in document.spec(*document.template_of(sheets))["sheets"]]
     missing = [n for n in names if n not in sheets]
     return "_meta" in sheets or len(missing) <= len(names) // 2, missing
 
 
 def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_period: str | None = None,
-                  hidden=(), keep_document: bool = False, merged: dict | None = None) -> Task:
-    """Validate one workbook's cell values (sheet -> rows)."""
+                  hidden=(), keep_document: bool = False, merged: dict | None = None, sent=None) -> Task:
+    """Validate one workbook's cell values (sheet -> rows). `sent` (followup.SentCopies) holds what
+    the workspace sent out, for the prefilled check of follow-ups."""
     task = Task(file=file, path=file)
     ours, missing = is_rodtrad(sheets)
     if not ours:
         task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
         return task
     got = document.from_grid(sheets, file)
-    doc = got.data
+    doc, layout = got.data, got.layout
     meta = doc.get("meta") or {}
     task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
     task.template_version = meta.get("version") or ""
-    findings = got.findings + contract.schema_findings(document.TEMPLATE, doc, got, document.spec(), file)
+    findings = got.findings + contract.schema_findings(got.template, doc, got, layout, file)
+    names = {s["name"]: s["key"] for s in layout["sheets"]}
     for name in sorted(set(hidden) - HIDDEN_ALLOWED):
-        if name in {s["name"] for s in document.spec()["sheets"]}:
+        if name in names:
             findings.append(SHEET_HIDDEN(file=file, sheet=name))
     findings += _merged_over_inputs(merged or {}, got, file)
     gone = {f.sheet for f in got.findings if f.code == "sheet.missing"}
-    missing = frozenset(s["key"] for s in document.spec()["sheets"] if s["name"] in gone)
-    ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period, missing=missing)
-    for rule in all_rules():
+    missing = frozenset(key for name, key in names.items() if name in gone)
+    ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period, missing=missing,
+                  template=got.template, sent=sent)
+    for rule in all_rules(got.template):
         try:
             findings.extend(rule(ctx))
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
     for f in findings:
         f.file, f.unit = file, task.unit
-    task.findings = _ordered(findings)
+    task.findings = _ordered(findings, layout)
     if keep_document:
         task.document, task.cells = doc, got.cells
     return task
@@ -161,8 +165,8 @@ def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:
     return out
 
 
-def _ordered(findings: list[Finding]) -> list[Finding]:
-    sheets = {s["name"]: i for i, s in enumerate(document.spec()["sheets"])}
+def _ordered(findings: list[Finding], layout: dict) -> list[Finding]:
+    sheets = {s["name"]: i for i, s in enumerate(layout["sheets"])}
 
     def key(f):
         col = "".join(ch for ch in f.cell if ch.isalpha())
@@ -172,17 +176,17 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def validate_file(path: Path, master: MasterData, expected_period: str | None = None,
-                  keep_document: bool = False) -> Task:
+                  keep_document: bool = False, sent=None) -> Task:
     path = Path(path)
     name = unicodedata.normalize("NFC", path.name)
     try:
         sha256, size = fingerprint(path)
-        grid, findings = open_grid(path, wanted={s["name"] for s in document.spec()["sheets"]})
+        grid, findings = open_grid(path, wanted=document.sheet_names())
         if grid is None:
             for f in findings:
                 f.file = name
             return Task(file=name, path=str(path), findings=findings, sha256=sha256, size=size)
-        task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document, grid.merged)
+        task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document, grid.merged, sent)
         for f in findings:
             f.file, f.unit = name, task.unit
         task.findings = findings + task.findings
@@ -235,41 +239,44 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 _master: MasterData | None = None
+_sent = None
 
 
-def _init(data: dict) -> None:
-    global _master
+def _init(data: dict, root=None) -> None:
+    global _master, _sent
     _master = MasterData(data)
+    _sent = SentCopies(root) if root else None
 
 
 def _one(args) -> Task:
     path, expected_period, keep, then = args
-    task = validate_file(Path(path), _master, expected_period, keep)
+    task = validate_file(Path(path), _master, expected_period, keep, _sent)
     return then(task, _master) if then else task
 
 
 def iter_tasks(files: list[Path], master: MasterData, expected_period: str | None = None, jobs: int | None = None,
-               keep_documents: bool = False, then=None):
+               keep_documents: bool = False, then=None, root: Path | None = None):
     """Validate files one by one (in file order), across processes when there are many.
 
     `then(task, master)`, a module-level function, runs in the worker on each task: work that
     belongs with the document (such as consolidation's extraction) is done in parallel, and only
-    its result crosses back to this process."""
+    its result crosses back to this process. `root` is the workspace whose outbox holds what was sent."""
     tasks = [(str(p), expected_period, keep_documents, then) for p in files]
     jobs = jobs or os.cpu_count() or 1
+    init = (master.data, str(root) if root else None)
     if jobs == 1 or len(tasks) < 8:
-        _init(master.data)
+        _init(*init)
         yield from map(_one, tasks)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
         yield from pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (jobs * 4))))
 
 
 def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,
-                   progress=None, keep_documents: bool = False) -> Report:
+                   progress=None, keep_documents: bool = False, root: Path | None = None) -> Report:
     files, ignored = collect(paths)
     report = Report(ignored=ignored)
-    for task in iter_tasks(files, master, expected_period, jobs, keep_documents):
+    for task in iter_tasks(files, master, expected_period, jobs, keep_documents, root=root):
         report.tasks.append(task)
         if progress:
             progress(1)

@@ -106,5 +106,5 @@ def indicator(id, name, unit, direction, baseline, target, goals, source="manuel
             "weight": weight, "goals": list(goals)}
 
 
-DEFAULT_RULES = {"action_plan_sek": 200_000, "action_plan_pct": 2, "budget_must_match_frame": True,
+DEFAULT_RULES = {"action_plan_sek": 200_000, "action_plan_pct": 2, "explain_sek": 50_000, "budget_must_match_frame": True,
                  "min_activities": 3, "min_goals": 1}

@@ -13,7 +13,8 @@ from importlib.metadata import entry_points
 from ..contract import Read
 from ..masterdata import MasterData
 
-BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums")
+BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums",
+           "followup")
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Context:
     file: str = ""
     expected_period: str | None = None
     missing: frozenset = frozenset()  # keys of sheets that are missing (already reported once)
+    template: str = "plan"  # the layout the document was read by: "plan" or "follow"
+    sent: object = None  # followup.SentCopies: what the workspace sent out, when known
 
     @property
     def unit(self) -> str:
@@ -44,11 +47,16 @@ class Context:
 _registry: list | None = None
 
 
-def all_rules() -> list:
-    """Built-in rules, then those a municipality installed through the `rodtrad.rules` entry points."""
+def all_rules(template: str | None = None) -> list:
+    """Built-in rules, then those a municipality installed through the `rodtrad.rules` entry points.
+    A rule module's TEMPLATES names the layouts it checks (default: every one)."""
     global _registry
     if _registry is None:
-        _registry = [import_module(f"{__name__}.{name}").check for name in BUILTIN]
+        _registry = []
+        for name in BUILTIN:
+            module = import_module(f"{__name__}.{name}")
+            _registry.append((module.check, getattr(module, "TEMPLATES", None)))
         for ep in entry_points(group="rodtrad.rules"):
-            _registry.append(ep.load())
-    return _registry
+            rule = ep.load()
+            _registry.append((rule, getattr(rule, "TEMPLATES", None)))
+    return [rule for rule, only in _registry if template is None or only is None or template in only]

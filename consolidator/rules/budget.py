@@ -2,6 +2,8 @@
 from ..document import MONTHS
 from ..findings import ERROR, define
 
+TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
+
 MISMATCH = define("budget.frame_mismatch", ERROR,
                   "Konto {account}: månaderna summerar till {total} kr men ramen är {frame} kr (skillnad {diff} kr).",
                   "Account {account}: the months add up to {total} SEK but the frame is {frame} SEK (difference {diff}).",

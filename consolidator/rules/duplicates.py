@@ -6,7 +6,7 @@ DUPLICATE = define("id.duplicate", ERROR, "Id {value} förekommer mer än en gå
 
 
 def check(ctx):
-    for key in ("goals", "activities", "swot", "development", "risks", "uppdrag", "indicators"):
+    for key in ("goals", "activities", "swot", "development", "risks", "uppdrag", "indicators", "actions"):
         seen = set()
         for i, row in ctx.rows(key):
             if row.get("id") in seen:

@@ -1,9 +1,9 @@
 """The workbook says which template, unit and period it is; those must match the master data."""
-from ..document import spec
+from ..document import TEMPLATES as KNOWN
 from ..findings import ERROR, define
 
-TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan från Röd tråd (mall {value}).",
-                  "The workbook is not a Röd tråd unit plan (template {value}).",
+TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd (mall {value}).",
+                  "The workbook is not a Röd tråd unit plan or follow-up (template {value}).",
                   "Utgå från den arbetsbok som skickades ut.", "Start from the workbook that was sent out.")
 VERSION = define("meta.version", ERROR, "Mallversion {value} stöds inte (stöds: {supported}).",
                  "Template version {value} is not supported (supported: {supported}).",
@@ -25,7 +25,7 @@ SUPPORTED = ("1.0",)
 
 def check(ctx):
     meta = ctx.doc.get("meta") or {}
-    if meta.get("template") and meta["template"] != spec()["template"]:
+    if meta.get("template") and meta["template"] not in KNOWN:
         yield ctx.at(TEMPLATE, "/meta/template", value=meta["template"])
     if meta.get("version") and meta["version"] not in SUPPORTED:
         yield ctx.at(VERSION, "/meta/version", value=meta["version"], params={"supported": ", ".join(SUPPORTED)})

@@ -24,5 +24,5 @@ def check(ctx):
     for key, field, label, known, target in checks:
         for i, row in ctx.rows(key):
             value = row.get(field)
-            if value and value not in known(row):
+            if value and not row.get("carried") and value not in known(row):  # carried rows: rules/prefilled
                 yield ctx.at(UNKNOWN, f"/{key}/{i}/{field}", field=label, value=value, params={"target": target})

@@ -1,6 +1,8 @@
 """Every locked activity set from above is present in the unit's plan."""
 from ..findings import ERROR, define
 
+TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
+
 MISSING = define("locked.missing", ERROR, "Den låsta aktiviteten {value} saknas.",
                  "The locked activity {value} is missing.",
                  "Låsta aktiviteter ska alltid finnas med. Utgå från den utskickade arbetsboken.",

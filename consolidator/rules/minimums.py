@@ -1,6 +1,8 @@
 """The municipality's minimums: at least so many own goals and own activities (locked ones not counted)."""
 from ..findings import ERROR, define
 
+TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
+
 TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minimum} krävs.",
                  "The plan has {count} {what_en}; at least {minimum} are required.",
                  "Lägg till fler rader på bladet {sheet}.", "Add more rows on the sheet {sheet}.")
