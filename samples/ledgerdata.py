@@ -14,15 +14,15 @@ from pathlib import Path
 
 from . import build
 
-SIE_FILE = "exempelkommun-2027-02.se"
+SIE_FILE = "exempelkommun-2027-08.se"  # January to August: what T1, a month and delår follow up
 KOLADA_FILE = "kolada-exempelkommun.json"
 PEERS = ["0884", "2283", "2380", "1280", "0180"]  # the presets' codes and two large municipalities, as a peer group
 
 
-def sie_text(months: int = 2, seed: int = 2027) -> str:
+def sie_text(months: int = 8, seed: int = 2027) -> str:
     data = build("exempelkommun")
     rng = random.Random(seed)
-    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270305', '#SIETYP 3',
+    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270905', '#SIETYP 3',
              f'#FNAMN "{data["municipality"]["name"]}"', '#RAR 0 20270101 20271231', '#DIM 1 "Ansvar"']
     units = {b["unit"] for b in data["budget"]}
     lines += [f'#OBJEKT 1 "{o["id"]}" "{o["name"]}"' for o in data["org"] if o["id"] in units]
