@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__, manifest, masterdata
+from . import __version__, followup, manifest, masterdata
 from .export import Export, lines as export_lines
 from .facts import UnitFacts, extract, slim
 from .reports import node as node_report
@@ -153,9 +153,14 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         path = stage / node_report.board_report_name(master, board.id, period)
         jobs_list.append((board.id, str(path)))
         result.board_reports.append(path)
+    follow = period.kind != "plan"
+    outcomes = None
+    if follow:
+        known = followup.sources(ws.root / HISTORY_FILE, master, period).kolada
+        outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()})
     parts = []
     for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                               jobs_list, jobs):
+                                               jobs_list, jobs, outcomes):
         result.findings += findings
         parts.append(Path(part))
     shutil.rmtree(stage / FACTS, ignore_errors=True)
@@ -200,8 +205,9 @@ def _digest(task, master, folder: str):
 _context: dict = {}
 
 
-def _report_init(data: dict, period, submissions, history_path) -> None:
-    _context.update(master=masterdata.MasterData(data), period=period, submissions=submissions, history=history_path)
+def _report_init(data: dict, period, submissions, history_path, outcomes=None) -> None:
+    _context.update(master=masterdata.MasterData(data), period=period, submissions=submissions, history=history_path,
+                    outcomes=outcomes)
 
 
 def _report_one(job) -> tuple:
@@ -210,7 +216,7 @@ def _report_one(job) -> tuple:
     path = Path(path)
     if isinstance(facts, FactFiles):  # a board report: its units' full facts, from the workers' files
         facts = {unit: pickle.loads((Path(facts.folder) / f"{sha}.pickle").read_bytes()) for unit, sha in facts.units}
-    rollup = Rollup(_context["master"], facts)
+    rollup = Rollup(_context["master"], facts, _context["outcomes"], follow=_context["period"].kind != "plan")
     with History(_context["history"], write=False) as history:
         book = node_report.write(rollup, node_id, _context["period"], _context["submissions"], path, history)
     part = path.with_name(f".{path.stem}.spår")
@@ -221,7 +227,7 @@ def _report_one(job) -> tuple:
     return str(path), str(part), book.findings
 
 
-def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs):
+def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None):
     """The KF and board reports in worker processes; each worker gets only its own units' facts.
 
     The workers are spawned, not forked: a forked worker starts as a copy of this process, which
@@ -233,7 +239,7 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
         if master.by_id[node].level != "kf":  # the KF report lists no unit detail: the slim facts serve it
             mine = FactFiles(str(Path(path).parent / FACTS), [(u, f.sha256) for u, f in mine.items()])
         tasks.append((node, path, mine))
-    args = (master.data, period, submissions, history_path)
+    args = (master.data, period, submissions, history_path, outcomes)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs == 1 or len(facts) < 200:
         _report_init(*args)

@@ -57,6 +57,29 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     echo(f"5. Rapporter:  {outcome.summary()}")
     result["report"], result["consolidation"] = outcome.report, outcome
     echo(f"6. Ekonomi:    {_imports(ws, master)}")
-    echo(f"\nKlart. KF-rapporten: {outcome.kf_report}")
-    echo(f"Nämndrapporter, valideringsrapport, inlämningsstatus, dataexport och manifest i {outcome.folder}")
+    result["cycle"] = {}
+    for step, period_id in enumerate(FOLLOW_UPS, start=7):
+        outcome = _follow_up(root, master, period_id, seed, echo, step)
+        result["cycle"][period_id] = outcome
+    echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
+    echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     return result
+
+
+FOLLOW_UPS = ("2027-T1", "2027-05", "2027-delar")  # plan → tertial 1 → a month → delår
+
+
+def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int):
+    """One follow-up period: generate from what the workspace holds, answer, consolidate."""
+    from . import followfill
+    from .consolidate import consolidate
+
+    ws, period = Workspace(root), master.period(period_id)
+    notes: list[str] = []
+    paths = generate(master, period_id, ws.outbox(period_id), now=f"{period.date} 08:00:00", root=root, notes=notes)
+    mistakes = followfill.DEMO_MISTAKES if period_id == FOLLOW_UPS[0] else {}
+    planted = followfill.fill_all(paths, ws.inbox(period_id), master, seed=seed, mistakes=mistakes)
+    outcome = consolidate(root, period_id)
+    echo(f"{step}. {period.name}: {len(paths)} arbetsböcker förifyllda ur plan, huvudbok och Kolada; "
+         f"{len({p[0] for p in planted})} enheter med planterade misstag; {outcome.summary()}")
+    return outcome

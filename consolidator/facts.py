@@ -31,8 +31,16 @@ class UnitFacts:
     goals: list = field(default_factory=list)  # own goals with "cell"
     activities: list = field(default_factory=list)
     uppdrag: dict = field(default_factory=dict)  # uppdrag id -> (contribution, cell)
-    risks: list = field(default_factory=list)
+    risks: list = field(default_factory=list)  # plan: risks; follow-up: the controls' results
     summary: tuple = (None, "")  # (text, cell)
+    follow: bool = False  # a follow-up: budget carries outcome and forecast, indicators outcomes
+    actions: list = field(default_factory=list)  # åtgärdsplan rows with "cell"
+    uppdrag_status: dict = field(default_factory=dict)  # uppdrag id -> status (follow-ups)
+    explanations: dict = field(default_factory=dict)  # account -> (the unit's explanation of its deviation, cell)
+
+    @property
+    def economy_sheet(self) -> str:
+        return "Ekonomi" if self.follow else "Budget"
 
     def source(self, sheet: str, cell: str, value) -> Source:
         return Source(self.unit, self.file, self.sha256, sheet, cell, value)
@@ -49,6 +57,8 @@ def _span(cells: dict, first: str, last: str) -> str:
 
 def extract(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> UnitFacts:
     """The facts of one document; `cells` is the reader's source map (JSON pointer -> (sheet, A1))."""
+    if "economy" in doc:
+        return _follow(doc, cells, file, sha256, valid)
     facts = UnitFacts(unit=doc["meta"]["unit"], file=file, sha256=sha256, valid=valid)
     for i, row in enumerate(doc.get("budget") or []):
         months = [row.get(m) or 0 for m in MONTHS]
@@ -71,8 +81,47 @@ def extract(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> Unit
     return facts
 
 
-KEEP = {"activities": ("id", "status", "locked", "link", "perspective"), "goals": ("id", "parent", "assessment"),
-        "risks": ("probability", "consequence")}
+def _follow(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> UnitFacts:
+    """A follow-up's facts: the figures a report sums are the forecasts (budget, outcome beside)."""
+    from .followup import OWN_GOAL, grade  # noqa: PLC0415
+
+    facts = UnitFacts(unit=doc["meta"]["unit"], file=file, sha256=sha256, valid=valid, follow=True)
+    rows = doc.get("economy") or []
+    for i, row in enumerate(rows):
+        months = [row.get(f"o{m:02d}") or 0 for m in range(1, 13)]
+        budget = row.get("budget") or 0
+        facts.budget[row["account"]] = {"frame": budget, "total": budget, "months": months,
+                                        "outcome": row.get("outcome") or 0, "forecast": row.get("forecast")}
+        if row.get("explanation"):
+            facts.explanations[row["account"]] = (row["explanation"], _cell(cells, f"/economy/{i}/explanation"))
+        facts.budget_src[row["account"]] = (_cell(cells, f"/economy/{i}/budget"), _cell(cells, f"/economy/{i}/forecast"))
+    if rows:
+        facts.budget_range = _span(cells, "/economy/0/forecast", f"/economy/{len(rows) - 1}/forecast")
+    for i, row in enumerate(doc.get("indicators") or []):
+        if row.get("outcome") is not None:
+            facts.indicators[row["id"]] = (row["outcome"], _cell(cells, f"/indicators/{i}/outcome"))
+    for i, row in enumerate(doc.get("assessments") or []):
+        own = row.get("level") == OWN_GOAL
+        facts.goals.append({"id": row["id"], "parent": row.get("parent") if own else row["id"], "board_row": not own,
+                            "assessment": grade(row.get("assessment")), "previous": row.get("previous"),
+                            "text": row.get("text"), "comment": row.get("analysis"),
+                            "cell": _cell(cells, f"/assessments/{i}/assessment")})
+    for i, row in enumerate(doc.get("activities") or []):
+        facts.activities.append({**row, "cell": _cell(cells, f"/activities/{i}/status")})
+    for i, row in enumerate(doc.get("uppdrag") or []):
+        facts.uppdrag[row["id"]] = (row.get("comment"), _cell(cells, f"/uppdrag/{i}/status"))
+        facts.uppdrag_status[row["id"]] = row.get("status")
+    for i, row in enumerate(doc.get("controls") or []):
+        facts.risks.append({**row, "cell": _cell(cells, f"/controls/{i}/performed")})
+    for i, row in enumerate(doc.get("actions") or []):
+        facts.actions.append({**row, "cell": _cell(cells, f"/actions/{i}/effect")})
+    header = doc.get("header") or {}
+    facts.summary = (header.get("summary"), _cell(cells, "/header/summary"))
+    return facts
+
+
+KEEP = {"activities": ("id", "status", "locked", "link", "perspective"), "goals": ("id", "parent", "assessment", "board_row"),
+        "risks": ("probability", "consequence", "performed", "deviation"), "actions": ("effect",)}
 
 
 def slim(facts: UnitFacts) -> UnitFacts:
@@ -83,4 +132,6 @@ def slim(facts: UnitFacts) -> UnitFacts:
                      goals=[{k: g.get(k) for k in KEEP["goals"]} for g in facts.goals],
                      activities=[{k: a.get(k) for k in KEEP["activities"]} for a in facts.activities],
                      uppdrag={u: ("ja" if text else None, cell) for u, (text, cell) in facts.uppdrag.items()},
-                     risks=[{k: r.get(k) for k in KEEP["risks"]} for r in facts.risks])
+                     risks=[{k: r.get(k) for k in KEEP["risks"]} for r in facts.risks], follow=facts.follow,
+                     actions=[{k: a.get(k) for k in KEEP["actions"]} for a in facts.actions],
+                     uppdrag_status=facts.uppdrag_status)

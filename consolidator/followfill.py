@@ -107,8 +107,8 @@ def _goals(s, rng, today, people, links, persp):
     ind = s["indicators"]
     for row_id in ind.ids():
         if ind.get(row_id, "from_source") != "Ja":
-            base = ind.get(row_id, "previous")
-            if isinstance(base, (int, float)):
+            base = ind.get(row_id, "previous") or ind.get(row_id, "unit_target") or (ind.get(row_id, "target") or 0) / 6
+            if isinstance(base, (int, float)) and base:
                 ind.set(row_id, "outcome", round(base * rng.uniform(0.95, 1.08), 1))
         ind.set(row_id, "comment", "Utfallet följs upp på arbetsplatsträffar.")
     for row_id in s["controls"].ids():

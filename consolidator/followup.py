@@ -156,7 +156,7 @@ def _indicators(master, unit_id, plan, last, data: Sources) -> list[dict]:
         source = f"Kolada {ind.kolada}" + (f" ({known[1]})" if known else "") if ind.source == "kolada" else \
             {"ekonomi": "Ekonomi"}.get(ind.source, "Enheten")
         previous = before.get(ind.id)
-        if previous is None:
+        if previous is None and ind.aggregation != "summa":  # a sum's baseline is the whole organisation's
             previous = data.kolada_before.get(ind.id) if known else ind.baseline
         rows.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "direction": DIRECTIONS[ind.direction],
                      "target": ind.target, "unit_target": targets.get(ind.id),

@@ -46,31 +46,44 @@ def risk_class(score) -> str:
 
 @dataclass
 class Economy:
+    """Summed figures of a node or account. In a plan the deviation is budget − frame; in a
+    follow-up it is forecast − budget (a positive deviation is a worse result), months are outcomes."""
+
     frame: float = 0
     budget: float = 0
     months: list = field(default_factory=lambda: [0] * 12)
+    outcome: float = 0
+    forecast: float = 0
+    follow: bool = False
 
     @property
     def deviation(self) -> float:
-        return self.budget - self.frame
+        return self.forecast - self.budget if self.follow else self.budget - self.frame
 
     @property
     def deviation_pct(self) -> float | None:
-        return None if not self.frame else self.deviation / abs(self.frame)
+        base = self.budget if self.follow else self.frame
+        return None if not base else self.deviation / abs(base)
 
-    def add(self, frame, budget, months) -> None:
-        self.frame += frame
-        self.budget += budget
-        self.months = [a + b for a, b in zip(self.months, months)]
+    def add(self, b: dict) -> None:
+        self.frame += b["frame"]
+        self.budget += b["total"]
+        self.months = [x + y for x, y in zip(self.months, b["months"])]
+        self.outcome += b.get("outcome") or 0
+        forecast = b.get("forecast")
+        self.forecast += b["total"] if forecast is None else forecast  # no forecast (an included invalid file): budget
 
 
 class Rollup:
     """The roll-up of one consolidation: facts of the included units over the master data."""
 
-    def __init__(self, master: MasterData, facts: dict[str, UnitFacts], outcomes: dict | None = None):
+    def __init__(self, master: MasterData, facts: dict[str, UnitFacts], outcomes: dict | None = None,
+                 follow: bool | None = None):
         self.master = master
         self.facts = facts
-        # Indicator outcomes: in a plan period, the latest known value (the baseline).
+        self.follow = any(f.follow for f in facts.values()) if follow is None else follow
+        # Indicator outcomes: in a plan period, the latest known value (the baseline); in a
+        # follow-up, what consolidation worked out (see `follow_outcomes`).
         self.outcomes = outcomes if outcomes is not None else {i.id: i.baseline for i in master.indicators}
 
     # -- the tree ---------------------------------------------------------------------------
@@ -106,11 +119,11 @@ class Rollup:
         """Per node: the total and per account, summed once bottom-up."""
         result = {}
         for node in self.master.org:
-            total, accounts = Economy(), {}
+            total, accounts = Economy(follow=self.follow), {}
             for facts in self.included(node.id):
                 for account, b in facts.budget.items():
-                    total.add(b["frame"], b["total"], b["months"])
-                    accounts.setdefault(account, Economy()).add(b["frame"], b["total"], b["months"])
+                    total.add(b)
+                    accounts.setdefault(account, Economy(follow=self.follow)).add(b)
             result[node.id] = (total, accounts)
         return result
 
@@ -121,17 +134,23 @@ class Rollup:
         return self._economy[node_id][1]
 
     def unit_budget_source(self, unit_id: str) -> list[Source]:
-        """The cells a unit's budget total is made of (all its accounts' months)."""
+        """The cells a unit's reported total is made of: its budget's months (plan) or forecasts (follow-up)."""
         facts = self.facts.get(unit_id)
         if facts is None:
             return []
-        return [facts.source("Budget", facts.budget_range, sum(b["total"] for b in facts.budget.values()))]
+        key = "forecast" if facts.follow else "total"
+        return [facts.source(facts.economy_sheet, facts.budget_range, sum(b[key] or 0 for b in facts.budget.values()))]
 
     def unit_account_source(self, unit_id: str, account: str) -> list[Source]:
         facts = self.facts.get(unit_id)
         if facts is None or account not in facts.budget:
             return []
-        return [facts.source("Budget", facts.budget_src[account][1], facts.budget[account]["total"])]
+        b = facts.budget[account]
+        return [facts.source(facts.economy_sheet, facts.budget_src[account][1], b["forecast"] if facts.follow else b["total"])]
+
+    def actions(self, node_id: str) -> list[tuple[UnitFacts, dict]]:
+        """The units' åtgärdsplan rows."""
+        return [(f, a) for f in self.included(node_id) for a in f.actions]
 
     # -- indicators and goals ---------------------------------------------------------------
 
@@ -182,11 +201,30 @@ class Rollup:
         return out
 
     def assessments(self, node_id: str, goal_id: str) -> Counter:
-        """How units assessed a goal (plan: nobody has yet)."""
+        """How units assessed a goal (plan: nobody has yet). A unit that assessed the board goal
+        itself counts once, by that assessment; otherwise each of its own goals under it counts."""
         counts = Counter({GREEN: 0, YELLOW: 0, RED: 0, NONE: 0})
-        for _, goal in self.unit_goals_under(node_id).get(goal_id, []):
-            counts[goal.get("assessment") or NONE] += 1
+        by_unit: dict[str, list] = {}
+        for facts, goal in self.unit_goals_under(node_id).get(goal_id, []):
+            by_unit.setdefault(facts.unit, []).append(goal)
+        for goals in by_unit.values():
+            own = [g for g in goals if g.get("board_row")] or goals
+            for goal in own:
+                counts[goal.get("assessment") or NONE] += 1
         return counts
+
+    def follow_outcomes(self, kolada: dict | None = None) -> dict:
+        """Indicator outcomes of a follow-up: the municipality's Kolada value where there is one,
+        else the units' outcomes aggregated over the whole organisation, else the baseline."""
+        root = next(n.id for n in self.master.org if not n.parent)
+        out = {}
+        for ind in self.master.indicators:
+            value, _ = self.indicator_targets(root, ind)
+            if ind.aggregation == "ingen":  # listed per unit: the organisation has no single value
+                value = None
+            known = (kolada or {}).get(ind.id)
+            out[ind.id] = known if known is not None else value if value is not None else ind.baseline
+        return out
 
     # -- activities, uppdrag, risks ---------------------------------------------------------
 
@@ -211,7 +249,8 @@ class Rollup:
                 continue
             units = [f for f in self.included(node_id) if u.id in f.uppdrag]
             answered = [(f, f.uppdrag[u.id]) for f in units if f.uppdrag[u.id][0]]
-            rows.append({"uppdrag": u, "units": len(units), "answered": answered})
+            statuses = Counter(f.uppdrag_status[u.id] for f in units if f.uppdrag_status.get(u.id))
+            rows.append({"uppdrag": u, "units": len(units), "answered": answered, "statuses": statuses})
         return rows
 
     def risks(self, node_id: str) -> list[tuple[UnitFacts, dict]]:

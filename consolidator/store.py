@@ -64,7 +64,7 @@ class History:
                             [(period, f.unit, acc, b["frame"], b["total"], b.get("outcome"), b.get("forecast"))
                              for f in facts for acc, b in sorted(f.budget.items())])
             con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?)",
-                            [(period, f.unit, ind, "target", value) for f in facts
+                            [(period, f.unit, ind, "outcome" if f.follow else "target", value) for f in facts
                              for ind, (value, _) in sorted(f.indicators.items())])
             con.executemany("INSERT INTO activities VALUES (?, ?, ?, ?, ?)",
                             [(period, f.unit, a["id"], a.get("link"), a.get("status")) for f in facts for a in f.activities])
@@ -100,3 +100,18 @@ class History:
         rows = self.con.execute(f"SELECT period, avg(value) FROM indicators WHERE indicator = ? AND period IN ({marks}) "
                                 f"GROUP BY period", [indicator, *periods])
         return dict(rows.fetchall())
+
+    def kolada(self, kpi: str, municipality: str, year: int) -> tuple | None:
+        """(year, the municipality's value, the other municipalities' mean, how many) for the latest
+        year up to `year` that the imported Kolada values hold (total, gender T); None without any."""
+        if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'kolada'").fetchone():
+            return None
+        row = self.con.execute("SELECT max(period) FROM kolada WHERE kpi = ? AND municipality = ? AND gender = 'T' "
+                               "AND period <= ? AND value IS NOT NULL", (kpi, municipality, year)).fetchone()
+        if not row or row[0] is None:
+            return None
+        own = self.con.execute("SELECT value FROM kolada WHERE kpi = ? AND municipality = ? AND period = ? AND gender = 'T'",
+                               (kpi, municipality, row[0])).fetchone()[0]
+        peers = self.con.execute("SELECT avg(value), count(*) FROM kolada WHERE kpi = ? AND municipality <> ? AND period = ? "
+                                 "AND gender = 'T' AND value IS NOT NULL", (kpi, municipality, row[0])).fetchone()
+        return row[0], own, peers[0], peers[1]

@@ -62,6 +62,7 @@ class NodeReport:
         self.r, self.m = rollup, rollup.master
         self.node, self.period, self.submissions, self.name = self.m.by_id[node_id], period, submissions, name
         self.is_kf = self.node.level == "kf"
+        self.follow = rollup.follow  # a follow-up: forecasts against budget, not budget against frame
         self.boards = {n.id for n in self.m.org if n.level in BOARD_LEVELS}
         included = rollup.included(node_id)
         self.book = ReportBook(f"{self.node.name} – {period.name}",
@@ -86,10 +87,23 @@ class NodeReport:
         out = []
         for child in self.m.children.get(node_id, []):
             if child.id in self.row_of:
-                out.append(self.here("Ekonomi", f"E{self.row_of[child.id]}", self.r.economy(child.id).budget, child.id))
+                out.append(self.here("Ekonomi", f"E{self.row_of[child.id]}", self.reported(self.r.economy(child.id)), child.id))
             else:
                 out += self.r.unit_budget_source(child.id)
         return out
+
+    def reported(self, e) -> float:
+        """The figure a report's economy lineage follows: the budget in a plan, the forecast in a follow-up."""
+        return e.forecast if self.follow else e.budget
+
+    def money_columns(self) -> list:
+        """The two amounts before the deviation: (ram, budget) in a plan, (budget, prognos) in a follow-up."""
+        if self.follow:
+            return [col("Budget (kr)", 15, KR), col("Prognos helår (kr)", 15, KR)]
+        return [col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR)]
+
+    def money(self, e) -> list:
+        return [e.budget, e.forecast] if self.follow else [e.frame, e.budget]
 
     def child_boards(self) -> list[str]:
         return [n for _, n in self.r.subtree(self.node.id) if n in self.boards and n != self.node.id]
@@ -102,6 +116,8 @@ class NodeReport:
         self.indicators(history)
         self.economy()
         self.accounts()
+        if self.follow:
+            self.action_plans()
         self.activities()
         self.uppdrag()
         self.internal_control()
@@ -131,6 +147,9 @@ class NodeReport:
         rows = []
         for g in kf + boards:
             counts = r.assessments(self.node.id, g.id)
+            if g.level == "kf":  # units assess the board goals: a KF goal counts those serving it
+                for bg in [b for b in boards if g.id in b.parents]:
+                    counts.update(r.assessments(self.node.id, bg.id))
             rows.append([g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
                          counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]])
         first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
@@ -148,16 +167,17 @@ class NodeReport:
         eco_rows = []
         for child in children:
             e = r.economy(child.id)
-            eco_rows.append([child.id, child.name, e.frame, e.budget, e.deviation, e.deviation_pct])
-        first_eco = book.table(sheet, [col("Ansvarskod", 11), col("Namn", 36), col("Ram (kr)", 15, KR),
-                                       col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT)],
+            eco_rows.append([child.id, child.name, *self.money(e), e.deviation, e.deviation_pct])
+        first_eco = book.table(sheet, [col("Ansvarskod", 11), col("Namn", 36), *self.money_columns(),
+                                       col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT)],
                                eco_rows, name="EkonomiSammanfattning", freeze=False)
+        what = "Prognos" if self.follow else "Budget"
         for i, child in enumerate(children):
-            book.figure(sheet, f"D{first_eco + i}", f"Budget {child.name}",
-                        [self.here("Ekonomi", f"E{self.row_of[child.id]}", r.economy(child.id).budget, child.id)])
+            book.figure(sheet, f"D{first_eco + i}", f"{what} {child.name}",
+                        [self.here("Ekonomi", f"E{self.row_of[child.id]}", self.reported(r.economy(child.id)), child.id)])
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Budget och ram per " + ("nämnd" if self.is_kf else "enhet under")
+        chart.title = ("Budget och prognos per " if self.follow else "Budget och ram per ") + ("nämnd" if self.is_kf else "enhet under")
         chart.y_axis.title = "kr"
         chart.y_axis.numFmt = KR
         ws = sheet.ws
@@ -186,15 +206,18 @@ class NodeReport:
                 rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
                 if not self.is_kf:
                     for facts, own in by_parent.get(bg.id, []):
-                        rows.append(["    Enhetens mål", own["id"], own["text"], bg.id, self.m.by_id[facts.unit].name,
-                                     own.get("assessment") or NONE])
+                        what = "    Enhetens bedömning" if own.get("board_row") else "    Enhetens mål"
+                        rows.append([what, own["id"], own["text"], bg.id, self.m.by_id[facts.unit].name,
+                                     own.get("assessment") or NONE, own.get("previous") or ""])
                 else:
                     rows.append(["    Enheternas mål", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
                                  "(se nämndrapporten)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
             rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+        rows = [row + [""] * (7 - len(row)) for row in rows]
         first = book.table(sheet, [col("Nivå", 18), col("Id", 9), col("Mål", 70, wrap=True), col("Kopplat till", 12),
-                                   col("Ägare / enhet", 30), col("Trafikljus / bedömning", 14)], rows, name="Malkedja")
+                                   col("Ägare / enhet", 30), col("Trafikljus / bedömning", 14),
+                                   col("Förra bedömningen", 15)], rows, name="Malkedja")
         colour_lights(sheet, f"F{first}:F{first + len(rows)}")
 
     def indicator_list(self, node_id: str) -> list:
@@ -205,16 +228,26 @@ class NodeReport:
     def indicators(self, history=None):
         book, r = self.book, self.r
         earlier = [p for p in history.periods(self.period.date) if p != self.period.id] if history else []
-        sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
-                           "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
+        if self.follow:
+            sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas utfall, med Kolada-jämförelse",
+                               "Utfall: kommunens värde i Kolada där nyckeltalet hämtas därifrån, annars enheternas utfall "
+                               "sammanvägda. Jämförelse: övriga kommuner i den importerade Kolada-filen.")
+        else:
+            sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
+                               "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
+        code = str(self.m.municipality.get("code") or "").zfill(4)
         indicators = self.indicator_list(self.node.id)
         rows, lineage = [], []
         for ind in indicators:
             agg, sources = r.indicator_targets(self.node.id, ind)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
             trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
+            known = (history.kolada(ind.kolada, code, int(self.period.date[:4]))
+                     if history and ind.kolada and self.follow else None)
+            peers = (f"{known[0]}: kommunen {known[1]:.1f}, {known[3]} andra kommuner {known[2]:.1f}".replace(".", ",")
+                     if known and known[2] is not None else "-")
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
-                         r.indicator_light(ind), agg, ind.aggregation, len(sources), trend_text, ", ".join(ind.goals)])
+                         r.indicator_light(ind), agg, ind.aggregation, len(sources), trend_text, ", ".join(ind.goals), peers])
             if self.is_kf:  # from the boards' figures, which come from the units' cells
                 sources = []
                 for board in self.child_boards():
@@ -225,44 +258,88 @@ class NodeReport:
             lineage.append(sources)
         first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
                                    col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
-                                   col("Trafikljus", 11), col("Enheternas målvärde", 13, NUM), col("Aggregering", 12),
-                                   col("Antal enheter", 10, "0"), col("Tidigare perioder (enheternas medel)", 26, wrap=True),
-                                   col("Mål", 14)], rows, name="Nyckeltal")
+                                   col("Trafikljus", 11), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, NUM),
+                                   col("Aggregering", 12), col("Antal enheter", 10, "0"),
+                                   col("Tidigare perioder (enheternas medel)", 26, wrap=True),
+                                   col("Mål", 14), col("Kolada: jämförelse", 34, wrap=True)], rows, name="Nyckeltal")
         colour_lights(sheet, f"H{first}:H{first + len(rows)}")
         for i, (ind, sources) in enumerate(zip(indicators, lineage)):
-            book.figure(sheet, f"I{first + i}", f"Enheternas målvärde för {ind.id} ({ind.aggregation})", sources,
+            book.figure(sheet, f"I{first + i}", f"Enheternas {'utfall' if self.follow else 'målvärde'} för {ind.id} "
+                        f"({ind.aggregation})", sources,
                         f"nyckeltal/{ind.id}/{self.node.id}")
 
     def economy(self):
         book, r = self.book, self.r
-        sheet = book.sheet("Ekonomi", "Ekonomi per nivå: ram, budget och avvikelse (kr)",
-                           "Avvikelse = budget − ram. Åtgärdsplan krävs när avvikelsen överstiger styrmodellens regler.")
+        if self.follow:
+            sheet = book.sheet("Ekonomi", "Ekonomi per nivå: budget, helårsprognos, avvikelse och utfall hittills (kr)",
+                               "Avvikelse = prognos − budget: positivt är ett sämre resultat. Åtgärdsplan krävs vid "
+                               "underskott över delegationen; Åtgärder är enheternas planerade effekt.")
+        else:
+            sheet = book.sheet("Ekonomi", "Ekonomi per nivå: ram, budget och avvikelse (kr)",
+                               "Avvikelse = budget − ram. Åtgärdsplan krävs när avvikelsen överstiger styrmodellens regler.")
         rows = []
         for depth, nid in self.shown:
             n, e = self.m.by_id[nid], r.economy(nid)
-            rows.append([LEVEL.get(n.level, n.level), nid, "  " * depth + n.name, e.frame, e.budget, e.deviation,
-                         e.deviation_pct, "Ja" if self.action_plan_needed(e) else "Nej"])
-        first = book.table(sheet, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), col("Ram (kr)", 15, KR),
-                                   col("Budget (kr)", 15, KR), col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
-                                   col("Åtgärdsplan krävs", 12)], rows, name="Ekonomi")
+            row = [LEVEL.get(n.level, n.level), nid, "  " * depth + n.name, *self.money(e), e.deviation,
+                   e.deviation_pct, "Ja" if self.action_plan_needed(e) else "Nej"]
+            if self.follow:
+                row += [e.outcome, sum(a.get("effect") or 0 for _, a in r.actions(nid))]
+            rows.append(row)
+        extra = [col("Utfall t.o.m. perioden (kr)", 15, KR), col("Åtgärder (kr)", 14, KR)] if self.follow else []
+        first = book.table(sheet, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), *self.money_columns(),
+                                   col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
+                                   col("Åtgärdsplan krävs", 12), *extra], rows, name="Ekonomi")
+        what = "Prognos" if self.follow else "Budget"
         for i, (_, nid) in enumerate(self.shown):
-            book.figure(sheet, f"E{first + i}", f"Budget {self.m.by_id[nid].name}", self.economy_sources(nid), f"budget/{nid}")
+            book.figure(sheet, f"E{first + i}", f"{what} {self.m.by_id[nid].name}", self.economy_sources(nid), f"budget/{nid}")
 
     def action_plan_needed(self, e) -> bool:
+        if self.follow:  # a deficit beyond the delegation (rules/followup.py), not any deviation
+            from ..rules.followup import action_plan_limit  # noqa: PLC0415
+            limit, _ = action_plan_limit(self.m, e.budget)
+            return limit is not None and e.deviation > limit
         rules = self.m.rules
         over_sek = rules.get("action_plan_sek") is not None and abs(e.deviation) > rules["action_plan_sek"]
         pct = e.deviation_pct
         over_pct = rules.get("action_plan_pct") is not None and pct is not None and abs(pct) * 100 > rules["action_plan_pct"]
         return bool(over_sek or over_pct)
 
+    def action_plans(self):
+        book, r = self.book, self.r
+        sheet = book.sheet("Åtgärdsplaner", "Åtgärdsplaner: enheternas åtgärder mot underskott",
+                           "Effekt = åtgärdens beräknade förbättring av helårsresultatet (kr).")
+        if self.is_kf:
+            rows = []
+            for board in self.child_boards():
+                e, acts = r.economy(board), r.actions(board)
+                units = {f.unit for f, _ in acts}
+                rows.append([board, self.m.by_id[board].name, e.deviation, len(units), len(acts),
+                             sum(a.get("effect") or 0 for _, a in acts)])
+            book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("Avvikelse (kr)", 15, KR),
+                               col("Enheter med plan", 10, "0"), col("Åtgärder", 9, "0"), col("Effekt (kr)", 15, KR)],
+                       rows, name="Atgardsplaner")
+            return
+        rows = [[f.unit, self.m.by_id[f.unit].name, a.get("id"), a.get("measure"), a.get("account"), a.get("effect"),
+                 a.get("responsible"), a.get("date")] for f, a in r.actions(self.node.id)]
+        first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Åtgärd", 56, wrap=True),
+                                   col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12)],
+                           rows, name="Atgardsplaner")
+        for i, (f, a) in enumerate(r.actions(self.node.id)):
+            book.figure(sheet, f"F{first + i}", f"Åtgärd {a.get('id')} {self.m.by_id[f.unit].name}",
+                        [f.source("Åtgärdsplan", a.get("cell") or "", a.get("effect"))], f"åtgärd/{f.unit}/{a.get('id')}")
+
     def accounts(self):
         book, r = self.book, self.r
-        sheet = book.sheet("Ekonomi per konto", "Budget per konto och månad (kr)")
+        if self.follow:
+            sheet = book.sheet("Ekonomi per konto", "Budget, prognos och utfall per konto och månad (kr)")
+        else:
+            sheet = book.sheet("Ekonomi per konto", "Budget per konto och månad (kr)")
         names = {a.id: a.name for a in self.m.accounts}
         by_account = r.economy_by_account(self.node.id)
-        rows = [[acc, names.get(acc, ""), e.frame, e.budget, e.deviation, *e.months] for acc, e in sorted(by_account.items())]
-        first = book.table(sheet, [col("Konto", 8), col("Kontonamn", 28), col("Ram (kr)", 14, KR), col("Budget (kr)", 14, KR),
-                                   col("Avvikelse (kr)", 14, KR)] + [col(mo, 11, KR) for mo in MONTHS], rows, name="Konton")
+        rows = [[acc, names.get(acc, ""), *self.money(e), e.deviation, *e.months] for acc, e in sorted(by_account.items())]
+        months = [col(("Utfall " + mo.lower()) if self.follow else mo, 11, KR) for mo in MONTHS]
+        first = book.table(sheet, [col("Konto", 8), col("Kontonamn", 28), *self.money_columns(),
+                                   col("Avvikelse (kr)", 14, KR)] + months, rows, name="Konton")
         for i, acc in enumerate(sorted(by_account)):
             if self.is_kf:
                 sources = []
@@ -270,10 +347,11 @@ class NodeReport:
                     accounts = sorted(r.economy_by_account(board))
                     if acc in accounts:
                         sources.append(self.board_cell(board, "Ekonomi per konto", f"D{FIRST + accounts.index(acc)}",
-                                                       r.economy_by_account(board)[acc].budget))
+                                                       self.reported(r.economy_by_account(board)[acc])))
             else:
                 sources = [s for u in r.units_under[self.node.id] for s in r.unit_account_source(u, acc)]
-            book.figure(sheet, f"D{first + i}", f"Budget konto {acc}", sources, f"konto/{acc}/{self.node.id}")
+            book.figure(sheet, f"D{first + i}", f"{'Prognos' if self.follow else 'Budget'} konto {acc}", sources,
+                        f"konto/{acc}/{self.node.id}")
 
     def activities(self):
         book, r = self.book, self.r
@@ -306,14 +384,21 @@ class NodeReport:
                 contributions = f"{len(u['answered'])} enheter har beskrivit sitt bidrag (se nämndrapporterna)"
             else:
                 contributions = "\n".join(f"{self.m.by_id[f.unit].name}: {text}" for f, (text, _) in u["answered"])
+            status = upp.status
+            if self.follow and u["statuses"]:  # the units' statuses this period, most common first
+                status = ", ".join(f"{word} {n}" for word, n in sorted(u["statuses"].items(), key=lambda kv: (-kv[1], kv[0])))
             rows.append([upp.id, upp.text, ", ".join(self.m.by_id[b].name for b in upp.boards if b in self.m.by_id),
-                         upp.resources, upp.deadline, upp.status, u["units"], len(u["answered"]), contributions])
+                         upp.resources, upp.deadline, status, u["units"], len(u["answered"]), contributions])
         book.table(sheet, [col("Id", 8), col("Uppdrag", 50, wrap=True), col("Nämnder", 30, wrap=True), col("Resurser (kr)", 14, KR),
-                           col("Deadline", 11), col("Status", 12), col("Enheter", 9, "0"), col("Med bidrag", 10, "0"),
+                           col("Deadline", 11), col("Status", 16, wrap=True), col("Enheter", 9, "0"),
+                           col("Med kommentar" if self.follow else "Med bidrag", 10, "0"),
                            col("Enheternas bidrag", 70, wrap=True)], rows, name="Uppdrag")
 
     def internal_control(self):
         book, r = self.book, self.r
+        if self.follow:
+            self.control_results()
+            return
         if self.is_kf:
             sheet = book.sheet("Intern kontroll", "Intern kontroll: risker per nämnd och riskklass",
                                "Riskvärde = sannolikhet × konsekvens; röd från 9, gul från 4. Detaljer i nämndrapporterna.")
@@ -333,8 +418,44 @@ class NodeReport:
                                    col("Kontrollmoment", 40, wrap=True), col("Ansvarig", 20)], rows, name="InternKontroll")
         colour_lights(sheet, f"G{first}:G{first + len(rows)}")
 
+    def control_results(self):
+        book, r = self.book, self.r
+        if self.is_kf:
+            sheet = book.sheet("Intern kontroll", "Intern kontroll: utförda kontroller och avvikelser per nämnd")
+            rows = []
+            for board in self.child_boards():
+                done = Counter(x.get("performed") or "ej svar" for _, x in r.risks(board))
+                devs = sum(x.get("deviation") == "Ja" for _, x in r.risks(board))
+                rows.append([board, self.m.by_id[board].name, sum(done.values()), done["Ja"], done["Nej"], devs])
+            book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("Kontrollmoment", 13, "0"), col("Utförda", 9, "0"),
+                               col("Ej utförda", 10, "0"), col("Avvikelser", 10, "0")], rows, name="InternKontroll")
+            return
+        sheet = book.sheet("Intern kontroll", "Intern kontroll: resultat av enheternas kontrollmoment")
+        rows = [[f.unit, self.m.by_id[f.unit].name, x.get("risk"), x.get("control"), x.get("performed"), x.get("result"),
+                 x.get("deviation"), x.get("action")] for f, x in r.risks(self.node.id)]
+        book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Risk", 36, wrap=True), col("Kontrollmoment", 36, wrap=True),
+                           col("Utförd", 8), col("Resultat", 40, wrap=True), col("Avvikelse", 9), col("Åtgärd", 40, wrap=True)],
+                   rows, name="InternKontroll")
+
     def deviations(self):
         book, r = self.book, self.r
+        if self.follow:
+            explain = self.m.rules.get("explain_sek") or 0
+            sheet = book.sheet("Avvikelser", "Avvikelser: enheter vars helårsprognos avviker från budget",
+                               f"Avvikelse = prognos − budget; listas från {explain:,.0f} kr. Förklaringar ur enheternas "
+                               "arbetsböcker.".replace(",", " "))
+            rows = []
+            for f in r.included(self.node.id):
+                e = r.economy(f.unit)
+                if abs(e.deviation) >= max(explain, 1):
+                    said = "" if self.is_kf else "\n".join(f"{acc}: {text}" for acc, (text, _) in sorted(f.explanations.items()))
+                    rows.append([f.unit, self.m.by_id[f.unit].name, e.budget, e.forecast, e.deviation, e.deviation_pct,
+                                 "Ja" if self.action_plan_needed(e) else "Nej",
+                                 sum(a.get("effect") or 0 for a in f.actions), said])
+            book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 30), col("Budget (kr)", 14, KR), col("Prognos (kr)", 14, KR),
+                               col("Avvikelse (kr)", 14, KR), col("Avvikelse %", 11, PCT), col("Åtgärdsplan krävs", 12),
+                               col("Åtgärder (kr)", 13, KR), col("Förklaring", 60, wrap=True)], rows, name="Avvikelser")
+            return
         sheet = book.sheet("Avvikelser", "Avvikelser mot ram per enhet",
                            "Enheter vars budget avviker från ramen; åtgärdsplan krävs enligt styrmodellens regler.")
         rows = []
@@ -396,7 +517,7 @@ class NodeReport:
             totals = history.economy_totals(r.units_under[self.node.id], periods)
             rows = [[p, *totals[p]] for p in periods if p in totals]
         e = r.economy(self.node.id)
-        rows.append([self.period.id, e.frame, e.budget, None, None])
+        rows.append([self.period.id, e.frame, e.budget, e.outcome if self.follow else None, e.forecast if self.follow else None])
         book.table(sheet, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
                            col("Prognos (kr)", 15, KR)], rows, name="Historik")
 
