@@ -1,0 +1,204 @@
+"""The follow-up cycle on the demo: plan → T1 → a month → delår, checked against the sources."""
+import json
+import re
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from rodtrad.consolidator import document, followup
+from rodtrad.consolidator.demo import run as run_demo
+from rodtrad.consolidator.followfill import DEMO_MISTAKES
+from rodtrad.consolidator.validate import validate_file, validate_paths
+from rodtrad.samples import ledgerdata
+
+from spreadsheet_engine import recalculate, soffice
+
+UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None)
+
+
+@pytest.fixture(scope="module")
+def root(demo):
+    return demo["workspace"].root
+
+
+@pytest.fixture(scope="module")
+def master(demo):
+    return demo["master"]
+
+
+def one(folder, unit=UNIT):
+    (path,) = folder.glob(f"{unit} *.xlsx")
+    return path
+
+
+def rows(path, sheet):
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def table(path, sheet):
+    data = rows(path, sheet)
+    header = data[3]
+    return [dict(zip(header, r)) for r in data[4:] if any(v not in ("", None) for v in r[:3])]
+
+
+def test_carried_forward_content_equals_the_validated_plan(root, master):
+    plan = validate_file(one(root / "inkorg" / "2027-plan"), master, keep_document=True)
+    assert plan.valid
+    t1 = validate_file(one(root / "utskick" / "2027-T1"), master, keep_document=True).document
+    carried = [a for a in t1["activities"] if a["carried"]]
+    assert [(a["id"], a["text"], a["link"], a["start"], a["end"]) for a in carried] == \
+        [(a["id"], a["text"], a["link"], a["start"], a["end"]) for a in plan.document["activities"]]
+    own = [g for g in t1["assessments"] if g["level"] == followup.OWN_GOAL]
+    assert [(g["id"], g["text"], g["parent"]) for g in own] == [(g["id"], g["text"], g["parent"]) for g in plan.document["goals"]]
+    assert [(c["id"], c["risk"], c["control"]) for c in t1["controls"]] == \
+        [(r["id"], r["risk"], r["control"]) for r in plan.document["risks"]]
+    economy = {r["account"]: r for r in t1["economy"]}
+    for row in plan.document["budget"]:
+        assert economy[row["account"]]["budget"] == sum(row[m] for m in document.MONTHS)
+
+
+def test_outcome_to_date_is_the_ledger_s_and_kolada_fills_its_indicators(root, master):
+    text = ledgerdata.shipped(ledgerdata.SIE_FILE).read_bytes().decode("cp437")
+    expected = {}
+    for month, account, amount in re.findall(rf'#PSALDO 0 2027(\d\d) (\d+) {{1 "{UNIT}"}} (-?[\d.]+)', text):
+        if int(month) <= 4:
+            expected[account] = expected.get(account, 0) + float(amount)
+    sheet = {r["Konto"]: r for r in table(one(root / "utskick" / "2027-T1"), "Ekonomi")}
+    assert {a: round(r["Utfall t.o.m. perioden"], 2) for a, r in sheet.items()} == \
+        {a: round(v, 2) for a, v in expected.items()}
+    assert sheet["5010"]["Utfall maj"] in ("", None)  # after the period: nothing
+    kolada = json.loads(ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text("utf-8"))["values"]
+    latest = max((e for e in kolada if e["kpi"] == "N15419" and e["municipality"] == master.municipality["code"]),
+                 key=lambda e: int(e["period"]))
+    value = next(v["value"] for v in latest["values"] if v["gender"] == "T")
+    indicators = {r["Id"]: r for r in table(one(root / "utskick" / "2027-T1", "2121"), "Nyckeltal")}
+    assert indicators["N3"]["Utfall"] == value and indicators["N3"]["Utfall ur källan"] == "Ja"
+
+
+def test_a_month_asks_only_for_the_economy(root):
+    names = CalamineWorkbook.from_path(str(one(root / "utskick" / "2027-05"))).sheet_names
+    assert [n for n in names if not n.startswith("_")] == ["Instruktioner", "Översikt", "Ekonomi", "Åtgärdsplan",
+                                                          "Kontroll", "Fel"]
+
+
+def test_the_month_carries_the_t1_forecast_and_the_sent_copy_is_kept(root):
+    t1 = {r["Konto"]: r["Helårsprognos"] for r in table(one(root / "inkorg" / "2027-T1"), "Ekonomi")}
+    may = {r["Konto"]: r["Föregående prognos"] for r in table(one(root / "utskick" / "2027-05"), "Ekonomi")}
+    assert may == t1
+    sent = followup.read_sent(root / "utskick" / "2027-05")
+    assert len(sent) == 49 and sent[UNIT]["economy"]
+
+
+def test_validation_finds_exactly_the_planted_follow_up_mistakes(demo, root, master):
+    report = validate_paths([root / "inkorg" / "2027-T1"], master, root=root, jobs=1)
+    found = {(t.file, f.code) for t in report.tasks for f in t.findings}
+    planted = demo["cycle"]["2027-T1"].report.tasks  # the demo's own run agrees with this one
+    assert found == {(t.file, f.code) for t in planted for f in t.findings}
+    assert {code for _, code in found} == {"followup.forecast_missing", "followup.late_comment",
+                                          "followup.outcome_changed", "followup.action_plan_missing",
+                                          "followup.relinked"}
+    assert len({f for f, _ in found}) == len(DEMO_MISTAKES)
+
+
+@pytest.fixture
+def edit(root, tmp_path):
+    """A clean returned T1 workbook with some cells changed (sheet -> {cell: value})."""
+    def change(cells):
+        path = tmp_path / one(root / "inkorg" / "2027-T1").name
+        shutil.copyfile(one(root / "inkorg" / "2027-T1"), path)
+        wb = load_workbook(path)
+        for sheet, values in cells.items():
+            for ref, value in values.items():
+                wb[sheet][ref] = value
+        wb.save(path)
+        return path
+    return change
+
+
+def codes(path, master, root):
+    from rodtrad.consolidator.followup import SentCopies
+
+    return sorted((f.sheet, f.cell, f.code) for f in validate_file(path, master, sent=SentCopies(root)).findings)
+
+
+def test_a_clean_follow_up_has_no_findings(edit, master, root):
+    assert codes(edit({}), master, root) == []
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ({"Måluppföljning": {"F5": None}}, [("Måluppföljning", "F5", "followup.assessment_missing")]),
+    ({"Måluppföljning": {"F5": "Ej uppfyllt", "G5": None}}, [("Måluppföljning", "G5", "followup.analysis_missing")]),
+    ({"Aktiviteter": {"J5": None}}, [("Aktiviteter", "J5", "followup.status_missing")]),
+    ({"Aktiviteter": {"J5": "Försenad", "K5": None}}, [("Aktiviteter", "K5", "followup.late_comment")]),
+    ({"Uppdrag": {"E5": None}}, [("Uppdrag", "E5", "followup.status_missing")]),
+    ({"Ekonomi": {"G6": None}}, [("Ekonomi", "G6", "followup.forecast_missing")]),
+    ({"Intern kontroll": {"E5": None}}, [("Intern kontroll", "E5", "followup.control_missing")]),
+    ({"Intern kontroll": {"G5": "Ja", "H5": None}}, [("Intern kontroll", "H5", "followup.control_action")]),
+    ({"Ekonomi": {"E6": 1}}, [("Ekonomi", "E6", "followup.outcome_changed")]),
+    ({"Aktiviteter": {"C5": "Något annat"}}, [("Aktiviteter", "C5", "prefilled.changed")]),
+    ({"Åtgärdsplan": {"B5": "Färre vikarier", "D5": None}}, [("Åtgärdsplan", "D5", "followup.action_effect")]),
+])
+def test_each_follow_up_rule_triggers_on_its_cell(edit, master, root, cells, expected):
+    assert codes(edit(cells), master, root) == expected
+
+
+def test_an_unexplained_deviation_and_a_missing_action_plan(edit, master, root):
+    sheet = {r["Konto"]: r for r in table(one(root / "inkorg" / "2027-T1"), "Ekonomi")}
+    budget = sheet["5010"]["Budget helår"]
+    row = 5 + list(sheet).index("5010")
+    found = codes(edit({"Ekonomi": {f"G{row}": budget + 60_000, f"I{row}": None}}), master, root)
+    assert found == [("Ekonomi", f"I{row}", "followup.explanation_missing")]
+    found = codes(edit({"Ekonomi": {f"G{row}": budget + 5_000_000}}), master, root)
+    assert ("Åtgärdsplan", "", "followup.action_plan_missing") in found
+
+
+def test_a_carried_activity_deleted_or_relinked_is_named(edit, master, root):
+    wb_rows = table(one(root / "inkorg" / "2027-T1"), "Aktiviteter")
+    carried = [r for r in wb_rows if r["Från planen"] == "Ja"]
+    other = next(r["Kopplad till"] for r in carried if r["Kopplad till"] != carried[0]["Kopplad till"])
+    assert codes(edit({"Aktiviteter": {"D5": other}}), master, root) == [("Aktiviteter", "D5", "followup.relinked")]
+    blank = {f"{c}5": None for c in "ABCDEFGHIJK"}
+    found = codes(edit({"Aktiviteter": blank}), master, root)
+    assert ("Aktiviteter", "", "followup.carried_deleted") in found
+
+
+def test_the_delar_kf_report_carries_every_level(root):
+    report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
+    goals = table(report, "Sammanfattning")
+    kf1 = next(g for g in goals if g["Id"] == "KF1")
+    assert kf1["Enheter grön"] + kf1["gul"] + kf1["röd"] > 0  # the units' assessments reach the council
+    economy = table(report, "Ekonomi")
+    assert economy[0]["Nivå"] == "KF" and economy[0]["Prognos helår (kr)"] and economy[0]["Utfall t.o.m. perioden (kr)"]
+    assert any(r["Åtgärder (kr)"] for r in economy)
+    indicators = {r["Id"]: r for r in table(report, "Nyckeltal")}
+    assert "andra kommuner" in indicators["N3"]["Kolada: jämförelse"]
+    history = [r["Period"] for r in table(report, "Historik")]
+    assert history == ["2027-plan", "2027-T1", "2027-05", "2027-delar"]
+
+
+def test_the_board_total_forecast_is_the_sum_of_its_units_forecasts(root, master):
+    board = "2000"
+    units = {u.id for u in master.units() if master.board_of(u.id).id == board}
+    total = 0
+    for path in (root / "inkorg" / "2027-delar").glob("*.xlsx"):
+        if path.name[:4] in units:
+            total += sum(r["Helårsprognos"] for r in table(path, "Ekonomi"))
+    (report,) = (root / "rapporter" / "2027-delar").glob(f"Nämndrapport {board} *.xlsx")
+    assert table(report, "Ekonomi")[0]["Prognos helår (kr)"] == pytest.approx(total)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
+@pytest.mark.parametrize("period", ["2027-T1", "2027-05"])
+def test_libreoffice_opens_follow_ups_and_the_check_sheet_counts(root, tmp_path, period):
+    sent = recalculate(one(root / "utskick" / period), tmp_path / "sent")
+    counts = {r[0]: r[1] for r in rows(sent, "Kontroll")[4:] if r[0]}
+    assert counts["Konton utan helårsprognos"] == len(table(sent, "Ekonomi"))
+    filled = recalculate(one(root / "inkorg" / period), tmp_path / "filled")
+    assert {r[0]: r[1] for r in rows(filled, "Kontroll")[4:] if r[0]}["Att åtgärda totalt"] == 0
