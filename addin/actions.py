@@ -59,7 +59,7 @@ def _original_fill(sheet_name: str, cell: str, sheets: dict) -> str | None:
     a locked activity's cells grey, others none."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    spec = next((s for s in document.spec()["sheets"] if s["name"] == sheet_name), None)
+    spec = next((s for s in document.spec(*document.template_of(sheets))["sheets"] if s["name"] == sheet_name), None)
     if spec is None:
         return None
     if spec["kind"] == "keyvalue":
@@ -112,29 +112,33 @@ def _write_findings(book, task: Task, now: dt.datetime) -> None:
 
 # -- refresh ----------------------------------------------------------------------------------
 
-def lists_for(book, master) -> tuple[str, dict[str, list]]:
-    meta = document.from_grid(livebook.grid(book)).data.get("meta") or {}
-    unit = meta.get("unit")
+def lists_for(book, master) -> tuple[str, dict[str, list], list[str]]:
+    """The unit, its dropdown lists as the master data has them now, and the lists' order in _listor
+    (a plan's and a follow-up's lists differ)."""
+    got = document.from_grid(livebook.grid(book))
+    unit = (got.data.get("meta") or {}).get("unit")
     if unit not in master.by_id:
-        raise ActionError("Arbetsboken är inte en enhetsplan från Röd tråd för den här kommunen.")
-    return unit, document.lists(master, unit)
+        raise ActionError("Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd för den här kommunen.")
+    if got.template == document.FOLLOW:
+        from rodtrad.consolidator import followup  # noqa: PLC0415
+
+        return unit, followup.lists(master, unit), list(got.layout["lists"])
+    return unit, document.lists(master, unit), list(got.layout["lists"])
 
 
 def needs_refresh(book, master) -> bool:
     """Whether the hidden lists differ from what the master data says now."""
-    _, lists = lists_for(book, master)
+    _, lists, keys = lists_for(book, master)
     rows = book.sheets["_listor"].used_range.value or []
-    current = {key: [r[i] for r in rows[1:] if i < len(r) and r[i] not in (None, "")]
-               for i, key in enumerate(document.spec()["lists"])}
-    return any(current.get(k, []) != [v for v in lists.get(k, [])] for k in document.spec()["lists"])
+    current = {key: [r[i] for r in rows[1:] if i < len(r) and r[i] not in (None, "")] for i, key in enumerate(keys)}
+    return any(current.get(k, []) != [v for v in lists.get(k, [])] for k in keys)
 
 
 def refresh(book, master) -> None:
     """Rewrite the dropdown lists (goals, uppdrag, perspectives, people) from the master data.
     Only the hidden _listor sheet and its names change; nothing the unit typed is touched."""
-    _, lists = lists_for(book, master)
+    _, lists, keys = lists_for(book, master)
     sheet = book.sheets["_listor"]
-    keys = list(document.spec()["lists"])
     longest = max([len(lists.get(k) or []) for k in keys] + [1])
     old = sheet.used_range.shape[0] if sheet.used_range.value is not None else 1
     body = [[(lists.get(k) or [])[r] if r < len(lists.get(k) or []) else None for k in keys]

@@ -202,3 +202,21 @@ def test_libreoffice_opens_follow_ups_and_the_check_sheet_counts(root, tmp_path,
     assert counts["Konton utan helårsprognos"] == len(table(sent, "Ekonomi"))
     filled = recalculate(one(root / "inkorg" / period), tmp_path / "filled")
     assert {r[0]: r[1] for r in rows(filled, "Kontroll")[4:] if r[0]}["Att åtgärda totalt"] == 0
+
+
+def test_the_addin_validates_and_refreshes_a_follow_up_in_excel(edit, master, root):
+    """The same validator in the add-in, on xlwings' remote engine (see test_addin.py)."""
+    import datetime as dt
+
+    from test_addin import actions_of, book_for  # sets the licence for xlwings' remote engine first
+
+    from rodtrad.addin import actions
+
+    path = edit({"Ekonomi": {"G6": None}})
+    task = actions.validate(book_for(path), master, dt.datetime(2027, 5, 10, 9, 30))
+    assert [(f.sheet, f.cell, f.code) for f in task.findings] == [("Ekonomi", "G6", "followup.forecast_missing")]
+    book = book_for(path)
+    assert not actions.needs_refresh(book, master)
+    actions.refresh(book, master)
+    (write,) = [a for a in actions_of(book, "setValues")]
+    assert write["values"][0][:2] == ["Uppfyllt", "Ej påbörjad"]  # the follow-up's own lists, in its order
