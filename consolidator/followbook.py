@@ -74,12 +74,9 @@ def decorate(wb, bounds: dict, master: MasterData) -> None:
 
 def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
     """The check sheet's rows for a follow-up: the follow-up rules, as COUNTIFS/SUMPRODUCT formulas."""
-    def rng(key, col):
-        b = bounds[key]
-        return f"'{b['sheet']}'!${b['at'][col]}${b['first']}:${b['at'][col]}${b['last']}"
+    from .planbook import check_formulas  # noqa: PLC0415 - planbook imports this module when it writes
 
-    def blank_where(key, filled, empty):
-        return f'COUNTIFS({rng(key, filled)},"<>",{rng(key, empty)},"")'
+    rng, blank_where = check_formulas(bounds)
 
     items = []
     if "assessments" in bounds:

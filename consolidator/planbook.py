@@ -218,14 +218,21 @@ def _risk_colours(ws, letter, first, last):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour), stopIfTrue=True))
 
 
-def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
-    """The check sheet's rows: (what is checked, formula counting what is missing or wrong)."""
+def check_formulas(bounds: dict):
+    """Two helpers for check-sheet formulas: a column's absolute range on its sheet, and a count of
+    rows where one column is filled and another empty."""
     def rng(key, col):
         b = bounds[key]
         return f"'{b['sheet']}'!${b['at'][col]}${b['first']}:${b['at'][col]}${b['last']}"
 
     def missing(key, filled, empty):
         return f'COUNTIFS({rng(key, filled)},"<>",{rng(key, empty)},"")'
+    return rng, missing
+
+
+def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
+    """The check sheet's rows: (what is checked, formula counting what is missing or wrong)."""
+    rng, missing = check_formulas(bounds)
 
     items = [
         ("Enhetens mål utan koppling till nämndmål", f"={missing('goals', 'text', 'parent')}"),
