@@ -37,6 +37,7 @@ EXAMPLES = {
     "meta.period_unexpected": {"sheet": "_meta", "cell": "B5", "value": "2027-plan", "expected": "2027-T1"},
     "meta.period_unknown": {"sheet": "_meta", "cell": "B5", "value": "2026-plan"},
     "meta.template": {"sheet": "_meta", "cell": "B1", "value": "annan.mall"},
+    "meta.level_unknown": {"sheet": "_meta", "cell": "B4", "value": "2111", "level": "nämnd"},
     "meta.unit_mismatch": {"sheet": "Översikt", "cell": "B5", "value": "2112", "expected": "2111"},
     "meta.unit_unknown": {"sheet": "_meta", "cell": "B4", "value": "7777"},
     "meta.version": {"sheet": "_meta", "cell": "B2", "value": "0.9"},

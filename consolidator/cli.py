@@ -11,7 +11,7 @@ from . import __version__, masterdata
 from .cli_audit import archive, diff, trace, verify
 from .cli_common import find_workspace, load_master, print_findings
 from .cli_excel import excel
-from .cli_imports import import_
+from .cli_imports import fetch, import_
 from .workspace import Workspace
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
@@ -65,29 +65,44 @@ def check_master(directory: Path, as_json: bool, lang: str):
 @click.option("--period", help="Period-id ur styrmodellen (standard: planperioden).")
 @click.option("--unit", "units", multiple=True, help="Bara dessa ansvarskoder (kan upprepas).")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
-def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: int | None):
+@click.option("--level", type=click.Choice(["nämnd", "förvaltning"]), default=None,
+              help="En arbetsbok per nämnd eller förvaltning i stället, förifylld med periodens sammanställning "
+                   "av enheterna, för nivåns egen bedömning (utskick/PERIOD/NIVÅ/).")
+def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: int | None, level: str | None):
     """Skapa en förifylld arbetsbok per enhet i utskick/PERIOD/.
 
     En uppföljningsperiod (månad, tertial, delår, helår) förifylls med enhetens godkända plan och
-    senaste uppföljning, utfall ur huvudboken och värden ur Kolada."""
+    senaste uppföljning, utfall ur huvudboken och värden ur Kolada. Med --level nämnd (eller
+    förvaltning) får varje nämnd en arbetsbok med enheternas sammanställda siffror och bedömningar,
+    där förvaltningen skriver nämndens egen bedömning, analys och åtgärdsplan."""
     from .generate import generate as run
+    from .levels import NotConsolidated, nodes_at
 
     master = load_master(directory)
     chosen = master.period(period)
     if chosen is None:
         raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
                                + ", ".join(p.id for p in master.periods))
+    if level and (chosen.kind == "plan" or units):
+        raise click.UsageError("--level gäller uppföljningsperioder, för alla noder på nivån (inte --unit).")
     unknown = [u for u in units if u not in {n.id for n in master.units()}]
     if unknown:
         raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
     target = Workspace(directory).outbox(chosen.id)
-    todo = list(units) or [u.id for u in master.units()]
+    if level:
+        target, todo = target / level, [n.id for n in nodes_at(master, level)]
+    else:
+        todo = list(units) or [u.id for u in master.units()]
     notes: list[str] = []
-    with click.progressbar(length=len(todo), label="Skapar arbetsböcker", file=sys.stderr) as bar:
-        paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update, root=directory, notes=notes)
+    try:
+        with click.progressbar(length=len(todo), label="Skapar arbetsböcker", file=sys.stderr) as bar:
+            paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update, root=directory,
+                        notes=notes, level=level)
+    except NotConsolidated as e:
+        raise click.ClickException(str(e)) from None
     for note in notes:
         click.echo(f"Obs: {note}")
-    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}) i {target}")
+    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}{', ' + level if level else ''}) i {target}")
 
 
 @main.command()
@@ -204,7 +219,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
-for _command in (verify, trace, diff, archive, excel, import_):  # commands for auditors, Excel, imports
+for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
     main.add_command(_command)
 
 if __name__ == "__main__":

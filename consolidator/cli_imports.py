@@ -45,15 +45,42 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None)
 @click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_kolada(file: Path, root: Path):
     """Importera nyckeltalsvärden i Koladas format (API v3), även andra kommuners för jämförelse."""
+    _store_kolada(file, root, load_master(root))
+
+
+def _store_kolada(file: Path, root: Path, master) -> None:
     from .imports import kolada
     from .store import FILE_NAME
 
-    master = load_master(root)
     rows, findings = kolada.read(file, master)
     print_findings(findings)
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")
         sys.exit(1)
     count = kolada.store(rows, Workspace(root).root / FILE_NAME)
-    click.echo(f"{file.name}: {count} värden för {len({r[0] for r in rows})} nyckeltal och "
-               f"{len({r[1] for r in rows})} kommuner")
+    click.echo(f"{file}: {count} värden för {len({r[0] for r in rows})} nyckeltal och {len({r[1] for r in rows})} kommuner")
+
+
+@click.group("fetch")
+def fetch():
+    """Hämta data från externa källor (kräver nätverk)."""
+
+
+@fetch.command("kolada")
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--year", "years", type=int, multiple=True, help="År att hämta (kan upprepas; standard: de fyra åren före budgetåret).")
+@click.option("--peer", "peers", multiple=True, help="Kommunkod att jämföra med (kan upprepas), t.ex. 2380.")
+@click.option("--url", "base", default=None, help="Koladas API-adress (standard: https://api.kolada.se/v3).")
+def fetch_kolada(root: Path, years: tuple[int, ...], peers: tuple[str, ...], base: str | None):
+    """Hämta styrmodellens Kolada-nyckeltal för kommunen och jämförelsekommunerna ur Koladas API v3,
+    spara svaret i kolada/ och importera det (samma som rodtrad import kolada på filen)."""
+    from .imports import kolada
+
+    master = load_master(root)
+    code = str(master.municipality.get("code") or "").zfill(4)
+    dest = Workspace(root).root / "kolada" / f"kolada-{code}-{'-'.join(map(str, sorted(years))) or 'senaste'}.json"
+    try:
+        kolada.fetch(master, dest, peers=peers, years=list(years), base=base or kolada.API)
+    except kolada.FetchError as exc:
+        raise click.ClickException(str(exc)) from None
+    _store_kolada(dest, root, master)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from . import __version__, followup, manifest, masterdata
 from .export import Export, lines as export_lines
 from .facts import UnitFacts, extract, slim
+from .levels import answers
 from .reports import node as node_report
 from .reports.book import ReportBook, col
 from .reports.validation import write_report
@@ -42,6 +43,7 @@ class Result:
     invalid: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     kf_report: Path | None = None
+    levels: list[str] = field(default_factory=list)  # förvaltningar and boards whose own follow-up was taken in
     board_reports: list[Path] = field(default_factory=list)
     findings: list = field(default_factory=list)
 
@@ -50,8 +52,9 @@ class Result:
         return not self.invalid and not self.missing
 
     def summary(self) -> str:
+        own = f", {len(self.levels)} nämnders/förvaltningars egna bedömningar" if self.levels else ""
         return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel, "
-                f"{len(self.missing)} saknas; rapporter i {self.folder}")
+                f"{len(self.missing)} saknas{own}; rapporter i {self.folder}")
 
 
 class Lock:
@@ -125,13 +128,17 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     report = Report(ignored=ignored)
     export = Export(stage / "export")
     facts: dict[str, UnitFacts] = {}
+    own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
     try:
         for task in iter_tasks(files, master, period.id, jobs, keep_documents=True,
                                then=functools.partial(_digest, folder=str(stage / FACTS)), root=ws.root):
             if task.export is not None:
                 export.write(task.export)
-            if task.facts is not None and (task.valid or include_invalid) and master.is_unit(task.unit):
-                facts.setdefault(task.unit, []).append(task.facts)
+            if task.facts is not None and (task.valid or include_invalid):
+                if master.is_unit(task.unit):
+                    facts.setdefault(task.unit, []).append(task.facts)
+                elif answers(master, task.unit, task.facts.level):
+                    own.setdefault(task.unit, []).append(task.facts)
             task.export = task.facts = None  # keep memory flat: only the facts kept above stay
             report.tasks.append(task)
             if progress:
@@ -141,11 +148,14 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     flag_duplicates(report)
     duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
     included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
+    # the levels' own follow-ups are few: their full facts (texts too) serve every report
+    levels = {n: _full(stage, fs[0]) for n, fs in own.items() if n not in duplicated or include_invalid}
     submissions = _submissions(master, report, included)
     result = Result(period=period.id, folder=stage, report=report,
                     consolidated=sorted(u for u, s in submissions.items() if s.status == "godkänd"),
                     invalid=sorted(u for u, s in submissions.items() if s.status.startswith("fel")),
-                    missing=sorted(u for u, s in submissions.items() if s.status == "saknas"))
+                    missing=sorted(u for u, s in submissions.items() if s.status == "saknas"),
+                    levels=sorted(levels))
     root = next(n for n in master.org if not n.parent)
     result.kf_report = stage / node_report.kf_report_name(period)
     jobs_list = [(root.id, str(result.kf_report))]
@@ -157,10 +167,11 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     outcomes = None
     if follow:
         known = followup.sources(ws.root / HISTORY_FILE, master, period).kolada
-        outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()})
+        outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
+                                                                         final=period.kind == "helår")
     parts = []
     for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                               jobs_list, jobs, outcomes):
+                                               jobs_list, jobs, outcomes, levels):
         result.findings += findings
         parts.append(Path(part))
     shutil.rmtree(stage / FACTS, ignore_errors=True)
@@ -171,13 +182,18 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             part.unlink()
     write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
     _status_book(master, submissions, period, stage / "inlamning.xlsx")
-    included_paths = {t.path for t in report.tasks if t.unit in included and included[t.unit].file == t.file}
+    taken = {**included, **levels}
+    included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
     manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
                                   stage, include_invalid), stage)
     return result, list(included.values())
 
 
 FACTS = ".fakta"  # full facts per file, for the board reports; removed before the outputs are listed
+
+
+def _full(stage: Path, facts: UnitFacts) -> UnitFacts:
+    return pickle.loads((stage / FACTS / f"{facts.sha256}.pickle").read_bytes())
 
 
 class FactFiles(NamedTuple):
@@ -212,11 +228,11 @@ def _report_init(data: dict, period, submissions, history_path, outcomes=None) -
 
 def _report_one(job) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
-    node_id, path, facts = job
+    node_id, path, facts, own = job
     path = Path(path)
     if isinstance(facts, FactFiles):  # a board report: its units' full facts, from the workers' files
         facts = {unit: pickle.loads((Path(facts.folder) / f"{sha}.pickle").read_bytes()) for unit, sha in facts.units}
-    rollup = Rollup(_context["master"], facts, _context["outcomes"], follow=_context["period"].kind != "plan")
+    rollup = Rollup(_context["master"], facts, _context["outcomes"], follow=_context["period"].kind != "plan", own=own)
     with History(_context["history"], write=False) as history:
         book = node_report.write(rollup, node_id, _context["period"], _context["submissions"], path, history)
     part = path.with_name(f".{path.stem}.spår")
@@ -227,7 +243,7 @@ def _report_one(job) -> tuple:
     return str(path), str(part), book.findings
 
 
-def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None):
+def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None, levels=None):
     """The KF and board reports in worker processes; each worker gets only its own units' facts.
 
     The workers are spawned, not forked: a forked worker starts as a copy of this process, which
@@ -238,7 +254,8 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
         if master.by_id[node].level != "kf":  # the KF report lists no unit detail: the slim facts serve it
             mine = FactFiles(str(Path(path).parent / FACTS), [(u, f.sha256) for u, f in mine.items()])
-        tasks.append((node, path, mine))
+        under = {n for _, n in rollup.subtree(node)}
+        tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under}))
     args = (master.data, period, submissions, history_path, outcomes)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs == 1 or len(facts) < 200:

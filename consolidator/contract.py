@@ -140,7 +140,8 @@ def read(grid: dict, spec: dict, file: str = "") -> Read:
             continue
         rows = grid.get(sheet["name"])
         if rows is None:
-            out.findings.append(SHEET_MISSING(file=file, sheet=sheet["name"]))
+            if not sheet.get("optional"):  # an optional sheet came later: older files lack it
+                out.findings.append(SHEET_MISSING(file=file, sheet=sheet["name"]))
             out.data[sheet["key"]] = {} if sheet["kind"] == "keyvalue" else []
             continue
         out.cells[f"/{sheet['key']}"] = (sheet["name"], "")

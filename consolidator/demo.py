@@ -61,12 +61,30 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     for step, period_id in enumerate(FOLLOW_UPS, start=7):
         outcome = _follow_up(root, master, period_id, seed, echo, step)
         result["cycle"][period_id] = outcome
+    outcome = _boards(root, master, FOLLOW_UPS[-1], seed, echo, step + 1)
+    result["cycle"]["levels"] = outcome
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     return result
 
 
 FOLLOW_UPS = ("2027-T1", "2027-05", "2027-delar")  # plan → tertial 1 → a month → delår
+
+
+def _boards(root: Path, master, period_id: str, seed: int, echo, step: int):
+    """Every level assesses: each board gets the consolidated units, writes its own judgement, and the
+    period is consolidated again so the KF report carries the boards' assessments."""
+    from . import followfill
+    from .consolidate import consolidate
+
+    ws, period = Workspace(root), master.period(period_id)
+    paths = generate(master, period_id, ws.outbox(period_id) / "nämnd", now=f"{period.date} 12:00:00", root=root,
+                     level="nämnd")
+    followfill.fill_all(paths, ws.inbox(period_id) / "nämnd", master, seed=seed, mistakes={})
+    outcome = consolidate(root, period_id)
+    echo(f"{step}. Nämnderna: {len(paths)} arbetsböcker med enheternas sammanställning; nämndernas egna "
+         f"bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
+    return outcome
 
 
 def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int):

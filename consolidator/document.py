@@ -17,26 +17,44 @@ LEVEL_NAMES = {"kf": "KF-mål", "nämnd": "Nämndmål", "förvaltning": "Förval
 
 
 @lru_cache(maxsize=None)
-def spec(name: str = PLAN, kind: str | None = None) -> dict:
+def spec(name: str = PLAN, kind: str | None = None, level: str | None = None) -> dict:
     """A template's layout; for a follow-up, only the sheets its period kind asks for (a month asks
-    for the economy, a tertial, delår or helår for everything). Shared: do not modify."""
+    for the economy, a tertial, delår or helår for everything), and the sheets, columns and fields
+    of its level (a unit's own workbook, or a förvaltning's or board's assessment of its units).
+    Without kind and level: the whole layout. Shared: do not modify."""
     layout = contract.layout(name)
-    if kind is None:
+    if kind is None and level is None:
         return layout
-    return {**layout, "sheets": [s for s in layout["sheets"] if kind in s.get("kinds", [kind])]}
+    level = level or UNIT_LEVEL
+
+    def mine(item: dict) -> bool:
+        return level in item.get("levels", [level]) and (kind is None or kind in item.get("kinds", [kind]))
+
+    sheets = []
+    for sheet in filter(mine, layout["sheets"]):
+        sheet = {**sheet, "title": sheet.get("title_levels", {}).get(level, sheet.get("title"))}
+        for part in ("columns", "fields"):
+            if part in sheet:
+                sheet[part] = [c for c in sheet[part] if mine(c)]
+        sheets.append(sheet)
+    return {**layout, "sheets": sheets}
 
 
 def spec_of(doc: dict) -> dict:
     meta = doc.get("meta") or {}
     name = TEMPLATES.get(meta.get("template"), PLAN)
-    return spec(name, _kind(name, meta.get("kind")))
+    return spec(name, *_kind(name, meta.get("kind"), meta.get("level")))
 
 
-def _kind(name: str, kind) -> str | None:
-    return kind if name == FOLLOW and kind in KINDS else None
+def _kind(name: str, kind, level=None) -> tuple[str | None, str | None]:
+    if name != FOLLOW:
+        return None, None
+    return (kind if kind in KINDS else None), (level if level in LEVELS else UNIT_LEVEL)
 
 
 KINDS = ("månad", "tertial", "delår", "helår")
+UNIT_LEVEL = "enhet"
+LEVELS = (UNIT_LEVEL, "förvaltning", "nämnd")  # who answers a follow-up: a unit, or a level above that assesses its units
 
 
 def version() -> str:
@@ -52,11 +70,12 @@ def sheet_names() -> set[str]:
     return {s["name"] for name in TEMPLATES.values() for s in spec(name)["sheets"]}
 
 
-def template_of(sheets: dict) -> tuple[str, str | None]:
-    """Which layout a grid follows, from its _meta sheet (label -> value); a plan when unsure."""
+def template_of(sheets: dict) -> tuple[str, str | None, str | None]:
+    """Which layout a grid follows, from its _meta sheet (label -> value): (template, period kind,
+    level); a plan when unsure."""
     meta = {contract.norm(row[0]): row[1] for row in sheets.get("_meta") or [] if len(row) > 1}
     name = TEMPLATES.get(meta.get("mall"), PLAN)
-    return name, _kind(name, meta.get("periodtyp"))
+    return (name, *_kind(name, meta.get("periodtyp"), meta.get("nivå")))
 
 
 def choice(item_id: str, text: str, width: int = 80) -> str:
@@ -180,8 +199,8 @@ def content_hash(doc: dict) -> str:
 def from_grid(sheets: dict, file: str = "") -> contract.Read:
     """Map a grid (sheet -> rows) onto a document by the layout its _meta names; the source map
     keeps every value's cell, and `read.template`/`read.layout` say which layout was used."""
-    name, kind = template_of(sheets)
-    layout = spec(name, kind)
+    name, kind, level = template_of(sheets)
+    layout = spec(name, kind, level)
     got = contract.read(sheets, layout, file)
     got.template, got.layout = name, layout
     return got

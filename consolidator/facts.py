@@ -37,6 +37,7 @@ class UnitFacts:
     actions: list = field(default_factory=list)  # åtgärdsplan rows with "cell"
     uppdrag_status: dict = field(default_factory=dict)  # uppdrag id -> status (follow-ups)
     explanations: dict = field(default_factory=dict)  # account -> (the unit's explanation of its deviation, cell)
+    level: str = "enhet"  # who answered: a unit, or a förvaltning or board assessing its units (levels.py)
 
     @property
     def economy_sheet(self) -> str:
@@ -85,13 +86,15 @@ def _follow(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> Unit
     """A follow-up's facts: the figures a report sums are the forecasts (budget, outcome beside)."""
     from .followup import OWN_GOAL, grade  # noqa: PLC0415
 
-    facts = UnitFacts(unit=doc["meta"]["unit"], file=file, sha256=sha256, valid=valid, follow=True)
+    facts = UnitFacts(unit=doc["meta"]["unit"], file=file, sha256=sha256, valid=valid, follow=True,
+                      level=doc["meta"].get("level") or "enhet")
     rows = doc.get("economy") or []
     for i, row in enumerate(rows):
         months = [row.get(f"o{m:02d}") or 0 for m in range(1, 13)]
         budget = row.get("budget") or 0
         facts.budget[row["account"]] = {"frame": budget, "total": budget, "months": months,
-                                        "outcome": row.get("outcome") or 0, "forecast": row.get("forecast")}
+                                        "outcome": row.get("outcome") or 0, "forecast": row.get("forecast"),
+                                        "budget_to_date": row.get("budget_to_date") or 0}
         if row.get("explanation"):
             facts.explanations[row["account"]] = (row["explanation"], _cell(cells, f"/economy/{i}/explanation"))
         facts.budget_src[row["account"]] = (_cell(cells, f"/economy/{i}/budget"), _cell(cells, f"/economy/{i}/forecast"))
@@ -134,4 +137,4 @@ def slim(facts: UnitFacts) -> UnitFacts:
                      uppdrag={u: ("ja" if text else None, cell) for u, (text, cell) in facts.uppdrag.items()},
                      risks=[{k: r.get(k) for k in KEEP["risks"]} for r in facts.risks], follow=facts.follow,
                      actions=[{k: a.get(k) for k in KEEP["actions"]} for a in facts.actions],
-                     uppdrag_status=facts.uppdrag_status)
+                     uppdrag_status=facts.uppdrag_status, level=facts.level)

@@ -43,10 +43,35 @@ def instructions(ws, doc, master):
               "10. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.", "",
               f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
               f"Förifyllt ur: {h.get('basis') or '-'}"]
+    if doc["meta"].get("level") not in (None, "enhet"):
+        lines = level_lines(doc, limit, explain)
     for i, line in enumerate(lines, start=4):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
     wbk.protect(ws)
+
+
+def level_lines(doc: dict, limit: str, explain) -> list[str]:
+    """The instructions of a förvaltning's or board's own follow-up (levels.py)."""
+    h, kind = doc["header"], doc["meta"]["kind"]
+    who = "nämndens" if doc["meta"]["level"] == "nämnd" else "förvaltningens"
+    lines = [f"Så här fyller du i {who} uppföljning",
+             "1. Arbetsboken är förifylld med periodens sammanställning av enheterna: bara godkända enheter är medräknade.",
+             "2. Gula celler fyller du i. Vita och grå celler är förifyllda och låsta.",
+             f"3. Ekonomi: budget, utfall och enheternas prognos är summerade per konto. Helårsprognosen är {who} egen:",
+             "   den är förifylld med enheternas summa; ändra den där ni gör en annan bedömning och förklara varför.",
+             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+              if explain else "4. Förklara avvikelserna, både positiva och negativa."),
+             (f"5. Visar prognosen ett underskott över {limit}: fyll i {who} åtgärdsplan med effekt i kronor."
+              if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
+    if kind != "månad":
+        lines += [f"6. Måluppföljning: bedöm varje mål med {who} egen bedömning och analys. Enheternas bedömningar",
+                  "   står bredvid och i sin helhet på bladet Enheternas bedömningar.",
+                  "7. Uppdrag: ange status och kommentar; enheternas statusar står bredvid. Nyckeltal: kommentera röda."]
+    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+                    "9. Spara filen med samma namn och lämna in den i periodens inkorg.", "",
+                    f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
+                    f"Förifyllt ur: {h.get('basis') or '-'}"]
 
 
 def decorate(wb, bounds: dict, master: MasterData) -> None:

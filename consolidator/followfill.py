@@ -37,7 +37,13 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     wb = load_workbook(src)
     meta = _meta(wb)
     kind, period = meta["Periodtyp"], master.period(str(meta["Period"]))
-    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind))}
+    level = meta.get("Nivå") or document.UNIT_LEVEL
+    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level))}
+    if level != document.UNIT_LEVEL:
+        _level(wb, s, rng, master)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        wb.save(dst)
+        return []
     people = _list(wb, "personal") or ["Okänd"]
     for row in wb["Översikt"].iter_rows(min_row=1, max_col=2):
         if row[0].value == "Enhetens sammanfattande analys":
@@ -51,14 +57,19 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     return [(dst.name, *p) for p in planted]
 
 
-def _economy(s, rng, master, month):
+def _economy(s, rng, master, month, keep=False):
+    """Forecasts from the outcome so far (or, `keep`, the prefilled ones), explanations, and an
+    åtgärdsplan that covers a deficit beyond the delegation."""
     eco, explain = s["economy"], master.rules.get("explain_sek")
     total_budget = total_forecast = 0
     for acc in eco.ids():
         budget = eco.get(acc, "budget") or 0
         so_far, planned = eco.get(acc, "outcome"), eco.get(acc, "budget_to_date") or 0
-        forecast = budget if so_far is None else budget + (so_far - planned) * 12 / month
-        forecast = int(round(forecast / 1000) * 1000)
+        if keep:
+            forecast = eco.get(acc, "forecast") or budget
+        else:
+            forecast = budget if so_far is None else budget + (so_far - planned) * 12 / month
+            forecast = int(round(forecast / 1000) * 1000)
         eco.set(acc, "forecast", forecast)
         deviation = forecast - budget
         if explain is not None and abs(deviation) >= explain:
@@ -115,6 +126,42 @@ def _goals(s, rng, today, people, links, persp):
         s["controls"].set(row_id, "performed", "Ja")
         s["controls"].set(row_id, "result", "Kontrollen är genomförd.")
         s["controls"].set(row_id, "deviation", "Nej")
+
+
+BOARD_ANALYSIS = {
+    "Uppfyllt": "Nämnden bedömer att målet uppfylls: merparten av enheterna når målet och nyckeltalen är gröna.",
+    "Delvis uppfyllt": "Nämnden bedömer att målet delvis uppfylls: enheterna har kommit olika långt och "
+                       "förvaltningen följer upp de enheter som inte når målet under hösten.",
+    "Ej uppfyllt": "Nämnden bedömer att målet inte uppfylls i år; förvaltningen återkommer med en handlingsplan.",
+}
+
+
+def _level(wb, s, rng, master):
+    """A förvaltning or board: its own forecast (the units' sum, a little more cautious where the units
+    are in deficit), assessments following most units', comments and an åtgärdsplan when needed."""
+    for row in wb["Översikt"].iter_rows(min_row=1, max_col=2):
+        if str(row[0].value or "").startswith("Sammanfattande analys"):
+            row[1].value = ("Verksamheterna följer i huvudsak planen. Förvaltningen bedömer prognosen som något "
+                            "osäkrare än enheternas och följer kostnaderna för vikarier och placeringar särskilt.")
+    eco = s["economy"]
+    for acc in eco.ids():
+        units, budget = eco.get(acc, "units_forecast") or 0, eco.get(acc, "budget") or 0
+        if units > budget > 0:  # the administration adds a margin to the units' deficits
+            eco.set(acc, "forecast", int(round((units + (units - budget) * 0.1) / 1000) * 1000))
+    _economy(s, rng, master, 12, keep=True)
+    if "assessments" in s:
+        goals = s["assessments"]
+        for goal in goals.ids():
+            counts = [int(part.split()[0]) for part in str(goals.get(goal, "units") or "").split("·") if part.strip()]
+            grade = ["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt"][max(range(3), key=lambda i: (counts[i:i + 1] or [0])[0])] \
+                if counts and sum(counts[:3]) else "Delvis uppfyllt"
+            goals.set(goal, "assessment", grade)
+            goals.set(goal, "analysis", BOARD_ANALYSIS[grade])
+        for row_id in s["uppdrag"].ids():
+            s["uppdrag"].set(row_id, "status", "Pågår")
+            s["uppdrag"].set(row_id, "comment", "Förvaltningen samordnar enheternas arbete; redovisas till nämnden i höst.")
+        for row_id in s["indicators"].ids():
+            s["indicators"].set(row_id, "comment", "Nämnden följer utvecklingen; se analysen under målen.")
 
 
 # -- the mistakes units make in follow-ups -----------------------------------------------------

@@ -99,6 +99,7 @@ def prefill(master: MasterData, unit_id: str, period_id: str, basis: Basis | Non
     doc = {
         "meta": {"template": document.spec(document.FOLLOW)["template"], "version": document.spec(document.FOLLOW)["version"],
                  "municipality": master.name, "unit": unit_id, "period": period.id, "kind": period.kind,
+                 "level": document.UNIT_LEVEL,
                  "basis": basis.label(), "generated": None, "hash": None},
         "header": {"unit_name": unit.name, "unit": unit_id, "manager": unit.manager, "board": board.name if board else None,
                    "period_name": period.name, "period_end": period.date, "deadline": period.deadline,
@@ -205,8 +206,6 @@ def lists(master: MasterData, unit_id: str) -> dict[str, list]:
 def bases(root: Path, master: MasterData, period: Period, units: list[str]) -> tuple[dict[str, Basis], list[str]]:
     """Per unit, the validated documents this period carries forward; and notes for the user (a file
     that changed since it was consolidated is not used)."""
-    from .validate import validate_file  # noqa: PLC0415 - validate imports the rules, which import this
-
     earlier = sorted((p for p in master.periods if p.date < period.date or (p.kind == "plan" and p.id != period.id)),
                      key=lambda p: p.date, reverse=True)
     plan_period = next((p for p in earlier if p.kind == "plan"), None)
@@ -216,21 +215,10 @@ def bases(root: Path, master: MasterData, period: Period, units: list[str]) -> t
     wanted = set(units)
 
     def take(p: Period, attr: str):
-        path = Path(root) / "rapporter" / p.id / manifest.NAME
-        if not path.exists():
-            return
-        for entry in json.loads(path.read_text("utf-8"))["inputs"]:
-            unit = entry.get("unit")
-            if unit not in wanted or not entry.get("consolidated") or getattr(out[unit], attr) is not None:
-                continue
-            file = Path(root) / entry["path"]
-            if not file.exists() or manifest.sha256(file) != entry["sha256"]:
-                notes.append(f"{entry['path']} har ändrats eller flyttats sedan {p.id} sammanställdes och används inte.")
-                continue
-            task = validate_file(file, master, keep_document=True)
-            if task.document is not None:
-                setattr(out[unit], attr, task.document)
-                setattr(out[unit], f"{attr}_file", f"{entry['path']} (sha256 {entry['sha256'][:12]}…)")
+        chosen = lambda unit: unit in wanted and getattr(out[unit], attr) is None  # noqa: E731
+        for entry, task in consolidated(root, master, p.id, chosen, notes):
+            setattr(out[entry["unit"]], attr, task.document)
+            setattr(out[entry["unit"]], f"{attr}_file", f"{entry['path']} (sha256 {entry['sha256'][:12]}…)")
 
     if plan_period:
         take(plan_period, "plan")
@@ -239,6 +227,27 @@ def bases(root: Path, master: MasterData, period: Period, units: list[str]) -> t
         if p.kind != "månad":
             take(p, "last_full")
     return out, notes
+
+
+def consolidated(root: Path, master: MasterData, period_id: str, chosen, notes: list):
+    """(manifest entry, validation task with its document) for each file a period's consolidation took
+    in whose unit `chosen` accepts, read again after its SHA-256 is checked (a changed or moved file
+    gets a note instead). Nothing when the period has not been consolidated."""
+    from .validate import validate_file  # noqa: PLC0415 - validate imports the rules, which import this
+
+    path = Path(root) / "rapporter" / period_id / manifest.NAME
+    if not path.exists():
+        return
+    for entry in json.loads(path.read_text("utf-8"))["inputs"]:
+        if not entry.get("consolidated") or not chosen(entry.get("unit") or ""):
+            continue
+        file = Path(root) / entry["path"]
+        if not file.exists() or manifest.sha256(file) != entry["sha256"]:
+            notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
+            continue
+        task = validate_file(file, master, keep_document=True)
+        if task.document is not None:
+            yield entry, task
 
 
 def grade(assessment: str | None) -> str:

@@ -6,7 +6,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import document, followup, planbook
+from . import document, followup, levels, planbook
 from .masterdata import MasterData
 from .workspace import workbook_name
 
@@ -32,21 +32,30 @@ def _one(args) -> str:
 
 def generate(master: MasterData, period_id: str, folder: Path, units: list[str] | None = None,
              jobs: int | None = None, now: str | None = None, progress=None, root: Path | None = None,
-             notes: list | None = None) -> list[Path]:
+             notes: list | None = None, level: str | None = None) -> list[Path]:
     """Write the workbooks; `jobs` processes (default: one per core). A follow-up period is prefilled
     from what the workspace `root` holds (earlier consolidations, ledger, Kolada; see followup.py)
-    and its sent documents are kept in the outbox; `notes` collects what the user should know."""
+    and its sent documents are kept in the outbox; `notes` collects what the user should know.
+    With a `level` (förvaltning, nämnd), each node at that level gets its own follow-up, prefilled
+    from the period's consolidation of its units (levels.py), in `folder`; the sent documents are
+    kept beside the units' in the period's outbox (the folder above)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    units = units or [u.id for u in master.units()]
     period = master.period(period_id)
-    docs = {u: None for u in units}
+    notes = notes if notes is not None else []
+    if level is not None:
+        docs = levels.documents(master, period, level, root, notes)
+        units = list(docs)
+    else:
+        units = units or [u.id for u in master.units()]
+        docs = {u: None for u in units}
+        if period is not None and period.kind != "plan":
+            docs = follow_documents(master, period, units, root, notes)
     if period is not None and period.kind != "plan":
-        docs = follow_documents(master, period, units, root, notes if notes is not None else [])
         stamp = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
         for doc in docs.values():
             doc["meta"]["generated"], doc["meta"]["hash"] = stamp, document.content_hash(doc)
-        followup.write_sent(folder, list(docs.values()))
+        followup.write_sent(folder.parent if level else folder, list(docs.values()))
         now = stamp
     tasks = [(u, period_id, str(folder), now, docs[u]) for u in units]
     jobs = jobs or os.cpu_count() or 1

@@ -16,6 +16,9 @@ GUIDE = [
     "när de väl är utskickade – kopplingar görs med id. Listor (t.ex. överordnade mål) skrivs med kommatecken.",
     "Ansvarskoder skrivs som text så att inledande nollor behålls (t.ex. 0101).",
     "Kör `rodtrad check-master` efter ändringar: fel visas med blad och cell.",
+    "Bladet Balanskrav fylls i inför delårsrapporten (prognos) och årsredovisningen (utfall): skatteintäkter,",
+    "finansnetto och nettokostnad utanför enheterna, realisationsvinster och övriga balanskravsjusteringar.",
+    "Kostnader och avsättningar skrivs som positiva belopp; finansnetto med tecken (nettokostnad negativ).",
 ]
 
 

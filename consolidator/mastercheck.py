@@ -93,6 +93,10 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
     for i, b in enumerate(data.get("budget") or []):
         ref("budget", i, "unit", b.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
         ref("budget", i, "account", b.get("account"), ids["accounts"], "kontona", "Konto")
+    indicator = (data.get("closing") or {}).get("result_indicator")
+    if indicator and indicator not in ids["indicators"]:
+        at("/closing/result_indicator", UNKNOWN_REF, value=indicator, field="Nyckeltal för årets resultat",
+           params={"target": "nyckeltalen"})
     if data.get("periods") and not any(p.get("kind") == "plan" for p in data["periods"]):
         out.append(NO_PLAN_PERIOD(file=file, sheet="Perioder"))
     return out

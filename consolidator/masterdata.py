@@ -142,6 +142,7 @@ class MasterData:
         self.data = data
         self.municipality = dict(data.get("municipality") or {})
         self.rules = {k: v for k, v in (data.get("rules") or {}).items() if v is not None}
+        self.closing = {k: v for k, v in (data.get("closing") or {}).items() if v is not None}  # balanskrav figures
         for key, cls in ENTITIES.items():
             setattr(self, key, [_typed(cls, r) for r in data.get(key) or []])
         self.by_id = {n.id: n for n in self.org}

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import closing
 from .facts import Source, UnitFacts
 from .masterdata import Indicator, MasterData
 
@@ -78,9 +79,11 @@ class Rollup:
     """The roll-up of one consolidation: facts of the included units over the master data."""
 
     def __init__(self, master: MasterData, facts: dict[str, UnitFacts], outcomes: dict | None = None,
-                 follow: bool | None = None):
+                 follow: bool | None = None, own: dict[str, UnitFacts] | None = None):
         self.master = master
         self.facts = facts
+        # A förvaltning's or board's own follow-up (levels.py): its judgement beside its units' sum.
+        self.own = own or {}
         self.follow = any(f.follow for f in facts.values()) if follow is None else follow
         # Indicator outcomes: in a plan period, the latest known value (the baseline); in a
         # follow-up, what consolidation worked out (see `follow_outcomes`).
@@ -213,18 +216,44 @@ class Rollup:
                 counts[goal.get("assessment") or NONE] += 1
         return counts
 
-    def follow_outcomes(self, kolada: dict | None = None) -> dict:
+    def follow_outcomes(self, kolada: dict | None = None, final: bool = False) -> dict:
         """Indicator outcomes of a follow-up: the municipality's Kolada value where there is one,
-        else the units' outcomes aggregated over the whole organisation, else the baseline."""
+        else the units' outcomes aggregated over the whole organisation, else the baseline. The
+        indicator the master data names for årets resultat in % of taxes is computed (closing.py)
+        from the units' forecasts, or at helår (`final`) their outcome."""
         root = next(n.id for n in self.master.org if not n.parent)
         out = {}
+        e = self.economy(root)
+        share = closing.result_share(self.master.closing, e.outcome if final else e.forecast)
         for ind in self.master.indicators:
             value, _ = self.indicator_targets(root, ind)
             if ind.aggregation == "ingen":  # listed per unit: the organisation has no single value
                 value = None
             known = (kolada or {}).get(ind.id)
             out[ind.id] = known if known is not None else value if value is not None else ind.baseline
+            if ind.id == self.master.closing.get("result_indicator") and share is not None:
+                out[ind.id] = round(share, 2)
         return out
+
+    # -- each level's own judgement (levels.py) ----------------------------------------------
+
+    def own_under(self, node_id: str) -> list[tuple[str, UnitFacts]]:
+        """The own follow-ups of the node and the levels under it, in tree order."""
+        return [(nid, self.own[nid]) for _, nid in self.subtree(node_id) if nid in self.own]
+
+    def own_goal(self, node_id: str, goal_id: str) -> dict | None:
+        """A level's own assessment of a goal (with its analysis as "comment"), when it answered."""
+        facts = self.own.get(node_id)
+        return next((g for g in facts.goals if g["id"] == goal_id), None) if facts else None
+
+    def own_economy(self, node_id: str) -> Economy | None:
+        facts = self.own.get(node_id)
+        if facts is None:
+            return None
+        e = Economy(follow=True)
+        for b in facts.budget.values():
+            e.add(b)
+        return e
 
     # -- activities, uppdrag, risks ---------------------------------------------------------
 

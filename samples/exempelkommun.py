@@ -148,4 +148,9 @@ def build() -> dict:
         "goals": KF_GOALS + BOARD_GOALS, "indicators": INDICATORS, "commitments": COMMITMENTS,
         "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": budget(org),
         "rules": dict(DEFAULT_RULES),
+        # the förvaltningsberättelse's balanskrav figures: the year's forecast, updated at helår
+        "closing": {"taxes_sek": 762_000_000, "financial_net_sek": -3_500_000, "central_cost_sek": 12_000_000,
+                    "realisation_gains_sek": 1_200_000, "exempt_gains_sek": 0, "exempt_losses_sek": 0,
+                    "unrealised_losses_sek": 0, "unrealised_reversal_sek": 0, "to_rur_sek": 0, "from_rur_sek": 0,
+                    "earlier_deficit_sek": 0, "result_indicator": "N1"},
     }

@@ -220,3 +220,146 @@ def test_the_addin_validates_and_refreshes_a_follow_up_in_excel(edit, master, ro
     actions.refresh(book, master)
     (write,) = [a for a in actions_of(book, "setValues")]
     assert write["values"][0][:2] == ["Uppfyllt", "Ej påbörjad"]  # the follow-up's own lists, in its order
+
+
+# -- every level assesses: the boards' own follow-ups (levels.py) -------------------------------
+
+BOARD = "2000"  # Barn- och utbildningsnämnden
+
+
+def board_book(root, where="utskick"):
+    (path,) = (root / where / "2027-delar" / "nämnd").glob(f"{BOARD} *.xlsx")
+    return path
+
+
+def units_of(master, board=BOARD):
+    return {u.id for u in master.units() if master.board_of(u.id).id == board}
+
+
+def returned(root, master, board=BOARD):
+    return [p for p in sorted((root / "inkorg" / "2027-delar").glob("*.xlsx")) if p.name[:4] in units_of(master, board)]
+
+
+def test_the_board_workbook_carries_the_units_figures_exactly(root, master):
+    expected = {}
+    for path in returned(root, master):
+        for r in table(path, "Ekonomi"):
+            got = expected.setdefault(r["Konto"], [0, 0, 0, 0])
+            for i, key in enumerate(("Budget helår", "Budget t.o.m. perioden", "Utfall t.o.m. perioden", "Helårsprognos")):
+                got[i] += r[key] or 0
+    board = {r["Konto"]: r for r in table(board_book(root), "Ekonomi")}
+    assert set(board) == set(expected)
+    for account, (budget, to_date, outcome, forecast) in expected.items():
+        row = board[account]
+        assert (row["Budget helår"], row["Budget t.o.m. perioden"]) == (pytest.approx(budget), pytest.approx(to_date))
+        assert row["Utfall t.o.m. perioden"] == pytest.approx(outcome)
+        assert row["Enheternas prognos"] == pytest.approx(forecast) == row["Helårsprognos"]
+
+
+def test_the_board_workbook_carries_the_units_assessments_and_texts(root, master):
+    said = []  # (goal, unit, assessment, analysis) straight from the units' returned files
+    for path in returned(root, master):
+        for r in table(path, "Måluppföljning"):
+            goal = r["Id"] if r["Nivå"] != followup.OWN_GOAL else r["Kopplat till"]
+            said.append((goal, path.name[:4], r["Bedömning"], r["Analys"]))
+    listed = [(r["Mål"], r["Ansvarskod"], r["Bedömning"], r["Analys"]) for r in table(board_book(root), "Enheternas bedömningar")]
+    assert sorted(listed) == sorted(s for s in said if s[0] in {g.id for g in master.board_goals(BOARD)})
+    goals = {r["Id"]: r for r in table(board_book(root), "Måluppföljning")}
+    for goal, row in goals.items():
+        board_rows = [s for s in said if s[0] == goal and s[0] == goal]
+        units = {}
+        for g, unit, grade, _ in board_rows:  # a unit that assessed the board goal counts once, by that row
+            units.setdefault(unit, grade)
+        fulfilled = sum(1 for grade in units.values() if grade == "Uppfyllt")
+        assert row["Enheternas bedömningar"].startswith(f"{fulfilled} uppfyllt")
+        assert row["Bedömning"] in ("", None)  # the board's own judgement is left to the board
+
+
+def test_a_board_workbook_is_validated_like_a_units(root, master, tmp_path):
+    from rodtrad.consolidator.followup import SentCopies
+
+    assert validate_file(board_book(root, "inkorg"), master, sent=SentCopies(root)).valid
+    sent = validate_file(board_book(root), master, sent=SentCopies(root))
+    assert {f.code for f in sent.findings} >= {"followup.assessment_missing", "followup.status_missing"}
+    def changed(sheet, cell, value):
+        path = tmp_path / board_book(root).name
+        shutil.copyfile(board_book(root, "inkorg"), path)
+        wb = load_workbook(path)
+        wb[sheet][cell] = value
+        wb.save(path)
+        return {(f.sheet, f.cell, f.code) for f in validate_file(path, master, sent=SentCopies(root)).findings}
+
+    assert changed("Ekonomi", "E5", 1) == {("Ekonomi", "E5", "followup.outcome_changed")}  # the summed ledger outcome
+    assert ("_meta", "B4", "meta.level_unknown") in changed("_meta", "B4", "2111")  # a unit posing as the board
+
+
+def test_the_kf_report_carries_each_boards_own_judgement(root, master):
+    report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
+    board = {r["Id"]: r for r in table(board_book(root, "inkorg"), "Måluppföljning")}
+    chain = {r["Id"]: r for r in table(report, "Målkedja") if r["Nivå"].strip() == "Nämndmål"}
+    for goal, row in board.items():
+        assert chain[goal]["Nämndens / förvaltningens bedömning"] == row["Bedömning"]
+        assert chain[goal]["Nämndens / förvaltningens analys"] == row["Analys"]
+    own_forecast = sum(r["Helårsprognos"] for r in table(board_book(root, "inkorg"), "Ekonomi"))
+    economy = {r["Ansvarskod"]: r for r in table(report, "Ekonomi")}
+    assert economy[BOARD]["Egen prognos (kr)"] == pytest.approx(own_forecast)
+    assert economy[BOARD]["Egen prognos (kr)"] != economy[BOARD]["Prognos helår (kr)"]  # the board judged differently
+    summary = {r["Id"]: r for r in table(report, "Sammanfattning")}
+    assert summary["BUN1"]["Nämndernas bedömning"] == board["BUN1"]["Bedömning"]
+    texts = table(report, "Nivåernas analyser")
+    assert {r["Ansvarskod"] for r in texts} == {n.id for n in master.org if n.level in ("nämnd", "styrelse", "koncern")}
+    manifest = json.loads((root / "rapporter" / "2027-delar" / "manifest.json").read_text("utf-8"))
+    taken = {i["unit"] for i in manifest["inputs"] if i["consolidated"]}
+    assert BOARD in taken and units_of(master) <= taken
+
+
+def test_a_level_is_generated_only_after_its_units_are_consolidated(root, master):
+    from rodtrad.consolidator import levels
+
+    with pytest.raises(levels.NotConsolidated, match="rodtrad consolidate"):
+        levels.documents(master, master.period("2027-helar"), "nämnd", root, [])
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
+def test_libreoffice_opens_a_board_workbook_and_its_checks_count(root, tmp_path):
+    sent = recalculate(board_book(root), tmp_path / "sent")
+    counts = {r[0]: r[1] for r in rows(sent, "Kontroll")[4:] if r[0]}
+    assert counts["Mål utan bedömning"] == len(table(sent, "Måluppföljning"))
+    assert counts["Konton utan helårsprognos"] == 0  # prefilled with the units' sum
+    filled = recalculate(board_book(root, "inkorg"), tmp_path / "filled")
+    assert {r[0]: r[1] for r in rows(filled, "Kontroll")[4:] if r[0]}["Att åtgärda totalt"] == 0
+
+
+# -- the förvaltningsberättelse: god ekonomisk hushållning and the balanskrav --------------------
+
+def test_the_delar_report_has_the_balanskrav_line_by_line(root, master):
+    units = 0  # the units' net cost: their forecasts, read from the returned files
+    for path in sorted((root / "inkorg" / "2027-delar").glob("*.xlsx")):
+        units += sum(r["Helårsprognos"] for r in table(path, "Ekonomi"))
+    report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
+    lines = {r["Rad"]: r["Belopp (kr)"] for r in table(report, "Balanskrav")}
+    c = master.closing
+    result = c["taxes_sek"] + c["financial_net_sek"] - units - c["central_cost_sek"]
+    assert lines["Verksamhetens nettokostnad, enheterna (prognos)"] == pytest.approx(-units)
+    assert lines["Årets resultat"] == pytest.approx(result)
+    assert lines["Årets resultat efter balanskravsjusteringar"] == pytest.approx(result - c["realisation_gains_sek"])
+    assert lines["Årets balanskravsresultat"] == pytest.approx(result - c["realisation_gains_sek"])
+    geh = {r["Id"]: r for r in table(report, "Förvaltningsberättelse")}
+    assert geh["FM1"]["Typ"] == "Finansiellt mål" and geh["KF1"]["Typ"] == "Verksamhetsmål"
+    share = round(100 * result / c["taxes_sek"], 1)  # N1 is the master data's result indicator
+    assert geh["FM1"]["Nyckeltal: utfall (mål)"].startswith(f"N1: {share:.1f}".replace(".", ","))
+    assert geh["FM1"]["Måluppfyllelse"] == ("Uppfyllt" if share >= 2 else "Delvis uppfyllt")
+
+
+def test_the_balanskrav_with_a_reserve_and_an_earlier_deficit():
+    from rodtrad.consolidator import closing
+
+    figures = {"taxes_sek": 1000, "financial_net_sek": 10, "central_cost_sek": 20, "realisation_gains_sek": 30,
+               "exempt_gains_sek": 5, "unrealised_losses_sek": 7, "to_rur_sek": 0, "from_rur_sek": 15,
+               "earlier_deficit_sek": 40}
+    lines = {line.text: line.amount for line in closing.balance(figures, 1000, final=True)}
+    assert lines["Årets resultat"] == -10  # 1000 + 10 − 1000 − 20
+    assert lines["Årets resultat efter balanskravsjusteringar"] == -10 - 30 + 5 + 7  # −28
+    assert lines["Årets balanskravsresultat"] == -28 + 15  # −13
+    assert lines["Balanskravsunderskott att återställa"] == 13 + 40
+    assert closing.result_share({}, 1000) is None  # no taxes entered: nothing to compute

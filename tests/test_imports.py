@@ -160,3 +160,141 @@ def test_the_shipped_sample_files_are_what_their_generator_writes_and_import_cle
     assert {(u, a) for (_, _, u, a) in result.rows} == set(frames)
     rows, findings = kolada.read(ledgerdata.shipped(ledgerdata.KOLADA_FILE), master)
     assert findings == [] and {r[3] for r in rows} == {"T", "K", "M"}
+
+
+@pytest.fixture
+def kolada_server():
+    """A local HTTP server answering Kolada v3's data endpoint from the shipped sample, in two pages."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from rodtrad.samples import ledgerdata
+
+    values = json.loads(ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text(encoding="utf-8"))["values"]
+    asked = []
+
+    class Kolada(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            asked.append(self.path)
+            half = len(values) // 2
+            if self.path.endswith("?page=2"):
+                body = {"count": len(values), "values": values[half:]}
+            else:
+                body = {"count": len(values), "values": values[:half],
+                        "next_url": f"http://127.0.0.1:{self.server.server_port}{self.path}?page=2"}
+            data = json.dumps(body).encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Kolada)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v3", asked, values
+    server.shutdown()
+
+
+def test_fetch_kolada_asks_the_v3_endpoint_follows_pages_keeps_the_answer_and_imports_it(tmp_path, kolada_server):
+    base, asked, values = kolada_server
+    root = tmp_path / "ws"
+    CliRunner().invoke(main, ["init", str(root)])
+    result = CliRunner().invoke(main, ["fetch", "kolada", "-w", str(root), "--url", base, "--year", "2025",
+                                       "--year", "2026", "--peer", "1280", "--peer", "2380"])
+    assert result.exit_code == 0, result.output
+    kpis = "N09805,N15419,N21812,N31807,U23471"  # Exempelkommun's Kolada indicators, sorted
+    assert asked == [f"/v3/data/kpi/{kpis}/municipality/9999,1280,2380/year/2025,2026",
+                     f"/v3/data/kpi/{kpis}/municipality/9999,1280,2380/year/2025,2026?page=2"]
+    kept = json.loads((root / "kolada" / "kolada-9999-2025-2026.json").read_text(encoding="utf-8"))
+    assert kept["values"] == values  # both pages, in order, as Kolada sent them
+    con = sqlite3.connect(root / "historik.sqlite")
+    expected = sum(len(v["values"]) for v in values)
+    assert con.execute("SELECT count(*) FROM kolada").fetchone() == (expected,)
+
+
+def test_fetch_kolada_without_a_network_says_so_and_imports_nothing(tmp_path):
+    root = tmp_path / "ws"
+    CliRunner().invoke(main, ["init", str(root)])
+    result = CliRunner().invoke(main, ["fetch", "kolada", "-w", str(root), "--url", "http://127.0.0.1:9/v3"])
+    assert result.exit_code == 1 and "Kunde inte nå Kolada" in result.output and "Traceback" not in result.output
+    assert not list((root / "kolada").glob("*.json"))
+
+
+# Every record form the SIE 4B specification describes for what we read, in the order and shape of
+# its example file (section "Exempel"): quoted and bare dimension numbers in object lists, the
+# optional quantity after #PSALDO amounts, #VER with quoted series/number, registration date and
+# sign, #TRANS with date, text (with an escaped quote) and quantity, and #RTRANS/#BTRANS (an added
+# transaction repeated as #TRANS for older readers; a removed one). Written from the specification's
+# description, not copied from it; the records we do not use (#IB, #UB, #OIB, #KTYP, #SRU …) must be
+# skipped without findings.
+SIE_4B = """#FLAGGA 0
+#PROGRAM "SIE-testprogram" 1.0
+#FORMAT PC8
+#GEN 20080204 "Anna Andersson"
+#SIETYP 4
+#PROSA "Exempel enligt SIE 4B"
+#FNR "OVNING"
+#ORGNR 555555-5555
+#ADRESS "Kontaktperson" "Box 1" "123 45 Staden" "012-345 67"
+#FNAMN "Övningsbolaget AB"
+#RAR 0 20080101 20081231
+#RAR -1 20070101 20071231
+#TAXAR 2009
+#KPTYP EUBAS97
+#VALUTA SEK
+#DIM 1 "Resultatenhet"
+#DIM 6 "Projekt"
+#OBJEKT 1 "Nord" "Kontor Nord"
+#OBJEKT 1 "Syd" "Kontor Syd"
+#OBJEKT 6 "47" "Sommarprojektet"
+#KONTO 1910 "Kassa"
+#KONTO 3010 "Försäljning"
+#KONTO 7690 "Övriga personalkostnader"
+#KTYP 1910 T
+#KTYP 3010 I
+#KTYP 7690 K
+#SRU 3010 7410
+#ENHET 3010 st
+#IB 0 1910 1000.00
+#UB 0 1910 -200.00
+#OIB 0 1910 {1 "Nord"} 1000.00
+#RES 0 3010 -1000.00
+#RES 0 7690 195.00
+#PSALDO 0 200801 3010 {} -1000.00 5
+#PSALDO 0 200801 3010 {"1" "Nord"} -1000.00 5
+#PSALDO 0 200801 7690 {1 "Nord"} 195.00
+#PBUDGET 0 200801 7690 {1 "Nord"} 200.00
+#VER "A" "1" 20080105 "Kaffebröd" 20080202 "Anna"
+{
+#TRANS 1910 {} -195.00 20080105 "Kaffebröd \"Wienerbröd\""
+#TRANS 7690 {"1" "Nord" "6" "47"} 195.00 "" "" 1
+}
+#VER A 2 20080110 "Försäljning"
+{
+#TRANS 1910 {} 1000.00
+#BTRANS 3010 {1 "Nord"} -1000.00 20080111 "" "" "Anna"
+#RTRANS 3010 {1 "Syd"} -1000.00 20080111 "" "" "Anna"
+#TRANS 3010 {1 "Syd"} -1000.00
+}
+"""
+
+
+def test_a_file_in_the_shape_of_the_sie_4b_specification_example(tmp_path):
+    path = tmp_path / "sie4b.se"
+    path.write_bytes(SIE_4B.encode("cp437"))
+    got = sie.read(path)
+    assert got.findings == [] and got.sie_type == "4"
+    assert got.years == {0: ("20080101", "20081231"), -1: ("20070101", "20071231")}
+    assert got.objects == {("1", "Nord"): "Kontor Nord", ("1", "Syd"): "Kontor Syd", ("6", "47"): "Sommarprojektet"}
+    assert got.accounts["7690"] == "Övriga personalkostnader"
+    assert [b[:5] for b in got.balances] == [(0, "200801", "3010", {}, -1000.0), (0, "200801", "3010", {"1": "Nord"}, -1000.0),
+                                             (0, "200801", "7690", {"1": "Nord"}, 195.0)]
+    assert [b[:5] for b in got.budgets] == [(0, "200801", "7690", {"1": "Nord"}, 200.0)]
+    assert [t[:4] for t in got.transactions] == [
+        ("20080105", "1910", {}, -195.0), ("20080105", "7690", {"1": "Nord", "6": "47"}, 195.0),
+        ("20080110", "1910", {}, 1000.0),
+        ("20080110", "3010", {"1": "Syd"}, -1000.0)]  # moved Nord -> Syd: #RTRANS counted once, through its #TRANS; #BTRANS not
+    assert sum(t[3] for t in got.transactions) == 0  # every voucher balances

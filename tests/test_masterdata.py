@@ -95,3 +95,25 @@ def test_a_file_that_is_not_a_workbook_gives_a_finding_not_a_traceback(tmp_path)
     path.write_text("inte en arbetsbok")
     md, findings = masterdata.load(path)
     assert md is None and [f.code for f in findings] == ["file.not_workbook"]
+
+
+def test_a_styrmodell_from_before_the_balanskrav_sheet_still_loads(tmp_path):
+    path = tmp_path / "styrmodell.xlsx"
+    masterbook.write(build("exempelkommun"), path)
+    assert masterdata.load(path)[0].closing["result_indicator"] == "N1"
+    wb = load_workbook(path)
+    del wb["Balanskrav"]
+    wb.save(path)
+    md, findings = masterdata.load(path)
+    assert md is not None and findings == [] and md.closing == {}
+
+
+def test_an_unknown_result_indicator_is_reported(tmp_path):
+    path = tmp_path / "styrmodell.xlsx"
+    masterbook.write(build("exempelkommun"), path)
+    wb = load_workbook(path)
+    row = next(r[0].row for r in wb["Balanskrav"].iter_rows() if r[0].value.startswith("Nyckeltal för årets resultat"))
+    wb["Balanskrav"][f"B{row}"] = "N99"
+    wb.save(path)
+    md, findings = masterdata.load(path)
+    assert md is None and [f.flat() for f in findings] == [("Balanskrav", f"B{row}", "master.unknown_ref")]

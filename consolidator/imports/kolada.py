@@ -69,3 +69,64 @@ def store(rows: list[tuple], db: Path) -> int:
     finally:
         con.close()
     return len(rows)
+
+
+# -- fetching from Kolada's API (when there is a network) --------------------------------------
+
+API = "https://api.kolada.se/v3"
+MAX_BYTES = 64 * 2**20  # one answer; Kolada pages its answers well below this
+MAX_PAGES = 100
+
+
+class FetchError(Exception):
+    """Why Kolada could not be reached or answered something unusable, in Swedish for the user."""
+
+
+def fetch_url(base: str, kpis: list[str], municipalities: list[str], years: list[int]) -> str:
+    """Kolada v3's data endpoint: /data/kpi/<ids>/municipality/<ids>/year/<years>."""
+    return (f"{base.rstrip('/')}/data/kpi/{','.join(kpis)}/municipality/{','.join(municipalities)}"
+            f"/year/{','.join(map(str, years))}")
+
+
+def fetch(master: MasterData, dest: Path, peers=(), years=None, base: str = API, timeout: float = 30) -> Path:
+    """Fetch the values of the master data's Kolada indicators for the municipality and its peers and
+    write them, in the API's own shape, to `dest` (what `read` then imports, and what is kept)."""
+    import urllib.error  # noqa: PLC0415 - only a fetch needs the network
+    import urllib.request  # noqa: PLC0415
+
+    kpis = sorted({i.kolada for i in master.indicators if i.source == "kolada" and i.kolada})
+    if not kpis:
+        raise FetchError("Styrmodellen har inga nyckeltal med Kolada-id (bladet Indikatorer).")
+    own = str(master.municipality.get("code") or "").zfill(4)
+    year = int(master.municipality.get("budget_year") or master.years[0])
+    years = sorted(years or range(year - 4, year))
+    url, values, pages = fetch_url(base, kpis, [own, *[str(p).zfill(4) for p in peers if str(p).zfill(4) != own]], years), [], 0
+    first = url
+    while url:
+        pages += 1
+        if pages > MAX_PAGES:
+            raise FetchError(f"Kolada svarade med fler än {MAX_PAGES} sidor; begränsa år eller kommuner.")
+        request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "rodtrad"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - https, a fixed host
+                body = answer.read(MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise FetchError(f"Kolada svarade {exc.code} {exc.reason} på {url}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise FetchError(f"Kunde inte nå Kolada ({getattr(exc, 'reason', exc)}). Finns det nätverk? "
+                             "Utan nätverk: hämta filen på annat sätt och kör rodtrad import kolada.") from None
+        if len(body) > MAX_BYTES:
+            raise FetchError(f"Kolada svarade med mer än {MAX_BYTES // 2**20} MiB på en sida.")
+        try:
+            data = json.loads(body.decode("utf-8"))
+            values += list(data["values"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FetchError(f"Koladas svar gick inte att läsa som JSON i API v3:s form ({str(exc)[:80]}).") from None
+        url = data.get("next_url") or data.get("next_page")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.write_text(json.dumps({"source": first, "count": len(values), "values": values}, ensure_ascii=False,
+                              sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(dest)
+    return dest

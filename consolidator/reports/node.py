@@ -18,7 +18,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 
+from .. import closing
 from ..facts import Source
+from ..followup import GRADES
+from ..levels import SHORT, distribution
 from ..masterdata import Period
 from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, risk_class, score
 from ..workspace import safe_name
@@ -28,6 +31,8 @@ FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
          "enhet": "Enhet", "koncern": "Koncern", "bolag": "Bolag"}
 BOARD_LEVELS = ("nämnd", "styrelse", "koncern")
+SHORT_WORDS = tuple((name, word) for word, name in SHORT)  # "delvis" -> the light word
+WORDS = {v: k for k, v in GRADES.items()}  # traffic-light word -> the assessment as the level chose it
 FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
@@ -108,6 +113,30 @@ class NodeReport:
     def child_boards(self) -> list[str]:
         return [n for _, n in self.r.subtree(self.node.id) if n in self.boards and n != self.node.id]
 
+    # -- each level's own judgement (levels.py) ----------------------------------------------
+
+    def own_word(self, goal, boards) -> str:
+        """A board goal: its board's own assessment. A KF goal: how the boards assessed the goals serving it."""
+        if goal.level != "kf":
+            own = self.r.own_goal(goal.owner, goal.id)
+            return WORDS.get(own.get("assessment"), "Ej bedömt") if own else ""
+        counts = Counter()
+        for bg in [b for b in boards if goal.id in b.parents]:
+            own = self.r.own_goal(bg.owner, bg.id)
+            if own:
+                counts[own.get("assessment") or NONE] += 1
+        return distribution(counts) if counts else ""
+
+    def own_forecast(self, node_id: str):
+        e = self.r.own_economy(node_id)
+        return e.forecast if e else None
+
+    def own_sources(self, node_id: str) -> list[Source]:
+        facts = self.r.own.get(node_id)
+        if facts is None:
+            return []
+        return [facts.source(facts.economy_sheet, facts.budget_range, sum(b["forecast"] or 0 for b in facts.budget.values()))]
+
     # -- the report -------------------------------------------------------------------------
 
     def write(self, path: Path, history=None) -> ReportBook:
@@ -124,6 +153,10 @@ class NodeReport:
         self.deviations()
         if not self.is_kf:
             self.texts()
+        if self.follow and self.r.own_under(self.node.id):
+            self.own_texts()
+        if self.is_kf and self.period.kind in ("delår", "helår"):
+            self.management_report()
         self.submissions_sheet()
         self.history(history)
         self.book.save(path)
@@ -150,11 +183,15 @@ class NodeReport:
             if g.level == "kf":  # units assess the board goals: a KF goal counts those serving it
                 for bg in [b for b in boards if g.id in b.parents]:
                     counts.update(r.assessments(self.node.id, bg.id))
-            rows.append([g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
-                         counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]])
+            row = [g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
+                   counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]]
+            if self.follow:
+                row.append(self.own_word(g, boards))
+            rows.append(row)
+        extra = [col("Nämndens bedömning" if not self.is_kf else "Nämndernas bedömning", 24, wrap=True)] if self.follow else []
         first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
                                    col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
-                                   col("ej bedömt", 9, "0")], rows, name="Mal")
+                                   col("ej bedömt", 9, "0"), *extra], rows, name="Mal")
         colour_lights(sheet, f"D{first}:D{first + len(rows)}")
         for i, g in enumerate(kf + boards):
             inds = [ind for ind in self.m.indicators if g.id in ind.goals]
@@ -168,8 +205,11 @@ class NodeReport:
         for child in children:
             e = r.economy(child.id)
             eco_rows.append([child.id, child.name, *self.money(e), e.deviation, e.deviation_pct])
+            if self.follow:
+                eco_rows[-1].append(self.own_forecast(child.id))
+        extra = [col("Egen prognos (kr)", 15, KR)] if self.follow else []
         first_eco = book.table(sheet, [col("Ansvarskod", 11), col("Namn", 36), *self.money_columns(),
-                                       col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT)],
+                                       col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT), *extra],
                                eco_rows, name="EkonomiSammanfattning", freeze=False)
         what = "Prognos" if self.follow else "Budget"
         for i, child in enumerate(children):
@@ -196,28 +236,47 @@ class NodeReport:
 
     def goal_chain(self):
         book, r = self.book, self.r
-        sheet = book.sheet("Målkedja", "Målkedjan: KF-mål > nämndmål > enheternas mål")
+        sheet = book.sheet("Målkedja", "Målkedjan: KF-mål > nämndmål > enheternas mål",
+                           "I uppföljningar: nämndernas och förvaltningarnas egna bedömningar står på sina egna rader "
+                           "och i de två sista kolumnerna." if self.follow else None)
         kf, boards = self.goals()
         by_parent = r.unit_goals_under(self.node.id)
         rows = []
+
+        def levels_of(bg):  # the own assessments of this board goal: the board's, then its förvaltningar's
+            out = []
+            for nid, _ in r.own_under(bg.owner):
+                own = r.own_goal(nid, bg.id)
+                if own and nid != bg.owner:
+                    out.append([f"    {LEVEL.get(self.m.by_id[nid].level, '')}ens bedömning", bg.id, own.get("text"),
+                                bg.id, self.m.by_id[nid].name, own.get("assessment") or NONE, own.get("previous") or "",
+                                WORDS.get(own.get("assessment"), ""), own.get("comment") or ""])
+            return out
+
         for goal in kf:
-            rows.append(["KF-mål", goal.id, goal.text, "", "", r.goal_light(goal.id)])
+            rows.append(["KF-mål", goal.id, goal.text, "", "", r.goal_light(goal.id), "",
+                         self.own_word(goal, boards) if self.follow else ""])
             for bg in [g for g in boards if goal.id in g.parents]:
-                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+                own = r.own_goal(bg.owner, bg.id) or {}
+                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id),
+                             own.get("previous") or "", WORDS.get(own.get("assessment"), ""), own.get("comment") or ""])
+                rows += levels_of(bg)
                 if not self.is_kf:
-                    for facts, own in by_parent.get(bg.id, []):
-                        what = "    Enhetens bedömning" if own.get("board_row") else "    Enhetens mål"
-                        rows.append([what, own["id"], own["text"], bg.id, self.m.by_id[facts.unit].name,
-                                     own.get("assessment") or NONE, own.get("previous") or ""])
+                    for facts, unit_goal in by_parent.get(bg.id, []):
+                        what = "    Enhetens bedömning" if unit_goal.get("board_row") else "    Enhetens mål"
+                        rows.append([what, unit_goal["id"], unit_goal["text"], bg.id, self.m.by_id[facts.unit].name,
+                                     unit_goal.get("assessment") or NONE, unit_goal.get("previous") or ""])
                 else:
                     rows.append(["    Enheternas mål", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
                                  "(se nämndrapporten)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
             rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
-        rows = [row + [""] * (7 - len(row)) for row in rows]
+        width = 9 if self.follow else 7
+        rows = [(row + [""] * (width - len(row)))[:width] for row in rows]
+        extra = [col("Nämndens / förvaltningens bedömning", 16, wrap=True), col("Nämndens / förvaltningens analys", 60, wrap=True)]
         first = book.table(sheet, [col("Nivå", 18), col("Id", 9), col("Mål", 70, wrap=True), col("Kopplat till", 12),
                                    col("Ägare / enhet", 30), col("Trafikljus / bedömning", 14),
-                                   col("Förra bedömningen", 15)], rows, name="Malkedja")
+                                   col("Förra bedömningen", 15), *(extra if self.follow else [])], rows, name="Malkedja")
         colour_lights(sheet, f"F{first}:F{first + len(rows)}")
 
     def indicator_list(self, node_id: str) -> list:
@@ -283,15 +342,21 @@ class NodeReport:
             row = [LEVEL.get(n.level, n.level), nid, "  " * depth + n.name, *self.money(e), e.deviation,
                    e.deviation_pct, "Ja" if self.action_plan_needed(e) else "Nej"]
             if self.follow:
-                row += [e.outcome, sum(a.get("effect") or 0 for _, a in r.actions(nid))]
+                own = r.own.get(nid)
+                row += [e.outcome, sum(a.get("effect") or 0 for _, a in r.actions(nid)), self.own_forecast(nid),
+                        sum(a.get("effect") or 0 for a in own.actions) if own else None]
             rows.append(row)
-        extra = [col("Utfall t.o.m. perioden (kr)", 15, KR), col("Åtgärder (kr)", 14, KR)] if self.follow else []
+        extra = [col("Utfall t.o.m. perioden (kr)", 15, KR), col("Åtgärder (kr)", 14, KR),
+                 col("Egen prognos (kr)", 15, KR), col("Egna åtgärder (kr)", 14, KR)] if self.follow else []
         first = book.table(sheet, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), *self.money_columns(),
                                    col("Avvikelse (kr)", 15, KR), col("Avvikelse %", 11, PCT),
                                    col("Åtgärdsplan krävs", 12), *extra], rows, name="Ekonomi")
         what = "Prognos" if self.follow else "Budget"
         for i, (_, nid) in enumerate(self.shown):
             book.figure(sheet, f"E{first + i}", f"{what} {self.m.by_id[nid].name}", self.economy_sources(nid), f"budget/{nid}")
+            if self.follow and nid in r.own:
+                book.figure(sheet, f"K{first + i}", f"Egen prognos {self.m.by_id[nid].name}", self.own_sources(nid),
+                            f"egen-prognos/{nid}")
 
     def action_plan_needed(self, e) -> bool:
         if self.follow:  # a deficit beyond the delegation (rules/followup.py), not any deviation
@@ -313,18 +378,21 @@ class NodeReport:
             for board in self.child_boards():
                 e, acts = r.economy(board), r.actions(board)
                 units = {f.unit for f, _ in acts}
+                own = [a for _, f in r.own_under(board) for a in f.actions]
                 rows.append([board, self.m.by_id[board].name, e.deviation, len(units), len(acts),
-                             sum(a.get("effect") or 0 for _, a in acts)])
+                             sum(a.get("effect") or 0 for _, a in acts), len(own), sum(a.get("effect") or 0 for a in own)])
             book.table(sheet, [col("Ansvarskod", 11), col("Nämnd", 36), col("Avvikelse (kr)", 15, KR),
-                               col("Enheter med plan", 10, "0"), col("Åtgärder", 9, "0"), col("Effekt (kr)", 15, KR)],
+                               col("Enheter med plan", 10, "0"), col("Åtgärder", 9, "0"), col("Effekt (kr)", 15, KR),
+                               col("Nämndens/förvaltningens åtgärder", 13, "0"), col("Deras effekt (kr)", 15, KR)],
                        rows, name="Atgardsplaner")
             return
+        pairs = [(f, a) for _, f in r.own_under(self.node.id) for a in f.actions] + r.actions(self.node.id)
         rows = [[f.unit, self.m.by_id[f.unit].name, a.get("id"), a.get("measure"), a.get("account"), a.get("effect"),
-                 a.get("responsible"), a.get("date")] for f, a in r.actions(self.node.id)]
+                 a.get("responsible"), a.get("date")] for f, a in pairs]
         first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Åtgärd", 56, wrap=True),
                                    col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12)],
                            rows, name="Atgardsplaner")
-        for i, (f, a) in enumerate(r.actions(self.node.id)):
+        for i, (f, a) in enumerate(pairs):
             book.figure(sheet, f"F{first + i}", f"Åtgärd {a.get('id')} {self.m.by_id[f.unit].name}",
                         [f.source("Åtgärdsplan", a.get("cell") or "", a.get("effect"))], f"åtgärd/{f.unit}/{a.get('id')}")
 
@@ -483,6 +551,90 @@ class NodeReport:
         book.table(sheet, [col("Mål", 9), col("Målet", 40, wrap=True), col("Enhet", 26), col("Typ", 16),
                            col("Text", 70, wrap=True), col("Kommentar", 40, wrap=True)], rows, name="Texter")
 
+    def management_report(self):
+        """The förvaltningsberättelse's section on goals and economy: god ekonomisk hushållning (each KF
+        goal, financial goals first, with its outcome and every level's assessment) and the
+        balanskrav result line by line: a forecast at delår, the outcome at helår."""
+        book, r, m = self.book, self.r, self.m
+        final = self.period.kind == "helår"
+        sheet = book.sheet("Förvaltningsberättelse",
+                           "Förvaltningsberättelse: god ekonomisk hushållning och balanskrav " + ("(utfall)" if final else "(prognos)"),
+                           "KF:s mål, de finansiella först, med nyckeltalens utfall och varje nivås bedömning. "
+                           "Balanskravsutredningen står på bladet Balanskrav.")
+        persp = {p.id: p.name for p in m.perspectives}
+        kf, boards = self.goals()
+        kf = sorted(kf, key=lambda g: "ekonomi" not in (persp.get(g.perspective) or "").lower())
+        rows = []
+        for g in kf:
+            financial = "ekonomi" in (persp.get(g.perspective) or "").lower()
+            inds = [i for i in m.indicators if g.id in i.goals]
+            shown = "; ".join(f"{i.id}: {_num(r.outcomes.get(i.id))} (mål {_num(i.target)})" for i in inds) or "-"
+            light = r.goal_light(g.id)
+            counts = r.assessments(self.node.id, g.id)
+            for bg in [b for b in boards if g.id in b.parents]:
+                counts.update(r.assessments(self.node.id, bg.id))
+            judged = self.own_word(g, boards)
+            rows.append([g.id, g.text, "Finansiellt mål" if financial else "Verksamhetsmål", shown, light,
+                         judged, distribution(counts), fulfilment(light, judged, counts)])
+        first = book.table(sheet, [col("Id", 8), col("Mål", 56, wrap=True), col("Typ", 16), col("Nyckeltal: utfall (mål)", 34, wrap=True),
+                                   col("Trafikljus", 11), col("Nämndernas bedömning", 24, wrap=True),
+                                   col("Enheternas bedömningar", 30, wrap=True), col("Måluppfyllelse", 16)], rows,
+                           name="GodEkonomiskHushallning", freeze=False)
+        colour_lights(sheet, f"E{first}:E{first + len(rows)}")
+        met = Counter((row[2], row[7]) for row in rows)
+        sheet.gap()
+        sheet.line([f"Finansiella mål: {met['Finansiellt mål', 'Uppfyllt']} uppfyllda, {met['Finansiellt mål', 'Delvis uppfyllt']} "
+                    f"delvis av {sum(n for (t, _), n in met.items() if t == 'Finansiellt mål')}. Verksamhetsmål: "
+                    f"{met['Verksamhetsmål', 'Uppfyllt']} uppfyllda, {met['Verksamhetsmål', 'Delvis uppfyllt']} delvis av "
+                    f"{sum(n for (t, _), n in met.items() if t == 'Verksamhetsmål')}."], ["label"])
+        self.balance_requirement(final)
+
+    def balance_requirement(self, final: bool):
+        """Balanskravsutredningen, line by line (closing.py)."""
+        book, c, e = self.book, self.m.closing, self.r.economy(self.node.id)
+        sheet = book.sheet("Balanskrav", "Balanskravsutredning " + ("(utfall)" if final else "(prognos för helåret)"),
+                           "Kronor; intäkter och förbättringar positiva. Enheternas nettokostnad ur sammanställningen "
+                           "(blad Ekonomi), övriga rader ur styrmodellens blad Balanskrav.")
+        units = e.outcome if final else e.forecast
+        lines = closing.balance(c, units, final)
+        first = book.table(sheet, [col("Rad", 60), col("Belopp (kr)", 18, KR)],
+                           [[line.text, line.amount] for line in lines], name="Balanskrav", freeze=False)
+        sheet.gap()
+        share = closing.result_share(c, units)
+        sheet.line(["Årets resultat i procent av skatter och generella statsbidrag",
+                    None if share is None else share / 100], ["label", PCT])
+        fields = [f["key"] for f in next(s for s in _master_layout()["sheets"] if s["key"] == "closing")["fields"]]
+        for i, line in enumerate(lines):
+            if line.key:
+                book.figure(sheet, f"B{first + i}", line.text,
+                            [Source("", "styrmodell.xlsx", "", "Balanskrav", f"B{fields.index(line.key) + 1}",
+                                    c.get(line.key))], f"balanskrav/{line.key}")
+            elif line.text.startswith(closing.UNITS):
+                book.figure(sheet, f"B{first + i}", line.text,
+                            [self.here("Ekonomi", f"{'I' if final else 'E'}{self.row_of[self.node.id]}", units)],
+                            "balanskrav/enheterna")
+        if c.get("taxes_sek") is None:
+            sheet.gap()
+            sheet.line(["Fyll i bladet Balanskrav i styrmodell.xlsx (skatteintäkter, finansnetto, justeringar) för att "
+                        "få årets resultat och balanskravsresultatet."], ["label"])
+
+    def own_texts(self):
+        """What the förvaltningar and boards wrote themselves: summaries, goal analyses, explanations."""
+        book, r = self.book, self.r
+        sheet = book.sheet("Nivåernas analyser", "Nämndernas och förvaltningarnas egna analyser",
+                           "Ur deras egna uppföljningar (rodtrad generate --level), skrivna efter enheternas sammanställning.")
+        rows = []
+        for nid, facts in r.own_under(self.node.id):
+            name = self.m.by_id[nid].name
+            if facts.summary[0]:
+                rows.append([nid, name, "Sammanfattning", "", "", facts.summary[0]])
+            for g in facts.goals:
+                rows.append([nid, name, "Mål", g["id"], WORDS.get(g.get("assessment"), "Ej bedömt"), g.get("comment") or ""])
+            for account, (text, _) in sorted(facts.explanations.items()):
+                rows.append([nid, name, "Avvikelse konto", account, "", text])
+        book.table(sheet, [col("Ansvarskod", 11), col("Nämnd / förvaltning", 30), col("Typ", 16), col("Mål / konto", 11),
+                           col("Bedömning", 15), col("Text", 80, wrap=True)], rows, name="NivaernasAnalyser")
+
     def submissions_sheet(self):
         book, r = self.book, self.r
         if self.is_kf:
@@ -520,6 +672,36 @@ class NodeReport:
         rows.append([self.period.id, e.frame, e.budget, e.outcome if self.follow else None, e.forecast if self.follow else None])
         book.table(sheet, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
                            col("Prognos (kr)", 15, KR)], rows, name="Historik")
+
+
+ASSESSED = {GREEN: "Uppfyllt", YELLOW: "Delvis uppfyllt", RED: "Ej uppfyllt"}
+
+
+def fulfilment(light: str, boards: str, units: Counter) -> str:
+    """A KF goal's fulfilment: its indicators' light; without one, what most boards judged, else most units."""
+    if light in ASSESSED:
+        return ASSESSED[light]
+    counts = Counter()
+    for part in (boards or "").split(" · "):
+        n, _, word = part.partition(" ")
+        if n.isdigit() and word in dict(SHORT_WORDS):
+            counts[dict(SHORT_WORDS)[word]] += int(n)
+    for source in (counts, units):
+        judged = {k: v for k, v in source.items() if k in ASSESSED and v}
+        if judged:
+            return ASSESSED[max(judged, key=lambda k: (judged[k], k == YELLOW))]
+    return "Ej bedömt"
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def _master_layout() -> dict:
+    from ..contract import layout  # noqa: PLC0415
+    from ..masterdata import NAME  # noqa: PLC0415
+
+    return layout(NAME)
 
 
 def write(rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], path: Path,

@@ -1,6 +1,7 @@
 """The workbook says which template, unit and period it is; those must match the master data."""
 from ..document import TEMPLATES as KNOWN
 from ..findings import ERROR, define
+from ..levels import answers
 
 TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd (mall {value}).",
                   "The workbook is not a Röd tråd unit plan or follow-up (template {value}).",
@@ -11,6 +12,9 @@ VERSION = define("meta.version", ERROR, "Mallversion {value} stöds inte (stöds
 UNIT_UNKNOWN = define("meta.unit_unknown", ERROR, "Ansvarskoden {value} finns inte bland styrmodellens enheter.",
                       "The unit code {value} is not one of the master data's units.",
                       "Kontrollera att arbetsboken kommer från rätt kommun och år.", "Check the workbook's municipality and year.")
+LEVEL_UNKNOWN = define("meta.level_unknown", ERROR, "Ansvarskoden {value} är ingen {level} i styrmodellen.",
+                       "The code {value} is not a {level} in the master data.",
+                       "Utgå från den arbetsbok som skickades ut.", "Start from the workbook that was sent out.")
 UNIT_MISMATCH = define("meta.unit_mismatch", ERROR, "Ansvarskoden på Översikt ({value}) skiljer sig från arbetsbokens ({expected}).",
                        "The unit code on Översikt ({value}) differs from the workbook's ({expected}).",
                        "Ändra inte ansvarskoden.", "Do not change the unit code.")
@@ -29,9 +33,10 @@ def check(ctx):
         yield ctx.at(TEMPLATE, "/meta/template", value=meta["template"])
     if meta.get("version") and meta["version"] not in SUPPORTED:
         yield ctx.at(VERSION, "/meta/version", value=meta["version"], params={"supported": ", ".join(SUPPORTED)})
-    unit = meta.get("unit")
-    if unit and not ctx.master.is_unit(unit):
-        yield ctx.at(UNIT_UNKNOWN, "/meta/unit", value=unit)
+    unit, level = meta.get("unit"), meta.get("level")
+    if unit and not answers(ctx.master, unit, level):
+        yield ctx.at(UNIT_UNKNOWN if level in (None, "enhet") else LEVEL_UNKNOWN, "/meta/unit", value=unit,
+                     params={"level": level})
     shown = (ctx.doc.get("header") or {}).get("unit")
     if unit and shown and shown != unit:
         yield ctx.at(UNIT_MISMATCH, "/header/unit", value=shown, params={"expected": unit})
