@@ -58,11 +58,15 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
     result["report"], result["consolidation"] = outcome.report, outcome
     echo(f"6. Ekonomi:    {_imports(ws, master)}")
     result["cycle"] = {}
-    for step, period_id in enumerate(FOLLOW_UPS, start=7):
+    step = 7
+    for period_id in FOLLOW_UPS:
         outcome = _follow_up(root, master, period_id, seed, echo, step)
         result["cycle"][period_id] = outcome
-    outcome = _boards(root, master, FOLLOW_UPS[-1], seed, echo, step + 1)
-    result["cycle"]["levels"] = outcome
+        step += 1
+        if master.period(period_id).kind != "månad":  # the boards assess T1 and delår themselves
+            outcome = _boards(root, master, period_id, seed, echo, step)
+            result["cycle"][f"{period_id}/nämnd"] = outcome
+            step += 1
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     return result
@@ -82,7 +86,7 @@ def _boards(root: Path, master, period_id: str, seed: int, echo, step: int):
                      level="nämnd")
     followfill.fill_all(paths, ws.inbox(period_id) / "nämnd", master, seed=seed, mistakes={})
     outcome = consolidate(root, period_id)
-    echo(f"{step}. Nämnderna: {len(paths)} arbetsböcker med enheternas sammanställning; nämndernas egna "
+    echo(f"{step}. Nämnderna, {period.name}: {len(paths)} arbetsböcker med enheternas sammanställning; nämndernas egna "
          f"bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
     return outcome
 

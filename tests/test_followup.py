@@ -195,7 +195,7 @@ def test_the_board_total_forecast_is_the_sum_of_its_units_forecasts(root, master
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
-@pytest.mark.parametrize("period", ["2027-T1", "2027-05"])
+@pytest.mark.parametrize("period", ["2027-T1", "2027-05", "2027-delar"])
 def test_libreoffice_opens_follow_ups_and_the_check_sheet_counts(root, tmp_path, period):
     sent = recalculate(one(root / "utskick" / period), tmp_path / "sent")
     counts = {r[0]: r[1] for r in rows(sent, "Kontroll")[4:] if r[0]}
@@ -304,6 +304,9 @@ def test_the_kf_report_carries_each_boards_own_judgement(root, master):
     economy = {r["Ansvarskod"]: r for r in table(report, "Ekonomi")}
     assert economy[BOARD]["Egen prognos (kr)"] == pytest.approx(own_forecast)
     assert economy[BOARD]["Egen prognos (kr)"] != economy[BOARD]["Prognos helår (kr)"]  # the board judged differently
+    (t1,) = (root / "inkorg" / "2027-T1" / "nämnd").glob(f"{BOARD} *.xlsx")
+    for goal, row in {r["Id"]: r for r in table(t1, "Måluppföljning")}.items():  # the previous tertial beside this one
+        assert chain[goal]["Förra bedömningen"] == row["Bedömning"] == board[goal]["Förra bedömningen"]
     summary = {r["Id"]: r for r in table(report, "Sammanfattning")}
     assert summary["BUN1"]["Nämndernas bedömning"] == board["BUN1"]["Bedömning"]
     texts = table(report, "Nivåernas analyser")
