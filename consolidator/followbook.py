@@ -74,27 +74,26 @@ def level_lines(doc: dict, limit: str, explain) -> list[str]:
                     f"Förifyllt ur: {h.get('basis') or '-'}"]
 
 
-def decorate(wb, bounds: dict, master: MasterData) -> None:
-    """Traffic-light colours: assessments, indicator signals, deviations still to explain."""
+def decorate(ws, key: str, b: dict, master: MasterData) -> None:
+    """Traffic-light colours on one sheet (`key`, its bounds `b`): assessments, indicator signals,
+    deviations still to explain."""
     fills = {word: PatternFill("solid", fgColor=c) for word, c in
              (("Uppfyllt", GREEN), ("Delvis uppfyllt", YELLOW), ("Ej uppfyllt", REDFILL),
               ("grön", GREEN), ("gul", YELLOW), ("röd", REDFILL))}
-    for key, col, words in (("assessments", "assessment", ("Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt")),
-                            ("indicators", "signal", ("grön", "gul", "röd"))):
-        if key in bounds:
-            b = bounds[key]
+    for sheet_key, col, words in (("assessments", "assessment", ("Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt")),
+                                  ("indicators", "signal", ("grön", "gul", "röd"))):
+        if key == sheet_key:
             rng = f"{b['at'][col]}{b['first']}:{b['at'][col]}{b['last']}"
             for word in words:
-                wb[b["sheet"]].conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
-                                                                          fill=fills[word]))
-    explain, _, _ = thresholds(master)
-    b = bounds["economy"]
-    dev, why = b["at"]["deviation"], b["at"]["explanation"]
-    rng = f"{dev}{b['first']}:{dev}{b['last']}"
-    limit = explain or 0
-    wb[b["sheet"]].conditional_formatting.add(rng, FormulaRule(
-        formula=[f'AND(ISNUMBER({dev}{b["first"]}),ABS({dev}{b["first"]})>={limit},{why}{b["first"]}="")'],
-        fill=PatternFill("solid", fgColor=REDFILL)))
+                ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fills[word]))
+    if key == "economy":
+        explain, _, _ = thresholds(master)
+        dev, why = b["at"]["deviation"], b["at"]["explanation"]
+        rng = f"{dev}{b['first']}:{dev}{b['last']}"
+        limit = explain or 0
+        ws.conditional_formatting.add(rng, FormulaRule(
+            formula=[f'AND(ISNUMBER({dev}{b["first"]}),ABS({dev}{b["first"]})>={limit},{why}{b["first"]}="")'],
+            fill=PatternFill("solid", fgColor=REDFILL)))
 
 
 def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import document, workbook as wbk
+from . import document, rendering, workbook as wbk
 from .masterdata import MasterData
 
 GREEN, YELLOW, REDFILL = "C6EFCE", "FFEB9C", "FFC7CE"
@@ -25,7 +24,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
-    wb = Workbook()
+    wb = rendering.new_workbook()
     if follow:
         from . import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
         followbook.instructions(wb.active, doc, master)
@@ -33,22 +32,29 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
         _instructions(wb.active, doc, master)
     names = _lists(wb, lists, spec["lists"])
     pick = {item.split(" – ", 1)[0]: item for items in lists.values() for item in items if isinstance(item, str)}
+    # What every sheet's builder reads besides its own rows: a sheet with the same content in another
+    # unit's workbook (its board's goal chain, blank input sheets, the check sheet) is rendered once.
+    context = (spec["template"], spec["header_row"], names, master.years, followbook.thresholds(master) if follow else None)
     bounds = {}
     for sheet in spec["sheets"]:
         if sheet["key"] == "meta":
             continue
-        ws = wb.create_sheet(sheet["name"])
         if sheet["kind"] == "keyvalue":
-            _keyvalue(ws, sheet, doc[sheet["key"]])
-        else:
-            bounds[sheet["key"]] = _table(ws, sheet, doc[sheet["key"]], spec["header_row"], names, pick, master)
-    if follow:
-        followbook.decorate(wb, bounds, master)
-        items = followbook.check_items(bounds, master)
-    else:
-        items = check_items(bounds, master)
-    _check_sheet(wb.create_sheet(CHECK_SHEET), items, follow)
-    _findings_sheet(wb.create_sheet(FINDINGS_SHEET))
+            data = doc[sheet["key"]]
+            rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, data),
+                            lambda ws, sheet=sheet, data=data: _keyvalue(ws, sheet, data))
+            continue
+        rows = [_resolved(sheet, record, pick) for record in doc[sheet["key"]]]
+
+        def build(ws, sheet=sheet, rows=rows):
+            b = _table(ws, sheet, rows, spec["header_row"], names, master)
+            if follow:
+                followbook.decorate(ws, sheet["key"], b, master)
+            return b
+        bounds[sheet["key"]] = rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, rows), build)
+    items = followbook.check_items(bounds, master) if follow else check_items(bounds, master)
+    rendering.sheet(wb, CHECK_SHEET, rendering.content_key("check", items, follow), lambda ws: _check_sheet(ws, items, follow))
+    rendering.sheet(wb, FINDINGS_SHEET, rendering.content_key("findings"), _findings_sheet)
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
     wb[LISTS_SHEET].sheet_state = "hidden"
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
@@ -121,7 +127,13 @@ def _own_ids(sheet, rows, count):
     return ids
 
 
-def _table(ws, sheet, rows, header_row, names, pick, master):
+def _resolved(sheet, record, pick) -> dict:
+    """A row as it is written: a reference shows its id and text ("NM01 – Fler i arbete")."""
+    refs = [c["key"] for c in sheet["columns"] if c["type"] == "ref" and record.get(c["key"]) in pick]
+    return {**record, **{k: pick[record[k]] for k in refs}} if refs else record
+
+
+def _table(ws, sheet, rows, header_row, names, master):
     """Prefilled rows are written cell by cell; blank rows for the unit's own entries get cells only for
     their ids: their input columns are unlocked by the column's style and shaded by one conditional
     format, which keeps the file small and lets a unit also type below the table."""
@@ -145,10 +157,7 @@ def _table(ws, sheet, rows, header_row, names, pick, master):
                 cell.value = col["formula"].format(r=r, **at)
                 style(cell, styles[(col["key"], "ro")])
                 continue
-            value = record.get(col["key"])
-            if col["type"] == "ref" and value in pick:
-                value = pick[value]
-            cell.value = wbk.cell_value(col, value)
+            cell.value = wbk.cell_value(col, record.get(col["key"]))
             editable = col.get("input") is True or (col.get("input") == "unless_locked" and not locked)
             style(cell, styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))])
     own_first = first + len(rows)

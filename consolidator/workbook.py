@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from . import values
+from . import rendering, values
 
 RED = "9B1B30"  # the red thread
 INPUT_FILL = "FFF7D6"  # pale yellow: the cells a unit fills in
@@ -78,13 +78,31 @@ class Styler:
 _stylers: "weakref.WeakKeyDictionary[Workbook, Styler]" = weakref.WeakKeyDictionary()
 
 
+_shared_styler = Styler()  # for workbooks that share the process's style table (rendering.py)
+
+
 def style(cell, name: str) -> None:
     """Give a cell one of our named styles (see STYLES)."""
     wb = cell.parent.parent
+    if getattr(wb, "_rodtrad_shared", False):
+        _shared_styler(cell, name)
+        return
     styler = _stylers.get(wb)
     if styler is None:
         styler = _stylers[wb] = Styler()
     styler(cell, name)
+
+
+def seed_styles(wb) -> None:
+    """Register every style of ours, in a fixed order, in the (shared) style table of `wb`, so their
+    indices do not depend on which workbook happened to use a style first."""
+    ws = wb.create_sheet("_seed")
+    for name in STYLES:
+        _shared_styler(ws.cell(row=1, column=1), name)
+    for kind in ("text", *FORMATS):
+        unlock_column(ws, "A", {"type": kind})
+        unlock_column(ws, "B", {"type": kind, "wrap": True})
+    wb.remove(ws)
 
 
 def style_name(prefix: str, col: dict) -> str:
@@ -195,10 +213,10 @@ def save_atomic(wb: Workbook, path: Path, reproducible: bool = False) -> None:
     try:
         if reproducible:
             buffer = io.BytesIO()
-            wb.save(buffer)
+            rendering.save(wb, buffer)
             _normalise(buffer, Path(tmp))
         else:
-            wb.save(tmp)
+            rendering.save(wb, tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; reports are for sharing
         os.replace(tmp, path)
     except BaseException:
