@@ -191,6 +191,8 @@ def find_header(rows, headers: list[str], scan: int = 30) -> tuple[int, dict[str
                 found[key] = c
         if len(found) > len(best_map):
             best, best_map = r, found
+            if len(found) == len(wanted):  # no later row can hold more: the earliest full row wins
+                break
     return best, best_map
 
 

@@ -40,7 +40,7 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     level = meta.get("Nivå") or document.UNIT_LEVEL
     s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level))}
     if level != document.UNIT_LEVEL:
-        _level(wb, s, rng, master)
+        _level(wb, s, rng, master, "Förvaltningen" if level == "förvaltning" else "Nämnden")
         dst.parent.mkdir(parents=True, exist_ok=True)
         wb.save(dst)
         return []
@@ -128,15 +128,15 @@ def _goals(s, rng, today, people, links, persp):
         s["controls"].set(row_id, "deviation", "Nej")
 
 
-BOARD_ANALYSIS = {
-    "Uppfyllt": "Nämnden bedömer att målet uppfylls: merparten av enheterna når målet och nyckeltalen är gröna.",
-    "Delvis uppfyllt": "Nämnden bedömer att målet delvis uppfylls: enheterna har kommit olika långt och "
+LEVEL_ANALYSIS = {  # {who}: "Nämnden" or "Förvaltningen", after the level that writes it
+    "Uppfyllt": "{who} bedömer att målet uppfylls: merparten av enheterna når målet och nyckeltalen är gröna.",
+    "Delvis uppfyllt": "{who} bedömer att målet delvis uppfylls: enheterna har kommit olika långt och "
                        "förvaltningen följer upp de enheter som inte når målet under hösten.",
-    "Ej uppfyllt": "Nämnden bedömer att målet inte uppfylls i år; förvaltningen återkommer med en handlingsplan.",
+    "Ej uppfyllt": "{who} bedömer att målet inte uppfylls i år; förvaltningen återkommer med en handlingsplan.",
 }
 
 
-def _level(wb, s, rng, master):
+def _level(wb, s, rng, master, who):
     """A förvaltning or board: its own forecast (the units' sum, a little more cautious where the units
     are in deficit), assessments following most units', comments and an åtgärdsplan when needed."""
     for row in wb["Översikt"].iter_rows(min_row=1, max_col=2):
@@ -156,12 +156,12 @@ def _level(wb, s, rng, master):
             grade = ["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt"][max(range(3), key=lambda i: (counts[i:i + 1] or [0])[0])] \
                 if counts and sum(counts[:3]) else "Delvis uppfyllt"
             goals.set(goal, "assessment", grade)
-            goals.set(goal, "analysis", BOARD_ANALYSIS[grade])
+            goals.set(goal, "analysis", LEVEL_ANALYSIS[grade].format(who=who))
         for row_id in s["uppdrag"].ids():
             s["uppdrag"].set(row_id, "status", "Pågår")
             s["uppdrag"].set(row_id, "comment", "Förvaltningen samordnar enheternas arbete; redovisas till nämnden i höst.")
         for row_id in s["indicators"].ids():
-            s["indicators"].set(row_id, "comment", "Nämnden följer utvecklingen; se analysen under målen.")
+            s["indicators"].set(row_id, "comment", f"{who} följer utvecklingen; se analysen under målen.")
 
 
 # -- the mistakes units make in follow-ups -----------------------------------------------------
