@@ -231,22 +231,27 @@ def bases(root: Path, master: MasterData, period: Period, units: list[str]) -> t
 
 def consolidated(root: Path, master: MasterData, period_id: str, chosen, notes: list):
     """(manifest entry, validation task with its document) for each file a period's consolidation took
-    in whose unit `chosen` accepts, read again after its SHA-256 is checked (a changed or moved file
-    gets a note instead). Nothing when the period has not been consolidated."""
-    from .validate import validate_file  # noqa: PLC0415 - validate imports the rules, which import this
+    in whose unit `chosen` accepts, read again (in parallel, as validation reads) and used only when
+    the SHA-256 of what was read is the one consolidated (a changed or moved file gets a note
+    instead). Nothing when the period has not been consolidated."""
+    from .validate import iter_tasks  # noqa: PLC0415 - validate imports the rules, which import this
 
     path = Path(root) / "rapporter" / period_id / manifest.NAME
     if not path.exists():
         return
+    entries = []
     for entry in json.loads(path.read_text("utf-8"))["inputs"]:
         if not entry.get("consolidated") or not chosen(entry.get("unit") or ""):
             continue
-        file = Path(root) / entry["path"]
-        if not file.exists() or manifest.sha256(file) != entry["sha256"]:
+        if not (Path(root) / entry["path"]).is_file():
             notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
             continue
-        task = validate_file(file, master, keep_document=True)
-        if task.document is not None:
+        entries.append(entry)
+    tasks = iter_tasks([Path(root) / e["path"] for e in entries], master, keep_documents=True)
+    for entry, task in zip(entries, tasks):
+        if task.sha256 != entry["sha256"]:
+            notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
+        elif task.document is not None:
             yield entry, task
 
 

@@ -366,3 +366,26 @@ def test_the_balanskrav_with_a_reserve_and_an_earlier_deficit():
     assert lines["Årets balanskravsresultat"] == -28 + 15  # −13
     assert lines["Balanskravsunderskott att återställa"] == 13 + 40
     assert closing.result_share({}, 1000) is None  # no taxes entered: nothing to compute
+
+
+def test_a_file_changed_since_it_was_consolidated_is_not_carried_forward(root, master, tmp_path):
+    """The files a follow-up builds on are read again (in parallel) and used only if what was read has
+    the SHA-256 that the period's manifest lists; a changed one gets a note, the others are used."""
+    copy = tmp_path / "ws"
+    shutil.copytree(root / "inkorg" / "2027-plan", copy / "inkorg" / "2027-plan")
+    (copy / "rapporter" / "2027-plan").mkdir(parents=True)
+    shutil.copy(root / "rapporter" / "2027-plan" / "manifest.json", copy / "rapporter" / "2027-plan")
+    changed = one(copy / "inkorg" / "2027-plan")
+    wb = load_workbook(changed)
+    wb["SWOT"]["B5"] = "Skrivet efter sammanställningen"
+    wb.save(changed)
+    inputs = json.loads((root / "rapporter" / "2027-plan" / "manifest.json").read_text("utf-8"))["inputs"]
+    expected = {e["unit"] for e in inputs if e.get("consolidated") and master.is_unit(e.get("unit") or "")}
+    notes = []
+    taken = {e["unit"]: task for e, task in followup.consolidated(copy, master, "2027-plan", master.is_unit, notes)}
+    assert set(taken) == expected - {UNIT}
+    assert notes == [f"inkorg/2027-plan/{changed.name} har ändrats eller flyttats sedan 2027-plan sammanställdes "
+                     "och används inte."]
+    other = sorted(taken)[0]
+    assert taken[other].document == validate_file(one(copy / "inkorg" / "2027-plan", other), master,
+                                                  keep_document=True).document
