@@ -170,8 +170,13 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
                                                                          final=period.kind == "helår")
     parts = []
+
+    def meanwhile():  # while the workers write the KF and board reports, this process writes its own two
+        write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
+        _status_book(master, submissions, period, stage / "inlamning.xlsx")
+
     for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                               jobs_list, jobs, outcomes, levels):
+                                               jobs_list, jobs, outcomes, levels, meanwhile):
         result.findings += findings
         parts.append(Path(part))
     shutil.rmtree(stage / FACTS, ignore_errors=True)
@@ -180,8 +185,6 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             with part.open(encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
-    write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
-    _status_book(master, submissions, period, stage / "inlamning.xlsx")
     taken = {**included, **levels}
     included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
     manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
@@ -243,27 +246,37 @@ def _report_one(job) -> tuple:
     return str(path), str(part), book.findings
 
 
-def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None, levels=None):
+def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None, levels=None,
+                   meanwhile=None):
     """The KF and board reports in worker processes; each worker gets only its own units' facts.
+    `meanwhile()` runs in this process while they work. Results come in `jobs_list` order.
 
     The workers are spawned, not forked: a forked worker starts as a copy of this process, which
-    holds every unit's facts, and would count them in its own memory."""
+    holds every unit's facts, and would count them in its own memory. The largest reports are
+    started first, so the two workers finish close together."""
     rollup = Rollup(master, {})
-    tasks = []
+    tasks, sizes = [], []
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
-        if master.by_id[node].level != "kf":  # the KF report lists no unit detail: the slim facts serve it
+        kf = master.by_id[node].level == "kf"
+        sizes.append(len(mine) // 2 if kf else len(mine))  # the KF report costs about half a board's per unit
+        if not kf:  # the KF report lists no unit detail: the slim facts serve it
             mine = FactFiles(str(Path(path).parent / FACTS), [(u, f.sha256) for u, f in mine.items()])
         under = {n for _, n in rollup.subtree(node)}
         tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under}))
     args = (master.data, period, submissions, history_path, outcomes)
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs == 1 or len(facts) < 200:
+        if meanwhile:
+            meanwhile()
         _report_init(*args)
         return [_report_one(task) for task in tasks]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_report_init, initargs=args) as pool:
-        return list(pool.map(_report_one, tasks))
+        futures = {i: pool.submit(_report_one, tasks[i]) for i in sorted(range(len(tasks)), key=lambda i: -sizes[i])}
+        if meanwhile:
+            meanwhile()
+        return [futures[i].result() for i in range(len(tasks))]
 
 
 def _submissions(master, report: Report, included: dict) -> dict[str, node_report.Submission]:
