@@ -46,6 +46,7 @@ result = consolidate({str(root)!r}, {PERIOD!r})
 seconds = time.perf_counter() - start
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"seconds": seconds, "consolidated": len(result.consolidated),
+                  "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
                   "peak_main_mib": me.ru_maxrss / 1024, "peak_worker_mib": kids.ru_maxrss / 1024}}))
 """
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
@@ -65,7 +66,8 @@ def main() -> None:
         ours = consolidate_in_subprocess(root)
         times[n] = ours["seconds"]
         print(f"N={n}: bare calamine read {bare:.2f} s; consolidate {ours['seconds']:.2f} s "
-              f"(ratio {ours['seconds'] / bare:.2f}); {ours['consolidated']} units consolidated; "
+              f"(ratio {ours['seconds'] / bare:.2f}; CPU time of all its processes {ours['cpu_s']:.1f} s); "
+              f"{ours['consolidated']} units consolidated; "
               f"peak memory main {ours['peak_main_mib']:.0f} MiB, worker {ours['peak_worker_mib']:.0f} MiB")
     if 2000 in times and 10000 in times:
         print(f"10,000 / 2,000: {times[10000] / times[2000]:.2f}")

@@ -149,6 +149,9 @@ class _Writer(ExcelWriter):
     shared style table's styles.xml serialised once per state of the table."""
 
     def write_worksheet(self, ws):
+        if self.workbook.write_only:  # streamed: openpyxl's own way (the rows are already on disk)
+            super().write_worksheet(ws)
+            return
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
@@ -194,11 +197,14 @@ class _Writer(ExcelWriter):
         self.manifest._write(archive, wb)
 
 
-def save(wb: Workbook, target) -> None:
-    """Save like `Workbook.save`, to a path or a binary file object."""
-    if wb.write_only or wb._external_links or wb.vba_archive or len(wb.custom_doc_props):
+def save(wb: Workbook, target, compression: int = zipfile.ZIP_DEFLATED) -> None:
+    """Save like `Workbook.save`, to a path or a binary file object. `ZIP_STORED` is for a package
+    that is compressed afterwards anyway (workbook.save_atomic's reproducible path)."""
+    if wb._external_links or wb.vba_archive or len(wb.custom_doc_props):
         wb.save(target)
         return
+    if wb.write_only and not wb.worksheets:  # as Workbook.save: a package needs a sheet
+        wb.create_sheet()
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(target, "w", compression, allowZip64=True) as archive:
         _Writer(wb, archive).write_data()

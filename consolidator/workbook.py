@@ -213,7 +213,7 @@ def save_atomic(wb: Workbook, path: Path, reproducible: bool = False) -> None:
     try:
         if reproducible:
             buffer = io.BytesIO()
-            rendering.save(wb, buffer)
+            rendering.save(wb, buffer, zipfile.ZIP_STORED)  # compressed once, by _normalise
             _normalise(buffer, Path(tmp))
         else:
             rendering.save(wb, tmp)
