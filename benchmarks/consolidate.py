@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -57,13 +58,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[2000])
     parser.add_argument("--cache", type=Path, default=Path("build/bench-cache"))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each measurement this many times, alternating, and report the medians "
+                             "(this kind of machine is shared: single runs vary by 10–15 %%)")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
     times = {}
     for n in args.units:
-        root = workspace(n, args.cache)
-        bare = bare_read(sorted((root / "inkorg" / PERIOD).glob("*.xlsx")))
-        ours = consolidate_in_subprocess(root)
+        runs, bares = [], []
+        for _ in range(args.repeat):
+            root = workspace(n, args.cache)
+            bares.append(bare_read(sorted((root / "inkorg" / PERIOD).glob("*.xlsx"))))
+            runs.append(consolidate_in_subprocess(root))
+        bare = statistics.median(bares)
+        ours = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
         times[n] = ours["seconds"]
         print(f"N={n}: bare calamine read {bare:.2f} s; consolidate {ours['seconds']:.2f} s "
               f"(ratio {ours['seconds'] / bare:.2f}; CPU time of all its processes {ours['cpu_s']:.1f} s); "
