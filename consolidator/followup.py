@@ -239,18 +239,20 @@ def consolidated(root: Path, master: MasterData, period_id: str, chosen, notes: 
     path = Path(root) / "rapporter" / period_id / manifest.NAME
     if not path.exists():
         return
+    def gone(entry):
+        notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
+
     entries = []
     for entry in json.loads(path.read_text("utf-8"))["inputs"]:
-        if not entry.get("consolidated") or not chosen(entry.get("unit") or ""):
-            continue
-        if not (Path(root) / entry["path"]).is_file():
-            notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
-            continue
-        entries.append(entry)
+        if entry.get("consolidated") and chosen(entry.get("unit") or ""):
+            if (Path(root) / entry["path"]).is_file():
+                entries.append(entry)
+            else:
+                gone(entry)
     tasks = iter_tasks([Path(root) / e["path"] for e in entries], master, keep_documents=True)
     for entry, task in zip(entries, tasks):
         if task.sha256 != entry["sha256"]:
-            notes.append(f"{entry['path']} har ändrats eller flyttats sedan {period_id} sammanställdes och används inte.")
+            gone(entry)
         elif task.document is not None:
             yield entry, task
 

@@ -72,3 +72,32 @@ def check(master):
 def copy(src: Path, dst: Path) -> Path:
     shutil.copyfile(src, dst)
     return dst
+
+
+def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> None:
+    """`write(unit, path)` writes one unit's workbook. Written with the sheet cache warm (rendering.py),
+    each must be byte for byte the workbook written with it emptied first (apart from the save time
+    in docProps/core.xml), and the warm run must really have reused sheets."""
+    import zipfile
+
+    from rodtrad.consolidator import rendering
+
+    def run(name, fresh):
+        for unit in units:
+            if fresh:
+                rendering.forget()
+            write(unit, folder / name / f"{unit}.xlsx")
+
+    run("cold", fresh=False)  # fills the cache (and the process's style table)
+    rendering.counts.update(rendered=0, reused=0)
+    run("warm", fresh=False)
+    assert rendering.counts["reused"] >= 3 * len(units)
+    run("anew", fresh=True)
+    assert rendering.counts["reused"] == 0
+    for unit in units:
+        with zipfile.ZipFile(folder / "warm" / f"{unit}.xlsx") as warm, \
+                zipfile.ZipFile(folder / "anew" / f"{unit}.xlsx") as anew:
+            assert warm.namelist() == anew.namelist()
+            for name in warm.namelist():
+                if name != "docProps/core.xml":
+                    assert warm.read(name) == anew.read(name), (unit, name)

@@ -1,4 +1,5 @@
 """The follow-up cycle on the demo: plan → T1 → a month → delår, checked against the sources."""
+import copy
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from rodtrad.consolidator.followfill import DEMO_MISTAKES
 from rodtrad.consolidator.validate import validate_file, validate_paths
 from rodtrad.samples import ledgerdata
 
+from conftest import assert_sheet_cache_is_transparent
 from spreadsheet_engine import recalculate, soffice
 
 UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
@@ -389,3 +391,18 @@ def test_a_file_changed_since_it_was_consolidated_is_not_carried_forward(root, m
     other = sorted(taken)[0]
     assert taken[other].document == validate_file(one(copy / "inkorg" / "2027-plan", other), master,
                                                   keep_document=True).document
+
+
+def test_a_follow_up_assembled_from_the_sheet_cache_is_the_one_openpyxl_renders_anew(root, master, tmp_path):
+    """Follow-up sheets are cached too (their traffic-light formats are part of each sheet's build);
+    a T1 follow-up written with the cache warm is byte for byte the one written without it."""
+    from rodtrad.consolidator import planbook
+    from rodtrad.consolidator.generate import follow_documents
+
+    units = [u.id for u in master.units() if u.board == master.by_id[UNIT].board][:4]
+    docs = follow_documents(master, master.period("2027-T1"), units, root, [])
+
+    def write(unit, path):
+        planbook.write(copy.deepcopy(docs[unit]), followup.lists(master, unit), master, path, now="2027-05-02 08:00:00")
+
+    assert_sheet_cache_is_transparent(write, units, tmp_path)
