@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 
 import fastjsonschema
@@ -99,9 +100,12 @@ def _inline(node, defs):
     return node
 
 
+_LETTERS = [get_column_letter(c + 1) for c in range(64)]
+
+
 def a1(row: int, col: int) -> str:
     """0-based row and column -> 'C7'."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    return f"{_LETTERS[col] if col < 64 else get_column_letter(col + 1)}{row + 1}"
 
 
 @lru_cache(maxsize=8192)
@@ -213,23 +217,39 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
                 file=file, sheet=sheet["name"], cell=a1(header_row, 0), field=spec["header"]))
         else:
             present.append((spec, col))
-    counting = [(s, c) for s, c in present if s.get("counts", True)]
+    counting = [c for s, c in present if s.get("counts", True)]
+    pick = _picker(counting)
+    empty = ("",) * len(counting)  # how python-calamine gives a row with nothing in these columns
+    widest = max(counting, default=-1)
+    key = sheet["key"]
+    shown = [(spec, positions[norm(spec["header"])]) for spec in computed if norm(spec["header"]) in positions]
     records = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        if all(_blank(row, c) for _, c in counting):
+        if len(row) > widest and pick(row) == empty:
+            continue
+        if all(_blank(row, c) for c in counting):
             continue
         i = len(records)
-        out.cells[f"/{sheet['key']}/{i}"] = (sheet["name"], a1(r, 0))
+        prefix = f"/{key}/{i}"
+        out.cells[prefix] = (sheet["name"], a1(r, 0))
         record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
-        for spec in computed:  # where a recomputed figure sits, so findings can point at it
-            if norm(spec["header"]) in positions:
-                out.cells[f"/{sheet['key']}/{i}/{spec['key']}"] = (sheet["name"], a1(r, positions[norm(spec["header"])]))
+        for spec, col in shown:  # where a recomputed figure sits, so findings can point at it
+            out.cells[f"{prefix}/{spec['key']}"] = (sheet["name"], a1(r, col))
         for spec, col in present:
             raw = row[col] if col < len(row) else None
-            record[spec["key"]] = _read_cell(out, file, sheet, spec, raw, f"/{sheet['key']}/{i}/{spec['key']}", r, col)
+            record[spec["key"]] = _read_cell(out, file, sheet, spec, raw, f"{prefix}/{spec['key']}", r, col)
         records.append(record)
     return records
+
+
+def _picker(columns: list[int]):
+    """The values of a row in these columns, as a tuple."""
+    if len(columns) == 1:
+        return lambda row, c=columns[0]: (row[c],)
+    if not columns:
+        return lambda row: ()
+    return itemgetter(*columns)
 
 
 def _blank(row, col) -> bool:

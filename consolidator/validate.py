@@ -6,6 +6,7 @@ finding, or ignored with a reason. Nothing is ever written next to the inputs.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from . import contract, document
 from .findings import ERROR, INFO, WARNING, Finding, define
-from .grid import open_grid
+from .grid import TOO_LARGE, open_grid, read_file
 from .manifest import sha256
 from .masterdata import MasterData
 from .rules import Context, all_rules
@@ -180,8 +181,13 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
     path = Path(path)
     name = unicodedata.normalize("NFC", path.name)
     try:
-        sha256, size = fingerprint(path)
-        grid, findings = open_grid(path, wanted=document.sheet_names())
+        data, findings = read_file(path)  # read once: the hash, the zip check and the parse share it
+        if data is None:
+            sha256, size = fingerprint(path) if any(f.code == TOO_LARGE.code for f in findings) else ("", 0)
+            grid = None
+        else:
+            sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+            grid, findings = open_grid(path, wanted=document.sheet_names(), data=data)
         if grid is None:
             for f in findings:
                 f.file = name

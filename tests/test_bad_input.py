@@ -103,6 +103,34 @@ def test_a_zip_bomb_is_refused_without_reading_it_all(tmp_path, master, monkeypa
     assert codes(validate_file(path, master)) == ["file.zip_bomb"]
 
 
+def test_a_zip_bomb_whose_directory_understates_its_sizes_is_refused(tmp_path, master, monkeypatch):
+    """The unpacked sizes in a zip are the sender's word: the check never takes them."""
+    monkeypatch.setattr(grid, "MAX_UNPACKED_BYTES", 20 * 2**20)
+    path = tmp_path / "ljuger.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b" " * 30 * 2**20)
+    data = bytearray(path.read_bytes())
+    for info in zipfile.ZipFile(path).infolist():  # the local header says 1 KB, and so does the directory
+        data[info.header_offset + 22:info.header_offset + 26] = (1024).to_bytes(4, "little")
+    at = data.rfind(b"PK\x01\x02")  # the last member's directory entry
+    data[at + 24:at + 28] = (1024).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).infolist()[-1].file_size == 1024
+    assert codes(validate_file(path, master)) == ["file.zip_bomb"]
+
+
+def test_a_small_workbook_is_checked_without_unpacking_it(returned, monkeypatch):
+    """A file whose compressed bytes cannot unpack past the limit is not inflated twice."""
+    calls = []
+    monkeypatch.setattr(grid, "_inflate", lambda *a: calls.append(a) or 0)
+    assert grid.check_zip(returned.read_bytes()) == ("xlsx", []) and calls == []
+    monkeypatch.setattr(grid, "MAX_UNPACKED_BYTES", returned.stat().st_size * 10)
+    grid.check_zip(returned.read_bytes())
+    assert len(calls) == len(zipfile.ZipFile(returned).infolist())
+
+
 def test_xml_entity_expansion_is_refused(tmp_path, master, returned):
     laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
               "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>&lol2;</t></si></sst>")
