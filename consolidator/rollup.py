@@ -74,6 +74,14 @@ class Economy:
         forecast = b.get("forecast")
         self.forecast += b["total"] if forecast is None else forecast  # no forecast (an included invalid file): budget
 
+    def absorb(self, other: "Economy") -> None:
+        """Add another node's sums (a child's, in the roll-up)."""
+        self.frame += other.frame
+        self.budget += other.budget
+        self.months = [x + y for x, y in zip(self.months, other.months)]
+        self.outcome += other.outcome
+        self.forecast += other.forecast
+
 
 class Rollup:
     """The roll-up of one consolidation: facts of the included units over the master data."""
@@ -119,15 +127,38 @@ class Rollup:
 
     @cached_property
     def _economy(self) -> dict[str, tuple[Economy, dict[str, Economy]]]:
-        """Per node: the total and per account, summed once bottom-up."""
-        result = {}
-        for node in self.master.org:
+        """Per node: the total and per account, summed once bottom-up: a unit's own figures, and
+        every other node the sum of its children's (each unit's budget is added once per node)."""
+        result: dict[str, tuple[Economy, dict[str, Economy]]] = {}
+        units = set(self.master.unit_ids)
+
+        def visit(node_id: str) -> tuple[Economy, dict[str, Economy]]:
             total, accounts = Economy(follow=self.follow), {}
-            for facts in self.included(node.id):
-                for account, b in facts.budget.items():
+            result[node_id] = (total, accounts)  # first, so a (broken) cycle ends here
+            if node_id in units and node_id in self.facts:
+                for account, b in self.facts[node_id].budget.items():
                     total.add(b)
                     accounts.setdefault(account, Economy(follow=self.follow)).add(b)
-            result[node.id] = (total, accounts)
+            for child in self.master.children.get(node_id, []):
+                if child.id in result:
+                    continue
+                child_total, child_accounts = visit(child.id)
+                total.absorb(child_total)
+                for account, e in child_accounts.items():
+                    accounts.setdefault(account, Economy(follow=self.follow)).absorb(e)
+            return total, accounts
+
+        for node in self.master.org:
+            if node.id not in result and (not node.parent or node.parent not in self.master.by_id):
+                visit(node.id)
+        for node in self.master.org:  # not reached from a root: only a broken tree, summed as before
+            if node.id not in result:
+                total, accounts = Economy(follow=self.follow), {}
+                for facts in self.included(node.id):
+                    for account, b in facts.budget.items():
+                        total.add(b)
+                        accounts.setdefault(account, Economy(follow=self.follow)).add(b)
+                result[node.id] = (total, accounts)
         return result
 
     def economy(self, node_id: str) -> Economy:
@@ -196,12 +227,15 @@ class Rollup:
         return []
 
     def unit_goals_under(self, node_id: str) -> dict[str, list[tuple[UnitFacts, dict]]]:
-        """Board goal id -> the units' own goals serving it."""
-        out: dict[str, list] = {}
-        for facts in self.included(node_id):
-            for goal in facts.goals:
-                out.setdefault(goal.get("parent"), []).append((facts, goal))
-        return out
+        """Board goal id -> the units' own goals serving it (worked out once per node)."""
+        cache = self.__dict__.setdefault("_unit_goals", {})
+        if node_id not in cache:
+            out: dict[str, list] = {}
+            for facts in self.included(node_id):
+                for goal in facts.goals:
+                    out.setdefault(goal.get("parent"), []).append((facts, goal))
+            cache[node_id] = out
+        return cache[node_id]
 
     def assessments(self, node_id: str, goal_id: str) -> Counter:
         """How units assessed a goal (plan: nobody has yet). A unit that assessed the board goal

@@ -64,6 +64,10 @@ def test_board_and_council_totals_match_an_independent_computation(demo):
         assert kf[board.id]["Budget (kr)"] == pytest.approx(expected)
         (board_file,) = folder.glob(f"Nämndrapport {board.id} *.xlsx")
         assert report_rows(board_file, "Ekonomi")[0]["Budget (kr)"] == pytest.approx(expected)
+        for row in report_rows(board_file, "Ekonomi"):  # every level of the board's tree, down to the units
+            node = row["Ansvarskod"]
+            under = {u: v for u, v in per_unit.items() if u == node or node in {a.id for a in master.ancestors(u)}}
+            assert row["Budget (kr)"] == pytest.approx(sum(under.values())), node
     assert kf["0000"]["Budget (kr)"] == pytest.approx(sum(per_unit.values()))
 
 

@@ -70,6 +70,7 @@ class ReportBook:
         self.lineage: list[tuple[str, str, str, list[Source], str]] = []  # (sheet, cell, what, sources, key)
         self.findings: list = []
         self._styles: dict = {}
+        self._cleaned: dict[str, str] = {}
         self._tables = 0
         self._sheets: list[Sheet] = []
 
@@ -92,7 +93,7 @@ class ReportBook:
         if value is None:
             return None
         if isinstance(value, str):
-            value = values.clean_text(value)
+            value = self._clean(value)
             if len(value) > wbk.MAX_CELL_TEXT:
                 self.findings.append(TRUNCATED(sheet=ws.title, value=value[:40]))
                 value = value[:wbk.MAX_CELL_TEXT]
@@ -112,6 +113,15 @@ class ReportBook:
             else:
                 cell._style = copy(cached)
         return cell
+
+    def _clean(self, text: str) -> str:
+        """`values.clean_text`, remembered for short texts: names, ids and statuses repeat on every row."""
+        cleaned = self._cleaned.get(text)
+        if cleaned is None:
+            cleaned = values.clean_text(text)
+            if len(text) <= 100 and len(self._cleaned) < 100_000:
+                self._cleaned[text] = cleaned
+        return cleaned
 
     def table(self, sheet: Sheet, columns: list[dict], rows: list[list], name: str | None = None,
               freeze: bool = True) -> int:
