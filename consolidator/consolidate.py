@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +24,7 @@ from .reports.book import ReportBook, col
 from .reports.validation import write_report
 from .rollup import Rollup
 from .store import FILE_NAME as HISTORY_FILE, History
-from .validate import Report, collect, flag_duplicates, iter_tasks
+from .validate import Report, collect, flag_duplicates, iter_tasks, worker_master, workers
 from .workspace import Workspace
 
 
@@ -127,58 +125,59 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
-    facts: dict[str, UnitFacts] = {}
-    own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
-    try:
-        for task in iter_tasks(files, master, period.id, jobs, keep_documents=True,
-                               then=functools.partial(_digest, folder=str(stage / FACTS)), root=ws.root):
-            if task.export is not None:
-                export.write(task.export)
-            if task.facts is not None and (task.valid or include_invalid):
-                if master.is_unit(task.unit):
-                    facts.setdefault(task.unit, []).append(task.facts)
-                elif answers(master, task.unit, task.facts.level):
-                    own.setdefault(task.unit, []).append(task.facts)
-            task.export = task.facts = None  # keep memory flat: only the facts kept above stay
-            report.tasks.append(task)
-            if progress:
-                progress(1)
-    finally:
-        export.close()
-    flag_duplicates(report)
-    duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
-    included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
-    # the levels' own follow-ups are few: their full facts (texts too) serve every report
-    levels = {n: _full(stage, fs[0]) for n, fs in own.items() if n not in duplicated or include_invalid}
-    submissions = _submissions(master, report, included)
-    result = Result(period=period.id, folder=stage, report=report,
-                    consolidated=sorted(u for u, s in submissions.items() if s.status == "godkänd"),
-                    invalid=sorted(u for u, s in submissions.items() if s.status.startswith("fel")),
-                    missing=sorted(u for u, s in submissions.items() if s.status == "saknas"),
-                    levels=sorted(levels))
-    root = next(n for n in master.org if not n.parent)
-    result.kf_report = stage / node_report.kf_report_name(period)
-    jobs_list = [(root.id, str(result.kf_report))]
-    for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
-        path = stage / node_report.board_report_name(master, board.id, period)
-        jobs_list.append((board.id, str(path)))
-        result.board_reports.append(path)
-    follow = period.kind != "plan"
-    outcomes = None
-    if follow:
-        known = followup.sources(ws.root / HISTORY_FILE, master, period).kolada
-        outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
-                                                                         final=period.kind == "helår")
-    parts = []
+    with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
+        facts: dict[str, UnitFacts] = {}
+        own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
+        try:
+            for task in iter_tasks(files, master, period.id, keep_documents=True,
+                                   then=functools.partial(_digest, folder=str(stage / FACTS)), pool=pool):
+                if task.export is not None:
+                    export.write(task.export)
+                if task.facts is not None and (task.valid or include_invalid):
+                    if master.is_unit(task.unit):
+                        facts.setdefault(task.unit, []).append(task.facts)
+                    elif answers(master, task.unit, task.facts.level):
+                        own.setdefault(task.unit, []).append(task.facts)
+                task.export = task.facts = None  # keep memory flat: only the facts kept above stay
+                report.tasks.append(task)
+                if progress:
+                    progress(1)
+        finally:
+            export.close()
+        flag_duplicates(report)
+        duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
+        included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
+        # the levels' own follow-ups are few: their full facts (texts too) serve every report
+        levels = {n: _full(stage, fs[0]) for n, fs in own.items() if n not in duplicated or include_invalid}
+        submissions = _submissions(master, report, included)
+        result = Result(period=period.id, folder=stage, report=report,
+                        consolidated=sorted(u for u, s in submissions.items() if s.status == "godkänd"),
+                        invalid=sorted(u for u, s in submissions.items() if s.status.startswith("fel")),
+                        missing=sorted(u for u, s in submissions.items() if s.status == "saknas"),
+                        levels=sorted(levels))
+        root = next(n for n in master.org if not n.parent)
+        result.kf_report = stage / node_report.kf_report_name(period)
+        jobs_list = [(root.id, str(result.kf_report))]
+        for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
+            path = stage / node_report.board_report_name(master, board.id, period)
+            jobs_list.append((board.id, str(path)))
+            result.board_reports.append(path)
+        follow = period.kind != "plan"
+        outcomes = None
+        if follow:
+            known = followup.sources(ws.root / HISTORY_FILE, master, period).kolada
+            outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
+                                                                             final=period.kind == "helår")
+        parts = []
 
-    def meanwhile():  # while the workers write the KF and board reports, this process writes its own two
-        write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
-        _status_book(master, submissions, period, stage / "inlamning.xlsx")
+        def meanwhile():  # while the workers write the KF and board reports, this process writes its own two
+            write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
+            _status_book(master, submissions, period, stage / "inlamning.xlsx")
 
-    for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                               jobs_list, jobs, outcomes, levels, meanwhile):
-        result.findings += findings
-        parts.append(Path(part))
+        for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                                   jobs_list, pool, outcomes, levels, meanwhile):
+            result.findings += findings
+            parts.append(Path(part))
     shutil.rmtree(stage / FACTS, ignore_errors=True)
     with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
         for part in parts:  # in report order, so the file is the same on every run
@@ -192,6 +191,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     return result, list(included.values())
 
 
+PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process
 FACTS = ".fakta"  # full facts per file, for the board reports; removed before the outputs are listed
 
 
@@ -221,23 +221,16 @@ def _digest(task, master, folder: str):
     return task
 
 
-_context: dict = {}
-
-
-def _report_init(data: dict, period, submissions, history_path, outcomes=None) -> None:
-    _context.update(master=masterdata.MasterData(data), period=period, submissions=submissions, history=history_path,
-                    outcomes=outcomes)
-
-
-def _report_one(job) -> tuple:
+def _report_one(job, master=None) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
-    node_id, path, facts, own = job
+    node_id, path, facts, own, (period, submissions, history_path, outcomes) = job
+    master = master or worker_master()
     path = Path(path)
     if isinstance(facts, FactFiles):  # a board report: its units' full facts, from the workers' files
         facts = {unit: pickle.loads((Path(facts.folder) / f"{sha}.pickle").read_bytes()) for unit, sha in facts.units}
-    rollup = Rollup(_context["master"], facts, _context["outcomes"], follow=_context["period"].kind != "plan", own=own)
-    with History(_context["history"], write=False) as history:
-        book = node_report.write(rollup, node_id, _context["period"], _context["submissions"], path, history)
+    rollup = Rollup(master, facts, outcomes, follow=period.kind != "plan", own=own)
+    with History(history_path, write=False) as history:
+        book = node_report.write(rollup, node_id, period, submissions, path, history)
     part = path.with_name(f".{path.stem}.spår")
     with part.open("w", encoding="utf-8", newline="\n") as out:
         for sheet, cell, what, sources, key in book.lineage:
@@ -246,16 +239,18 @@ def _report_one(job) -> tuple:
     return str(path), str(part), book.findings
 
 
-def _write_reports(master, facts, period, submissions, history_path, jobs_list, jobs, outcomes=None, levels=None,
+def _write_reports(master, facts, period, submissions, history_path, jobs_list, pool=None, outcomes=None, levels=None,
                    meanwhile=None):
-    """The KF and board reports in worker processes; each worker gets only its own units' facts.
-    `meanwhile()` runs in this process while they work. Results come in `jobs_list` order.
+    """The KF and board reports in the worker processes (`pool`, from `validate.workers`); each
+    report gets only its own units' facts. `meanwhile()` runs in this process while they work.
+    Results come in `jobs_list` order.
 
-    The workers are spawned, not forked: a forked worker starts as a copy of this process, which
-    holds every unit's facts, and would count them in its own memory. The largest reports are
-    started first, so the two workers finish close together."""
+    The workers are the ones that validated the files: they were started before any facts
+    existed, so none of them holds every unit's facts, and they need no start-up. The largest
+    reports are started first, so the workers finish close together."""
     rollup = Rollup(master, {})
     tasks, sizes = [], []
+    context = (period, submissions, history_path, outcomes)
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
         kf = master.by_id[node].level == "kf"
@@ -263,20 +258,15 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
         if not kf:  # the KF report lists no unit detail: the slim facts serve it
             mine = FactFiles(str(Path(path).parent / FACTS), [(u, f.sha256) for u, f in mine.items()])
         under = {n for _, n in rollup.subtree(node)}
-        tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under}))
-    args = (master.data, period, submissions, history_path, outcomes)
-    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
-    if jobs == 1 or len(facts) < 200:
+        tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under}, context))
+    if pool is None or len(facts) < PARALLEL_REPORTS_FROM:
         if meanwhile:
             meanwhile()
-        _report_init(*args)
-        return [_report_one(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_report_init, initargs=args) as pool:
-        futures = {i: pool.submit(_report_one, tasks[i]) for i in sorted(range(len(tasks)), key=lambda i: -sizes[i])}
-        if meanwhile:
-            meanwhile()
-        return [futures[i].result() for i in range(len(tasks))]
+        return [_report_one(task, master) for task in tasks]
+    futures = {i: pool.submit(_report_one, tasks[i]) for i in sorted(range(len(tasks)), key=lambda i: -sizes[i])}
+    if meanwhile:
+        meanwhile()
+    return [futures[i].result() for i in range(len(tasks))]
 
 
 def _submissions(master, report: Report, included: dict) -> dict[str, node_report.Submission]:

@@ -10,6 +10,7 @@ import hashlib
 import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,28 +255,51 @@ def _init(data: dict, root=None) -> None:
     _sent = SentCopies(root) if root else None
 
 
+def worker_master() -> MasterData | None:
+    """The master data of this worker process (set when the pool started it)."""
+    return _master
+
+
 def _one(args) -> Task:
     path, expected_period, keep, then = args
     task = validate_file(Path(path), _master, expected_period, keep, _sent)
     return then(task, _master) if then else task
 
 
+@contextmanager
+def workers(master: MasterData, files: int, jobs: int | None = None, root: Path | None = None):
+    """A pool of processes that know the master data (and what the workspace sent out), or None
+    when one process does the work best (one core, or fewer than 8 files). Consolidation keeps
+    the pool for its reports too: the workers were started before any unit's facts existed, so
+    they hold none of them, and they are already warm."""
+    jobs = jobs or os.cpu_count() or 1
+    init = (master.data, str(root) if root else None)
+    if jobs == 1 or files < 8:
+        _init(*init)
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
+        pool.jobs = jobs
+        yield pool
+
+
 def iter_tasks(files: list[Path], master: MasterData, expected_period: str | None = None, jobs: int | None = None,
-               keep_documents: bool = False, then=None, root: Path | None = None):
+               keep_documents: bool = False, then=None, root: Path | None = None, pool=False):
     """Validate files one by one (in file order), across processes when there are many.
 
     `then(task, master)`, a module-level function, runs in the worker on each task: work that
     belongs with the document (such as consolidation's extraction) is done in parallel, and only
-    its result crosses back to this process. `root` is the workspace whose outbox holds what was sent."""
+    its result crosses back to this process. `root` is the workspace whose outbox holds what was
+    sent. `pool` is a pool from `workers()` (None: this process); without one, one is made."""
     tasks = [(str(p), expected_period, keep_documents, then) for p in files]
-    jobs = jobs or os.cpu_count() or 1
-    init = (master.data, str(root) if root else None)
-    if jobs == 1 or len(tasks) < 8:
-        _init(*init)
+    if pool is False:
+        with workers(master, len(tasks), jobs, root) as own:
+            yield from iter_tasks(files, master, expected_period, jobs, keep_documents, then, root, own)
+        return
+    if pool is None:
         yield from map(_one, tasks)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
-        yield from pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (jobs * 4))))
+    yield from pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (pool.jobs * 4))))
 
 
 def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,

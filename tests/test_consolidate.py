@@ -164,6 +164,14 @@ def test_a_second_run_is_byte_identical(workspace):
     assert first == second and len(first) >= 18
 
 
+def test_reports_written_by_the_worker_processes_equal_those_written_in_one(workspace, monkeypatch):
+    """Large periods validate and write their reports in a pool of processes; the outputs are the same."""
+    alone = _digests(cons.consolidate(workspace, PERIOD, jobs=1).folder)
+    monkeypatch.setattr(cons, "PARALLEL_REPORTS_FROM", 0)
+    pooled = cons.consolidate(workspace, PERIOD, jobs=2)
+    assert _digests(pooled.folder) == alone and len(pooled.board_reports) >= 5
+
+
 def test_an_interrupted_run_leaves_the_earlier_reports_in_place(workspace, monkeypatch):
     folder = cons.consolidate(workspace, PERIOD).folder
     before = _digests(folder)
