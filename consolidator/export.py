@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -29,24 +30,23 @@ class Export:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._jsonl = (self.folder / "dokument.jsonl").open("w", encoding="utf-8", newline="\n")
-        self._files, self._csv = [], {}
+        self._csv = {}
         for key, (name, columns) in TABLES.items():
             handle = (self.folder / name).open("w", encoding="utf-8-sig", newline="")
-            writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-            writer.writerow(["unit", *columns, "file"])
-            self._files.append(handle)
-            self._csv[key] = (writer, columns)
+            handle.write(_csv_text([["unit", *columns, "file"]]))
+            self._csv[key] = handle
 
     def write(self, lines: tuple[str, dict]) -> None:
-        """Append what `lines` made of one document."""
+        """Append what `lines` made of one document (text already: the workers format it)."""
         jsonl, tables = lines
         self._jsonl.write(jsonl)
-        for key, rows in tables.items():
-            self._csv[key][0].writerows(rows)
+        for key, text in tables.items():
+            if text:
+                self._csv[key].write(text)
 
     def close(self) -> None:
         self._jsonl.close()
-        for handle in self._files:
+        for handle in self._csv.values():
             handle.close()
 
 
@@ -55,9 +55,16 @@ def lines(doc: dict, file: str, sha256: str, valid: bool) -> tuple[str, dict]:
     unit = doc["meta"]["unit"]
     jsonl = json.dumps({"unit": unit, "file": file, "sha256": sha256, "valid": valid, "document": doc},
                        ensure_ascii=False, sort_keys=True) + "\n"
-    tables = {key: [[unit, *(_csv_value(row.get(c)) for c in columns), file] for row in doc.get(key) or []]
+    tables = {key: _csv_text([[unit, *(_csv_value(row.get(c)) for c in columns), file] for row in doc.get(key) or []])
               for key, (_, columns) in TABLES.items()}
     return jsonl, tables
+
+
+def _csv_text(rows: list[list]) -> str:
+    """Rows as CSV text: semicolons, CRLF, quoted where needed."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
 def _csv_value(value):
