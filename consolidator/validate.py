@@ -154,6 +154,8 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
 
 def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:
     """A merged range hides every value but its top-left one: flag it where it covers cells we read."""
+    if not merged:
+        return []
     read = {}
     for sheet, cell in got.cells.values():
         read.setdefault(sheet, set()).add(cell)

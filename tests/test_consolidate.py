@@ -264,3 +264,26 @@ def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace
     assert rows["N4"]["Tidigare perioder (enheternas medel)"] == "2026-delar: 81,5"
     periods = [r["Period"] for r in report_rows(result.kf_report, "Historik")]
     assert periods == ["2026-delar", PERIOD]
+
+
+def test_report_cells_passed_on_directly_give_the_bytes_openpyxl_gives(tmp_path, monkeypatch):
+    """Styled cells skip openpyxl's convert-or-fail step (book._values_to_row); the file is the same."""
+    from rodtrad.consolidator.facts import Source
+    from rodtrad.consolidator.reports import book as bookmod
+
+    def write(path):
+        book = bookmod.ReportBook("Rapport", "Exempelkommun")
+        sheet = book.sheet("Data", "Rubrik")
+        columns = [bookmod.col("Text", 20), bookmod.col("Belopp", 12, bookmod.KR), bookmod.col("Andel", 8, bookmod.PCT),
+                   bookmod.col("Kommentar", 40, wrap=True)]
+        rows = [["=1+1", 1200.5, 0.25, " text med mellanslag "], [None, None, None, None], ["@SUM(A1)", 3, "x", "rad\nbrytning"]]
+        first = book.table(sheet, columns, rows)
+        book.figure(sheet, f"B{first}", "Belopp", [Source("2111", "a.xlsx", "ab" * 32, "Budget", "D5", 1200.5)])
+        book.save(path)
+        return path.read_bytes()
+
+    direct = write(tmp_path / "direkt.xlsx")
+    monkeypatch.setattr(bookmod, "DIRECT_CELLS", False)
+    assert write(tmp_path / "openpyxl.xlsx") == direct
+    ws = load_workbook(tmp_path / "direkt.xlsx")["Data"]
+    assert ws["A5"].value == "=1+1" and ws["A5"].data_type == "s" and ws["B5"].number_format == bookmod.KR

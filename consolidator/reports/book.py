@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from copy import copy
 from pathlib import Path
+from types import MethodType
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from .. import values, workbook as wbk
@@ -76,6 +77,8 @@ class ReportBook:
 
     def sheet(self, name: str, heading: str, note: str = "", widths: list[int] | None = None) -> Sheet:
         ws = self.wb.create_sheet(name)
+        if DIRECT_CELLS:
+            ws._values_to_row = MethodType(_values_to_row, ws)
         for i, width in enumerate(widths or [], start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         sheet = Sheet(self, ws)
@@ -166,6 +169,33 @@ class ReportBook:
         for sheet in self._sheets:
             sheet.flush()
         wbk.save_atomic(self.wb, Path(path), reproducible=True)
+
+
+DIRECT_CELLS = True  # False: openpyxl's own row conversion (the test compares the bytes)
+
+
+def _values_to_row(ws, values_, row_idx):
+    """openpyxl's `WriteOnlyWorksheet._values_to_row`, except that a cell we made (a styled one) is
+    passed on as it is: openpyxl finds out it is a cell by failing to convert it, and the failure
+    (an exception with the cell's repr in its message) cost more than writing the cell. The
+    cells, and so the XML openpyxl writes from them, are the same."""
+    cell = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values_, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column, value.row = col_idx, row_idx
+            if value.hyperlink is not None:
+                value.hyperlink.ref = value.coordinate
+            yield value
+            continue
+        cell.value = value
+        cell.column, cell.row = col_idx, row_idx
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        yield cell
+        if cell.has_style or cell.hyperlink:
+            cell = WriteOnlyCell(ws)
 
 
 def _apply(cell, style: str) -> None:
