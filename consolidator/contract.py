@@ -159,11 +159,16 @@ def _read_cell(out: Read, file, sheet, col_spec, raw, pointer, row, col):
     try:
         return values.parse(col_spec["type"], raw)
     except values.Unreadable:
-        sv, en, example = EXPECTED.get(col_spec["type"], ("text", "text", ""))
-        out.findings.append(VALUE_UNREADABLE(
-            file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec), value=raw,
-            params={"expected": sv, "example": example}))
-        return [] if col_spec["type"] == "list" else None
+        return _unreadable(out, file, sheet, col_spec, raw, row, col)
+
+
+def _unreadable(out: Read, file, sheet, col_spec, raw, row, col):
+    """The finding for a value that is not of its column's type; the value read is empty."""
+    sv, en, example = EXPECTED.get(col_spec["type"], ("text", "text", ""))
+    out.findings.append(VALUE_UNREADABLE(
+        file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec), value=raw,
+        params={"expected": sv, "example": example}))
+    return [] if col_spec["type"] == "list" else None
 
 
 def _label(col_spec) -> str:
@@ -223,6 +228,10 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
     widest = max(counting, default=-1)
     key = sheet["key"]
     shown = [(spec, positions[norm(spec["header"])]) for spec in computed if norm(spec["header"]) in positions]
+    # per column, what each row needs: its key, its reader, its letter (the inner loop runs per cell)
+    plan = [(spec["key"], values.READERS[spec["type"]], a1(0, col)[:-1], spec, col) for spec, col in present]
+    empty_record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
+    cells, name = out.cells, sheet["name"]
     records = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
@@ -230,15 +239,18 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
             continue
         if all(_blank(row, c) for c in counting):
             continue
-        i = len(records)
-        prefix = f"/{key}/{i}"
-        out.cells[prefix] = (sheet["name"], a1(r, 0))
-        record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
+        prefix, number, width = f"/{key}/{len(records)}", str(r + 1), len(row)
+        cells[prefix] = (name, "A" + number)
+        record = {k: ([] if v == [] else None) for k, v in empty_record.items()}
         for spec, col in shown:  # where a recomputed figure sits, so findings can point at it
-            out.cells[f"{prefix}/{spec['key']}"] = (sheet["name"], a1(r, col))
-        for spec, col in present:
-            raw = row[col] if col < len(row) else None
-            record[spec["key"]] = _read_cell(out, file, sheet, spec, raw, f"{prefix}/{spec['key']}", r, col)
+            cells[f"{prefix}/{spec['key']}"] = (name, a1(r, col))
+        for field_key, parse, letter, spec, col in plan:
+            raw = row[col] if col < width else None
+            cells[f"{prefix}/{field_key}"] = (name, letter + number)
+            try:
+                record[field_key] = parse(raw)
+            except values.Unreadable:
+                record[field_key] = _unreadable(out, file, sheet, spec, raw, r, col)
         records.append(record)
     return records
 
