@@ -46,7 +46,7 @@ start = time.perf_counter()
 result = consolidate({str(root)!r}, {PERIOD!r})
 seconds = time.perf_counter() - start
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({{"seconds": seconds, "consolidated": len(result.consolidated),
+print(json.dumps({{"seconds": seconds, "consolidated": len(result.consolidated), "phases": result.seconds,
                   "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
                   "peak_main_mib": me.ru_maxrss / 1024, "peak_worker_mib": kids.ru_maxrss / 1024}}))
 """
@@ -71,12 +71,14 @@ def main() -> None:
             bares.append(bare_read(sorted((root / "inkorg" / PERIOD).glob("*.xlsx"))))
             runs.append(consolidate_in_subprocess(root))
         bare = statistics.median(bares)
-        ours = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        ours = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "phases"}
+        phases = {k: statistics.median(r["phases"][k] for r in runs) for k in runs[0]["phases"]}
         times[n] = ours["seconds"]
         print(f"N={n}: bare calamine read {bare:.2f} s; consolidate {ours['seconds']:.2f} s "
               f"(ratio {ours['seconds'] / bare:.2f}; CPU time of all its processes {ours['cpu_s']:.1f} s); "
               f"{ours['consolidated']} units consolidated; "
               f"peak memory main {ours['peak_main_mib']:.0f} MiB, worker {ours['peak_worker_mib']:.0f} MiB")
+        print("  phases (wall): " + "; ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     if 2000 in times and 10000 in times:
         print(f"10,000 / 2,000: {times[10000] / times[2000]:.2f}")
 

@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -44,6 +45,7 @@ class Result:
     levels: list[str] = field(default_factory=list)  # förvaltningar and boards whose own follow-up was taken in
     board_reports: list[Path] = field(default_factory=list)
     findings: list = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (benchmarks/consolidate.py)
 
     @property
     def complete(self) -> bool:
@@ -93,6 +95,7 @@ class Lock:
 
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
                 progress=None) -> Result:
+    started = time.perf_counter()
     ws = Workspace(Path(root))
     master, findings = masterdata.load(ws.master_file)
     if master is None:
@@ -107,7 +110,9 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
         try:
+            loaded = time.perf_counter()
             result, facts = build(ws, master, period, stage, include_invalid, jobs, progress)
+            result.seconds = {"styrmodell": loaded - started, **result.seconds}
             _swap(stage, final)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
@@ -118,6 +123,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         with History(ws.root / HISTORY_FILE) as history:
             history.replace_period(period.id, period.date, facts, manifest.sha256(ws.master_file), __version__,
                                    len(result.report.tasks))
+    result.seconds["totalt"] = time.perf_counter() - started
     return result
 
 
@@ -125,6 +131,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
+    clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
         facts: dict[str, UnitFacts] = {}
         own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
@@ -144,6 +151,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                     progress(1)
         finally:
             export.close()
+        seconds = {"validering": time.perf_counter() - clock}
+        clock = time.perf_counter()
         flag_duplicates(report)
         duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
         included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
@@ -178,6 +187,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                                                    jobs_list, pool, outcomes, levels, meanwhile):
             result.findings += findings
             parts.append(Path(part))
+    seconds["rapporter"], clock = time.perf_counter() - clock, time.perf_counter()
     shutil.rmtree(stage / FACTS, ignore_errors=True)
     with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
         for part in parts:  # in report order, so the file is the same on every run
@@ -188,6 +198,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
     manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
                                   stage, include_invalid), stage)
+    result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result, list(included.values())
 
 
