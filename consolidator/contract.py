@@ -195,6 +195,8 @@ def find_header(rows, headers: list[str], scan: int = 30) -> tuple[int, dict[str
     for r, row in enumerate(rows[:scan]):
         found = {}
         for c, cell in enumerate(row):
+            if cell == "" or cell is None:  # most cells above a table are empty
+                continue
             key = norm(cell)
             if key in wanted and key not in found:
                 found[key] = c
