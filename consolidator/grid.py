@@ -92,8 +92,9 @@ def check_zip(data: bytes) -> tuple[str, list]:
     member declares entities; return the workbook format and findings.
 
     The sizes in the zip directory are not trusted. What bounds a member's unpacked size is its
-    compressed data: a reader takes at most `compress_size` bytes of it (and never more than the
-    file holds), and deflate unpacks at most 1032 bytes per compressed byte. When that bound,
+    compressed data: a reader takes at most `compress_size` bytes of it (python-calamine's `zip`
+    crate reads a member through `.take(compressed_size)`; never more than the file holds), and
+    deflate unpacks at most 1032 bytes per compressed byte. When that bound,
     summed over the members, is within the limit, no member needs inflating; otherwise each
     member is inflated here, counting the bytes it really gives (a real workbook of 30 KB has a
     bound of ~30 MB; only files over ~190 KB pay for the inflating)."""
@@ -103,7 +104,7 @@ def check_zip(data: bytes) -> tuple[str, list]:
         if len(members) > MAX_MEMBERS:
             return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})]
         starts = [_start(data, m) for m in members]
-        bound = sum(DEFLATE_MAX_RATIO * min(m.compress_size, len(data) - start) for m, start in zip(members, starts))
+        bound = sum(DEFLATE_MAX_RATIO * max(0, min(m.compress_size, len(data) - start)) for m, start in zip(members, starts))
         deflated_only = all(m.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members)
         total = 0
         for member, start in zip(members, starts):
