@@ -104,7 +104,8 @@ def check_zip(data: bytes) -> tuple[str, list]:
         if len(members) > MAX_MEMBERS:
             return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})]
         starts = [_start(data, m) for m in members]
-        bound = sum(DEFLATE_MAX_RATIO * max(0, min(m.compress_size, len(data) - start)) for m, start in zip(members, starts))
+        bound = sum(DEFLATE_MAX_RATIO * max(0, min(m.compress_size, len(data) - start))
+                    for m, start in zip(members, starts))
         deflated_only = all(m.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members)
         total = 0
         for member, start in zip(members, starts):
