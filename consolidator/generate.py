@@ -91,4 +91,4 @@ def follow_documents(master: MasterData, period, units: list[str], root: Path | 
             notes.append(f"{len(without)} enheter saknar en godkänd plan; deras uppföljning utgår från styrmodellen.")
         if not data.outcome:
             notes.append("Inget utfall ur huvudboken är importerat för perioden (rodtrad import ledger).")
-    return {u: followup.prefill(master, u, period.id, bases.get(u), data) for u in units}
+    return {u: followup.prefill(master, u, period.id, bases.pop(u, None), data) for u in units}  # each basis let go once used
