@@ -133,11 +133,11 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
-    store = FactFile(stage / FACTS)
     clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
         facts: dict[str, UnitFacts] = {}
         own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
+        store = FactFile(stage / FACTS)
         try:
             for task in iter_tasks(files, master, period.id, keep_documents=True, then=_digest, pool=pool):
                 if task.export is not None:
