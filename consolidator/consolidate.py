@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from . import __version__, followup, manifest, masterdata
 from .export import Export, lines as export_lines
-from .facts import UnitFacts, extract, slim
+from .facts import FactFile, FactsAt, UnitFacts, extract, slim
 from .levels import answers
 from .reports import node as node_report
 from .reports.book import ReportBook, col
@@ -214,46 +214,6 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process
 FACTS = ".fakta"  # every kept document's full facts, for the board reports; removed before the outputs are listed
-
-
-class FactFile:
-    """The full facts of the documents consolidation keeps, one after another in one file, found
-    again by the file's SHA-256. One file rather than one per unit: on disks that are scanned or
-    watched (antivirus on a municipal PC; this benchmark host), creating 2,000 small files cost
-    more system time than everything else the workers did (1.9 s against 0.05 s for writing)."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.where: dict[str, tuple[int, int]] = {}  # sha256 -> (offset, length)
-        self._out = self.path.open("wb")
-
-    def add(self, sha256: str, blob: bytes) -> None:
-        self.where[sha256] = (self._out.tell(), len(blob))
-        self._out.write(blob)
-
-    def close(self) -> None:
-        self._out.close()
-
-    def load(self, sha256: str) -> UnitFacts:
-        return FactsAt(str(self.path), [("", *self.where[sha256])]).read()[""]
-
-    def locate(self, units: dict[str, UnitFacts]) -> "FactsAt":
-        return FactsAt(str(self.path), [(u, *self.where[f.sha256]) for u, f in units.items()])
-
-
-class FactsAt(NamedTuple):
-    """Where a board report's units' full facts are: (unit, offset, length) in the fact file."""
-
-    path: str
-    units: list
-
-    def read(self) -> dict[str, UnitFacts]:
-        with open(self.path, "rb") as handle:
-            out = {}
-            for unit, offset, length in self.units:
-                handle.seek(offset)
-                out[unit] = pickle.loads(handle.read(length))
-            return out
 
 
 class Digest(NamedTuple):
