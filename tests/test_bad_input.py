@@ -121,6 +121,20 @@ def test_a_zip_bomb_whose_directory_understates_its_sizes_is_refused(tmp_path, m
     assert codes(validate_file(path, master)) == ["file.zip_bomb"]
 
 
+def test_a_workbook_zipped_without_compression_reads_like_any_other(tmp_path, master, returned):
+    """Some tools store zip members uncompressed; the checks take those too."""
+    stored = tmp_path / "okomprimerad.xlsx"
+    with zipfile.ZipFile(returned) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item.filename))
+    task = validate_file(stored, master, keep_document=True)
+    assert codes(task) == [] and task.document == validate_file(returned, master, keep_document=True).document
+    laughs = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>'
+    with zipfile.ZipFile(stored, "a", zipfile.ZIP_STORED) as z:
+        z.writestr("xl/extra.xml", laughs)
+    assert codes(validate_file(stored, master)) == ["file.xml_entities"]
+
+
 def test_a_small_workbook_is_checked_without_unpacking_it(returned, monkeypatch):
     """A file whose compressed bytes cannot unpack past the limit is not inflated twice."""
     calls = []
