@@ -109,6 +109,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         stage = final.parent / f".{period.id}.ny"
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
+        ours = gc.get_freeze_count() == 0  # nothing frozen by a caller: all that build() freezes is ours
         try:
             loaded = time.perf_counter()
             result, facts = build(ws, master, period, stage, include_invalid, jobs, progress)
@@ -118,7 +119,8 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
             shutil.rmtree(stage, ignore_errors=True)
             raise
         finally:
-            gc.unfreeze()  # build() freezes what it keeps as it goes
+            if ours:
+                gc.unfreeze()  # build() freezes what it keeps as it goes
         result.folder = final
         result.kf_report = final / result.kf_report.name
         result.board_reports = [final / p.name for p in result.board_reports]
