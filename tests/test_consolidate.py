@@ -1,4 +1,5 @@
 """Consolidation: figures that match an independent computation, lineage, safety, reproducibility."""
+import gc
 import hashlib
 import json
 import shutil
@@ -170,6 +171,7 @@ def test_reports_written_by_the_worker_processes_equal_those_written_in_one(work
     monkeypatch.setattr(cons, "PARALLEL_REPORTS_FROM", 0)
     pooled = cons.consolidate(workspace, PERIOD, jobs=2)
     assert _digests(pooled.folder) == alone and len(pooled.board_reports) >= 5
+    assert gc.get_freeze_count() == 0  # what the run froze for the garbage collector is released
 
 
 def test_an_interrupted_run_leaves_the_earlier_reports_in_place(workspace, monkeypatch):
