@@ -154,7 +154,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                         store.add(task.sha256, digest.full)
                 task.export = task.facts = None  # keep memory flat: only the figures kept above stay
                 report.tasks.append(task)
-                if len(report.tasks) % 1000 == 0:
+                if len(report.tasks) % FREEZE_EVERY == 0:
                     # What is kept lives to the end of the run: frozen, the garbage collector stops
                     # walking it again in every full pass (10,000 units: main process 1.6 -> 0.9 CPU-s).
                     gc.freeze()
@@ -215,6 +215,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
 
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process
+FREEZE_EVERY = 1000  # tasks: how often what build() keeps is frozen for the garbage collector
 FACTS = ".fakta"  # every kept document's full facts, for the board reports; removed before the outputs are listed
 
 

@@ -169,6 +169,7 @@ def test_reports_written_by_the_worker_processes_equal_those_written_in_one(work
     """Large periods validate and write their reports in a pool of processes; the outputs are the same."""
     alone = _digests(cons.consolidate(workspace, PERIOD, jobs=1).folder)
     monkeypatch.setattr(cons, "PARALLEL_REPORTS_FROM", 0)
+    monkeypatch.setattr(cons, "FREEZE_EVERY", 5)
     pooled = cons.consolidate(workspace, PERIOD, jobs=2)
     assert _digests(pooled.folder) == alone and len(pooled.board_reports) >= 5
     assert gc.get_freeze_count() == 0  # what the run froze for the garbage collector is released
