@@ -284,7 +284,7 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
         kf = master.by_id[node].level == "kf"
-        sizes.append(len(mine) // 2 if kf else len(mine))  # the KF report costs about half a board's per unit
+        sizes.append(len(mine) // 8 if kf else len(mine))  # per unit, the KF report costs ~1/8 of a board report
         if not kf:  # the KF report lists no unit detail: the slim facts serve it
             mine = store.locate(mine)
         under = {n for _, n in rollup.subtree(node)}
