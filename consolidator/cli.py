@@ -1,7 +1,9 @@
 """The `rodtrad` command: thin — parse options, call the library, render, set the exit code."""
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +19,37 @@ from .workspace import Workspace
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Guarded(click.Group):
+    """No traceback reaches a user: an error nobody foresaw (a full disk, a folder that may not be
+    written, a worker process that died) ends the command with one line in Swedish and exit code 2.
+    `RODTRAD_DEBUG=1` lets the traceback through, for whoever maintains the installation."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
+            if os.environ.get("RODTRAD_DEBUG"):
+                raise
+            click.echo(f"Fel: {_describe(exc)}. Kommandot avbröts. "
+                       "(Kör med RODTRAD_DEBUG=1 för detaljer till den som förvaltar Röd tråd.)", err=True)
+            ctx.exit(2)
+
+
+OS_ERRORS = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas", errno.EPERM: "behörighet saknas",
+             errno.EROFS: "platsen är skrivskyddad", errno.ENOENT: "filen eller mappen finns inte",
+             errno.EBUSY: "filen används av ett annat program"}
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{OS_ERRORS.get(exc.errno) or exc.strerror or exc}{where}"
+    return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rodtrad")
 def main():
     """Röd tråd – planering och uppföljning för kommuner, i Excel."""

@@ -84,3 +84,28 @@ def test_validate_report_workbook_links_each_finding_to_its_cell(workspace, retu
     assert ws["A5"].hyperlink.target == "länk.xlsx#'Aktiviteter'!H8"
     assert ws["I5"].data_type == "s" and ws["I5"].value.startswith("=HYPERLINK")  # text from units stays inert
     assert "Fynd" in ws.tables
+
+
+def test_an_unforeseen_error_ends_in_one_swedish_line_and_exit_code_2(tmp_path, monkeypatch):
+    """A full disk while consolidating: no traceback, the reports that were there stay."""
+    import errno
+
+    from rodtrad.consolidator import facts
+
+    ws = tmp_path / "k"
+    run("init", ws, "--preset", "vimmerby")
+    run("generate", ws, "--jobs", "1")
+    inbox = ws / "inkorg" / "2027-plan"
+    inbox.mkdir(parents=True)
+    for sent in (ws / "utskick" / "2027-plan").glob("*.xlsx"):
+        copy(sent, inbox / sent.name)
+    assert run("consolidate", ws, "--period", "2027-plan").exit_code in (0, 1)  # blank workbooks: 1
+    before = sorted(p.name for p in (ws / "rapporter" / "2027-plan").iterdir())
+
+    def full(self, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(facts.FactFile, "__init__", full)
+    result = CliRunner().invoke(main, ["consolidate", str(ws), "--period", "2027-plan"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "Fel: disken är full. Kommandot avbröts." in result.output
+    assert sorted(p.name for p in (ws / "rapporter" / "2027-plan").iterdir()) == before
