@@ -148,17 +148,10 @@ class Rollup:
                     accounts.setdefault(account, Economy(follow=self.follow)).absorb(e)
             return total, accounts
 
-        for node in self.master.org:
-            if node.id not in result and (not node.parent or node.parent not in self.master.by_id):
-                visit(node.id)
-        for node in self.master.org:  # not reached from a root: only a broken tree, summed as before
+        roots = [n for n in self.master.org if not n.parent or n.parent not in self.master.by_id]
+        for node in roots + self.master.org:  # then any node no root reaches (master data with a cycle is refused)
             if node.id not in result:
-                total, accounts = Economy(follow=self.follow), {}
-                for facts in self.included(node.id):
-                    for account, b in facts.budget.items():
-                        total.add(b)
-                        accounts.setdefault(account, Economy(follow=self.follow)).add(b)
-                result[node.id] = (total, accounts)
+                visit(node.id)
         return result
 
     def economy(self, node_id: str) -> Economy:
