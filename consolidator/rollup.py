@@ -59,7 +59,7 @@ class Economy:
 
     @property
     def deviation(self) -> float:
-        return self.forecast - self.budget if self.follow else self.budget - self.frame
+        return _kr(self.forecast - self.budget if self.follow else self.budget - self.frame)
 
     @property
     def deviation_pct(self) -> float | None:
@@ -67,20 +67,24 @@ class Economy:
         return None if not base else self.deviation / abs(base)
 
     def add(self, b: dict) -> None:
-        self.frame += b["frame"]
-        self.budget += b["total"]
-        self.months = [x + y for x, y in zip(self.months, b["months"])]
-        self.outcome += b.get("outcome") or 0
-        forecast = b.get("forecast")
-        self.forecast += b["total"] if forecast is None else forecast  # no forecast (an included invalid file): budget
+        forecast = b["total"] if b.get("forecast") is None else b["forecast"]  # none (an included invalid file): budget
+        self._sum(b["frame"], b["total"], b["months"], b.get("outcome") or 0, forecast)
 
     def absorb(self, other: "Economy") -> None:
         """Add another node's sums (a child's, in the roll-up)."""
-        self.frame += other.frame
-        self.budget += other.budget
-        self.months = [x + y for x, y in zip(self.months, other.months)]
-        self.outcome += other.outcome
-        self.forecast += other.forecast
+        self._sum(other.frame, other.budget, other.months, other.outcome, other.forecast)
+
+    def _sum(self, frame, budget, months, outcome, forecast) -> None:
+        self.frame, self.budget = _kr(self.frame + frame), _kr(self.budget + budget)
+        self.months = [_kr(x + y) for x, y in zip(self.months, months)]
+        self.outcome, self.forecast = _kr(self.outcome + outcome), _kr(self.forecast + forecast)
+
+
+def _kr(amount):
+    """A sum of money to the öre. Every partial sum is then the amount itself, whatever order the
+    amounts were added in (a float sum of öre amounts otherwise ends in ...579999 or ...580001
+    depending on the order, and the reports would show it)."""
+    return round(amount, 2)
 
 
 class Rollup:

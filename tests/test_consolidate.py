@@ -290,3 +290,19 @@ def test_report_cells_passed_on_directly_give_the_bytes_openpyxl_gives(tmp_path,
     assert write(tmp_path / "openpyxl.xlsx") == direct
     ws = load_workbook(tmp_path / "direkt.xlsx")["Data"]
     assert ws["A5"].value == "=1+1" and ws["A5"].data_type == "s" and ws["B5"].number_format == bookmod.KR
+
+
+def test_money_sums_are_to_the_ore_whatever_the_order_of_adding():
+    """Bottom-up or unit by unit, a total is the same number; floats alone would differ in the last digit."""
+    from rodtrad.consolidator.rollup import Economy
+
+    amounts = [0.1, 0.2, 1234567.89, 0.07, 98765.43, 0.3, 55.55, 1e7 + 0.01]
+    assert sum(amounts) != sum(sorted(amounts))  # the trap: plain float sums depend on the order
+    totals = []
+    for order in (amounts, list(reversed(amounts)), sorted(amounts)):
+        e = Economy(follow=True)
+        for a in order:
+            e.add({"frame": 0, "total": a, "months": [a] * 12, "outcome": a, "forecast": a})
+        totals.append((e.budget, e.months[0], e.outcome, e.forecast, e.deviation))
+    assert totals[0] == totals[1] == totals[2]
+    assert totals[0][0] == 11333389.55 and totals[0][4] == 0
