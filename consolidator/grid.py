@@ -1,7 +1,8 @@
 """A file becomes a grid of cell values (sheet -> rows), read safely from untrusted input.
 
-The file is never modified and nothing in it is run. Before python-calamine parses a zip we
-stream every member ourselves and count the bytes, because zip headers can lie about sizes.
+The file is never modified and nothing in it is run; it is read once, at most 25 MB. Before
+python-calamine parses a zip we make sure it cannot unpack to more than the limit, without
+trusting the sizes its headers state (`check_zip`).
 """
 from __future__ import annotations
 
