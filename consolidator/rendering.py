@@ -149,8 +149,12 @@ class _Writer(ExcelWriter):
     shared style table's styles.xml serialised once per state of the table."""
 
     def write_worksheet(self, ws):
-        if self.workbook.write_only:  # streamed: openpyxl's own way (the rows are already on disk)
-            super().write_worksheet(ws)
+        if self.workbook.write_only:
+            rows = getattr(ws, "_rodtrad_rows", None)
+            if rows is None:  # streamed: openpyxl's own way (the rows are already on disk)
+                super().write_worksheet(ws)
+            else:
+                self._write_serialised_rows(ws, rows)
             return
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
@@ -171,6 +175,23 @@ class _Writer(ExcelWriter):
         self.manifest.append(ws)
         if getattr(ws, "_rodtrad_key", None) is not None:
             _remember(ws, xml, writer._rels)
+
+    def _write_serialised_rows(self, ws, rows: list[str]) -> None:
+        """A streamed sheet whose rows were serialised as they came (reports.book.ReportBook.row_xml):
+        openpyxl writes the sheet, in memory, around an empty sheetData, and the rows go in it."""
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._writer = WorksheetWriter(ws, out=io.BytesIO())
+        ws._writer.write_top()
+        ws.close()
+        head, empty, tail = ws._writer.read().partition(b"<sheetData></sheetData>")
+        if not empty:
+            raise ValueError(f"no empty sheetData in {ws.title}")
+        body = "".join(rows).encode("ascii", "xmlcharrefreplace")  # as lxml writes it: &#228; for ä
+        self._archive.writestr(ws.path[1:], b"".join((head, b"<sheetData>", body, b"</sheetData>", tail)))
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
 
     def write_data(self):
         """As openpyxl's, for what our workbooks hold (no VBA, custom properties or external links)."""

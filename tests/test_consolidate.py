@@ -269,8 +269,11 @@ def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace
     assert periods == ["2026-delar", PERIOD]
 
 
-def test_report_cells_passed_on_directly_give_the_bytes_openpyxl_gives(tmp_path, monkeypatch):
-    """Styled cells skip openpyxl's convert-or-fail step (book._values_to_row); the file is the same."""
+def test_report_rows_serialised_by_us_are_the_bytes_openpyxl_writes(tmp_path, monkeypatch):
+    """Report rows are serialised by book.row_xml, not by openpyxl's writer; the file is the same,
+    whatever the cells hold: formulas as text, control characters, markup, Swedish and other
+    letters, spaces kept, empty text, numbers of every size, booleans, a date (openpyxl's own)."""
+    import datetime as dt
     from rodtrad.consolidator.facts import Source
     from rodtrad.consolidator.reports import book as bookmod
 
@@ -279,17 +282,33 @@ def test_report_cells_passed_on_directly_give_the_bytes_openpyxl_gives(tmp_path,
         sheet = book.sheet("Data", "Rubrik")
         columns = [bookmod.col("Text", 20), bookmod.col("Belopp", 12, bookmod.KR), bookmod.col("Andel", 8, bookmod.PCT),
                    bookmod.col("Kommentar", 40, wrap=True)]
-        rows = [["=1+1", 1200.5, 0.25, " text med mellanslag "], [None, None, None, None], ["@SUM(A1)", 3, "x", "rad\nbrytning"]]
+        rows = [["=1+1", 1200.5, 0.25, " text med mellanslag "], [None, None, None, None],
+                ["@SUM(A1)", 3, "x", "rad\r\nbrytning"], ["<b>&amp;</b> \"citat\" 'enkla'", 0.1 + 0.2, -0.0, "åäö ÅÄÖ é ß € 😀"],
+                ["", 1e20, 12345678901234567890, "tab\there\x07klocka\u200b"], [True, False, float("nan"), dt.date(2027, 3, 1)],
+                ["x" * 40000, -38840029.19, 1 / 3, None]]
         first = book.table(sheet, columns, rows)
         book.figure(sheet, f"B{first}", "Belopp", [Source("2111", "a.xlsx", "ab" * 32, "Budget", "D5", 1200.5)])
+        other = book.sheet("Annat", "Ett blad utan tabell")
+        other.line(["Bara en rad", 5, None, "slut"], [None, "0", "hd", "label"])
         book.save(path)
-        return path.read_bytes()
+        return path.read_bytes(), len(book.findings)
 
-    direct = write(tmp_path / "direkt.xlsx")
-    monkeypatch.setattr(bookmod, "DIRECT_CELLS", False)
-    assert write(tmp_path / "openpyxl.xlsx") == direct
-    ws = load_workbook(tmp_path / "direkt.xlsx")["Data"]
+    ours = write(tmp_path / "egen.xlsx")
+    monkeypatch.setattr(bookmod, "FAST_ROWS", False)
+    assert write(tmp_path / "openpyxl.xlsx") == ours and ours[1] == 1  # the 40,000 characters were cut, once
+    ws = load_workbook(tmp_path / "egen.xlsx")["Data"]
     assert ws["A5"].value == "=1+1" and ws["A5"].data_type == "s" and ws["B5"].number_format == bookmod.KR
+    assert ws["D8"].value == "åäö ÅÄÖ é ß € 😀" and ws["A8"].value == "<b>&amp;</b> \"citat\" 'enkla'"
+    assert ws["D9"].value == "tab\thereklocka" and len(ws["A11"].value) == 32767
+
+
+def test_reports_serialised_by_us_are_the_bytes_openpyxl_writes(workspace, monkeypatch):
+    """A whole period: every report, with our row serialiser and with openpyxl's writer, is the same file."""
+    from rodtrad.consolidator.reports import book as bookmod
+
+    ours = _digests(cons.consolidate(workspace, PERIOD, jobs=1).folder)
+    monkeypatch.setattr(bookmod, "FAST_ROWS", False)
+    assert _digests(cons.consolidate(workspace, PERIOD, jobs=1).folder) == ours
 
 
 def test_money_sums_are_to_the_ore_whatever_the_order_of_adding():

@@ -6,13 +6,16 @@ report for thousands of units neither holds every cell in memory nor pays for a 
 """
 from __future__ import annotations
 
+import io
+import math
 from copy import copy
 from pathlib import Path
-from types import MethodType
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell._writer import write_cell
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import xmlfile
 
 from .. import values, workbook as wbk
 from ..facts import Source
@@ -32,12 +35,17 @@ def col(header: str, width: int = 14, fmt: str | None = None, wrap: bool = False
 class Sheet:
     """A streamed worksheet and the row its next line goes to.
 
-    openpyxl writes a streamed sheet's column widths and frozen panes with its first row, so lines
-    wait here until the first table has set them (or `flush` is called)."""
+    Rows are serialised as they come (`ReportBook.row_xml`) and go into the sheet when the book
+    is saved. (With FAST_ROWS off they go through openpyxl's streamed writer instead, which
+    writes a sheet's column widths and frozen panes with its first row, so lines wait until the
+    first table has set them or `flush` is called.)"""
 
     def __init__(self, book: "ReportBook", ws):
         self.book, self.ws, self.row = book, ws, 0
-        self._pending: list | None = []
+        self.tables = 0
+        self._pending: list | None = None if FAST_ROWS else []
+        if FAST_ROWS:
+            ws._rodtrad_rows = []  # rendering.save puts them in the sheet's sheetData
 
     @property
     def title(self) -> str:
@@ -46,7 +54,11 @@ class Sheet:
     def line(self, values_: list, styles: list | None = None) -> int:
         """Append one row; returns its number."""
         self.row += 1
-        cells = [self.book.cell(self.ws, v, s) for v, s in zip(values_, styles or [None] * len(values_))]
+        styles = styles or [None] * len(values_)
+        if FAST_ROWS:
+            self.ws._rodtrad_rows.append(self.book.row_xml(self.ws, self.row, values_, styles))
+            return self.row
+        cells = [self.book.cell(self.ws, v, s) for v, s in zip(values_, styles)]
         if self._pending is None:
             self.ws.append(cells)
         else:
@@ -72,13 +84,13 @@ class ReportBook:
         self.findings: list = []
         self._styles: dict = {}
         self._cleaned: dict[str, str] = {}
+        self._inline: dict[str, str] = {}  # text -> its serialised cell tail (row_xml)
+        self._style_attr: dict[str, str] = {}  # style -> ' s="N"' (row_xml)
         self._tables = 0
         self._sheets: list[Sheet] = []
 
     def sheet(self, name: str, heading: str, note: str = "", widths: list[int] | None = None) -> Sheet:
         ws = self.wb.create_sheet(name)
-        if DIRECT_CELLS:
-            ws._values_to_row = MethodType(_values_to_row, ws)
         for i, width in enumerate(widths or [], start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         sheet = Sheet(self, ws)
@@ -89,33 +101,74 @@ class ReportBook:
         return sheet
 
     def cell(self, ws, value, style=None):
-        """A streamed cell: text is cleaned and kept as text (never a formula); numbers get formats.
-
-        A plain value is passed as it is (cheap); a cell object is made only where a style is needed
-        or where text could be taken for a formula."""
+        """A streamed cell for openpyxl (FAST_ROWS off): text is cleaned and kept as text (never a
+        formula); numbers get formats. A plain value is passed as it is; a cell object is made only
+        where a style is needed or where text could be taken for a formula."""
         if value is None:
             return None
         if isinstance(value, str):
-            value = self._clean(value)
-            if len(value) > wbk.MAX_CELL_TEXT:
-                self.findings.append(TRUNCATED(sheet=ws.title, value=value[:40]))
-                value = value[:wbk.MAX_CELL_TEXT]
+            value = self._text(ws, value)
             if style is None and not value.startswith("="):
                 return value
             cell = WriteOnlyCell(ws, value)
             cell.data_type = "s"
-        elif style is None or (style in (KR, PCT, NUM, "0") and not isinstance(value, (int, float))):
+        elif not _styled(value, style):
             return value
         else:
             cell = WriteOnlyCell(ws, value)
         if style:
-            cached = self._styles.get(style)
-            if cached is None:
-                _apply(cell, style)
-                self._styles[style] = copy(cell._style)
-            else:
-                cell._style = copy(cached)
+            cell._style = copy(self._style(ws, style))
         return cell
+
+    def row_xml(self, ws, row: int, values_: list, styles: list) -> str:
+        """One row as the XML openpyxl's streamed writer makes of `cell()`'s cells, byte for byte
+        (tested): text is always an inline string, so never a formula, and is cleaned; numbers get
+        their formats. openpyxl's own writer costs ~4.5 µs a cell, the larger part of writing the
+        reports; this costs under 1. A value of another type is written by openpyxl itself."""
+        r = str(row)
+        out = [f'<row r="{r}">']
+        for column, (value, style) in enumerate(zip(values_, styles)):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                tail = self._inline.get(value)
+                if tail is None:
+                    tail = _inline_tail(self._text(ws, value))
+                    if len(value) <= 100 and len(self._inline) < 100_000:
+                        self._inline[value] = tail
+                out.append(f'<c r="{_LETTERS[column]}{r}"{self._attr(ws, style) if style else ""}{tail}')
+            elif kind is int or kind is float or kind is bool:
+                attr = self._attr(ws, style) if _styled(value, style) else ""
+                number = "%.16g" % value if math.isfinite(value) else ""
+                out.append(f'<c r="{_LETTERS[column]}{r}"{attr} t="{"b" if kind is bool else "n"}"><v>{number}</v></c>')
+            else:
+                out.append(_openpyxl_xml(ws, self.cell(ws, value, style), column + 1, row))
+        out.append("</row>")
+        return "".join(out)
+
+    def _text(self, ws, value: str) -> str:
+        value = self._clean(value)
+        if len(value) > wbk.MAX_CELL_TEXT:
+            self.findings.append(TRUNCATED(sheet=ws.title, value=value[:40]))
+            value = value[:wbk.MAX_CELL_TEXT]
+        return value
+
+    def _style(self, ws, style: str):
+        """The style array of a named style (or number format), made once per book."""
+        cached = self._styles.get(style)
+        if cached is None:
+            cell = WriteOnlyCell(ws)
+            _apply(cell, style)
+            cached = self._styles[style] = copy(cell._style)
+        return cached
+
+    def _attr(self, ws, style: str) -> str:
+        attr = self._style_attr.get(style)
+        if attr is None:
+            array = self._style(ws, style)
+            attr = self._style_attr[style] = f' s="{self.wb._cell_styles.add(array)}"' if any(array) else ""
+        return attr
 
     def _clean(self, text: str) -> str:
         """`values.clean_text`, remembered for short texts: names, ids and statuses repeat on every row."""
@@ -130,7 +183,7 @@ class ReportBook:
               freeze: bool = True) -> int:
         """Header and rows as an Excel table at the sheet's next row; returns the first data row."""
         ws = sheet.ws
-        first_table = sheet._pending is not None
+        first_table = sheet.tables == 0
         if first_table:
             for i, spec in enumerate(columns, start=1):
                 dim = ws.column_dimensions[get_column_letter(i)]
@@ -146,6 +199,7 @@ class ReportBook:
         if not rows:
             sheet.line([None] * len(columns))
         self._tables += 1
+        sheet.tables += 1
         wbk.add_table(ws, name or f"T{self._tables}", columns, header, sheet.row)
         return header + 1
 
@@ -171,31 +225,34 @@ class ReportBook:
         wbk.save_atomic(self.wb, Path(path), reproducible=True)
 
 
-DIRECT_CELLS = True  # False: openpyxl's own row conversion (the test compares the bytes)
+FAST_ROWS = True  # False: every cell goes through openpyxl's streamed writer (the tests compare the bytes)
+_LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 
 
-def _values_to_row(ws, values_, row_idx):
-    """openpyxl's `WriteOnlyWorksheet._values_to_row`, except that a cell we made (a styled one) is
-    passed on as it is: openpyxl finds out it is a cell by failing to convert it, and the failure
-    (an exception with the cell's repr in its message) cost more than writing the cell. The
-    cells, and so the XML openpyxl writes from them, are the same."""
-    cell = WriteOnlyCell(ws)
-    for col_idx, value in enumerate(values_, 1):
-        if value is None:
-            continue
-        if isinstance(value, Cell):
-            value.column, value.row = col_idx, row_idx
-            if value.hyperlink is not None:
-                value.hyperlink.ref = value.coordinate
-            yield value
-            continue
-        cell.value = value
-        cell.column, cell.row = col_idx, row_idx
-        if cell.hyperlink is not None:
-            cell.hyperlink.ref = cell.coordinate
-        yield cell
-        if cell.has_style or cell.hyperlink:
-            cell = WriteOnlyCell(ws)
+def _styled(value, style) -> bool:
+    """Whether a value that is not text gets its style (a number format only suits a number)."""
+    return style is not None and not (style in (KR, PCT, NUM, "0") and not isinstance(value, (int, float)))
+
+
+def _inline_tail(text: str) -> str:
+    """What follows a text cell's reference, as openpyxl (lxml) writes it; non-ASCII characters
+    become character references when the sheet is encoded (rendering.save)."""
+    if not text:
+        return ' t="inlineStr"></c>'
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+
+
+def _openpyxl_xml(ws, cell, column: int, row: int) -> str:
+    """A cell of a type row_xml does not write itself (a date, say), serialised by openpyxl."""
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, cell)
+    cell.column, cell.row = column, row
+    out = io.BytesIO()
+    with xmlfile(out) as xf:
+        write_cell(xf, ws, cell, cell.has_style)
+    return out.getvalue().decode("ascii")
 
 
 def _apply(cell, style: str) -> None:
