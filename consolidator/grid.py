@@ -7,6 +7,7 @@ trusting the sizes its headers state (`check_zip`).
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -135,6 +136,8 @@ def check_zip(data: bytes) -> tuple[str, list]:
 DEFLATE_MAX_RATIO = 1032  # the most a deflate stream can unpack to per compressed byte
 PROLOG = 1024  # an entity declaration sits in the DOCTYPE, right after the XML declaration
 # (a file that pads it further away still gets no entities expanded: python-calamine refuses them)
+ROOT_WITHIN = 160  # bytes: an XML declaration and the start of the root element
+_ROOT_FIRST = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>]*\?>)?\s*<[A-Za-z_]")  # no DOCTYPE can follow
 
 
 def _start(data: bytes, member: zipfile.ZipInfo) -> int:
@@ -150,8 +153,13 @@ def _start(data: bytes, member: zipfile.ZipInfo) -> int:
 
 def _declares_entities(data: bytes, member: zipfile.ZipInfo, start: int) -> bool:
     raw = data[start:start + min(member.compress_size, PROLOG)]
-    head = raw if member.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, PROLOG)
-    return b"<!ENTITY" in head
+    if member.compress_type == zipfile.ZIP_STORED:
+        return b"<!ENTITY" in raw
+    inflater = zlib.decompressobj(-15)
+    head = inflater.decompress(raw, ROOT_WITHIN)
+    if _ROOT_FIRST.match(head):  # the root element comes first: there is no DOCTYPE (the usual case)
+        return False
+    return b"<!ENTITY" in head + inflater.decompress(inflater.unconsumed_tail, PROLOG - len(head))
 
 
 def _inflate(data: bytes, member: zipfile.ZipInfo, start: int, total: int) -> int:

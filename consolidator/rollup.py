@@ -131,38 +131,40 @@ class Rollup:
 
     @cached_property
     def _economy(self) -> dict[str, tuple[Economy, dict[str, Economy]]]:
-        """Per node: the total and per account, summed once bottom-up: a unit's own figures, and
-        every other node the sum of its children's (each unit's budget is added once per node)."""
-        result: dict[str, tuple[Economy, dict[str, Economy]]] = {}
-        units = set(self.master.unit_ids)
+        """Per node asked for so far (and the nodes under it): the total and per account."""
+        return {}
+
+    def _economy_of(self, node_id: str) -> tuple[Economy, dict[str, Economy]]:
+        """A node's economy, summed once bottom-up: a unit's own figures, and every other node the
+        sum of its children's (each unit's budget is added once per node). Only the nodes under
+        the one asked for are summed: a board report's roll-up never sums the rest of the tree."""
+        result = self._economy
+        units = set(self.master.unit_ids) if node_id not in result else ()
 
         def visit(node_id: str) -> tuple[Economy, dict[str, Economy]]:
+            done = result.get(node_id)
+            if done is not None:  # summed already (or, in master data with a cycle, which is refused, under way)
+                return done
             total, accounts = Economy(follow=self.follow), {}
-            result[node_id] = (total, accounts)  # first, so a (broken) cycle ends here
+            result[node_id] = (total, accounts)
             if node_id in units and node_id in self.facts:
                 for account, b in self.facts[node_id].budget.items():
                     total.add(b)
                     accounts.setdefault(account, Economy(follow=self.follow)).add(b)
             for child in self.master.children.get(node_id, []):
-                if child.id in result:
-                    continue
                 child_total, child_accounts = visit(child.id)
                 total.absorb(child_total)
                 for account, e in child_accounts.items():
                     accounts.setdefault(account, Economy(follow=self.follow)).absorb(e)
             return total, accounts
 
-        roots = [n for n in self.master.org if not n.parent or n.parent not in self.master.by_id]
-        for node in roots + self.master.org:  # then any node no root reaches (master data with a cycle is refused)
-            if node.id not in result:
-                visit(node.id)
-        return result
+        return visit(node_id)
 
     def economy(self, node_id: str) -> Economy:
-        return self._economy[node_id][0]
+        return self._economy_of(node_id)[0]
 
     def economy_by_account(self, node_id: str) -> dict[str, Economy]:
-        return self._economy[node_id][1]
+        return self._economy_of(node_id)[1]
 
     def unit_budget_source(self, unit_id: str) -> list[Source]:
         """The cells a unit's reported total is made of: its budget's months (plan) or forecasts (follow-up)."""

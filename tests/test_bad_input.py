@@ -153,6 +153,20 @@ def test_xml_entity_expansion_is_refused(tmp_path, master, returned):
     assert codes(validate_file(path, master)) == ["file.xml_entities"]
 
 
+@pytest.mark.parametrize("prolog", [
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n',
+    b'\xef\xbb\xbf<?xml version="1.0"?><!-- a comment first -->',
+    b'<?xml version="1.0"?>' + b" " * 300,  # the DOCTYPE past the first bytes the quick look inflates
+])
+def test_an_entity_declaration_is_found_wherever_the_prolog_puts_it(tmp_path, master, returned, prolog):
+    """Most members start with their root element and need only a quick look; the rest get the full one."""
+    xml = prolog + b'<!DOCTYPE w [<!ENTITY e "e">]><worksheet/>'
+    path = rezip(returned, tmp_path / "prolog.xlsx", add={"xl/extra.xml": xml})
+    assert codes(validate_file(path, master)) == ["file.xml_entities"]
+    plain = rezip(returned, tmp_path / "utan.xlsx", add={"xl/extra.xml": prolog + b"<worksheet/>"})
+    assert codes(validate_file(plain, master)) == []
+
+
 def test_a_macro_bearing_workbook_is_flagged_and_never_run(tmp_path, master, returned):
     path = rezip(returned, tmp_path / "makro.xlsm", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"})
     task = validate_file(path, master)
