@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import closing
@@ -45,46 +44,50 @@ def risk_class(score) -> str:
     return next(name for floor, name in RISK_CLASSES if score >= floor)
 
 
-@dataclass
 class Economy:
     """Summed figures of a node or account. In a plan the deviation is budget − frame; in a
-    follow-up it is forecast − budget (a positive deviation is a worse result), months are outcomes."""
+    follow-up it is forecast − budget (a positive deviation is a worse result), months are outcomes.
 
-    frame: float = 0
-    budget: float = 0
-    months: list = field(default_factory=lambda: [0] * 12)
-    outcome: float = 0
-    forecast: float = 0
-    follow: bool = False
+    Sums are kept in whole öre: a total is then the amount itself whatever order the amounts were
+    added in (a float sum of öre amounts ends in ...579999 or ...580001 depending on the order,
+    and the reports would show it), and adding needs no rounding."""
+
+    __slots__ = ("follow", "ore")  # ore: frame, budget, outcome, forecast, then the twelve months
+
+    def __init__(self, follow: bool = False):
+        self.follow = follow
+        self.ore = [0] * 16
+
+    frame = property(lambda self: self.ore[0] / 100)
+    budget = property(lambda self: self.ore[1] / 100)
+    outcome = property(lambda self: self.ore[2] / 100)
+    forecast = property(lambda self: self.ore[3] / 100)
+    months = property(lambda self: [x / 100 for x in self.ore[4:]])
 
     @property
     def deviation(self) -> float:
-        return _kr(self.forecast - self.budget if self.follow else self.budget - self.frame)
+        return (self.ore[3] - self.ore[1] if self.follow else self.ore[1] - self.ore[0]) / 100
 
     @property
     def deviation_pct(self) -> float | None:
         base = self.budget if self.follow else self.frame
         return None if not base else self.deviation / abs(base)
 
-    def add(self, b: dict) -> None:
+    @staticmethod
+    def ore_of(b: dict) -> list[int]:
+        """A unit's budget row (an account) in öre, in the order Economy keeps its sums."""
         forecast = b["total"] if b.get("forecast") is None else b["forecast"]  # none (an included invalid file): budget
-        self._sum(b["frame"], b["total"], b["months"], b.get("outcome") or 0, forecast)
+        return [round(x * 100) for x in (b["frame"], b["total"], b.get("outcome") or 0, forecast, *b["months"])]
+
+    def add(self, b: dict) -> None:
+        self.absorb_ore(self.ore_of(b))
 
     def absorb(self, other: "Economy") -> None:
         """Add another node's sums (a child's, in the roll-up)."""
-        self._sum(other.frame, other.budget, other.months, other.outcome, other.forecast)
+        self.absorb_ore(other.ore)
 
-    def _sum(self, frame, budget, months, outcome, forecast) -> None:
-        self.frame, self.budget = _kr(self.frame + frame), _kr(self.budget + budget)
-        self.months = [_kr(x + y) for x, y in zip(self.months, months)]
-        self.outcome, self.forecast = _kr(self.outcome + outcome), _kr(self.forecast + forecast)
-
-
-def _kr(amount):
-    """A sum of money to the öre. Every partial sum is then the amount itself, whatever order the
-    amounts were added in (a float sum of öre amounts otherwise ends in ...579999 or ...580001
-    depending on the order, and the reports would show it)."""
-    return round(amount, 2)
+    def absorb_ore(self, ore: list[int]) -> None:
+        self.ore = [x + y for x, y in zip(self.ore, ore)]
 
 
 class Rollup:
@@ -149,8 +152,9 @@ class Rollup:
             result[node_id] = (total, accounts)
             if node_id in units and node_id in self.facts:
                 for account, b in self.facts[node_id].budget.items():
-                    total.add(b)
-                    accounts.setdefault(account, Economy(follow=self.follow)).add(b)
+                    ore = Economy.ore_of(b)
+                    total.absorb_ore(ore)
+                    accounts.setdefault(account, Economy(follow=self.follow)).absorb_ore(ore)
             for child in self.master.children.get(node_id, []):
                 child_total, child_accounts = visit(child.id)
                 total.absorb(child_total)
