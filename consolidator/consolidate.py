@@ -148,10 +148,10 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                 if digest is not None and (task.valid or include_invalid):
                     if master.is_unit(task.unit):
                         facts.setdefault(task.unit, []).append(digest.facts)
-                        store.add(task.sha256, digest.full)
+                        store.add(task.sha256, digest.full, digest.slim)
                     elif answers(master, task.unit, digest.facts.level):
                         own.setdefault(task.unit, []).append(digest.facts)
-                        store.add(task.sha256, digest.full)
+                        store.add(task.sha256, digest.full, digest.slim)
                 task.export = task.facts = None  # keep memory flat: only the figures kept above stay
                 report.tasks.append(task)
                 if len(report.tasks) % FREEZE_EVERY == 0:
@@ -225,6 +225,7 @@ class Digest(NamedTuple):
 
     facts: UnitFacts
     full: bytes
+    slim: bytes  # `facts`, pickled here too: the KF report's worker reads it from the fact file
 
 
 def _digest(task, master):
@@ -234,7 +235,9 @@ def _digest(task, master):
     if task.document is not None and task.unit:
         task.export = export_lines(task.document, task.file, task.sha256, task.valid)
         facts = extract(task.document, task.cells, task.file, task.sha256, task.valid)
-        task.facts = Digest(slim(facts), pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        figures = slim(facts)
+        task.facts = Digest(figures, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL),
+                            pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))
     task.document = task.cells = None
     return task
 
@@ -244,7 +247,7 @@ def _report_one(job, master=None) -> tuple:
     node_id, path, facts, own, (period, submissions, history_path, outcomes) = job
     master = master or worker_master()
     path = Path(path)
-    if isinstance(facts, FactsAt):  # a board report: its units' full facts, from the fact file
+    if isinstance(facts, FactsAt):  # its units' facts, from the fact file (full ones for a board report)
         facts = facts.read()
     rollup = Rollup(master, facts, outcomes, follow=period.kind != "plan", own=own)
     # The facts live as long as the report: leave them out of the garbage collector's full passes,
@@ -271,25 +274,32 @@ def _report_one(job, master=None) -> tuple:
 def _write_reports(master, facts, period, submissions, history_path, jobs_list, store: FactFile, pool=None,
                    outcomes=None, levels=None, meanwhile=None):
     """The KF and board reports in the worker processes (`pool`, from `validate.workers`); each
-    report gets only its own units' facts (a board report reads its units' full facts from the
-    fact file `store`). `meanwhile()` runs in this process while they work.
+    report gets only its own units' facts, from the fact file `store` (a board report its units'
+    full facts, the KF report every unit's figures). `meanwhile()` runs in this process while they work.
     Results come in `jobs_list` order.
 
     The workers are the ones that validated the files: they were started before any facts
     existed, so none of them holds every unit's facts, and they need no start-up. The largest
     reports are started first, so the workers finish close together."""
     rollup = Rollup(master, {})
+    pooled = pool is not None and len(facts) >= PARALLEL_REPORTS_FROM
     tasks, sizes = [], []
-    context = (period, submissions, history_path, outcomes)
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
         kf = master.by_id[node].level == "kf"
-        sizes.append(len(mine) // 8 if kf else len(mine))  # per unit, the KF report costs ~1/8 of a board report
-        if not kf:  # the KF report lists no unit detail: the slim facts serve it
+        sizes.append(len(mine) // 4 if kf else len(mine))  # per unit, the KF report costs ~1/4 of a board report
+        if not kf:  # a board report lists unit detail: its units' full facts
             mine = store.locate(mine)
+        elif pooled:  # the KF report lists none: the units' figures (pickled by the workers that made them)
+            mine = store.locate(mine, slim=True)
         under = {n for _, n in rollup.subtree(node)}
-        tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under}, context))
-    if pool is None or len(facts) < PARALLEL_REPORTS_FROM:
+        # Only what the report needs crosses to its worker: a job is pickled by this process while it
+        # writes its own two reports (at 10,000 units every unit's submission in every job, and the
+        # KF report's figures pickled here, left the workers waiting for their next job).
+        mine_submissions = {u: submissions[u] for u in rollup.units_under[node] if u in submissions}
+        tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under},
+                      (period, mine_submissions, history_path, outcomes)))
+    if not pooled:
         if meanwhile:
             meanwhile()
         return [_report_one(task, master) for task in tasks]

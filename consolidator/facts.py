@@ -153,12 +153,17 @@ class FactFile:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.where: dict[str, tuple[int, int]] = {}  # sha256 -> (offset, length)
+        self.where: dict[str, tuple[int, int]] = {}  # sha256 -> (offset, length) of the full facts
+        self.where_slim: dict[str, tuple[int, int]] = {}  # sha256 -> the same, of the figures (`slim`)
         self._out = self.path.open("wb")
 
-    def add(self, sha256: str, blob: bytes) -> None:
-        self.where[sha256] = (self._out.tell(), len(blob))
-        self._out.write(blob)
+    def add(self, sha256: str, full: bytes, slim: bytes = b"") -> None:
+        """A document's facts, pickled: in full and, when given, its figures only (`slim`)."""
+        self.where[sha256] = (self._out.tell(), len(full))
+        self._out.write(full)
+        if slim:
+            self.where_slim[sha256] = (self._out.tell(), len(slim))
+            self._out.write(slim)
 
     def close(self) -> None:
         self._out.close()
@@ -166,12 +171,13 @@ class FactFile:
     def load(self, sha256: str) -> UnitFacts:
         return FactsAt(str(self.path), [("", *self.where[sha256])]).read()[""]
 
-    def locate(self, units: dict[str, UnitFacts]) -> "FactsAt":
-        return FactsAt(str(self.path), [(u, *self.where[f.sha256]) for u, f in units.items()])
+    def locate(self, units: dict[str, UnitFacts], slim: bool = False) -> "FactsAt":
+        where = self.where_slim if slim else self.where
+        return FactsAt(str(self.path), [(u, *where[f.sha256]) for u, f in units.items()])
 
 
 class FactsAt(NamedTuple):
-    """Where a board report's units' full facts are: (unit, offset, length) in the fact file."""
+    """Where a report's units' facts are: (unit, offset, length) in the fact file."""
 
     path: str
     units: list
