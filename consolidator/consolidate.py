@@ -115,6 +115,11 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
             result, facts = build(ws, master, period, stage, include_invalid, jobs, progress)
             result.seconds = {"styrmodell": loaded - started, **result.seconds}
             _swap(stage, final)
+            # the history once the reports are in place (and before the unfreeze, after which the
+            # garbage collector's next full pass walks everything the run kept: 0.08 -> 0.17 s)
+            with History(ws.root / HISTORY_FILE) as history:
+                history.replace_period(period.id, period.date, facts, manifest.sha256(ws.master_file), __version__,
+                                       len(result.report.tasks))
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
@@ -124,9 +129,6 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         result.folder = final
         result.kf_report = final / result.kf_report.name
         result.board_reports = [final / p.name for p in result.board_reports]
-        with History(ws.root / HISTORY_FILE) as history:
-            history.replace_period(period.id, period.date, facts, manifest.sha256(ws.master_file), __version__,
-                                   len(result.report.tasks))
     result.seconds["totalt"] = time.perf_counter() - started
     return result
 
