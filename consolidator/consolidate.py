@@ -194,7 +194,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         parts = []
 
         def meanwhile():  # while the workers write the KF and board reports, this process writes its own two
-            write_report(report, stage / "valideringsrapport.xlsx", reproducible=True, base=ws.reports(period.id))
+            write_report(report, stage / "valideringsrapport.xlsx", base=ws.reports(period.id))
             _status_book(master, submissions, period, stage / "inlamning.xlsx")
 
         for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,

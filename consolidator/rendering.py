@@ -178,11 +178,13 @@ class _Writer(ExcelWriter):
 
     def _write_serialised_rows(self, ws, rows: list[str]) -> None:
         """A streamed sheet whose rows were serialised as they came (reports.book.ReportBook.row_xml):
-        openpyxl writes the sheet, in memory, around an empty sheetData, and the rows go in it."""
+        openpyxl writes the sheet, in memory, around an empty sheetData (with the rows' hyperlinks),
+        and the rows go in it."""
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
         ws._writer = WorksheetWriter(ws, out=io.BytesIO())
+        ws._hyperlinks = list(getattr(ws, "_rodtrad_links", ()))  # the writer starts the list anew
         ws._writer.write_top()
         ws.close()
         head, empty, tail = ws._writer.read().partition(b"<sheetData></sheetData>")

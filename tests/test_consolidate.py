@@ -290,6 +290,8 @@ def test_report_rows_serialised_by_us_are_the_bytes_openpyxl_writes(tmp_path, mo
         book.figure(sheet, f"B{first}", "Belopp", [Source("2111", "a.xlsx", "ab" * 32, "Budget", "D5", 1200.5)])
         other = book.sheet("Annat", "Ett blad utan tabell")
         other.line(["Bara en rad", 5, None, "slut"], [None, "0", "hd", "label"])
+        book.table(other, columns[:2], [["a.xlsx", 1], ["b.xlsx", 2], [None, 3]], name="Filer",
+                   links=["a.xlsx", None, "b.xlsx#'Blad 1'!A1"])
         book.save(path)
         return path.read_bytes(), len(book.findings)
 
@@ -300,6 +302,8 @@ def test_report_rows_serialised_by_us_are_the_bytes_openpyxl_writes(tmp_path, mo
     assert ws["A5"].value == "=1+1" and ws["A5"].data_type == "s" and ws["B5"].number_format == bookmod.KR
     assert ws["D8"].value == "åäö ÅÄÖ é ß € 😀" and ws["A8"].value == "<b>&amp;</b> \"citat\" 'enkla'"
     assert ws["D9"].value == "tab\thereklocka" and len(ws["A11"].value) == 32767
+    links = load_workbook(tmp_path / "egen.xlsx")["Annat"]
+    assert links["A6"].hyperlink.target == "a.xlsx" and links["A7"].hyperlink is None
 
 
 def test_reports_serialised_by_us_are_the_bytes_openpyxl_writes(workspace, monkeypatch):

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell._writer import write_cell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import xmlfile
 
 from .. import values, workbook as wbk
@@ -46,19 +47,26 @@ class Sheet:
         self._pending: list | None = None if FAST_ROWS else []
         if FAST_ROWS:
             ws._rodtrad_rows = []  # rendering.save puts them in the sheet's sheetData
+            ws._rodtrad_links = []  # and these in its hyperlinks
 
     @property
     def title(self) -> str:
         return self.ws.title
 
-    def line(self, values_: list, styles: list | None = None) -> int:
-        """Append one row; returns its number."""
+    def line(self, values_: list, styles: list | None = None, link: str | None = None) -> int:
+        """Append one row, its first cell a hyperlink to `link` when given; returns its number."""
         self.row += 1
         styles = styles or [None] * len(values_)
         if FAST_ROWS:
             self.ws._rodtrad_rows.append(self.book.row_xml(self.ws, self.row, values_, styles))
+            if link and values_ and values_[0] is not None:
+                self.ws._rodtrad_links.append(Hyperlink(ref=f"A{self.row}", target=link))
             return self.row
         cells = [self.book.cell(self.ws, v, s) for v, s in zip(values_, styles)]
+        if link and cells and cells[0] is not None:
+            if not isinstance(cells[0], Cell):
+                cells[0] = WriteOnlyCell(self.ws, cells[0])
+            cells[0].hyperlink = link
         if self._pending is None:
             self.ws.append(cells)
         else:
@@ -180,8 +188,9 @@ class ReportBook:
         return cleaned
 
     def table(self, sheet: Sheet, columns: list[dict], rows: list[list], name: str | None = None,
-              freeze: bool = True) -> int:
-        """Header and rows as an Excel table at the sheet's next row; returns the first data row."""
+              freeze: bool = True, links: list | None = None) -> int:
+        """Header and rows as an Excel table at the sheet's next row; returns the first data row.
+        `links`, one per row (or None), makes each row's first cell a hyperlink."""
         ws = sheet.ws
         first_table = sheet.tables == 0
         if first_table:
@@ -194,8 +203,8 @@ class ReportBook:
             wbk.print_setup(ws, header)
         sheet.flush()
         styles = [spec["fmt"] or ("wrap" if spec["wrap"] else None) for spec in columns]
-        for row in rows:
-            sheet.line(row, styles)
+        for i, row in enumerate(rows):
+            sheet.line(row, styles, links[i] if links else None)
         if not rows:
             sheet.line([None] * len(columns))
         self._tables += 1
