@@ -7,6 +7,7 @@ trusting the sizes its headers state (`check_zip`).
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zipfile
@@ -208,7 +209,12 @@ def read_file(path: Path) -> tuple[bytes | None, list]:
         return None, [IS_FOLDER(value=path.name)]
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # read what the file holds, never more than the limit (asking for the limit itself
+            # would allocate 25 MB for every 30 KB file: a third of the time it took to read one)
+            size = min(os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew while we read it
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
         if len(data) > MAX_FILE_BYTES:
             size = path.stat().st_size
             return None, [TOO_LARGE(params={"size": round(size / 2**20, 1), "limit": MAX_FILE_BYTES >> 20})]

@@ -301,7 +301,8 @@ def iter_tasks(files: list[Path], master: MasterData, expected_period: str | Non
     if pool is None:
         yield from map(_one, tasks)
         return
-    yield from pool.map(_one, tasks, chunksize=max(1, min(32, len(tasks) // (pool.jobs * 4))))
+    # small chunks: at the end of the batch no worker waits long for the other to finish its last chunk
+    yield from pool.map(_one, tasks, chunksize=max(1, min(8, len(tasks) // (pool.jobs * 4))))
 
 
 def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,
