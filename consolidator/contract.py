@@ -118,12 +118,57 @@ def norm(text) -> str:
     return _norm(text) if isinstance(text, str) else ""
 
 
+class CellMap(dict):
+    """JSON pointer -> (sheet, "A1") for every value read. A table's cells are not stored one by
+    one: each table keeps its rows' numbers and its columns' letters, and a cell's address is made
+    when asked for (few are: storing all of them was a sixth of reading a workbook)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, tuple[str, list[str], dict[str, str]]] = {}  # key -> (sheet, row numbers, field -> letter)
+
+    def add_table(self, key: str, sheet: str, rows: list[str], letters: dict[str, str]) -> None:
+        self.tables[key] = (sheet, rows, letters)
+
+    def _table_cell(self, pointer: str):
+        parts = pointer.split("/")  # "", table key, record index[, field]
+        table = self.tables.get(parts[1]) if len(parts) in (3, 4) else None
+        if table is None or not parts[2].isdigit() or int(parts[2]) >= len(table[1]):
+            return None
+        sheet, rows, letters = table
+        letter = "A" if len(parts) == 3 else letters.get(parts[3])
+        return (sheet, letter + rows[int(parts[2])]) if letter else None
+
+    def __missing__(self, pointer: str):
+        found = self._table_cell(pointer)
+        if found is None:
+            raise KeyError(pointer)
+        return found
+
+    def __contains__(self, pointer) -> bool:
+        return dict.__contains__(self, pointer) or self._table_cell(pointer) is not None
+
+    def get(self, pointer, default=None):
+        found = dict.get(self, pointer)
+        if found is None:
+            found = self._table_cell(pointer)
+        return default if found is None else found
+
+    def values(self):
+        yield from dict.values(self)
+        for sheet, rows, letters in self.tables.values():
+            for number in rows:
+                yield sheet, "A" + number
+                for letter in letters.values():
+                    yield sheet, letter + number
+
+
 @dataclass
 class Read:
     """What a grid yielded: data, where each value came from, and what could not be read."""
 
     data: dict = field(default_factory=dict)
-    cells: dict = field(default_factory=dict)  # JSON pointer -> (sheet, "A1")
+    cells: CellMap = field(default_factory=CellMap)  # JSON pointer -> (sheet, "A1")
     findings: list = field(default_factory=list)
     template: str = ""  # the layout read by (document.PLAN or FOLLOW) and the layout itself
     layout: dict | None = None
@@ -230,10 +275,11 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
     widest = max(counting, default=-1)
     key = sheet["key"]
     shown = [(spec, positions[norm(spec["header"])]) for spec in computed if norm(spec["header"]) in positions]
-    # per column, what each row needs: its key, its reader, its letter (the inner loop runs per cell)
-    plan = [(spec["key"], values.READERS[spec["type"]], a1(0, col)[:-1], spec, col) for spec, col in present]
+    # per column, what each row needs: its key, its reader (the inner loop runs per cell)
+    plan = [(spec["key"], values.READERS[spec["type"]], spec, col) for spec, col in present]
     empty_record = {spec["key"]: ([] if spec["type"] == "list" else None) for spec in readable}
-    cells, name = out.cells, sheet["name"]
+    numbers: list[str] = []  # each record's row number: with the columns' letters, its cells (CellMap)
+    out.cells.add_table(key, sheet["name"], numbers, {spec["key"]: a1(0, col)[:-1] for spec, col in shown + present})
     records = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
@@ -241,14 +287,11 @@ def _read_table(rows, sheet, out: Read, file) -> list[dict]:
             continue
         if all(_blank(row, c) for c in counting):
             continue
-        prefix, number, width = f"/{key}/{len(records)}", str(r + 1), len(row)
-        cells[prefix] = (name, "A" + number)
+        numbers.append(str(r + 1))
+        width = len(row)
         record = {k: ([] if v == [] else None) for k, v in empty_record.items()}
-        for spec, col in shown:  # where a recomputed figure sits, so findings can point at it
-            cells[f"{prefix}/{spec['key']}"] = (name, a1(r, col))
-        for field_key, parse, letter, spec, col in plan:
+        for field_key, parse, spec, col in plan:
             raw = row[col] if col < width else None
-            cells[f"{prefix}/{field_key}"] = (name, letter + number)
             try:
                 record[field_key] = parse(raw)
             except values.Unreadable:
