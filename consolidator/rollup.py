@@ -58,15 +58,15 @@ class Economy:
         self.follow = follow
         self.ore = [0] * 16
 
-    frame = property(lambda self: self.ore[0] / 100)
-    budget = property(lambda self: self.ore[1] / 100)
-    outcome = property(lambda self: self.ore[2] / 100)
-    forecast = property(lambda self: self.ore[3] / 100)
-    months = property(lambda self: [x / 100 for x in self.ore[4:]])
+    frame = property(lambda self: _kr(self.ore[0]))
+    budget = property(lambda self: _kr(self.ore[1]))
+    outcome = property(lambda self: _kr(self.ore[2]))
+    forecast = property(lambda self: _kr(self.ore[3]))
+    months = property(lambda self: [_kr(x) for x in self.ore[4:]])
 
     @property
     def deviation(self) -> float:
-        return (self.ore[3] - self.ore[1] if self.follow else self.ore[1] - self.ore[0]) / 100
+        return _kr(self.ore[3] - self.ore[1] if self.follow else self.ore[1] - self.ore[0])
 
     @property
     def deviation_pct(self) -> float | None:
@@ -88,6 +88,11 @@ class Economy:
 
     def absorb_ore(self, ore: list[int]) -> None:
         self.ore = [x + y for x, y in zip(self.ore, ore)]
+
+
+def _kr(ore: int) -> int | float:
+    """Öre as kronor: a whole amount as an integer (as a unit's own figures are read)."""
+    return ore // 100 if ore % 100 == 0 else ore / 100
 
 
 class Rollup:
