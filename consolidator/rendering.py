@@ -18,7 +18,11 @@ chains, uppdrag lists, check sheets and blank input sheets. Three things make wr
    is a digest of everything `build` reads (the caller's promise, tested by comparing the bytes
    of a cached and an uncached render). The cache is per process and bounded.
 
-Outputs are ordinary openpyxl packages: every byte of XML in them was written by openpyxl.
+Outputs are ordinary openpyxl packages: in the workbooks we generate every byte of XML was
+written by openpyxl. The one exception is the rows of the reports' streamed sheets, which
+reports.book serialises itself as they come, to the bytes openpyxl's streamed writer makes of the
+same cells (tested on a book and on whole periods); openpyxl writes each of those sheets around
+them (`_Writer._write_serialised_rows`).
 """
 from __future__ import annotations
 
