@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import contract, grid as gridmod, mastercheck
@@ -14,8 +14,13 @@ NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
 
 def _typed(cls, record: dict):
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _field_names(cls)
     return cls(**{k: v for k, v in record.items() if k in names})
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls) -> frozenset:
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass
