@@ -251,9 +251,11 @@ _master: MasterData | None = None
 _sent = None
 
 
-def _init(data: dict, root=None) -> None:
+def _init(master: MasterData, root=None) -> None:
+    """A worker's (or this process's) master data: the caller's own object, inherited when the
+    pool forks (pickled when it spawns), rather than built again from its data in every worker."""
     global _master, _sent
-    _master = MasterData(data)
+    _master = master
     _sent = SentCopies(root) if root else None
 
 
@@ -275,7 +277,7 @@ def workers(master: MasterData, files: int, jobs: int | None = None, root: Path 
     the pool for its reports too: the workers were started before any unit's facts existed, so
     they hold none of them, and they are already warm."""
     jobs = jobs or os.cpu_count() or 1
-    init = (master.data, str(root) if root else None)
+    init = (master, str(root) if root else None)
     if jobs == 1 or files < 8:
         _init(*init)
         yield None
