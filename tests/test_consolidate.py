@@ -254,6 +254,18 @@ def test_the_reports_open_in_libreoffice(demo, tmp_path):
     assert report_rows(saved, "Ekonomi")[0]["Budget (kr)"] == original[0]["Budget (kr)"]
 
 
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
+@pytest.mark.parametrize("name, sheet", [("Nämndrapport 2000 *.xlsx", "Aktiviteter"), ("valideringsrapport.xlsx", "Fynd"),
+                                         ("inlamning.xlsx", "Inlämning")])
+def test_board_validation_and_status_reports_open_in_libreoffice(demo, tmp_path, name, sheet):
+    """Their rows are serialised by us (book.row_xml): LibreOffice reads them back cell for cell."""
+    (path,) = demo["consolidation"].folder.glob(name)
+    saved = load_workbook(recalculate(path, tmp_path))[sheet]
+    ours = load_workbook(path)[sheet]
+    assert [[c.value for c in row] for row in saved.iter_rows()] == [[c.value for c in row] for row in ours.iter_rows()]
+    assert saved.max_row > 5
+
+
 def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace):
     from rodtrad.consolidator.facts import UnitFacts
     from rodtrad.consolidator.store import History
