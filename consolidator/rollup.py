@@ -147,7 +147,6 @@ class Rollup:
         sum of its children's (each unit's budget is added once per node). Only the nodes under
         the one asked for are summed: a board report's roll-up never sums the rest of the tree."""
         result = self._economy
-        units = set(self.master.unit_ids) if node_id not in result else ()
 
         def visit(node_id: str) -> tuple[Economy, dict[str, Economy]]:
             done = result.get(node_id)
@@ -155,7 +154,7 @@ class Rollup:
                 return done
             total, accounts = Economy(follow=self.follow), {}
             result[node_id] = (total, accounts)
-            if node_id in units and node_id in self.facts:
+            if node_id in self.facts and self.master.is_unit(node_id):
                 for account, b in self.facts[node_id].budget.items():
                     ore = Economy.ore_of(b)
                     total.absorb_ore(ore)
