@@ -163,20 +163,6 @@ def cell_value(col: dict, value):
 MAX_CELL_TEXT = 32767
 
 
-def put(ws, row: int, col: int, value, style_name: str | None = None):
-    """Write a value as data: text stays text (never a formula), control characters go, length is capped."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        value = values.clean_text(value)[:MAX_CELL_TEXT]
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    if style_name:
-        style(cell, style_name)
-    return cell
-
-
 def print_setup(ws, header_row: int, landscape: bool = True) -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
