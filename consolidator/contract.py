@@ -121,7 +121,9 @@ def norm(text) -> str:
 class CellMap(dict):
     """JSON pointer -> (sheet, "A1") for every value read. A table's cells are not stored one by
     one: each table keeps its rows' numbers and its columns' letters, and a cell's address is made
-    when asked for (few are: storing all of them was a sixth of reading a workbook)."""
+    when asked for (few are: storing all of them was a sixth of reading a workbook). Lookups
+    (`[]`, `in`, `get`) and `values()` see every cell; the dict itself holds only the rest
+    (key-value fields, sheets)."""
 
     def __init__(self):
         super().__init__()
