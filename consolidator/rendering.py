@@ -153,6 +153,9 @@ class _Writer(ExcelWriter):
     shared style table's styles.xml serialised once per state of the table."""
 
     def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
         if self.workbook.write_only:
             rows = getattr(ws, "_rodtrad_rows", None)
             if rows is None:  # streamed: openpyxl's own way (the rows are already on disk)
@@ -160,9 +163,6 @@ class _Writer(ExcelWriter):
             else:
                 self._write_serialised_rows(ws, rows)
             return
-        ws._drawing = SpreadsheetDrawing()
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
         rendered = getattr(ws, "_rodtrad_rendered", None)
         if rendered is not None:
             ws._rels = RelationshipList()
@@ -184,9 +184,6 @@ class _Writer(ExcelWriter):
         """A streamed sheet whose rows were serialised as they came (reports.book.ReportBook.row_xml):
         openpyxl writes the sheet, in memory, around an empty sheetData (with the rows' hyperlinks),
         and the rows go in it."""
-        ws._drawing = SpreadsheetDrawing()
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
         ws._writer = WorksheetWriter(ws, out=io.BytesIO())
         ws._hyperlinks = list(getattr(ws, "_rodtrad_links", ()))  # the writer starts the list anew
         ws._writer.write_top()
