@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
+from operator import add
 
 from . import closing
 from .facts import Source, UnitFacts
@@ -87,7 +88,7 @@ class Economy:
         self.absorb_ore(other.ore)
 
     def absorb_ore(self, ore: list[int]) -> None:
-        self.ore = [x + y for x, y in zip(self.ore, ore)]
+        self.ore = list(map(add, self.ore, ore))
 
 
 def _kr(ore: int) -> int | float:
@@ -121,11 +122,19 @@ class Rollup:
                 under[node.id].append(unit)
         return under
 
-    def included(self, node_id: str) -> list[UnitFacts]:
-        return [self.facts[u] for u in self.units_under[node_id] if u in self.facts]
+    def included(self, node_id: str) -> tuple[UnitFacts, ...]:
+        """The facts of the units under a node that were taken in (worked out once per node: a
+        report asks for them per indicator, uppdrag and sheet)."""
+        done = self._included.get(node_id)
+        if done is None:
+            done = self._included[node_id] = tuple(self.facts[u] for u in self.units_under[node_id] if u in self.facts)
+        return done
 
-    def subtree(self, node_id: str) -> list[tuple[int, str]]:
-        """(depth, node id) in tree order, the node itself first."""
+    def subtree(self, node_id: str) -> tuple[tuple[int, str], ...]:
+        """(depth, node id) in tree order, the node itself first (worked out once per node)."""
+        done = self._subtrees.get(node_id)
+        if done is not None:
+            return done
         out = []
 
         def walk(nid, depth):
@@ -133,7 +142,16 @@ class Rollup:
             for child in self.master.children.get(nid, []):
                 walk(child.id, depth + 1)
         walk(node_id, 0)
-        return out
+        done = self._subtrees[node_id] = tuple(out)
+        return done
+
+    @cached_property
+    def _included(self) -> dict[str, tuple[UnitFacts, ...]]:
+        return {}
+
+    @cached_property
+    def _subtrees(self) -> dict[str, tuple[tuple[int, str], ...]]:
+        return {}
 
     # -- economy ----------------------------------------------------------------------------
 
@@ -197,7 +215,7 @@ class Rollup:
 
     def indicator_targets(self, node_id: str, indicator: Indicator) -> tuple[float | None, list[Source]]:
         """The units' own target values aggregated as the master data says (sum, mean, weighted)."""
-        pairs = [(f, f.indicators[indicator.id]) for f in self.included(node_id) if indicator.id in f.indicators]
+        pairs = self._indicator_values(node_id).get(indicator.id, [])
         sources = [f.source("Nyckeltal", cell, value) for f, (value, cell) in pairs]
         values = [value for _, (value, _) in pairs]
         if not values or indicator.aggregation == "ingen":
@@ -209,6 +227,20 @@ class Rollup:
             if sum(weights):
                 return sum(v * w for v, w in zip(values, weights)) / sum(weights), sources
         return sum(values) / len(values), sources
+
+    def _indicator_values(self, node_id: str) -> dict[str, list[tuple[UnitFacts, tuple]]]:
+        """Indicator id -> (unit facts, (value, cell)) of the units under a node, in unit order (once per node)."""
+        done = self._indicator_index.get(node_id)
+        if done is None:
+            done = self._indicator_index[node_id] = {}
+            for f in self.included(node_id):
+                for ind, pair in f.indicators.items():
+                    done.setdefault(ind, []).append((f, pair))
+        return done
+
+    @cached_property
+    def _indicator_index(self) -> dict[str, dict[str, list[tuple[UnitFacts, tuple]]]]:
+        return {}
 
     def weight(self, unit_id: str, indicator: Indicator) -> float:
         """A unit's weight: its staff (people in the master data) or its gross cost budget."""
@@ -228,10 +260,14 @@ class Rollup:
         """The goals an activity's link serves: a goal itself, or a commitment's goals."""
         if link in self.master.goal_by_id:
             return [link]
+        return list(self._commitment_goals.get(link, ()))
+
+    @cached_property
+    def _commitment_goals(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
         for c in self.master.commitments:
-            if c.id == link:
-                return list(c.goals)
-        return []
+            out.setdefault(c.id, tuple(c.goals))  # the first of a (refused) duplicate id, as before
+        return out
 
     def unit_goals_under(self, node_id: str) -> dict[str, list[tuple[UnitFacts, dict]]]:
         """Board goal id -> the units' own goals serving it (worked out once per node)."""
@@ -313,11 +349,15 @@ class Rollup:
     def uppdrag(self, node_id: str) -> list[dict]:
         # the uppdrag addressed to a board in this node's subtree, or above it
         boards = {i for _, i in self.subtree(node_id)} | {a.id for a in self.master.ancestors(node_id)}
+        answering: dict[str, list[UnitFacts]] = {}  # uppdrag id -> the units that list it
+        for f in self.included(node_id):
+            for uid in f.uppdrag:
+                answering.setdefault(uid, []).append(f)
         rows = []
         for u in self.master.uppdrag:
             if not boards & set(u.boards):
                 continue
-            units = [f for f in self.included(node_id) if u.id in f.uppdrag]
+            units = answering.get(u.id, [])
             answered = [(f, f.uppdrag[u.id]) for f in units if f.uppdrag[u.id][0]]
             statuses = Counter(f.uppdrag_status[u.id] for f in units if f.uppdrag_status.get(u.id))
             rows.append({"uppdrag": u, "units": len(units), "answered": answered, "statuses": statuses})

@@ -76,6 +76,7 @@ class NodeReport:
         # the nodes this report lists in its economy: KF stops above the units
         self.shown = [(d, n) for d, n in rollup.subtree(node_id) if not (self.is_kf and self.m.is_unit(n))]
         self.row_of = {n: FIRST + i for i, (_, n) in enumerate(self.shown)}
+        self._indicator_lists: dict[str, list] = {}
 
     # -- lineage helpers --------------------------------------------------------------------
 
@@ -280,9 +281,13 @@ class NodeReport:
         colour_lights(sheet, f"F{first}:F{first + len(rows)}")
 
     def indicator_list(self, node_id: str) -> list:
-        owners = {i for _, i in self.r.subtree(node_id)}
-        goal_ids = {g.id for g in self.m.goals if g.level == "kf" or g.owner in owners}
-        return [i for i in self.m.indicators if goal_ids & set(i.goals)]
+        """The indicators of KF's goals and of the goals of boards in a node's subtree (once per node)."""
+        done = self._indicator_lists.get(node_id)
+        if done is None:
+            owners = {i for _, i in self.r.subtree(node_id)}
+            goal_ids = {g.id for g in self.m.goals if g.level == "kf" or g.owner in owners}
+            done = self._indicator_lists[node_id] = [i for i in self.m.indicators if goal_ids & set(i.goals)]
+        return done
 
     def indicators(self, history=None):
         book, r = self.book, self.r
