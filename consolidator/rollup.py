@@ -78,17 +78,20 @@ class Economy:
     def ore_of(b: dict) -> list[int]:
         """A unit's budget row (an account) in öre, in the order Economy keeps its sums."""
         forecast = b["total"] if b.get("forecast") is None else b["forecast"]  # none (an included invalid file): budget
-        return [round(x * 100) for x in (b["frame"], b["total"], b.get("outcome") or 0, forecast, *b["months"])]
+        return [x * 100 if type(x) is int else round(x * 100)
+                for x in (b["frame"], b["total"], b.get("outcome") or 0, forecast, *b["months"])]
 
     def add(self, b: dict) -> None:
         self.absorb_ore(self.ore_of(b))
 
-    def absorb(self, other: "Economy") -> None:
-        """Add another node's sums (a child's, in the roll-up)."""
-        self.absorb_ore(other.ore)
-
     def absorb_ore(self, ore: list[int]) -> None:
         self.ore = list(map(add, self.ore, ore))
+
+
+def _columns(ores) -> list[int]:
+    """Öre lists (an Economy's sums) added column by column."""
+    ores = list(ores)
+    return [sum(column) for column in zip(*ores)] if ores else [0] * 16
 
 
 def _kr(ore: int) -> int | float:
@@ -155,42 +158,55 @@ class Rollup:
 
     # -- economy ----------------------------------------------------------------------------
 
-    @cached_property
-    def _economy(self) -> dict[str, tuple[Economy, dict[str, Economy]]]:
-        """Per node asked for so far (and the nodes under it): the total and per account."""
-        return {}
-
-    def _economy_of(self, node_id: str) -> tuple[Economy, dict[str, Economy]]:
-        """A node's economy, summed once bottom-up: a unit's own figures, and every other node the
-        sum of its children's (each unit's budget is added once per node). Only the nodes under
-        the one asked for are summed: a board report's roll-up never sums the rest of the tree."""
-        result = self._economy
-
-        def visit(node_id: str) -> tuple[Economy, dict[str, Economy]]:
-            done = result.get(node_id)
-            if done is not None:  # summed already (or, in master data with a cycle, which is refused, under way)
-                return done
-            total, accounts = Economy(follow=self.follow), {}
-            result[node_id] = (total, accounts)
-            if node_id in self.facts and self.master.is_unit(node_id):
-                for account, b in self.facts[node_id].budget.items():
-                    ore = Economy.ore_of(b)
-                    total.absorb_ore(ore)
-                    accounts.setdefault(account, Economy(follow=self.follow)).absorb_ore(ore)
-            for child in self.master.children.get(node_id, []):
-                child_total, child_accounts = visit(child.id)
-                total.absorb(child_total)
-                for account, e in child_accounts.items():
-                    accounts.setdefault(account, Economy(follow=self.follow)).absorb(e)
-            return total, accounts
-
-        return visit(node_id)
-
     def economy(self, node_id: str) -> Economy:
-        return self._economy_of(node_id)[0]
+        """A node's economy, summed once bottom-up: a unit its own accounts, every other node its
+        children. Only the nodes under the one asked for are summed (a board report's roll-up never
+        sums the rest of the tree)."""
+        done = self._totals.get(node_id)
+        if done is not None:  # summed already (or, in master data with a cycle, which is refused, under way)
+            return done
+        e = self._totals[node_id] = Economy(follow=self.follow)
+        if self.master.is_unit(node_id):
+            e.ore = _columns(self._unit_ore(node_id).values())
+        else:
+            e.ore = _columns([self.economy(child.id).ore for child in self.master.children.get(node_id, [])])
+        return e
 
     def economy_by_account(self, node_id: str) -> dict[str, Economy]:
-        return self._economy_of(node_id)[1]
+        """A node's economy per account: its units' accounts summed (asked for of few nodes, so
+        not kept for every node on the way)."""
+        done = self._by_account.get(node_id)
+        if done is None:
+            grouped: dict[str, list[list[int]]] = {}
+            for unit in self.units_under[node_id]:
+                for account, ore in self._unit_ore(unit).items():
+                    grouped.setdefault(account, []).append(ore)
+            done = self._by_account[node_id] = {}
+            for account, ores in grouped.items():
+                e = done[account] = Economy(follow=self.follow)
+                e.ore = _columns(ores)
+        return done
+
+    def _unit_ore(self, unit_id: str) -> dict[str, list[int]]:
+        """A unit's accounts in öre (none when it was not taken in)."""
+        done = self._ore.get(unit_id)
+        if done is None:
+            facts = self.facts.get(unit_id)
+            done = self._ore[unit_id] = ({account: Economy.ore_of(b) for account, b in facts.budget.items()}
+                                         if facts is not None else {})
+        return done
+
+    @cached_property
+    def _totals(self) -> dict[str, Economy]:
+        return {}
+
+    @cached_property
+    def _by_account(self) -> dict[str, dict[str, Economy]]:
+        return {}
+
+    @cached_property
+    def _ore(self) -> dict[str, dict[str, list[int]]]:
+        return {}
 
     def unit_budget_source(self, unit_id: str) -> list[Source]:
         """The cells a unit's reported total is made of: its budget's months (plan) or forecasts (follow-up)."""
@@ -214,19 +230,25 @@ class Rollup:
     # -- indicators and goals ---------------------------------------------------------------
 
     def indicator_targets(self, node_id: str, indicator: Indicator) -> tuple[float | None, list[Source]]:
-        """The units' own target values aggregated as the master data says (sum, mean, weighted)."""
+        """The units' own target values aggregated as the master data says (sum, mean, weighted),
+        and the cells they came from."""
         pairs = self._indicator_values(node_id).get(indicator.id, [])
-        sources = [f.source("Nyckeltal", cell, value) for f, (value, cell) in pairs]
+        return self.indicator_value(node_id, indicator)[0], [f.source("Nyckeltal", cell, value)
+                                                             for f, (value, cell) in pairs]
+
+    def indicator_value(self, node_id: str, indicator: Indicator) -> tuple[float | None, int]:
+        """`indicator_targets` without the cells: the value and how many units gave one."""
+        pairs = self._indicator_values(node_id).get(indicator.id, [])
         values = [value for _, (value, _) in pairs]
         if not values or indicator.aggregation == "ingen":
-            return None, sources
+            return None, len(values)
         if indicator.aggregation == "summa":
-            return sum(values), sources
+            return sum(values), len(values)
         if indicator.aggregation == "viktat":
             weights = [self.weight(f.unit, indicator) for f, _ in pairs]
             if sum(weights):
-                return sum(v * w for v, w in zip(values, weights)) / sum(weights), sources
-        return sum(values) / len(values), sources
+                return sum(v * w for v, w in zip(values, weights)) / sum(weights), len(values)
+        return sum(values) / len(values), len(values)
 
     def _indicator_values(self, node_id: str) -> dict[str, list[tuple[UnitFacts, tuple]]]:
         """Indicator id -> (unit facts, (value, cell)) of the units under a node, in unit order (once per node)."""
@@ -303,7 +325,7 @@ class Rollup:
         e = self.economy(root)
         share = closing.result_share(self.master.closing, e.outcome if final else e.forecast)
         for ind in self.master.indicators:
-            value, _ = self.indicator_targets(root, ind)
+            value, _ = self.indicator_value(root, ind)
             if ind.aggregation == "ingen":  # listed per unit: the organisation has no single value
                 value = None
             known = (kolada or {}).get(ind.id)
@@ -338,13 +360,51 @@ class Rollup:
         return [(f, a) for f in self.included(node_id) for a in f.activities]
 
     def activity_counts(self, node_id: str) -> dict[str, Counter]:
-        by_status, by_goal, by_perspective = Counter(), Counter(), Counter()
-        for _, a in self.activities(node_id):
-            by_status[a.get("status") or ("låst" if a.get("locked") else "planerad")] += 1
-            for goal in self.board_goal_of_link(a.get("link")) or ["uppdrag" if a.get("link") else "utan koppling"]:
-                by_goal[goal] += 1
-            by_perspective[a.get("perspective") or "-"] += 1
-        return {"status": by_status, "goal": by_goal, "perspective": by_perspective}
+        """Activities by status ("status"), by (goal, status) ("goal": every goal an activity serves,
+        directly or through the goals its goal serves; "uppdrag" and "utan koppling" for the rest)
+        and by (perspective, status) ("perspective"). A unit counts its own, every other node sums
+        its children's: each activity is looked at once however many reports count it."""
+        done = self._activity_counts.get(node_id)
+        if done is not None:
+            return done
+        counts = {"status": Counter(), "goal": Counter(), "perspective": Counter()}
+        self._activity_counts[node_id] = counts
+        if self.master.is_unit(node_id):
+            facts = self.facts.get(node_id)
+            for a in facts.activities if facts is not None else []:
+                status = activity_status(a)
+                counts["status"][status] += 1
+                for goal in self.goals_served(a.get("link")) or ["uppdrag" if a.get("link") else "utan koppling"]:
+                    counts["goal"][goal, status] += 1
+                counts["perspective"][a.get("perspective") or "-", status] += 1
+        else:
+            for child in self.master.children.get(node_id, []):
+                for key, counter in self.activity_counts(child.id).items():
+                    counts[key].update(counter)
+        return counts
+
+    @cached_property
+    def _activity_counts(self) -> dict[str, dict[str, Counter]]:
+        return {}
+
+    def goals_served(self, link: str | None) -> list[str]:
+        """The goals an activity's link serves, and the goals those serve in turn (a nämndmål's KF goals)."""
+        done = self._served.get(link)
+        if done is None:
+            out, todo = [], list(self.board_goal_of_link(link))
+            while todo:
+                goal = todo.pop(0)
+                if goal in out:
+                    continue
+                out.append(goal)
+                g = self.master.goal_by_id.get(goal)
+                todo += list(g.parents) if g else []
+            done = self._served[link] = out
+        return done
+
+    @cached_property
+    def _served(self) -> dict[str | None, list[str]]:
+        return {}
 
     def uppdrag(self, node_id: str) -> list[dict]:
         # the uppdrag addressed to a board in this node's subtree, or above it
@@ -368,6 +428,11 @@ class Rollup:
 
     def risk_counts(self, node_id: str) -> Counter:
         return Counter(risk_class(score(r)) for _, r in self.risks(node_id))
+
+
+def activity_status(activity: dict) -> str:
+    """An activity's status; a plan's activities have none yet: locked (from the board) or planned."""
+    return activity.get("status") or ("låst" if activity.get("locked") else "planerad")
 
 
 def score(risk: dict):

@@ -72,6 +72,55 @@ def test_board_and_council_totals_match_an_independent_computation(demo):
     assert kf["0000"]["Budget (kr)"] == pytest.approx(sum(per_unit.values()))
 
 
+def report_tables(path, sheet):
+    """Every table on a report sheet (a header row after a blank row starts one), as lists of dicts."""
+    ws = load_workbook(path, read_only=True)[sheet]
+    tables, header = [], None
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        if all(v is None for v in row):
+            header = None
+        elif header is None:
+            header = [v for v in row if v is not None]
+            tables.append([])
+        else:
+            tables[-1].append(dict(zip(header, row)))
+    return tables
+
+
+def test_activities_per_goal_and_perspective_match_the_returned_workbooks(demo):
+    master, result = demo["master"], demo["consolidation"]
+    served_by = {c.id: list(c.goals) for c in master.commitments}
+    expected_goal, expected_perspective = {}, {}
+    for path in demo["workspace"].inbox(PERIOD).glob("*.xlsx"):
+        wb = load_workbook(path, read_only=True)
+        unit = next(r[1] for r in wb["_meta"].iter_rows(values_only=True) if r[0] == "Ansvarskod")
+        if unit not in result.consolidated:
+            continue
+        for row in list(wb["Aktiviteter"].iter_rows(min_row=5, values_only=True)):
+            if not row[2]:  # a blank row (its id is prefilled)
+                continue
+            status = "låst" if row[1] == "Ja" else "planerad"  # a plan: no status of their own yet
+            link = (row[3] or "").split(" – ")[0]
+            goals = [link] if link in master.goal_by_id else served_by.get(link, [])
+            todo, seen = list(goals), set()
+            while todo:  # a nämndmål serves its KF goals too
+                goal = todo.pop()
+                if goal not in seen:
+                    seen.add(goal)
+                    todo += master.goal_by_id[goal].parents
+            for goal in seen or {"uppdrag" if link else "utan koppling"}:
+                expected_goal[goal, status] = expected_goal.get((goal, status), 0) + 1
+            perspective = (row[4] or "-").split(" – ")[0]
+            expected_perspective[perspective, status] = expected_perspective.get((perspective, status), 0) + 1
+    per_goal, per_perspective = report_tables(result.kf_report, "Aktiviteter per mål")
+    assert {g.id for g in master.goals if g.level != "enhet"} <= {r["Id"] for r in per_goal}  # unserved goals too
+    for table, expected in ((per_goal, expected_goal), (per_perspective, expected_perspective)):
+        got = {(r["Id"], status): r[status] for r in table for status in ("låst", "planerad") if r.get(status)}
+        assert got == expected
+        assert all(r["Totalt"] == r.get("låst", 0) + r.get("planerad", 0) for r in table)
+    assert sum(r["Totalt"] for r in per_perspective) == sum(expected_perspective.values()) > 100
+
+
 def lineage_index(folder):
     rows = [json.loads(line) for line in (folder / "spårbarhet.jsonl").read_text(encoding="utf-8").splitlines()]
     return {(r["report"], r["sheet"], r["cell"]): r["sources"] for r in rows}

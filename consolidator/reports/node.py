@@ -23,7 +23,7 @@ from ..facts import Source
 from ..followup import GRADES
 from ..levels import SHORT, distribution
 from ..masterdata import Period
-from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, risk_class, score
+from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, activity_status, risk_class, score
 from ..workspace import safe_name
 from .book import KR, NUM, PCT, ReportBook, col
 
@@ -34,6 +34,7 @@ BOARD_LEVELS = ("nämnd", "styrelse", "koncern")
 SHORT_WORDS = tuple((name, word) for word, name in SHORT)  # "delvis" -> the light word
 WORDS = {v: k for k, v in GRADES.items()}  # traffic-light word -> the assessment as the level chose it
 FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
+STATUS_ORDER = ["planerad", "låst", "Ej påbörjad", "Pågår", "Försenad", "Klar", "Avbruten"]  # activity count columns
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
 
@@ -149,6 +150,7 @@ class NodeReport:
         if self.follow:
             self.action_plans()
         self.activities()
+        self.activity_goals()
         self.uppdrag()
         self.internal_control()
         self.deviations()
@@ -303,7 +305,17 @@ class NodeReport:
         indicators = self.indicator_list(self.node.id)
         rows, lineage = [], []
         for ind in indicators:
-            agg, sources = r.indicator_targets(self.node.id, ind)
+            if self.is_kf:  # lineage: the boards' figures (which come from the units' cells), not every unit's
+                agg, count = r.indicator_value(self.node.id, ind)
+                sources = []
+                for board in self.child_boards():
+                    listed = self.indicator_list(board)
+                    value, units = r.indicator_value(board, ind)
+                    if ind in listed and units:
+                        sources.append(self.board_cell(board, "Nyckeltal", f"I{FIRST + listed.index(ind)}", value))
+            else:
+                agg, sources = r.indicator_targets(self.node.id, ind)
+                count = len(sources)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
             trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
             known = (history.kolada(ind.kolada, code, int(self.period.date[:4]))
@@ -311,14 +323,7 @@ class NodeReport:
             peers = (f"{known[0]}: kommunen {known[1]:.1f}, {known[3]} andra kommuner {known[2]:.1f}".replace(".", ",")
                      if known and known[2] is not None else "-")
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
-                         r.indicator_light(ind), agg, ind.aggregation, len(sources), trend_text, ", ".join(ind.goals), peers])
-            if self.is_kf:  # from the boards' figures, which come from the units' cells
-                sources = []
-                for board in self.child_boards():
-                    listed = self.indicator_list(board)
-                    value, units = r.indicator_targets(board, ind)
-                    if ind in listed and units:
-                        sources.append(self.board_cell(board, "Nyckeltal", f"I{FIRST + listed.index(ind)}", value))
+                         r.indicator_light(ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
             lineage.append(sources)
         first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
                                    col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
@@ -441,11 +446,38 @@ class NodeReport:
         sheet = book.sheet("Aktiviteter", "Enheternas aktiviteter")
         rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if a.get("locked") else "Nej", a.get("text"),
                  a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
-                 a.get("responsible"), a.get("status") or ("låst" if a.get("locked") else "planerad"), a.get("comment")]
+                 a.get("responsible"), activity_status(a), a.get("comment")]
                 for f, a in r.activities(self.node.id)]
         book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
                            col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
                            col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
+
+    def activity_goals(self):
+        """Activities counted by status per goal they serve and per perspective (both levels' goals)."""
+        book, r = self.book, self.r
+        counts = r.activity_counts(self.node.id)
+        statuses = sorted(counts["status"], key=lambda s: (STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s))
+        sheet = book.sheet("Aktiviteter per mål", "Aktiviteter per mål och perspektiv, efter status",
+                           "Ett mål räknar de aktiviteter som tjänar det, direkt eller genom ett mål under det; "
+                           "en aktivitet räknas därför både under nämndmålet och under KF-målet det tjänar.")
+        columns = [col(status, 11, "0") for status in statuses] + [col("Totalt", 9, "0")]
+
+        def row(key, name, by_status):
+            n = [by_status.get((key, status), 0) for status in statuses]
+            return [key, name, *n, sum(n)]
+
+        kf, boards = self.goals()  # every goal, also one that no activity serves: that is worth seeing
+        rows = [row(g.id, g.text, counts["goal"]) for g in kf + boards]
+        rows += [x for x in (row("uppdrag", "Kopplade till ett uppdrag", counts["goal"]),
+                             row("utan koppling", "Utan koppling till mål eller uppdrag", counts["goal"])) if x[-1]]
+        book.table(sheet, [col("Id", 14), col("Mål", 60, wrap=True), *columns], rows, name="AktiviteterPerMal")
+        sheet.gap()
+        names = {p.id: p.name for p in self.m.perspectives}
+        used = {p for p, _ in counts["perspective"]}
+        keys = [(p.id, p.name) for p in self.m.perspectives if p.id in used]
+        keys += [(p, names.get(p, "Utan perspektiv" if p == "-" else p)) for p in sorted(used - set(names))]
+        book.table(sheet, [col("Id", 14), col("Perspektiv", 60), *columns],
+                   [row(k, name, counts["perspective"]) for k, name in keys], name="AktiviteterPerPerspektiv", freeze=False)
 
     def uppdrag(self):
         book, r = self.book, self.r
