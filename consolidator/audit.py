@@ -133,7 +133,7 @@ def _recompute(ws, recorded, verdict, period, jobs):
         return
     stage = Path(tempfile.mkdtemp(prefix="rodtrad-verify-"))
     try:
-        result, _ = build(ws, master, master.period(period), stage, recorded.get("include_invalid", False), jobs, None)
+        build(ws, master, master.period(period), stage, recorded.get("include_invalid", False), jobs, None)
         again = json.loads((stage / mf.NAME).read_text(encoding="utf-8"))
         before = {i["path"]: i for i in recorded["inputs"]}
         for item in again["inputs"]:

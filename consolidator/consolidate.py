@@ -112,14 +112,15 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         ours = gc.get_freeze_count() == 0  # nothing frozen by a caller: all that build() freezes is ours
         try:
             loaded = time.perf_counter()
-            result, facts = build(ws, master, period, stage, include_invalid, jobs, progress)
-            result.seconds = {"styrmodell": loaded - started, **result.seconds}
-            _swap(stage, final)
-            # the history once the reports are in place (and before the unfreeze, after which the
-            # garbage collector's next full pass walks everything the run kept: 0.08 -> 0.17 s)
-            with History(ws.root / HISTORY_FILE) as history:
-                history.replace_period(period.id, period.date, facts, manifest.sha256(ws.master_file), __version__,
-                                       len(result.report.tasks))
+            # build() stages the period's history while the workers write the reports; it is
+            # committed once the reports are in place (closing without the commit undoes it)
+            with _StagedHistory(ws.root / HISTORY_FILE) as history:
+                result = build(ws, master, period, stage, include_invalid, jobs, progress, history)
+                result.seconds = {"styrmodell": loaded - started, **result.seconds}
+                clock = time.perf_counter()
+                _swap(stage, final)
+                history.commit()
+                result.seconds["historik"] = time.perf_counter() - clock
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
@@ -133,7 +134,33 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
     return result
 
 
-def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress) -> tuple[Result, list]:
+class _StagedHistory:
+    """The period's history, staged by build() and committed after the swap. The connection is made
+    when the period is staged, after the worker processes were forked: an SQLite connection must
+    not be open across a fork."""
+
+    def __init__(self, path: Path):
+        self.path, self.history = path, None
+
+    def stage(self, *args) -> None:
+        self.history = History(self.path)
+        self.history.stage_period(*args)
+
+    def commit(self) -> None:
+        self.history.commit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.history is not None:
+            self.history.close()
+
+
+def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress,
+          history: _StagedHistory | None = None) -> Result:
+    """Every output of a consolidation into `stage`; the period's history staged into `history`
+    (None: not stored, as when an auditor's re-run rebuilds the reports to compare)."""
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
@@ -192,10 +219,19 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
                                                                              final=period.kind == "helår")
         parts = []
+        taken = {**included, **levels}
+        included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
+        inputs = []
 
-        def meanwhile():  # while the workers write the KF and board reports, this process writes its own two
+        def meanwhile():
+            """While the workers write the KF and board reports: this process's own two reports, the
+            manifest's inputs, and the period's history (staged: its workers read earlier periods)."""
             write_report(report, stage / "valideringsrapport.xlsx", base=ws.reports(period.id))
             _status_book(master, submissions, period, stage / "inlamning.xlsx")
+            inputs.extend(manifest.inputs(ws.root, report.tasks, included_paths))
+            if history is not None:
+                history.stage(period.id, period.date, list(included.values()), manifest.sha256(ws.master_file),
+                              __version__, len(report.tasks))
 
         for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
                                                    jobs_list, store, pool, outcomes, levels, meanwhile):
@@ -208,12 +244,10 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             with part.open(encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
-    taken = {**included, **levels}
-    included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
-    manifest.write(manifest.build(ws.root, period.id, ws.master_file, report.tasks, report.ignored, included_paths,
-                                  stage, include_invalid), stage)
+    manifest.write(manifest.build(ws.root, period.id, ws.master_file, inputs, report.ignored, stage, include_invalid),
+                   stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
-    return result, list(included.values())
+    return result
 
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process

@@ -26,18 +26,23 @@ def relative(root: Path, path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
-def build(root: Path, period: str, master_file: Path, tasks, ignored, included: set[str], outputs_dir: Path,
+def inputs(root: Path, tasks, included: set[str]) -> list[dict]:
+    """The manifest's inputs: every file validated, with its verdict and whether it was taken in."""
+    out = []
+    for t in tasks:
+        verdict = "ej läsbar" if not t.unit else ("godkänd" if t.valid else "fel")
+        out.append({"path": relative(root, t.path), "size": t.size, "sha256": t.sha256, "unit": t.unit,
+                    "template_version": t.template_version, "verdict": verdict, "findings": len(t.findings),
+                    "errors": t.errors, "warnings": t.warnings, "consolidated": t.path in included})
+    return out
+
+
+def build(root: Path, period: str, master_file: Path, inputs: list[dict], ignored, outputs_dir: Path,
           include_invalid: bool) -> dict:
-    """No wall-clock time goes in: the same inputs give the same manifest."""
+    """No wall-clock time goes in: the same inputs give the same manifest. `inputs` from `inputs()`."""
     def rel(path) -> str:
         return relative(root, path)
 
-    inputs = []
-    for t in tasks:
-        verdict = "ej läsbar" if not t.unit else ("godkänd" if t.valid else "fel")
-        inputs.append({"path": rel(t.path), "size": t.size, "sha256": t.sha256, "unit": t.unit,
-                       "template_version": t.template_version, "verdict": verdict, "findings": len(t.findings),
-                       "errors": t.errors, "warnings": t.warnings, "consolidated": t.path in included})
     outputs = [{"path": p.relative_to(outputs_dir).as_posix(), "size": p.stat().st_size, "sha256": sha256(p)}
                for p in sorted(outputs_dir.rglob("*")) if p.is_file() and p.name != NAME]
     return {

@@ -13,6 +13,7 @@ from pathlib import Path
 from .facts import UnitFacts
 
 FILE_NAME = "historik.sqlite"
+WRITE_WAIT = 600  # seconds a writer waits for another's transaction
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (period TEXT PRIMARY KEY, period_date TEXT, master_sha256 TEXT,
                                  tool_version TEXT, inputs INTEGER, consolidated INTEGER);
@@ -33,7 +34,9 @@ class History:
     def __init__(self, path: Path, write: bool = True):
         self.path = Path(path)
         if write:
-            self.con = sqlite3.connect(self.path, isolation_level=None)
+            # A writer waits for another run's transaction (another period being consolidated)
+            # rather than failing after 5 s: that one is committed when its reports are in place.
+            self.con = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_WAIT)
             self.con.executescript(SCHEMA)
         elif self.path.exists():
             self.con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
@@ -42,7 +45,7 @@ class History:
             self.con.executescript(SCHEMA)
 
     def close(self) -> None:
-        self.con.close()
+        self.con.close()  # a transaction not committed (`stage_period` without `commit`) is rolled back
 
     def __enter__(self):
         return self
@@ -53,8 +56,21 @@ class History:
     def replace_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
                        tool_version: str, inputs: int) -> None:
         """Store one consolidation; re-running a period replaces it whole, in one transaction."""
+        self.stage_period(period, period_date, facts, master_sha256, tool_version, inputs)
+        self.commit()
+
+    def stage_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
+                     tool_version: str, inputs: int) -> None:
+        """`replace_period` up to its commit, which `commit` makes (closing without it undoes it all).
+
+        Consolidation stages the period while its report workers read earlier periods from the same
+        file, and commits once the reports are in place. Readers go on reading the last committed
+        state as long as the changes stay in this connection's memory: SQLite writes them to the
+        file (and so locks readers out) when its page cache spills, so spilling is off for the
+        transaction (the pages of a period: a few MB at 2,000 units)."""
         con = self.con
-        con.execute("BEGIN")
+        con.execute("PRAGMA cache_spill = OFF")
+        con.execute("BEGIN IMMEDIATE")
         try:
             for table in ("runs", "economy", "indicators", "activities"):
                 con.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
@@ -68,10 +84,12 @@ class History:
                              for ind, (value, _) in sorted(f.indicators.items())])
             con.executemany("INSERT INTO activities VALUES (?, ?, ?, ?, ?)",
                             [(period, f.unit, a["id"], a.get("link"), a.get("status")) for f in facts for a in f.activities])
-            con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
 
     def periods(self, up_to_date: str) -> list[str]:
         """Stored periods up to a date, oldest first."""

@@ -287,6 +287,38 @@ def test_the_history_replaces_a_period_cleanly(workspace):
     assert units == 43
 
 
+def test_a_staged_period_leaves_readers_reading_and_is_undone_when_the_run_stops(workspace, monkeypatch):
+    """The period's history is staged while the report workers read earlier periods from the same
+    file, and committed once the reports are in place: readers read on (a period bigger than
+    SQLite's page cache too), and a run stopped before its commit leaves the history as it was."""
+    import sqlite3
+    from rodtrad.consolidator.facts import UnitFacts
+    from rodtrad.consolidator.store import History
+
+    path = workspace / "historik.sqlite"
+
+    def stored():
+        with sqlite3.connect(path) as con:
+            return con.execute("SELECT period, consolidated FROM runs ORDER BY period").fetchall()
+
+    before = stored()
+    budget = {f"{5000 + i}": {"frame": 1.0, "total": 2.0, "months": []} for i in range(10)}
+    many = [UnitFacts(f"U{i}", "x.xlsx", "0" * 64, True, budget=budget) for i in range(20_000)]  # ~10 MB of pages
+    with History(path) as writer:
+        writer.stage_period("2099-plan", "2099-12-31", many, "x", "0", 1)
+        with History(path, write=False) as reader:  # a report worker
+            assert "2099-plan" not in reader.periods("2100-01-01") and reader.periods("2100-01-01")
+            assert reader.economy_totals(["U1"], ["2099-plan"]) == {}
+    assert stored() == before  # closed without a commit
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cons, "_swap", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cons.consolidate(workspace, "2027-05")
+    assert stored() == before
+
+
 def test_traffic_lights_at_their_thresholds():
     higher = Indicator("N", "n", "högre", "manuell", "medel", target=90, green=90, red=80)
     assert [light(higher, v) for v in (90, 89.9, 80.1, 80, None)] == [GREEN, YELLOW, YELLOW, RED, NONE]
