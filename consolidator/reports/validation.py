@@ -1,9 +1,9 @@
 """The validation report as a workbook the economy department can filter, one row per finding."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from ..manifest import relative
 from ..validate import Report
 from .book import ReportBook, col
 
@@ -17,7 +17,7 @@ SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Info"}
 
 def _link(base: Path, task_path: str, sheet: str = "", cell: str = "") -> str:
     """A link relative to the folder the report lives in, so it works wherever the workspace is."""
-    target = os.path.relpath(os.path.abspath(task_path), os.path.abspath(base)).replace(os.sep, "/")
+    target = relative(base, task_path)
     return f"{target}#'{sheet}'!{cell}" if sheet and cell else target
 
 
