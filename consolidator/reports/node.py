@@ -472,10 +472,9 @@ class NodeReport:
                              row("utan koppling", "Utan koppling till mål eller uppdrag", counts["goal"])) if x[-1]]
         book.table(sheet, [col("Id", 14), col("Mål", 60, wrap=True), *columns], rows, name="AktiviteterPerMal")
         sheet.gap()
-        names = {p.id: p.name for p in self.m.perspectives}
         used = {p for p, _ in counts["perspective"]}
         keys = [(p.id, p.name) for p in self.m.perspectives if p.id in used]
-        keys += [(p, names.get(p, "Utan perspektiv" if p == "-" else p)) for p in sorted(used - set(names))]
+        keys += [(p, "Utan perspektiv" if p == "-" else p) for p in sorted(used - {p.id for p in self.m.perspectives})]
         book.table(sheet, [col("Id", 14), col("Perspektiv", 60), *columns],
                    [row(k, name, counts["perspective"]) for k, name in keys], name="AktiviteterPerPerspektiv", freeze=False)
 
