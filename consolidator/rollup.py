@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
-from operator import add
 
 from . import closing
 from .facts import Source, UnitFacts
@@ -82,10 +81,7 @@ class Economy:
                 for x in (b["frame"], b["total"], b.get("outcome") or 0, forecast, *b["months"])]
 
     def add(self, b: dict) -> None:
-        self.absorb_ore(self.ore_of(b))
-
-    def absorb_ore(self, ore: list[int]) -> None:
-        self.ore = list(map(add, self.ore, ore))
+        self.ore = _columns([self.ore, self.ore_of(b)])
 
 
 def _columns(ores) -> list[int]:

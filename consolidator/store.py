@@ -90,6 +90,7 @@ class History:
 
     def commit(self) -> None:
         self.con.execute("COMMIT")
+        self.con.execute("PRAGMA cache_spill = ON")  # SQLite's default again, once nobody waits on us
 
     def periods(self, up_to_date: str) -> list[str]:
         """Stored periods up to a date, oldest first."""
