@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import consolidate, grid, masterdata, validate  # noqa: F401 - importing them registers their codes
-from .imports import kolada, ledger, sie  # noqa: F401
+from .imports import changes, kolada, ledger, sie, text  # noqa: F401
 from .findings import CATALOGUE, Finding
 from .rules import all_rules
 
@@ -54,8 +54,16 @@ EXAMPLES = {
     "value.unreadable": {"cell": "F10", "field": "Start", "value": "snart", "expected": "datum"},
     "sie.syntax": {"sheet": "", "cell": "", "value": 42, "detail": "#PSALDO: beloppet '000,50' är inget tal"},
     "sie.encoding": {"sheet": "", "cell": "", "detail": "cp437"},
-    "sie.totals": {"sheet": "", "cell": "", "value": 18, "line": 18, "account": "5010", "period": "202701",
-                   "objects": "1 200,00", "total": "1 250,00"},
+    "sie.cut": {"sheet": "", "cell": "", "value": 41, "detail": "mitt i rad 41 (raden saknar radslut)",
+                "detail_en": "in the middle of line 41 (no line end)"},
+    "sie.unbalanced": {"sheet": "", "cell": "", "value": 8, "voucher": "K 157", "difference": "0,55"},
+    "ledger.unattributed": {"sheet": "", "cell": "", "value": "6100", "amount": "50,00", "account": "6100",
+                            "month": "januari 2027"},
+    "ledger.from_vouchers": {"sheet": "", "cell": "", "value": "1"},
+    "ledger.csv_header": {"sheet": "", "cell": "", "value": "utfall", "detail": "ar;period;ansvar;konto;belopp"},
+    "ledger.csv_duplicate": {"sheet": "", "cell": "", "value": 3, "line": 7},
+    "ledger.kept": {"sheet": "", "cell": "", "value": 12, "detail": "augusti 2027"},
+    "import.encoding": {"sheet": "", "cell": "", "value": "UTF-8, UTF-16 eller Windows-1252"},
     "ledger.unknown_unit": {"sheet": "", "cell": "", "value": "9999"},
     "ledger.csv_row": {"sheet": "", "cell": "", "value": 4, "detail": "2027;13;2111;410;5010;1;1"},
     "kolada.shape": {"sheet": "", "cell": "", "detail": "'values' saknas"},

@@ -19,25 +19,55 @@ def import_():
 @import_.command("ledger")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--encoding", default=None, help="Teckenkodning (SIE: cp437 enligt formatet; cp1252 eller utf-8 för andra exporter).")
+@click.option("--encoding", default=None, help="Teckenkodning (SIE: cp437 enligt formatet; CSV: känns igen, annars utf-8, cp1252 eller utf-16).")
 @click.option("--dim", default=None, help="SIE-dimensionen för ansvar (standard: den som heter ansvar, annars 1).")
-def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None):
-    """Importera utfall och budget per enhet, konto och månad ur en SIE 4-fil eller en CSV-fil."""
-    from .imports import ledger
+@click.option("--dry-run", is_flag=True, help="Visa vad importen skulle ändra (rader tillagda, ersatta, borttagna per enhet och månad) utan att spara.")
+@click.option("--remove-missing", is_flag=True, help="Ta bort tidigare rader i de månader och enheter filen täcker som inte finns i filen.")
+def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None, dry_run: bool, remove_missing: bool):
+    """Importera utfall och budget per enhet, konto och månad ur en SIE-fil (typ 1–4) eller en CSV-fil.
+
+    Importen ersätter bara det filen täcker (dess månader, enheter, utfall eller budget); inget
+    tidigare försvinner utan att det sägs."""
+    from .imports import changes, ledger
     from .store import FILE_NAME
 
     master = load_master(root)
-    if file.suffix.lower() == ".csv":
-        result = ledger.from_csv(file, master, encoding or "utf-8-sig")
+    if file.suffix.lower() in (".csv", ".txt"):
+        result = ledger.from_csv(file, master, encoding)
     else:
         result = ledger.from_sie(file, master, encoding or "cp437", dim)
-    print_findings(result.findings)
     errors = [f for f in result.findings if f.severity == ERROR]
     if errors:
+        print_findings(result.findings)
         click.echo(f"{file.name}: {len(errors)} fel – inget importerades.")
         sys.exit(1)
-    count = ledger.store(result, Workspace(root).root / FILE_NAME, file.name)
-    click.echo(f"{file.name}: {count} rader (enhet, konto, månad) för {', '.join(map(str, sorted(result.years)))}")
+    db = Workspace(root).root / FILE_NAME
+    change = changes.plan(result, db, file.name, remove_missing)
+    print_findings(result.findings + change.findings)
+    click.echo(f"{file.name}: {'skulle ändra' if dry_run else 'ändrar'} {len(result.rows)} rader (enhet, konto, månad) "
+               f"för {', '.join(map(str, sorted(result.years))) or 'inga år'}:")
+    for line in change.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo("Provkörning: inget sparades.")
+        return
+    changes.apply(change, result, db, file, changes.sha256(file), "ekonomi")
+
+
+@import_.command("list")
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_list(root: Path):
+    """Lista arbetsytans importer: fil, SHA-256, tid, vad de täckte och vad de ändrade."""
+    from .imports import changes
+    from .store import FILE_NAME
+
+    entries = changes.log(Workspace(root).root / FILE_NAME)
+    if not entries:
+        click.echo("Inga importer ännu.")
+    for e in entries:
+        click.echo(f"{e['time']}  {e['kind']:8} {e['file']}  sha256 {e['sha256']}")
+        click.echo(f"    täcker: {changes.describe_coverage(e['coverage'])}")
+        click.echo(f"    ändrade: {changes.describe_changes(e['changes'])}")
 
 
 @import_.command("kolada")

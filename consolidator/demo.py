@@ -17,13 +17,15 @@ def _imports(ws: Workspace, master) -> str:
     """The shipped ledger export and Kolada file, copied into the workspace and imported."""
     from rodtrad.samples import ledgerdata
 
-    from .imports import kolada, ledger
+    from .imports import changes, kolada, ledger
     from .store import FILE_NAME
 
     sie_path, kolada_path = ws.root / "ekonomi" / ledgerdata.SIE_FILE, ws.root / "kolada" / ledgerdata.KOLADA_FILE
     shutil.copyfile(ledgerdata.shipped(ledgerdata.SIE_FILE), sie_path)
     shutil.copyfile(ledgerdata.shipped(ledgerdata.KOLADA_FILE), kolada_path)
-    rows = ledger.store(ledger.from_sie(sie_path, master), ws.root / FILE_NAME, sie_path.name)
+    imported = ledger.from_sie(sie_path, master)
+    changes.store(imported, ws.root / FILE_NAME, sie_path)
+    rows = len(imported.rows)
     values, _ = kolada.read(kolada_path, master)
     kolada.store(values, ws.root / FILE_NAME)
     return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name}; "

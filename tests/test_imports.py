@@ -66,11 +66,12 @@ def test_the_ledger_maps_ansvar_to_units_and_keeps_result_accounts(sie_file, mas
                                  (2027, 1, "2112", "5010"): [125000.0, 0.0]}
 
 
-def test_objects_that_do_not_add_up_to_the_account_total_are_named_by_line(tmp_path, master):
+def test_an_account_total_beyond_its_objects_is_a_warning_with_the_remainder(tmp_path, master):
     path = tmp_path / "fel.se"
     path.write_bytes(SIE.replace("#PSALDO 0 202701 5010 {} 245000.00", "#PSALDO 0 202701 5010 {} 250000.00").encode("cp437"))
-    findings = ledger.from_sie(path, master).findings
-    assert [(f.code, f.value) for f in findings] == [("sie.totals", 18)]
+    result = ledger.from_sie(path, master)
+    assert [(f.code, f.value, f.params["amount"]) for f in result.findings] == [("ledger.unattributed", "5010", "5 000,00")]
+    assert result.rows[(2027, 1, "2112", "5010")] == [125000.0, 0.0]
 
 
 def test_a_malformed_line_gives_a_finding_with_its_line_number(tmp_path, master):
@@ -269,7 +270,7 @@ SIE_4B = """#FLAGGA 0
 #PBUDGET 0 200801 7690 {1 "Nord"} 200.00
 #VER "A" "1" 20080105 "Kaffebröd" 20080202 "Anna"
 {
-#TRANS 1910 {} -195.00 20080105 "Kaffebröd \"Wienerbröd\""
+#TRANS 1910 {} -195.00 20080105 "Kaffebröd \\"Wienerbröd\\""
 #TRANS 7690 {"1" "Nord" "6" "47"} 195.00 "" "" 1
 }
 #VER A 2 20080110 "Försäljning"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..findings import ERROR, WARNING, define
 from ..masterdata import MasterData
+from .text import decode
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",
@@ -28,7 +29,10 @@ def read(path: Path, master: MasterData) -> tuple[list[tuple], list]:
     name, findings, rows, unknown = Path(path).name, [], [], set()
     wanted = {i.kolada for i in master.indicators if i.source == "kolada" and i.kolada}
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text, problem = decode(Path(path).read_bytes())  # Windows tools save JSON with a BOM or as UTF-16
+        if text is None:
+            return [], [problem(file=name)]
+        data = json.loads(text)
         entries = data["values"]
         if not isinstance(entries, list):
             raise TypeError("values är ingen lista")

@@ -1,148 +1,289 @@
 """Ledger import: outcome and budget per unit, account and month, from SIE 4 or a flat CSV.
 
 Ansvar objects map to units by their code (the organisation's ansvarskod). Only result accounts
-(3000–8999) are kept: they are what a unit's economy follows up. Importing a year again replaces
-that year, so a fresh export supersedes the previous one.
+(3000–8999) are kept: they are what a unit's economy follows up. Amounts are kr (debit +, credit −).
+
+What an import covers (`Coverage`) is worked out from the file itself, and storing it replaces
+exactly that (see `changes.py`): a file of period balances (SIE types 1–3 and 4E, or the flat CSV)
+covers every unit in each of its months; a file of vouchers only (SIE 4I, e.g. from a payroll
+system) covers the units it names in its months. Nothing else of the workspace's ledger changes.
 """
 from __future__ import annotations
 
 import csv
-import sqlite3
+import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import values
-from ..findings import ERROR, WARNING, define
+from ..findings import ERROR, INFO, WARNING, define
 from ..masterdata import MasterData
 from . import sie as sie_reader
+from .text import decode
 
 UNKNOWN_UNIT = define("ledger.unknown_unit", WARNING,
                       "Ansvar {value} (rad {line}) finns inte i styrmodellen; dess belopp importeras inte.",
                       "Ansvar {value} (line {line}) is not in the master data; its amounts are not imported.",
                       "Lägg till ansvaret i styrmodellens organisation, eller kontrollera kodplanen.",
                       "Add the ansvar to the master data's organisation, or check the chart of accounts.")
-TOTALS = define("sie.totals", ERROR,
-                "Rad {line}: konto {account} {period}: objekten summerar till {objects} men kontots total är {total}.",
-                "Line {line}: account {account} {period}: the objects add up to {objects} but the account total is {total}.",
-                "Exporten är ofullständig. Exportera på nytt med alla objekt.", "The export is incomplete; export again.")
+UNATTRIBUTED = define("ledger.unattributed", WARNING,
+                      "{amount} kr på konto {account} i {month} kunde inte föras till någon enhet (bokfört utan "
+                      "ansvar) och importeras inte.",
+                      "{amount} kr on account {account} in {month} could not be attributed to a unit (booked without "
+                      "an ansvar) and is not imported.",
+                      "Bokför beloppet på ett ansvar i ekonomisystemet, eller godta att det inte följs upp per enhet.",
+                      "Book the amount on an ansvar in the ledger, or accept that no unit follows it up.")
+FROM_VOUCHERS = define("ledger.from_vouchers", INFO,
+                       "Periodsaldona (#PSALDO) saknar dimensionen {value} (ansvar) men verifikationerna har den: "
+                       "utfallet per enhet räknas ur verifikationerna.",
+                       "The period balances (#PSALDO) lack dimension {value} (ansvar) but the vouchers carry it: the "
+                       "outcome per unit is summed from the vouchers.")
 CSV_ROW = define("ledger.csv_row", ERROR, "Rad {line}: {detail}", "Line {line}: {detail}",
                  "Kolumnerna ska vara ar;period;ansvar;verksamhet;konto;utfall;budget med decimalkomma.",
                  "The columns are ar;period;ansvar;verksamhet;konto;utfall;budget with decimal commas.")
+CSV_HEADER_MISSING = define("ledger.csv_header", ERROR,
+                            "Rubrikraden saknar kolumnen {value} (rubrikerna är: {detail}).",
+                            "The header lacks the column {value} (the headers are: {detail}).",
+                            "Kolumnerna ska heta ar;period;ansvar;verksamhet;konto;utfall;budget (i valfri ordning).",
+                            "The columns are ar;period;ansvar;verksamhet;konto;utfall;budget (in any order).")
+CSV_DUPLICATE = define("ledger.csv_duplicate", WARNING,
+                       "Rad {line} är en exakt kopia av rad {value}; den räknas bara en gång.",
+                       "Line {line} is an exact copy of line {value}; it is counted once.",
+                       "Kontrollera exporten: en rad som kommit med två gånger skulle annars dubblera beloppet.",
+                       "Check the export: a line included twice would otherwise double its amount.")
 CSV_HEADER = ["ar", "period", "ansvar", "verksamhet", "konto", "utfall", "budget"]
+_ALIASES = {"år": "ar", "ar": "ar", "period": "period", "månad": "period", "manad": "period", "ansvar": "ansvar",
+            "verksamhet": "verksamhet", "konto": "konto", "utfall": "utfall", "budget": "budget",
+            "projekt": "projekt"}
+OUTCOME, BUDGET = 0, 1
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS ledger (year INTEGER, month INTEGER, unit TEXT, account TEXT,
-                                             outcome REAL, budget REAL, source TEXT);
-CREATE INDEX IF NOT EXISTS ledger_year ON ledger (year, unit);"""
+
+@dataclass
+class Coverage:
+    """What an import covers, per kind (OUTCOME, BUDGET): (year, month) -> the units it covers, or
+    None for every unit (a file of period balances is the whole ledger for its months)."""
+
+    cells: dict = field(default_factory=lambda: {OUTCOME: {}, BUDGET: {}})
+
+    def cover(self, kind: int, year: int, month: int, unit: str | None) -> None:
+        units = self.cells[kind].setdefault((year, month), set())
+        if units is not None:
+            if unit is None:
+                self.cells[kind][(year, month)] = None
+            else:
+                units.add(unit)
+
+    def covers(self, kind: int, year: int, month: int, unit: str) -> bool:
+        if (year, month) not in self.cells[kind]:
+            return False
+        units = self.cells[kind][(year, month)]
+        return units is None or unit in units
+
+    @property
+    def months(self) -> set:
+        return set(self.cells[OUTCOME]) | set(self.cells[BUDGET])
+
+    def describe(self) -> dict:
+        """JSON-ready: per kind, its months ('YYYY-MM') and units ('alla' or the list)."""
+        out = {}
+        for kind, name in ((OUTCOME, "utfall"), (BUDGET, "budget")):
+            out[name] = {f"{y}-{m:02d}": ("alla" if units is None else sorted(units))
+                         for (y, m), units in sorted(self.cells[kind].items())}
+        return out
 
 
 @dataclass
 class Ledger:
     rows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))  # (year, month, unit, account) -> [outcome, budget]
     findings: list = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def years(self) -> set[int]:
-        return {k[0] for k in self.rows}
+        return {y for y, _ in self.coverage.months} | {k[0] for k in self.rows}
 
 
 def _kr(amount: float) -> str:
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace("-", "−")
+
+
+def month_name(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
 
 
 def result_account(account: str) -> bool:
     return account.isdigit() and 3000 <= int(account[:4].ljust(4, "0")) <= 8999
 
 
+class _Sums:
+    """The SIE reader's sink: sums per (kind, year, month, account, object list), so the memory is
+    bounded by the ledger's combinations, not by the file's length."""
+
+    def __init__(self):
+        self.sums = {"psaldo": defaultdict(float), "pbudget": defaultdict(float), "trans": defaultdict(float)}
+        self.first_line: dict = {}  # (kind, objects) -> the first line it was seen on
+        self.months = {"psaldo": set(), "pbudget": set(), "trans": set()}
+
+    def __call__(self, kind: str, row: tuple) -> None:
+        if kind == "trans":
+            date, account, objects, amount, line = row
+            year, month = int(date[:4]), int(date[4:6])
+        else:
+            _, period, account, objects, amount, line = row
+            year, month = int(period[:4]), int(period[4:])
+        self.months[kind].add((year, month))
+        if not result_account(account):
+            return
+        key = (year, month, account, tuple(sorted(objects.items())))
+        self.sums[kind][key] += amount
+        for dim_obj in objects.items():
+            self.first_line.setdefault(dim_obj, line)
+
+
 def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str | None = None) -> Ledger:
-    sie = sie_reader.read(path, encoding)
+    """Outcome (from #PSALDO, or from the vouchers when the balances lack the ansvar dimension or are
+    absent) and budget (#PBUDGET) per unit, account and month. `dim` is the ansvar dimension (default:
+    the #DIM whose name says ansvar, else 1). Findings: the reader's, unknown units, unattributed
+    remainders per account and month, each in Swedish."""
+    sums = _Sums()
+    sie = sie_reader.read(path, encoding, sink=sums)
+    name = Path(path).name
     ledger = Ledger(findings=list(sie.findings))
-    dim = dim or next((d for d, name in sie.dimensions.items() if "ansvar" in name.lower()), "1")
-    reported = set()
+    if any(f.severity == ERROR for f in sie.findings):
+        return ledger
+    dim = dim or next((d for d, label in sie.dimensions.items() if "ansvar" in label.lower()), "1")
+    reported: set = set()
 
-    def unit_of(objects: dict, line: int) -> str | None:
-        code = objects.get(dim)
-        if code is None:
-            return None
-        if not master.is_unit(code):
-            if code not in reported:
-                reported.add(code)
-                ledger.findings.append(UNKNOWN_UNIT(file=Path(path).name, value=code, params={"line": line}))
-            return None
-        return code
+    def unit_of(code: str) -> str | None:
+        if master.is_unit(code):
+            return code
+        if code not in reported:
+            reported.add(code)
+            ledger.findings.append(UNKNOWN_UNIT(file=name, value=code, params={"line": sums.first_line.get((dim, code), "?")}))
+        return None
 
-    def add(kind: int, rows):
-        totals, by_objects = {}, defaultdict(float)
-        for _, period, account, objects, amount, line in rows:
-            if not result_account(account):
-                continue
-            if not objects:
-                totals[(period, account)] = (amount, line)
-                continue
-            if dim in objects:
-                by_objects[(period, account)] += amount
-            unit = unit_of(objects, line)
-            if unit:
-                ledger.rows[(int(period[:4]), int(period[4:]), unit, account)][kind] += amount
-        for key, (total, line) in totals.items():
-            if key in by_objects and round(by_objects[key] - total, 2) != 0:
-                ledger.findings.append(TOTALS(file=Path(path).name, value=line, params={
-                    "line": line, "account": key[1], "period": key[0], "objects": _kr(by_objects[key]), "total": _kr(total)}))
+    def attribute(kind: int, rows: dict, nested: bool) -> None:
+        """Per (year, month, account): each unit's amount, and the account total's unattributed rest.
+        `nested`: period balances, where one amount may be repeated per combination of dimensions,
+        so each unit's amount is taken from its rows with the fewest dimensions."""
+        totals, per_unit = {}, defaultdict(dict)  # (y, m, account) -> total; -> {code: {dimset: sum}}
+        for (year, month, account, objects), amount in rows.items():
+            objs = dict(objects)
+            if nested and not objs:
+                totals[(year, month, account)] = amount
+            elif dim in objs:
+                dims = frozenset(objs)
+                groups = per_unit[(year, month, account)].setdefault(objs[dim], {})
+                groups[dims] = groups.get(dims, 0.0) + amount
+            elif not nested:
+                totals[(year, month, account)] = totals.get((year, month, account), 0.0) + amount
+        keys = set(totals) | set(per_unit)
+        for key in sorted(keys):
+            year, month, account = key
+            attributed = 0.0
+            for code, groups in sorted(per_unit.get(key, {}).items()):
+                amount = groups[min(groups, key=lambda d: (len(d), sorted(d)))]
+                attributed += amount
+                unit = unit_of(code)
+                if unit:
+                    ledger.rows[(year, month, unit, account)][kind] += amount
+            # balances: the account's total less what its units carry; vouchers: the rows without ansvar
+            rest = round(totals[key] - attributed, 2) if nested and key in totals else round(totals.get(key, 0.0), 2) if not nested else 0
+            if rest:
+                ledger.findings.append(UNATTRIBUTED(file=name, value=account, params={
+                    "amount": _kr(rest), "account": account, "month": month_name(year, month)}))
 
-    add(0, sie.balances)
-    add(1, sie.budgets)
-    if not sie.balances:  # a file with vouchers only (SIE 4I style): outcome from the transactions
-        for date, account, objects, amount, line in sie.transactions:
-            unit = unit_of(objects, line) if result_account(account) else None
-            if unit:
-                ledger.rows[(int(date[:4]), int(date[4:6]), unit, account)][0] += amount
+    psaldo_has_dim = any(dim in dict(k[3]) for k in sums.sums["psaldo"])
+    trans_has_dim = any(dim in dict(k[3]) for k in sums.sums["trans"])
+    if psaldo_has_dim or (sums.months["psaldo"] and not trans_has_dim):
+        attribute(OUTCOME, sums.sums["psaldo"], nested=True)
+        outcome_months = set(sums.months["psaldo"])
+        if sie.covers_to and 0 in sie.years:  # #OMFATTN: the balances are complete up to that date
+            start, _ = sie.years[0]
+            outcome_months |= _months_between(start, sie.covers_to)
+        for year, month in outcome_months:
+            ledger.coverage.cover(OUTCOME, year, month, None)
+    else:
+        if sums.months["psaldo"] and trans_has_dim:
+            ledger.findings.append(FROM_VOUCHERS(file=name, value=dim))
+        attribute(OUTCOME, sums.sums["trans"], nested=False)
+        if sie.years:  # a 4E export with a financial year is the whole ledger for its months
+            for year, month in sums.months["trans"]:
+                ledger.coverage.cover(OUTCOME, year, month, None)
+        else:  # a file of vouchers only (4I) covers the units it names, in its months
+            ledger.coverage.cells[OUTCOME] = {ym: set() for ym in sums.months["trans"]}
+            for year, month, unit, _ in ledger.rows:
+                ledger.coverage.cover(OUTCOME, year, month, unit)
+    attribute(BUDGET, sums.sums["pbudget"], nested=True)
+    for year, month in sums.months["pbudget"]:
+        ledger.coverage.cover(BUDGET, year, month, None)
     return ledger
 
 
-def from_csv(path: Path, master: MasterData, encoding: str = "utf-8-sig") -> Ledger:
-    ledger = Ledger()
-    name, reported = Path(path).name, set()
-    with Path(path).open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        header = [h.strip().lower() for h in next(reader, [])]
-        if header[:7] != CSV_HEADER:
-            ledger.findings.append(CSV_ROW(file=name, value=1, params={"line": 1, "detail": f"rubrikerna är {header}"}))
-            return ledger
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            try:
-                year, period, unit, _, account = (values.as_id(c) for c in row[:5])
-                month = int(period[-2:]) if len(period) == 6 else int(period)
-                outcome, budget = values.as_number(row[5]) or 0, values.as_number(row[6]) or 0
-                if not (1 <= month <= 12 and len(year) == 4):
-                    raise values.Unreadable(period)
-            except (values.Unreadable, ValueError, IndexError, TypeError):
-                ledger.findings.append(CSV_ROW(file=name, value=line, params={"line": line, "detail": ";".join(row)}))
-                continue
-            if not master.is_unit(unit):
-                if unit not in reported:
-                    reported.add(unit)
-                    ledger.findings.append(UNKNOWN_UNIT(file=name, value=unit, params={"line": line}))
-                continue
-            if result_account(account):
-                cell = ledger.rows[(int(year), month, unit, account)]
-                cell[0] += outcome
-                cell[1] += budget
+def _months_between(start: str, end: str) -> set:
+    out, year, month = set(), int(start[:4]), int(start[4:6])
+    while (year, month) <= (int(end[:4]), int(end[4:6])):
+        out.add((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _column(name: str) -> str:
+    """A header as spreadsheets vary it ('År ', ' UTFALL', a BOM) -> its canonical name."""
+    key = re.sub(r"\s+", "", values.clean_text(name).lower())
+    return _ALIASES.get(key, key)
+
+
+def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Ledger:
+    """The flat CSV (semicolon-separated as Swedish Excel saves it; tab and comma also recognised),
+    columns ar, period, ansvar, verksamhet, konto, utfall, budget in any order with the small
+    variations spreadsheets make. Encoding: UTF-8 with or without BOM, UTF-16 with BOM or
+    Windows-1252, recognised; `encoding` forces one. Amounts in kr with decimal comma."""
+    name = Path(path).name
+    text, problem = decode(Path(path).read_bytes(), encoding)
+    if text is None:
+        return Ledger(findings=[problem(file=name)])
+    ledger, reported, seen = Ledger(), set(), {}
+    first = text.split("\n", 1)[0]
+    delimiter = max(";\t,", key=first.count) if first else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    raw_header = next(reader, [])
+    header = [_column(h) for h in raw_header]
+    missing = [c for c in CSV_HEADER if c not in header and c != "verksamhet"]
+    if missing:
+        ledger.findings.append(CSV_HEADER_MISSING(file=name, value=missing[0], params={"detail": ";".join(raw_header)}))
+        return ledger
+    at = {c: header.index(c) for c in CSV_HEADER + ["projekt"] if c in header}
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        fingerprint = tuple(cell.strip() for cell in row)
+        if fingerprint in seen:
+            ledger.findings.append(CSV_DUPLICATE(file=name, value=seen[fingerprint], params={"line": line}))
+            continue
+        seen[fingerprint] = line
+        try:
+            year, period, unit, account = (values.as_id(row[at[c]]) for c in ("ar", "period", "ansvar", "konto"))
+            month = int(period[-2:]) if len(period) == 6 else int(period)
+            outcome, budget = values.as_number(row[at["utfall"]]) or 0, values.as_number(row[at["budget"]]) or 0
+            if not (1 <= month <= 12 and len(year) == 4 and year.isdigit()):
+                raise values.Unreadable(period)
+        except (values.Unreadable, ValueError, IndexError, TypeError):
+            ledger.findings.append(CSV_ROW(file=name, value=line, params={"line": line, "detail": delimiter.join(row)}))
+            continue
+        ledger.coverage.cover(OUTCOME, int(year), month, None)
+        ledger.coverage.cover(BUDGET, int(year), month, None)
+        if not master.is_unit(unit):
+            if unit not in reported:
+                reported.add(unit)
+                ledger.findings.append(UNKNOWN_UNIT(file=name, value=unit, params={"line": line}))
+            continue
+        if result_account(account):
+            cell = ledger.rows[(int(year), month, unit, account)]
+            cell[0] += outcome
+            cell[1] += budget
     return ledger
-
-
-def store(ledger: Ledger, db: Path, source: str) -> int:
-    """Replace the years in the import; returns the number of rows stored."""
-    con = sqlite3.connect(db, isolation_level=None)
-    try:
-        con.executescript(SCHEMA)
-        con.execute("BEGIN")
-        for year in sorted(ledger.years):
-            con.execute("DELETE FROM ledger WHERE year = ?", (year,))
-        con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(y, m, u, a, round(o, 2), round(b, 2), source) for (y, m, u, a), (o, b) in sorted(ledger.rows.items())])
-        con.execute("COMMIT")
-    finally:
-        con.close()
-    return len(ledger.rows)

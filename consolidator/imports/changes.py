@@ -1,0 +1,188 @@
+"""What a ledger import changes in the workspace, worked out before anything is written.
+
+An import replaces exactly what its file covers (`ledger.Coverage`): the rows it brings are added
+or replace the same (year, month, unit, account) for the kinds it carries (outcome, budget); rows
+of a covered month, unit and kind that the file does not bring are *kept* and reported, and are
+removed only when the user asks for it (`remove_missing`). Months, units and kinds the file does
+not cover are never touched: a one-month payroll file never replaces the year.
+
+Every import is logged in the history store (table `imports`: file, SHA-256, time, coverage, what
+it changed), which `rodtrad import list` shows and every later consolidation's manifest lists.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..findings import WARNING, define
+from .ledger import BUDGET, OUTCOME, Ledger, month_name
+
+KEPT = define("ledger.kept", WARNING,
+              "{value} tidigare importerade rader i månader och enheter som filen täcker finns inte i filen; de "
+              "behålls ({detail}).",
+              "{value} earlier rows in months and units the file covers are not in the file; they are kept ({detail}).",
+              "Kontrollera att filen är hel. Ska raderna bort: importera igen med --remove-missing "
+              "(provkör först med --dry-run).",
+              "Check that the file is complete. To remove them, import again with --remove-missing (try --dry-run first).")
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS ledger (year INTEGER, month INTEGER, unit TEXT, account TEXT,
+                                             outcome REAL, budget REAL, source TEXT);
+CREATE INDEX IF NOT EXISTS ledger_year ON ledger (year, unit);
+CREATE TABLE IF NOT EXISTS imports (id INTEGER PRIMARY KEY, kind TEXT, file TEXT, sha256 TEXT, time TEXT,
+                                    coverage TEXT, changes TEXT);"""
+COUNTS = ("added", "replaced", "removed", "kept")
+SV = {"added": "tillagda", "replaced": "ersatta", "removed": "borttagna", "kept": "behållna (saknas i filen)"}
+
+
+@dataclass
+class Plan:
+    """Per (unit, year, month): rows added, replaced, removed and kept; the merged rows to write."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COUNTS, 0)))
+    rows: dict = field(default_factory=dict)  # (year, month, unit, account) -> (outcome, budget, source)
+    months: set = field(default_factory=set)
+    findings: list = field(default_factory=list)
+
+    def total(self, what: str) -> int:
+        return sum(c[what] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        """The change in Swedish, one line per unit and month, then the totals."""
+        out = []
+        for (unit, year, month), c in sorted(self.counts.items()):
+            if any(c.values()):
+                out.append(f"  {unit} {month_name(year, month)}: " + ", ".join(f"{c[k]} {SV[k]}" for k in COUNTS))
+        out.append("  Totalt: " + ", ".join(f"{self.total(k)} {SV[k]}" for k in COUNTS))
+        return out
+
+    def summary(self) -> dict:
+        return {k: self.total(k) for k in COUNTS}
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(db, isolation_level=None)
+    con.executescript(SCHEMA)
+    return con
+
+
+def plan(ledger: Ledger, db: Path, source: str, remove_missing: bool = False) -> Plan:
+    """What storing `ledger` would do; reads the store, writes nothing."""
+    result = Plan(months=set(ledger.coverage.months))
+    existing = {}
+    if Path(db).exists():
+        con = _connect(db)
+        try:
+            for year, month in sorted(result.months):
+                for y, m, u, a, o, b, s in con.execute("SELECT year, month, unit, account, outcome, budget, source "
+                                                       "FROM ledger WHERE year = ? AND month = ?", (year, month)):
+                    prev = existing.get((y, m, u, a))
+                    existing[(y, m, u, a)] = (o, b, s) if prev is None else (prev[0] + o, prev[1] + b, s)
+        finally:
+            con.close()
+    cover = ledger.coverage.covers
+    merged = dict(existing)
+    for key, amounts in ledger.rows.items():
+        year, month, unit, _ = key
+        old = existing.get(key)
+        new = list(old or (0.0, 0.0, source))
+        for kind in (OUTCOME, BUDGET):
+            if cover(kind, year, month, unit):
+                new[kind] = round(amounts[kind], 2)
+        new[2] = source
+        merged[key] = tuple(new)
+        result.counts[(unit, year, month)]["added" if old is None else "replaced"] += 1
+    for key, old in existing.items():
+        if key in ledger.rows:
+            continue
+        year, month, unit, _ = key
+        kinds = [k for k in (OUTCOME, BUDGET) if cover(k, year, month, unit) and round(old[k], 2) != 0]
+        if not kinds:
+            continue
+        if remove_missing:
+            new = list(old)
+            for kind in kinds:
+                new[kind] = 0.0
+            if new[0] == 0 and new[1] == 0:
+                del merged[key]
+            else:
+                merged[key] = tuple(new)
+            result.counts[(unit, year, month)]["removed"] += 1
+        else:
+            result.counts[(unit, year, month)]["kept"] += 1
+    kept = result.total("kept")
+    if kept:
+        months = sorted({(y, m) for (_, y, m), c in result.counts.items() if c["kept"]})
+        result.findings.append(KEPT(value=kept, params={"detail": ", ".join(month_name(y, m) for y, m in months)}))
+    result.rows = {k: v for k, v in merged.items() if (k[0], k[1]) in result.months}
+    return result
+
+
+def apply(change: Plan, ledger: Ledger, db: Path, file: Path, sha256: str, kind: str, now: datetime | None = None) -> None:
+    """Write the plan's rows for its months in one transaction, and log the import."""
+    con = _connect(db)
+    try:
+        con.execute("BEGIN")
+        for year, month in sorted(change.months):
+            con.execute("DELETE FROM ledger WHERE year = ? AND month = ?", (year, month))
+        con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(y, m, u, a, round(o, 2), round(b, 2), s) for (y, m, u, a), (o, b, s) in sorted(change.rows.items())])
+        when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        con.execute("INSERT INTO imports (kind, file, sha256, time, coverage, changes) VALUES (?, ?, ?, ?, ?, ?)",
+                    (kind, Path(file).name, sha256, when, json.dumps(ledger.coverage.describe(), ensure_ascii=False),
+                     json.dumps(change.summary())))
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def log(db: Path) -> list[dict]:
+    """Every import logged, oldest first: kind, file, sha256, time (UTC), coverage, changes."""
+    if not Path(db).exists():
+        return []
+    con = sqlite3.connect(db)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'imports'").fetchone():
+            return []
+        rows = con.execute("SELECT kind, file, sha256, time, coverage, changes FROM imports ORDER BY id").fetchall()
+    finally:
+        con.close()
+    return [{"kind": k, "file": f, "sha256": s, "time": t, "coverage": json.loads(c), "changes": json.loads(ch)}
+            for k, f, s, t, c, ch in rows]
+
+
+def store(ledger: Ledger, db: Path, file: Path, remove_missing: bool = False) -> Plan:
+    """Plan and apply in one call (the demo's and tests' way); returns the plan."""
+    change = plan(ledger, db, Path(file).name, remove_missing)
+    apply(change, ledger, db, file, sha256(file), "ekonomi")
+    return change
+
+
+def sha256(path: Path) -> str:
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def describe_coverage(coverage: dict) -> str:
+    """A logged coverage in one Swedish line: per kind, its months and units."""
+    parts = []
+    for kind, months in coverage.items():
+        if not months:
+            continue
+        if isinstance(months, dict) and all(isinstance(v, (str, list)) for v in months.values()):
+            units = sorted({u for v in months.values() if isinstance(v, list) for u in v})
+            whole = any(v == "alla" for v in months.values())
+            who = "alla enheter" if whole else ("enhet " + ", ".join(units) if units else "inga enheter")
+            keys = sorted(months)
+            parts.append(f"{kind} {keys[0]}" + (f"–{keys[-1]}" if len(keys) > 1 else "") + f" ({len(keys)} mån, {who})")
+        else:
+            parts.append(f"{kind} {months}")
+    return "; ".join(parts) or "inget"
+
+
+def describe_changes(counts: dict) -> str:
+    return ", ".join(f"{counts.get(k, 0)} {SV.get(k, k)}" for k in counts)
