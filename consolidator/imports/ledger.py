@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,7 @@ class _Sums:
         self.sums = {"psaldo": defaultdict(float), "pbudget": defaultdict(float), "trans": defaultdict(float)}
         self.first_line: dict = {}  # (kind, objects) -> the first line it was seen on
         self.months = {"psaldo": set(), "pbudget": set(), "trans": set()}
+        self._keys: dict = {}  # id(object list) -> (the list, its sorted items)
 
     def __call__(self, kind: str, row: tuple) -> None:
         if kind == "trans":
@@ -136,12 +138,19 @@ class _Sums:
             _, period, account, objects, amount, line = row
             year, month = int(period[:4]), int(period[4:])
         self.months[kind].add((year, month))
-        if not result_account(account):
+        if not _result_account(account):
             return
-        key = (year, month, account, tuple(sorted(objects.items())))
-        self.sums[kind][key] += amount
-        for dim_obj in objects.items():
-            self.first_line.setdefault(dim_obj, line)
+        known = self._keys.get(id(objects))
+        if known is None or known[0] is not objects:  # the reader shares one dict per distinct object list
+            known = self._keys[id(objects)] = (objects, tuple(sorted(objects.items())))
+            for dim_obj in objects.items():
+                self.first_line.setdefault(dim_obj, line)
+        self.sums[kind][(year, month, account, known[1])] += amount
+
+
+@lru_cache(maxsize=1 << 14)
+def _result_account(account: str) -> bool:
+    return result_account(account)
 
 
 def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str | None = None) -> Ledger:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,8 @@ UNBALANCED = define("sie.unbalanced", ERROR,
 ENCODINGS = {"cp437": "cp437", "pc8": "cp437", "ibm437": "cp437", "cp1252": "cp1252", "windows-1252": "cp1252",
              "utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "iso-8859-1": "latin-1"}
 # One field: "quoted (with \" escapes)", {an object list, possibly with quoted fields}, or bare.
-_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}|([^ \t]+)')
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|(\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\})|([^ \t]+)')
+_SPECIAL = re.compile(r'[{}"]').search
 _LABEL = re.compile(r"(#[^ \t]*)[ \t]*(.*)")
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?")
 _INT = re.compile(r"-?\d+")
@@ -116,13 +118,15 @@ def _unquote(text: str) -> str:
     return text.replace('\\"', '"').replace("\\\\", "\\") if "\\" in text else text
 
 
+@lru_cache(maxsize=1 << 16)
 def _objects(text: str) -> dict:
-    """'1 "2111" 20 "410"' -> {'1': '2111', '20': '410'}"""
+    """'{1 "2111" 20 "410"}' -> {'1': '2111', '20': '410'}. Cached: a ledger repeats a few thousand
+    object lists over millions of rows (callers must not change the dict)."""
     parts = []
-    for quoted, inner, bare in _TOKEN.findall(text):
-        if inner or bare.startswith("{"):
-            raise _Bad("en objektlista kan inte innehålla en objektlista")
-        parts.append(bare if bare else _unquote(quoted))
+    for quoted, inner, bare in _TOKEN.findall(text[1:-1]):
+        if inner or bare[:1] == "{" or (bare and _SPECIAL(bare)):
+            raise _Bad("en objektlista kan inte innehålla en objektlista eller ett ofullständigt fält")
+        parts.append(bare or _unquote(quoted[1:-1]))
     if len(parts) % 2:
         raise _Bad("objektlistan har ett udda antal fält (dimension och objekt i par)")
     return dict(zip(parts[::2], parts[1::2]))
@@ -131,24 +135,21 @@ def _objects(text: str) -> dict:
 def tokens(text: str) -> list:
     """Fields of a record: quoted strings (with \\" escapes), object lists {…} as dicts, bare words.
     "" is an empty text and {} an empty object list. Raises `_Bad` (a ValueError, in Swedish) for
-    an unclosed quote or object list, a stray }, or an object list with an odd number of fields."""
+    an unclosed quote or object list, a stray } or ", or an object list with an odd number of fields."""
     out = []
-    for match in _TOKEN.finditer(text):
-        quoted, objects, bare = match.groups()
-        if bare is not None:
-            if bare.startswith("{"):
-                raise _Bad("objektlistan { … } avslutas inte med }")
-            if bare.startswith('"'):
-                raise _Bad("en text inom citattecken avslutas inte")
-            if "}" in bare:
-                raise _Bad(f"fältet {bare!r} har en }} utan {{")
-            if '"' in bare:
-                raise _Bad(f"fältet {bare!r} har ett citattecken mitt i sig")
+    for quoted, objects, bare in _TOKEN.findall(text):
+        if bare:
+            if _SPECIAL(bare):
+                if bare[0] == "{":
+                    raise _Bad("objektlistan { … } avslutas inte med }")
+                if bare[0] == '"':
+                    raise _Bad("en text inom citattecken avslutas inte")
+                raise _Bad(f"fältet {bare!r} har en }} eller ett citattecken mitt i sig")
             out.append(bare)
-        elif objects is not None:
+        elif objects:
             out.append(_objects(objects))
         else:
-            out.append(_unquote(quoted))
+            out.append(_unquote(quoted[1:-1]))
     return out
 
 
