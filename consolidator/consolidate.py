@@ -19,6 +19,7 @@ from typing import NamedTuple
 from . import __version__, followup, manifest, masterdata
 from .export import Export, lines as export_lines
 from .facts import FactFile, FactsAt, UnitFacts, extract, slim
+from .imports import changes as imports_log
 from .levels import answers
 from .reports import node as node_report
 from .reports.book import ReportBook, col
@@ -244,8 +245,9 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             with part.open(encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, out)
             part.unlink()
-    manifest.write(manifest.build(ws.root, period.id, ws.master_file, inputs, report.ignored, stage, include_invalid),
-                   stage)
+    built = manifest.build(ws.root, period.id, ws.master_file, inputs, report.ignored, stage, include_invalid)
+    built["imports"] = imports_log.for_manifest(ws.root / HISTORY_FILE)  # the ledger and Kolada the figures rest on
+    manifest.write(built, stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result
 

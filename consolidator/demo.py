@@ -28,6 +28,8 @@ def _imports(ws: Workspace, master) -> str:
     rows = len(imported.rows)
     values, _ = kolada.read(kolada_path, master)
     kolada.store(values, ws.root / FILE_NAME)
+    changes.record(ws.root / FILE_NAME, "kolada", kolada_path, {"nyckeltal": sorted({v[0] for v in values})},
+                   {"värden": len(values)})
     return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name}; "
             f"{len(values)} Kolada-värden för jämförelse med {len({v[1] for v in values}) - 1} andra kommuner")
 

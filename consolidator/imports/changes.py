@@ -131,13 +131,30 @@ def apply(change: Plan, ledger: Ledger, db: Path, file: Path, sha256: str, kind:
             con.execute("DELETE FROM ledger WHERE year = ? AND month = ?", (year, month))
         con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(y, m, u, a, round(o, 2), round(b, 2), s) for (y, m, u, a), (o, b, s) in sorted(change.rows.items())])
-        when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        con.execute("INSERT INTO imports (kind, file, sha256, time, coverage, changes) VALUES (?, ?, ?, ?, ?, ?)",
-                    (kind, Path(file).name, sha256, when, json.dumps(ledger.coverage.describe(), ensure_ascii=False),
-                     json.dumps(change.summary())))
+        _log(con, kind, file, sha256, ledger.coverage.describe(), change.summary(), now)
         con.execute("COMMIT")
     finally:
         con.close()
+
+
+def _log(con, kind: str, file: Path, digest: str, coverage: dict, counts: dict, now: datetime | None = None) -> None:
+    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    con.execute("INSERT INTO imports (kind, file, sha256, time, coverage, changes) VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, Path(file).name, digest, when, json.dumps(coverage, ensure_ascii=False), json.dumps(counts)))
+
+
+def record(db: Path, kind: str, file: Path, coverage: dict, counts: dict) -> None:
+    """Log an import made elsewhere (Kolada): its file's hash, coverage and counts."""
+    con = _connect(db)
+    try:
+        _log(con, kind, file, sha256(file), coverage, counts)
+    finally:
+        con.close()
+
+
+def for_manifest(db: Path) -> list[dict]:
+    """The log as a consolidation's manifest refers to it: which file (name, SHA-256) was imported when."""
+    return [{"kind": e["kind"], "file": e["file"], "sha256": e["sha256"], "time": e["time"]} for e in log(db)]
 
 
 def log(db: Path) -> list[dict]:
