@@ -82,15 +82,24 @@ def _store_kolada(file: Path, root: Path, master) -> None:
     from .imports import kolada
     from .store import FILE_NAME
 
-    rows, findings = kolada.read(file, master)
+    from .imports import changes
+
+    db = Workspace(root).root / FILE_NAME
+    known = []
+    if db.exists():
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        try:
+            known = kolada.stored_groups(con)
+        finally:
+            con.close()
+    rows, findings, groups = kolada.read_with_groups(file, master, known)
     print_findings(findings)
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")
         sys.exit(1)
-    from .imports import changes
-
-    db = Workspace(root).root / FILE_NAME
-    count = kolada.store(rows, db)
+    count = kolada.store(rows, db, groups)
     changes.record(db, "kolada", file, {"nyckeltal": sorted({r[0] for r in rows}), "år": sorted({r[2] for r in rows}),
                                         "kommuner": sorted({r[1] for r in rows})}, {"värden": count})
     click.echo(f"{file}: {count} värden för {len({r[0] for r in rows})} nyckeltal och {len({r[1] for r in rows})} kommuner")

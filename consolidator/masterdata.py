@@ -158,6 +158,16 @@ class MasterData:
         return self.municipality.get("name", "")
 
     @property
+    def peers(self) -> list[str]:
+        """The peer group for Kolada comparisons: kommunkoder ('2380') and Kolada group ids ('G33900')."""
+        return [str(p).strip() for p in self.municipality.get("peers") or [] if str(p).strip()]
+
+    @property
+    def peer_group(self) -> str:
+        """The peer group's name as the reports show it ('' when none is declared)."""
+        return str(self.municipality.get("peer_group") or "").strip()
+
+    @property
     def years(self) -> list[int]:
         first = int(self.municipality["budget_year"])
         return [first] + [int(y) for y in self.municipality.get("plan_years") or []]

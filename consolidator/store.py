@@ -120,9 +120,10 @@ class History:
                                 f"GROUP BY period", [indicator, *periods])
         return dict(rows.fetchall())
 
-    def kolada(self, kpi: str, municipality: str, year: int) -> tuple | None:
-        """(year, the municipality's value, the other municipalities' mean, how many) for the latest
-        year up to `year` that the imported Kolada values hold (total, gender T); None without any."""
+    def kolada(self, kpi: str, municipality: str, year: int, peers=None) -> tuple | None:
+        """(year, the municipality's value, the peers' mean, how many) for the latest year up to `year`
+        that the imported Kolada values hold (total, gender T); None without any. `peers`: the peer
+        group's kommunkoder (a set); None compares with every other municipality imported."""
         if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'kolada'").fetchone():
             return None
         row = self.con.execute("SELECT max(period) FROM kolada WHERE kpi = ? AND municipality = ? AND gender = 'T' "
@@ -131,6 +132,14 @@ class History:
             return None
         own = self.con.execute("SELECT value FROM kolada WHERE kpi = ? AND municipality = ? AND period = ? AND gender = 'T'",
                                (kpi, municipality, row[0])).fetchone()[0]
-        peers = self.con.execute("SELECT avg(value), count(*) FROM kolada WHERE kpi = ? AND municipality <> ? AND period = ? "
-                                 "AND gender = 'T' AND value IS NOT NULL", (kpi, municipality, row[0])).fetchone()
-        return row[0], own, peers[0], peers[1]
+        values = [v for m, v in self.con.execute(
+            "SELECT municipality, value FROM kolada WHERE kpi = ? AND municipality <> ? AND period = ? "
+            "AND gender = 'T' AND value IS NOT NULL", (kpi, municipality, row[0])) if peers is None or m in peers]
+        return row[0], own, (sum(values) / len(values) if values else None), len(values)
+
+    def peer_group(self, master):
+        """(the master data's peer group as kommunkoder, its name); (None, '') when none is declared.
+        Kolada group ids resolve through the groups a fetch kept (`kolada_groups`)."""
+        from .imports import kolada  # noqa: PLC0415 - the store reads what the import kept
+
+        return kolada.peer_codes(master, kolada.stored_groups(self.con))

@@ -143,7 +143,10 @@ def build() -> dict:
                          "plan_years": [str(YEAR + 1), str(YEAR + 2)],
                          "vision": "Exempelkommun – där alla kan växa, i en hållbar och trygg bygd.",
                          "values": "Vi är öppna, vi bemöter alla med respekt och vi tar ansvar för helheten.",
-                         "model": "Vision > inriktningsmål och finansiella mål > nämndmål > åtaganden > enhetens aktiviteter"},
+                         "model": "Vision > inriktningsmål och finansiella mål > nämndmål > åtaganden > enhetens aktiviteter",
+                         # the peer group Kolada comparisons use (kommunkoder, or one Kolada group id such as G33900)
+                         "peer_group": "Exempelkommuns jämförelsekommuner",
+                         "peers": ["0884", "2283", "2380", "1280", "0180"]},
         "org": org, "people": people, "perspectives": PERSPECTIVES, "periods": periods(YEAR),
         "goals": KF_GOALS + BOARD_GOALS, "indicators": INDICATORS, "commitments": COMMITMENTS,
         "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": budget(org),

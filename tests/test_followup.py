@@ -171,7 +171,7 @@ def test_a_carried_activity_deleted_or_relinked_is_named(edit, master, root):
     assert ("Aktiviteter", "", "followup.carried_deleted") in found
 
 
-def test_the_delar_kf_report_carries_every_level(root):
+def test_the_delar_kf_report_carries_every_level(root, master):
     report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
     goals = table(report, "Sammanfattning")
     kf1 = next(g for g in goals if g["Id"] == "KF1")
@@ -180,7 +180,15 @@ def test_the_delar_kf_report_carries_every_level(root):
     assert economy[0]["Nivå"] == "KF" and economy[0]["Prognos helår (kr)"] and economy[0]["Utfall t.o.m. perioden (kr)"]
     assert any(r["Åtgärder (kr)"] for r in economy)
     indicators = {r["Id"]: r for r in table(report, "Nyckeltal")}
-    assert "andra kommuner" in indicators["N3"]["Kolada: jämförelse"]
+    # the peer group of the master data, by name, and its mean computed here from the shipped Kolada file
+    from rodtrad.samples import ledgerdata
+
+    shipped = json.loads(ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text(encoding="utf-8"))["values"]
+    peers = {p: v["value"] for e in shipped if e["kpi"] == "N15419" and int(e["period"]) == 2026
+             for p in [e["municipality"]] for v in e["values"] if v["gender"] == "T" and p in master.peers}
+    mean = f"{sum(peers.values()) / len(peers):.1f}".replace(".", ",")
+    assert len(peers) == 5
+    assert f"jämförelsegruppen Exempelkommuns jämförelsekommuner (5 kommuner) {mean}" in indicators["N3"]["Kolada: jämförelse"]
     history = [r["Period"] for r in table(report, "Historik")]
     assert history == ["2027-plan", "2027-T1", "2027-05", "2027-delar"]
 

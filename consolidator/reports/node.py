@@ -26,6 +26,7 @@ from ..masterdata import Period
 from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, activity_status, risk_class, score
 from ..workspace import safe_name
 from .book import KR, NUM, PCT, ReportBook, col
+from .peers import peer_text
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -294,10 +295,12 @@ class NodeReport:
     def indicators(self, history=None):
         book, r = self.book, self.r
         earlier = [p for p in history.periods(self.period.date) if p != self.period.id] if history else []
+        group = history.peer_group(self.m) if history and self.follow else (None, "")
         if self.follow:
             sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas utfall, med Kolada-jämförelse",
                                "Utfall: kommunens värde i Kolada där nyckeltalet hämtas därifrån, annars enheternas utfall "
-                               "sammanvägda. Jämförelse: övriga kommuner i den importerade Kolada-filen.")
+                               "sammanvägda. Jämförelse: styrmodellens jämförelsegrupp (utan en sådan: övriga "
+                               "kommuner i den importerade Kolada-filen).")
         else:
             sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas egna målvärden",
                                "Utfall i en planperiod är det senast kända värdet (utgångsvärdet i styrmodellen).")
@@ -318,10 +321,9 @@ class NodeReport:
                 count = len(sources)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
             trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
-            known = (history.kolada(ind.kolada, code, int(self.period.date[:4]))
+            known = (history.kolada(ind.kolada, code, int(self.period.date[:4]), group[0])
                      if history and ind.kolada and self.follow else None)
-            peers = (f"{known[0]}: kommunen {known[1]:.1f}, {known[3]} andra kommuner {known[2]:.1f}".replace(".", ",")
-                     if known and known[2] is not None else "-")
+            peers = peer_text(known, group)
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
                          r.indicator_light(ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
             lineage.append(sources)
