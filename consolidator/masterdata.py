@@ -133,10 +133,24 @@ class Frame:
     amount: float
 
 
+@dataclass
+class Project:
+    """An investment project (investeringsredovisning): amounts in kr, dates 'YYYY-MM-DD'."""
+
+    id: str
+    name: str
+    board: str
+    unit: str | None = None  # the unit that runs it, when one does
+    total_sek: float | None = None
+    year_sek: float | None = None  # this budget year's budget
+    start: str | None = None
+    end: str | None = None
+
+
 ENTITIES = {  # data key -> type
     "org": OrgNode, "people": Person, "perspectives": Perspective, "periods": Period, "goals": Goal,
     "indicators": Indicator, "commitments": Commitment, "uppdrag": Uppdrag,
-    "locked_activities": LockedActivity, "accounts": Account, "budget": Frame,
+    "locked_activities": LockedActivity, "accounts": Account, "budget": Frame, "projects": Project,
 }
 
 
