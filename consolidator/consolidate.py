@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__, followup, manifest, masterdata
+from . import __version__, followup, investments, manifest, masterdata
 from .export import Export, lines as export_lines
 from .facts import FactFile, FactsAt, UnitFacts, extract, slim
 from .imports import changes as imports_log
@@ -217,8 +217,11 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         outcomes = None
         if follow:
             known = followup.sources(ws.root / HISTORY_FILE, master, period).kolada
+            final = period.kind == "helår"
+            spent = investments.outcome(ws.root / HISTORY_FILE, int(period.date[:4]), int(period.date[5:7]))
+            net = investments.net_investments(master, investments.figures(master, spent, final))
             outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
-                                                                             final=period.kind == "helår")
+                                                                             final=final, net_investments=net)
         parts = []
         taken = {**included, **levels}
         included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}

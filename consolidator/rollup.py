@@ -6,6 +6,7 @@ from functools import cached_property
 
 from . import closing
 from .facts import Source, UnitFacts
+from .investments import self_financing
 from .masterdata import Indicator, MasterData
 
 GREEN, YELLOW, RED, NONE = "grön", "gul", "röd", "ej bedömt"
@@ -311,7 +312,7 @@ class Rollup:
                 counts[goal.get("assessment") or NONE] += 1
         return counts
 
-    def follow_outcomes(self, kolada: dict | None = None, final: bool = False) -> dict:
+    def follow_outcomes(self, kolada: dict | None = None, final: bool = False, net_investments: float | None = None) -> dict:
         """Indicator outcomes of a follow-up: the municipality's Kolada value where there is one,
         else the units' outcomes aggregated over the whole organisation, else the baseline. The
         indicator the master data names for årets resultat in % of taxes is computed (closing.py)
@@ -328,6 +329,10 @@ class Rollup:
             out[ind.id] = known if known is not None else value if value is not None else ind.baseline
             if ind.id == self.master.closing.get("result_indicator") and share is not None:
                 out[ind.id] = round(share, 2)
+        degree = self_financing(self.master, e.outcome if final else e.forecast, net_investments)
+        indicator = self.master.closing.get("self_financing_indicator")
+        if indicator in out and degree is not None:  # investments.py: (result + depreciation) / net investments
+            out[indicator] = round(degree, 2)
         return out
 
     # -- each level's own judgement (levels.py) ----------------------------------------------

@@ -111,6 +111,22 @@ INDICATORS = [
     indicator("N12", "Utlån per invånare, folkbibliotek", "st", "högre", 4.6, 4.5, ["KFN2"], "kolada", "N09805"),
     indicator("N13", "Andel ekonomiskt bistånd som varar tio månader eller mer", "%", "lägre", 52.0, 40.0, ["SN2"],
               "kolada", "N31807", red=50.0),
+    indicator("N14", "Självfinansieringsgrad av investeringarna", "%", "högre", 55.0, 60.0, ["FM2"], "ekonomi",
+              aggregation="ingen"),
+]
+
+# Investment projects (investeringsredovisning): kr; the ledger books them on 1229 with project objects
+PROJECTS = [
+    {"id": "P101", "name": "Ny förskola Solrosen", "board": "2000", "unit": "2111", "total_sek": 48_000_000,
+     "year_sek": 22_000_000, "start": f"{YEAR - 1}-03-01", "end": f"{YEAR + 1}-06-30"},
+    {"id": "P102", "name": "Ombyggnad av Norrskolans kök", "board": "2000", "unit": "2121", "total_sek": 9_000_000,
+     "year_sek": 9_000_000, "start": f"{YEAR}-02-01", "end": f"{YEAR}-12-31"},
+    {"id": "P201", "name": "Trygghetsboende, larm och passage", "board": "3000", "unit": None, "total_sek": 6_000_000,
+     "year_sek": 6_000_000, "start": f"{YEAR}-01-01", "end": f"{YEAR}-10-31"},
+    {"id": "P401", "name": "Gång- och cykelväg Storgatan", "board": "4000", "unit": None, "total_sek": 14_000_000,
+     "year_sek": 10_000_000, "start": f"{YEAR}-04-01", "end": f"{YEAR + 1}-05-31"},
+    {"id": "P501", "name": "Konstgräsplan Idrottsparken", "board": "5000", "unit": None, "total_sek": 8_000_000,
+     "year_sek": 8_000_000, "start": f"{YEAR}-05-01", "end": f"{YEAR}-11-30"},
 ]
 
 UPPDRAG = [
@@ -150,10 +166,12 @@ def build() -> dict:
         "org": org, "people": people, "perspectives": PERSPECTIVES, "periods": periods(YEAR),
         "goals": KF_GOALS + BOARD_GOALS, "indicators": INDICATORS, "commitments": COMMITMENTS,
         "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": budget(org),
+        "projects": PROJECTS,
         "rules": dict(DEFAULT_RULES),
         # the förvaltningsberättelse's balanskrav figures: the year's forecast, updated at helår
         "closing": {"taxes_sek": 762_000_000, "financial_net_sek": -3_500_000, "central_cost_sek": 12_000_000,
                     "realisation_gains_sek": 1_200_000, "exempt_gains_sek": 0, "exempt_losses_sek": 0,
                     "unrealised_losses_sek": 0, "unrealised_reversal_sek": 0, "to_rur_sek": 0, "from_rur_sek": 0,
-                    "earlier_deficit_sek": 0, "result_indicator": "N1"},
+                    "earlier_deficit_sek": 0, "result_indicator": "N1",
+                    "depreciation_sek": 26_000_000, "investment_income_sek": 2_000_000, "self_financing_indicator": "N14"},
     }

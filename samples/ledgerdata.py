@@ -22,11 +22,13 @@ PEERS = ["0884", "2283", "2380", "1280", "0180"]  # the presets' codes and two l
 def sie_text(months: int = 8, seed: int = 2027) -> str:
     data = build("exempelkommun")
     rng = random.Random(seed)
-    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270905', '#SIETYP 3',
-             f'#FNAMN "{data["municipality"]["name"]}"', '#RAR 0 20270101 20271231', '#DIM 1 "Ansvar"']
+    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270905', '#SIETYP 4',
+             f'#FNAMN "{data["municipality"]["name"]}"', '#RAR 0 20270101 20271231', '#DIM 1 "Ansvar"', '#DIM 6 "Projekt"']
     units = {b["unit"] for b in data["budget"]}
     lines += [f'#OBJEKT 1 "{o["id"]}" "{o["name"]}"' for o in data["org"] if o["id"] in units]
+    lines += [f'#OBJEKT 6 "{p["id"]}" "{p["name"]}"' for p in data["projects"]]
     lines += [f'#KONTO {a["id"]} "{a["name"]}"' for a in data["accounts"]]
+    lines += ['#KONTO 1229 "Pågående nyanläggningar"', '#KONTO 2440 "Leverantörsskulder"']
     for month in range(1, months + 1):
         period = f"2027{month:02d}"
         totals: dict[str, float] = {}
@@ -39,7 +41,23 @@ def sie_text(months: int = 8, seed: int = 2027) -> str:
             rows.append(f'#PBUDGET 0 {period} {frame["account"]} {{1 "{frame["unit"]}"}} {budget:.2f}')
         lines += [f"#PSALDO 0 {period} {account} {{}} {total:.2f}" for account, total in sorted(totals.items())]
         lines += rows
+    lines += investment_vouchers(data, months, rng)
     return "\r\n".join(lines) + "\r\n"
+
+
+def investment_vouchers(data: dict, months: int, rng: random.Random) -> list[str]:
+    """One supplier invoice per project and month while it runs: 1229 with the project, 2440 credited."""
+    lines, number = [], 0
+    for month in range(1, months + 1):
+        for project in data["projects"]:
+            start, end = project["start"][:7], project["end"][:7]
+            if not start <= f"2027-{month:02d}" <= end:
+                continue
+            number += 1
+            amount = round(project["year_sek"] / 12 * rng.uniform(0.6, 1.3), 2)
+            lines += [f'#VER "I" "{number}" 2027{month:02d}25 "Faktura {project["name"]}"', "{",
+                      f'#TRANS 1229 {{6 "{project["id"]}"}} {amount:.2f}', f"#TRANS 2440 {{}} {-amount:.2f}", "}"]
+    return lines
 
 
 def kolada_json(seed: int = 2027) -> str:

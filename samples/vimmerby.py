@@ -59,4 +59,13 @@ def build() -> dict:
         "org": org, "people": people, "perspectives": persp, "periods": periods(YEAR),
         "goals": goals, "indicators": indicators, "commitments": [], "uppdrag": uppdrag, "locked_activities": [],
         "accounts": ACCOUNTS, "budget": budget(org), "rules": dict(DEFAULT_RULES),
+        # investeringsredovisning (fictional projects of the preset), kr
+        "projects": [
+            {"id": "INV-01", "name": "Ny skola i Vimmerby tätort, etapp 1", "board": "02", "unit": None,
+             "total_sek": 120_000_000, "year_sek": 35_000_000, "start": f"{YEAR - 1}-09-01", "end": f"{YEAR + 2}-07-31"},
+            {"id": "INV-02", "name": "Välfärdsteknik i hemtjänsten", "board": "03", "unit": None,
+             "total_sek": 3_500_000, "year_sek": 3_500_000, "start": f"{YEAR}-02-01", "end": f"{YEAR}-12-31"},
+            {"id": "INV-03", "name": "Exploatering av bostadsområde Norr", "board": "01", "unit": None,
+             "total_sek": 18_000_000, "year_sek": 8_000_000, "start": f"{YEAR}-03-01", "end": f"{YEAR + 1}-10-31"},
+        ],
     }

@@ -414,3 +414,41 @@ def test_a_follow_up_assembled_from_the_sheet_cache_is_the_one_openpyxl_renders_
         planbook.write(copy.deepcopy(docs[unit]), followup.lists(master, unit), master, path, now="2027-05-02 08:00:00")
 
     assert_sheet_cache_is_transparent(write, units, tmp_path)
+
+
+def test_investment_projects_go_from_the_ledger_to_the_kf_report_and_fm2_gets_a_light(root, master):
+    """Outcome per project summed here from the shipped SIE file's vouchers (not by the importer);
+    the self-financing degree worked out here from the report's own Balanskrav figures."""
+    from rodtrad.samples import ledgerdata
+
+    text = ledgerdata.shipped(ledgerdata.SIE_FILE).read_bytes().decode("cp437")
+    spent = {}
+    for date, project, amount in re.findall(r'#VER "I" "\d+" (\d{8}) .*\r\n\{\r\n#TRANS 1229 \{6 "(\w+)"\} ([\d.]+)', text):
+        if int(date[4:6]) <= 8:
+            spent[project] = spent.get(project, 0) + float(amount)
+    report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
+    data = rows(report, "Investeringar")
+    header = data[3]
+    projects = {r[0]: dict(zip(header, r)) for r in data[4:] if r[0] in {p.id for p in master.projects}}
+    assert set(projects) == {p.id for p in master.projects}
+    for p in master.projects:
+        got = projects[p.id]
+        assert got["Utfall t.o.m. perioden (kr)"] == pytest.approx(spent.get(p.id, 0), abs=0.01)
+        assert got["Årets budget (kr)"] == p.year_sek
+        assert got["Prognos helår (kr)"] == max(p.year_sek, spent.get(p.id, 0))
+    net = sum(max(p.year_sek, spent.get(p.id, 0)) for p in master.projects) - master.closing["investment_income_sek"]
+    balance = {r[0]: r[1] for r in rows(report, "Balanskrav") if r and isinstance(r[1], (int, float))}
+    degree = (balance["Årets resultat"] + master.closing["depreciation_sek"]) / net
+    lines = {r[0]: r[1] for r in data if r and r[0]}
+    assert lines["Nettoinvesteringar (kr)"] == pytest.approx(net)
+    assert lines["Självfinansieringsgrad"] == pytest.approx(degree, abs=1e-4)
+    n14 = {r["Id"]: r for r in table(report, "Nyckeltal")}["N14"]  # FM2's indicator (styrmodell: Balanskrav)
+    assert n14["Utfall"] == pytest.approx(100 * degree, abs=0.01)
+    met = 100 * degree >= 60  # the target, higher is better
+    assert (n14["Trafikljus"] == "grön") == met and n14["Trafikljus"] not in ("", None)
+    fm2 = {g["Id"]: g for g in table(report, "Sammanfattning")}["FM2"]
+    assert (fm2["Trafikljus"] == "grön") == met, fm2
+    board = root / "rapporter" / "2027-delar"
+    (bun,) = [p for p in board.glob("*.xlsx") if "Barn- och utbildningsnämnden" in p.name and "nämnd" not in p.parent.name]
+    mine = [r[0] for r in rows(bun, "Investeringar")[4:] if r[0] and str(r[0]).startswith("P")]
+    assert mine == ["P101", "P102"]  # a board's report lists its own projects only

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..findings import WARNING, define
-from .ledger import BUDGET, OUTCOME, Ledger, month_name
+from .ledger import BUDGET, INVEST, OUTCOME, Ledger, month_name
 
 KEPT = define("ledger.kept", WARNING,
               "{value} tidigare importerade rader i månader och enheter som filen täcker finns inte i filen; de "
@@ -33,6 +33,7 @@ KEPT = define("ledger.kept", WARNING,
 SCHEMA = """CREATE TABLE IF NOT EXISTS ledger (year INTEGER, month INTEGER, unit TEXT, account TEXT,
                                              outcome REAL, budget REAL, source TEXT);
 CREATE INDEX IF NOT EXISTS ledger_year ON ledger (year, unit);
+CREATE TABLE IF NOT EXISTS investments (year INTEGER, month INTEGER, project TEXT, outcome REAL, source TEXT);
 CREATE TABLE IF NOT EXISTS imports (id INTEGER PRIMARY KEY, kind TEXT, file TEXT, sha256 TEXT, time TEXT,
                                     coverage TEXT, changes TEXT);"""
 COUNTS = ("added", "replaced", "removed", "kept")
@@ -46,6 +47,8 @@ class Plan:
     counts: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COUNTS, 0)))
     rows: dict = field(default_factory=dict)  # (year, month, unit, account) -> (outcome, budget, source)
     months: set = field(default_factory=set)
+    projects: dict = field(default_factory=dict)  # (year, month, project) -> (outcome, source), for invest_months
+    invest_months: set = field(default_factory=set)
     findings: list = field(default_factory=list)
 
     def total(self, what: str) -> int:
@@ -119,7 +122,38 @@ def plan(ledger: Ledger, db: Path, source: str, remove_missing: bool = False) ->
         months = sorted({(y, m) for (_, y, m), c in result.counts.items() if c["kept"]})
         result.findings.append(KEPT(value=kept, params={"detail": ", ".join(month_name(y, m) for y, m in months)}))
     result.rows = {k: v for k, v in merged.items() if (k[0], k[1]) in result.months}
+    _plan_projects(result, ledger, db, source, remove_missing)
     return result
+
+
+def _plan_projects(result: Plan, ledger: Ledger, db: Path, source: str, remove_missing: bool) -> None:
+    """The same rule for investment outcome per project and month (table `investments`)."""
+    result.invest_months = set(ledger.coverage.invest_months)
+    existing = {}
+    if Path(db).exists() and result.invest_months:
+        con = _connect(db)
+        try:
+            for year, month in sorted(result.invest_months):
+                for y, m, p, o, s in con.execute("SELECT year, month, project, outcome, source FROM investments "
+                                                 "WHERE year = ? AND month = ?", (year, month)):
+                    existing[(y, m, p)] = (o, s)
+        finally:
+            con.close()
+    merged = dict(existing)
+    for key, amount in ledger.projects.items():
+        year, month, project = key
+        merged[key] = (round(amount, 2), source)
+        result.counts[(f"projekt {project}", year, month)]["added" if key not in existing else "replaced"] += 1
+    for key, (amount, _) in existing.items():
+        year, month, project = key
+        if key in ledger.projects or not ledger.coverage.covers(INVEST, year, month, project) or not round(amount, 2):
+            continue
+        if remove_missing:
+            del merged[key]
+            result.counts[(f"projekt {project}", year, month)]["removed"] += 1
+        else:
+            result.counts[(f"projekt {project}", year, month)]["kept"] += 1
+    result.projects = {k: v for k, v in merged.items() if (k[0], k[1]) in result.invest_months}
 
 
 def apply(change: Plan, ledger: Ledger, db: Path, file: Path, sha256: str, kind: str, now: datetime | None = None) -> None:
@@ -131,6 +165,10 @@ def apply(change: Plan, ledger: Ledger, db: Path, file: Path, sha256: str, kind:
             con.execute("DELETE FROM ledger WHERE year = ? AND month = ?", (year, month))
         con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(y, m, u, a, round(o, 2), round(b, 2), s) for (y, m, u, a), (o, b, s) in sorted(change.rows.items())])
+        for year, month in sorted(change.invest_months):
+            con.execute("DELETE FROM investments WHERE year = ? AND month = ?", (year, month))
+        con.executemany("INSERT INTO investments VALUES (?, ?, ?, ?, ?)",
+                        [(y, m, p, round(o, 2), s) for (y, m, p), (o, s) in sorted(change.projects.items())])
         _log(con, kind, file, sha256, ledger.coverage.describe(), change.summary(), now)
         con.execute("COMMIT")
     finally:

@@ -41,6 +41,11 @@ FROM_VOUCHERS = define("ledger.from_vouchers", INFO,
                        "utfallet per enhet räknas ur verifikationerna.",
                        "The period balances (#PSALDO) lack dimension {value} (ansvar) but the vouchers carry it: the "
                        "outcome per unit is summed from the vouchers.")
+UNKNOWN_PROJECT = define("ledger.unknown_project", WARNING,
+                         "Projektet {value} finns inte på styrmodellens blad Investeringar; dess belopp importeras inte.",
+                         "The project {value} is not on the master data's Investeringar sheet; its amounts are not imported.",
+                         "Lägg till projektet på bladet Investeringar, eller kontrollera projektkoden i ekonomisystemet.",
+                         "Add the project to the Investeringar sheet, or check the project code in the ledger.")
 CSV_ROW = define("ledger.csv_row", ERROR, "Rad {line}: {detail}", "Line {line}: {detail}",
                  "Kolumnerna ska vara ar;period;ansvar;verksamhet;konto;utfall;budget med decimalkomma.",
                  "The columns are ar;period;ansvar;verksamhet;konto;utfall;budget with decimal commas.")
@@ -58,7 +63,8 @@ CSV_HEADER = ["ar", "period", "ansvar", "verksamhet", "konto", "utfall", "budget
 _ALIASES = {"år": "ar", "ar": "ar", "period": "period", "månad": "period", "manad": "period", "ansvar": "ansvar",
             "verksamhet": "verksamhet", "konto": "konto", "utfall": "utfall", "budget": "budget",
             "projekt": "projekt"}
-OUTCOME, BUDGET = 0, 1
+OUTCOME, BUDGET, INVEST = 0, 1, 2  # kinds an import may cover: outcome, budget, investment outcome per project
+PROJECT_DIM = "6"  # SIE 4B reserves dimension 6 for projects
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december")
 
@@ -68,7 +74,7 @@ class Coverage:
     """What an import covers, per kind (OUTCOME, BUDGET): (year, month) -> the units it covers, or
     None for every unit (a file of period balances is the whole ledger for its months)."""
 
-    cells: dict = field(default_factory=lambda: {OUTCOME: {}, BUDGET: {}})
+    cells: dict = field(default_factory=lambda: {OUTCOME: {}, BUDGET: {}, INVEST: {}})
 
     def cover(self, kind: int, year: int, month: int, unit: str | None) -> None:
         units = self.cells[kind].setdefault((year, month), set())
@@ -88,10 +94,16 @@ class Coverage:
     def months(self) -> set:
         return set(self.cells[OUTCOME]) | set(self.cells[BUDGET])
 
+    @property
+    def invest_months(self) -> set:
+        return set(self.cells[INVEST])
+
     def describe(self) -> dict:
         """JSON-ready: per kind, its months ('YYYY-MM') and units ('alla' or the list)."""
         out = {}
-        for kind, name in ((OUTCOME, "utfall"), (BUDGET, "budget")):
+        for kind, name in ((OUTCOME, "utfall"), (BUDGET, "budget"), (INVEST, "investeringar")):
+            if kind == INVEST and not self.cells[kind]:
+                continue
             out[name] = {f"{y}-{m:02d}": ("alla" if units is None else sorted(units))
                          for (y, m), units in sorted(self.cells[kind].items())}
         return out
@@ -100,6 +112,7 @@ class Coverage:
 @dataclass
 class Ledger:
     rows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))  # (year, month, unit, account) -> [outcome, budget]
+    projects: dict = field(default_factory=lambda: defaultdict(float))  # (year, month, project) -> investment outcome, kr
     findings: list = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
 
@@ -120,6 +133,12 @@ def result_account(account: str) -> bool:
     return account.isdigit() and 3000 <= int(account[:4].ljust(4, "0")) <= 8999
 
 
+def investment_account(account: str) -> bool:
+    """Immateriella and materiella anläggningstillgångar (BAS and Kommun-BAS classes 10–12): where an
+    investment's expenditure is booked (debit +; an investment grant credited there nets it)."""
+    return account.isdigit() and 1000 <= int(account[:4].ljust(4, "0")) <= 1299
+
+
 class _Sums:
     """The SIE reader's sink: sums per (kind, year, month, account, object list), so the memory is
     bounded by the ledger's combinations, not by the file's length."""
@@ -138,7 +157,7 @@ class _Sums:
             _, period, account, objects, amount, line = row
             year, month = int(period[:4]), int(period[4:])
         self.months[kind].add((year, month))
-        if not _result_account(account):
+        if not _result_account(account) and not (objects and _investment_account(account)):
             return
         known = self._keys.get(id(objects))
         if known is None or known[0] is not objects:  # the reader shares one dict per distinct object list
@@ -151,6 +170,11 @@ class _Sums:
 @lru_cache(maxsize=1 << 14)
 def _result_account(account: str) -> bool:
     return result_account(account)
+
+
+@lru_cache(maxsize=1 << 14)
+def _investment_account(account: str) -> bool:
+    return investment_account(account)
 
 
 def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str | None = None) -> Ledger:
@@ -181,6 +205,8 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
         so each unit's amount is taken from its rows with the fewest dimensions."""
         totals, per_unit = {}, defaultdict(dict)  # (y, m, account) -> total; -> {code: {dimset: sum}}
         for (year, month, account, objects), amount in rows.items():
+            if not _result_account(account):  # investment rows are the projects' (see _projects)
+                continue
             objs = dict(objects)
             if nested and not objs:
                 totals[(year, month, account)] = amount
@@ -206,8 +232,8 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
                 ledger.findings.append(UNATTRIBUTED(file=name, value=account, params={
                     "amount": _kr(rest), "account": account, "month": month_name(year, month)}))
 
-    psaldo_has_dim = any(dim in dict(k[3]) for k in sums.sums["psaldo"])
-    trans_has_dim = any(dim in dict(k[3]) for k in sums.sums["trans"])
+    psaldo_has_dim = any(dim in dict(k[3]) and _result_account(k[2]) for k in sums.sums["psaldo"])
+    trans_has_dim = any(dim in dict(k[3]) and _result_account(k[2]) for k in sums.sums["trans"])
     if psaldo_has_dim or (sums.months["psaldo"] and not trans_has_dim):
         attribute(OUTCOME, sums.sums["psaldo"], nested=True)
         outcome_months = set(sums.months["psaldo"])
@@ -230,7 +256,41 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
     attribute(BUDGET, sums.sums["pbudget"], nested=True)
     for year, month in sums.months["pbudget"]:
         ledger.coverage.cover(BUDGET, year, month, None)
+    _projects(ledger, master, sums.sums["trans"], sie, name)
     return ledger
+
+
+def _projects(ledger: Ledger, master: MasterData, trans: dict, sie, name: str) -> None:
+    """Investment outcome per project and month: the vouchers' rows on investment accounts that carry
+    a project object (dimension 6, or the #DIM named projekt). Period balances are not used for
+    projects: a voucher row is unambiguous. A file with a financial year covers every project in its
+    voucher months; a 4I file the projects it names."""
+    dim = next((d for d, label in sie.dimensions.items() if "projekt" in label.lower()), PROJECT_DIM)
+    known, reported = {p.id for p in master.projects}, set()
+    months = set()
+    for (year, month, account, objects), amount in trans.items():
+        if not investment_account(account):
+            continue
+        months.add((year, month))
+        project = dict(objects).get(dim)
+        if project is None:
+            continue
+        if project not in known:
+            if project not in reported:
+                reported.add(project)
+                ledger.findings.append(UNKNOWN_PROJECT(file=name, value=project))
+            continue
+        ledger.projects[(year, month, project)] += amount
+    if not ledger.projects and not reported:
+        return
+    for year, month in months:
+        if sie.years:
+            ledger.coverage.cover(INVEST, year, month, None)
+        else:
+            ledger.coverage.cells[INVEST].setdefault((year, month), set())
+    if not sie.years:
+        for year, month, project in ledger.projects:
+            ledger.coverage.cover(INVEST, year, month, project)
 
 
 def _months_between(start: str, end: str) -> set:
@@ -256,7 +316,7 @@ def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Led
     text, problem = decode(Path(path).read_bytes(), encoding)
     if text is None:
         return Ledger(findings=[problem(file=name)])
-    ledger, reported, seen = Ledger(), set(), {}
+    ledger, reported, seen, projects_reported = Ledger(), set(), {}, set()
     first = text.split("\n", 1)[0]
     delimiter = max(";\t,", key=first.count) if first else ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -286,6 +346,9 @@ def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Led
             continue
         ledger.coverage.cover(OUTCOME, int(year), month, None)
         ledger.coverage.cover(BUDGET, int(year), month, None)
+        _csv_project(ledger, master, name, row, at, int(year), month, account, outcome, projects_reported)
+        if investment_account(account):
+            continue  # an investment row belongs to its project, not to the unit's operating economy
         if not master.is_unit(unit):
             if unit not in reported:
                 reported.add(unit)
@@ -296,3 +359,20 @@ def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Led
             cell[0] += outcome
             cell[1] += budget
     return ledger
+
+
+def _csv_project(ledger: Ledger, master: MasterData, name: str, row: list, at: dict, year: int, month: int,
+                 account: str, outcome: float, reported: set) -> None:
+    """The CSV's optional column projekt: investment outcome per project (investment accounts only)."""
+    if "projekt" not in at or not investment_account(account):
+        return
+    ledger.coverage.cover(INVEST, year, month, None)
+    project = values.as_id(row[at["projekt"]]) if len(row) > at["projekt"] else None
+    if not project:
+        return
+    if project not in {p.id for p in master.projects}:
+        if project not in reported:
+            reported.add(project)
+            ledger.findings.append(UNKNOWN_PROJECT(file=name, value=project))
+        return
+    ledger.projects[(year, month, project)] += outcome

@@ -26,6 +26,7 @@ from ..masterdata import Period
 from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, activity_status, risk_class, score
 from ..workspace import safe_name
 from .book import KR, NUM, PCT, ReportBook, col
+from .investments import sheet as investment_sheet
 from .peers import peer_text
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
@@ -150,6 +151,7 @@ class NodeReport:
         self.accounts()
         if self.follow:
             self.action_plans()
+            investment_sheet(self, history)
         self.activities()
         self.activity_goals()
         self.uppdrag()
