@@ -93,10 +93,14 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
     for i, b in enumerate(data.get("budget") or []):
         ref("budget", i, "unit", b.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
         ref("budget", i, "account", b.get("account"), ids["accounts"], "kontona", "Konto")
-    indicator = (data.get("closing") or {}).get("result_indicator")
-    if indicator and indicator not in ids["indicators"]:
-        at("/closing/result_indicator", UNKNOWN_REF, value=indicator, field="Nyckeltal för årets resultat",
-           params={"target": "nyckeltalen"})
+    for i, p in enumerate(data.get("projects") or []):
+        ref("projects", i, "board", p.get("board"), boards, "nämnderna och styrelserna", "Nämnd")
+        ref("projects", i, "unit", p.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
+    for key, what in (("result_indicator", "Nyckeltal för årets resultat"),
+                      ("self_financing_indicator", "Nyckeltal för självfinansieringsgrad")):
+        indicator = (data.get("closing") or {}).get(key)
+        if indicator and indicator not in ids["indicators"]:
+            at(f"/closing/{key}", UNKNOWN_REF, value=indicator, field=what, params={"target": "nyckeltalen"})
     if data.get("periods") and not any(p.get("kind") == "plan" for p in data["periods"]):
         out.append(NO_PLAN_PERIOD(file=file, sheet="Perioder"))
     return out

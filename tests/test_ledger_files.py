@@ -428,3 +428,58 @@ def test_a_kolada_json_saved_with_a_bom_or_as_utf16_is_read(tmp_path, master, en
     path.write_bytes(json.dumps(data, ensure_ascii=False).encode(encoding))
     rows, findings = kolada.read(path, master)
     assert [f for f in findings if f.severity == "error"] == [] and rows == [("N15419", "1280", 2025, "T", 79.5)]
+
+
+# -- investment projects -------------------------------------------------------------------------
+
+def _project_voucher(number: int, date: str, project: str, amount: str, dim: str = "6") -> str:
+    return (f'#VER I {number} {date} "Faktura"\r\n{{\r\n#TRANS 1229 {{{dim} "{project}"}} {amount}\r\n'
+            f'#TRANS 2440 {{}} {-float(amount):.2f}\r\n}}\r\n')
+
+
+PROJECT_FILES = {
+    "4I: one invoice, dimension 6": (HEAD.format(typ=4) + '#DIM 6 "Projekt"\r\n' + _project_voucher(1, "20270825", "P101", "1500.00"),
+                                     {(2027, 8, "P101"): 1500.0}, {"2027-08": ["P101"]}),
+    "4E: a financial year, two months, the project dimension named elsewhere": (
+        HEAD.format(typ=4) + '#RAR 0 20270101 20271231\r\n#DIM 7 "Investeringsprojekt"\r\n'
+        + _project_voucher(1, "20270110", "P102", "100.00", "7") + _project_voucher(2, "20270210", "P102", "250.50", "7")
+        + _project_voucher(3, "20270211", "P102", "-50.50", "7"),
+        {(2027, 1, "P102"): 100.0, (2027, 2, "P102"): 200.0}, {"2027-01": "alla", "2027-02": "alla"}),
+}
+
+
+@pytest.mark.parametrize("text,projects,coverage", PROJECT_FILES.values(), ids=PROJECT_FILES.keys())
+def test_investment_outcome_is_read_per_project_from_the_vouchers(tmp_path, master, text, projects, coverage):
+    result = ledger.from_sie(_write(tmp_path, "inv.si", text), master)
+    assert result.findings == [] and result.rows == {}  # an investment is not the unit's operating outcome
+    assert dict(result.projects) == projects
+    assert result.coverage.describe()["investeringar"] == coverage
+
+
+def test_an_unknown_project_is_reported_once_and_not_imported(tmp_path, master):
+    text = HEAD.format(typ=4) + _project_voucher(1, "20270825", "P999", "1.00") + _project_voucher(2, "20270826", "P999", "2.00")
+    result = ledger.from_sie(_write(tmp_path, "x.si", text), master)
+    assert [(f.code, f.value) for f in result.findings] == [("ledger.unknown_project", "P999")] and not result.projects
+
+
+def test_the_csv_projekt_column_gives_investment_outcome(tmp_path, master):
+    path = tmp_path / "inv.csv"
+    path.write_text("ar;period;ansvar;verksamhet;konto;utfall;budget;projekt\n2027;3;2111;x;1229;10 000,00;0;P101\n"
+                    "2027;3;2111;x;5010;5,00;0;\n", encoding="utf-8")
+    result = ledger.from_csv(path, master)
+    assert result.findings == [] and dict(result.projects) == {(2027, 3, "P101"): 10000.0}
+    assert _rows(result) == {(2027, 3, "2111", "5010"): [5.0, 0.0]}
+
+
+def test_a_project_invoice_file_replaces_only_its_project_and_month(tmp_path):
+    root = _workspace(tmp_path)
+    year = HEAD.format(typ=4) + '#RAR 0 20270101 20271231\r\n' + "".join(
+        _project_voucher(n, f"2027{m:02d}15", p, "1000.00") for n, (m, p) in enumerate(
+            [(m, p) for m in (7, 8) for p in ("P101", "P102")], start=1))
+    assert CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "ar.se", year)), "-w", str(root)]).exit_code == 0
+    one = HEAD.format(typ=4) + _project_voucher(1, "20270825", "P101", "1500.00")
+    run = CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "en.si", one)), "-w", str(root)])
+    assert run.exit_code == 0 and "projekt P101 augusti 2027: 0 tillagda, 1 ersatta" in run.output
+    con = sqlite3.connect(root / "historik.sqlite")
+    assert con.execute("SELECT month, project, outcome FROM investments ORDER BY month, project").fetchall() == [
+        (7, "P101", 1000.0), (7, "P102", 1000.0), (8, "P101", 1500.0), (8, "P102", 1000.0)]
