@@ -360,7 +360,9 @@ def test_import_list_shows_file_hash_time_coverage_and_changes(tmp_path, full_ye
     out = CliRunner().invoke(main, ["import", "list", "-w", str(root)]).output
     assert changes.sha256(DATA / "partial-one-voucher.si") in out and changes.sha256(full_year) in out
     assert "utfall 2027-01–2027-08 (8 mån, alla enheter)" in out and "utfall 2027-08 (1 mån, enhet 2111)" in out
-    assert "2184 tillagda" in out and "1 ersatta" in out
+    text = full_year.read_bytes().decode("cp437")
+    projects = set(re.findall(r'#VER "I" "\d+" 2027(\d\d)\d\d .*\r\n\{\r\n#TRANS 1229 \{6 "(\w+)"\}', text))
+    assert projects and f"{2184 + len(projects)} tillagda" in out and "1 ersatta" in out
 
 
 # -- CSV as Swedish offices save it --------------------------------------------------------------
