@@ -25,7 +25,7 @@ CACHE = Path(__file__).resolve().parent.parent / "build" / "bench-cache"
 
 CHILD_IMPORT = """
 import sys
-from rodtrad.consolidator.masterdata import MasterData
+from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.imports import ledger
 from rodtrad.samples import build
 result = ledger.from_sie(sys.argv[1], MasterData(build("exempelkommun")))

@@ -1,9 +1,9 @@
 """The demo end to end: every unit gets a workbook, and validation finds exactly the planted mistakes."""
 import json
 
-from rodtrad.consolidator.demo import run
-from rodtrad.consolidator.manifest import sha256
+from rodtrad.consolidator.model.files import sha256
 from rodtrad.samples import ledgerdata
+from rodtrad.samples.demo import run
 
 
 def test_the_demo_finds_exactly_the_mistakes_the_sample_filler_planted(tmp_path):

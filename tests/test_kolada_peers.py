@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.imports import kolada
-from rodtrad.consolidator.masterdata import MasterData
+from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.samples import build
 
 GROUP = {"id": "G12345", "title": "Liknande kommuner, Exempelkommun 2026",
@@ -105,8 +105,8 @@ def test_a_kolada_group_id_in_the_master_data_is_resolved_kept_and_named(tmp_pat
     assert "/municipality/9999,0884,2283/year/2026" in asked[1]
     con = sqlite3.connect(root / "historik.sqlite")
     assert con.execute("SELECT count(*) FROM kolada_groups WHERE id = 'G12345'").fetchone() == (2,)
-    from rodtrad.consolidator.masterdata import load
-    from rodtrad.consolidator.store import History
+    from rodtrad.consolidator.reading.masterfile import load
+    from rodtrad.consolidator.rollup.store import History
 
     master, _ = load(root / "styrmodell.xlsx")
     with History(root / "historik.sqlite", write=False) as history:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..findings import WARNING, define
-from .ledger import BUDGET, INVEST, OUTCOME, Ledger, month_name
+from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.imports.ledger import BUDGET, INVEST, OUTCOME, Ledger, month_name
 
 KEPT = define("ledger.kept", WARNING,
               "{value} tidigare importerade rader i månader och enheter som filen täcker finns inte i filen; de "

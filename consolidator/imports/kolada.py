@@ -6,9 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ..findings import ERROR, INFO, WARNING, define
-from ..masterdata import MasterData
-from .text import decode
+from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
+from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.imports.text import decode
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",

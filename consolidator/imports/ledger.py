@@ -18,11 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import values
-from ..findings import ERROR, INFO, WARNING, define
-from ..masterdata import MasterData
-from . import sie as sie_reader
-from .text import decode
+from rodtrad.consolidator.model import values
+from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
+from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.imports import sie as sie_reader
+from rodtrad.consolidator.imports.text import decode
 
 UNKNOWN_UNIT = define("ledger.unknown_unit", WARNING,
                       "Ansvar {value} (rad {line}) finns inte i styrmodellen; dess belopp importeras inte.",

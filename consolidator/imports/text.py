@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 ENCODING = define("import.encoding", ERROR, "Filen går inte att läsa som {value}.", "The file cannot be read as {value}.",
                   "Spara filen som UTF-8 (i Excel: \"CSV UTF-8\"), eller ange teckenkodningen med --encoding "

@@ -2,8 +2,8 @@
 deviation), and in the KF report the self-financing degree of the year's net investments."""
 from __future__ import annotations
 
-from .. import closing, investments
-from .book import KR, PCT, col
+from rodtrad.consolidator.rollup import closing, investments
+from rodtrad.consolidator.reports.book import KR, PCT, col
 
 
 def sheet(report, history=None) -> None:
