@@ -23,6 +23,9 @@ def _imports(ws: Workspace, master) -> str:
     from rodtrad.consolidator.rollup.store import FILE_NAME
 
     sie_path, kolada_path = ws.root / "ekonomi" / ledgerdata.SIE_FILE, ws.root / "kolada" / ledgerdata.KOLADA_FILE
+    previous = ws.root / "ekonomi" / ledgerdata.PREVIOUS_FILE  # last year: the same period beside this year's
+    shutil.copyfile(ledgerdata.shipped(ledgerdata.PREVIOUS_FILE), previous)
+    changes.store(ledger.from_sie(previous, master), ws.root / FILE_NAME, previous)
     shutil.copyfile(ledgerdata.shipped(ledgerdata.SIE_FILE), sie_path)
     shutil.copyfile(ledgerdata.shipped(ledgerdata.KOLADA_FILE), kolada_path)
     imported = ledger.from_sie(sie_path, master)
@@ -32,7 +35,8 @@ def _imports(ws: Workspace, master) -> str:
     kolada.store(values, ws.root / FILE_NAME)
     changes.record(ws.root / FILE_NAME, "kolada", kolada_path, {"nyckeltal": sorted({v[0] for v in values})},
                    {"värden": len(values)})
-    return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name}; "
+    return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name} och föregående år ur "
+            f"{previous.name}; "
             f"{len(values)} Kolada-värden för jämförelse med {len({v[1] for v in values}) - 1} andra kommuner")
 
 

@@ -1,6 +1,6 @@
 """Exempelkommun's sample ledger export (SIE 4, code page 437) and Kolada values, deterministic.
 
-    .venv/bin/python -m rodtrad.samples.ledgerdata     # rewrites the two shipped files below
+    .venv/bin/python -m rodtrad.samples.ledgerdata     # rewrites the shipped files below
 
 The shipped files are what this module writes (a test checks it), so they never drift from the
 master data. Amounts follow each unit's budget frame with a small, seeded deviation per month.
@@ -15,6 +15,7 @@ from pathlib import Path
 from . import build
 
 SIE_FILE = "exempelkommun-2027-08.se"  # January to August: what T1, a month and delår follow up
+PREVIOUS_FILE = "exempelkommun-2026.se"  # the whole previous year: the same period last year beside this year's
 KOLADA_FILE = "kolada-exempelkommun.json"
 PEERS = ["0884", "2283", "2380", "1280", "0180"]  # the presets' codes and two large municipalities, as a peer group
 
@@ -60,6 +61,28 @@ def investment_vouchers(data: dict, months: int, rng: random.Random) -> list[str
     return lines
 
 
+def previous_year_text(seed: int = 2026) -> str:
+    """The previous year's ledger (SIE 3, period balances January–December 2026), a little cheaper."""
+    data = build("exempelkommun")
+    rng = random.Random(seed)
+    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270115', '#SIETYP 3',
+             f'#FNAMN "{data["municipality"]["name"]}"', '#RAR 0 20260101 20261231', '#DIM 1 "Ansvar"']
+    units = {b["unit"] for b in data["budget"]}
+    lines += [f'#OBJEKT 1 "{o["id"]}" "{o["name"]}"' for o in data["org"] if o["id"] in units]
+    lines += [f'#KONTO {a["id"]} "{a["name"]}"' for a in data["accounts"]]
+    for month in range(1, 13):
+        period = f"2026{month:02d}"
+        totals: dict[str, float] = {}
+        rows = []
+        for frame in data["budget"]:
+            outcome = round(frame["amount"] / 12 * rng.uniform(0.90, 1.04), 2)
+            totals[frame["account"]] = round(totals.get(frame["account"], 0) + outcome, 2)
+            rows.append(f'#PSALDO 0 {period} {frame["account"]} {{1 "{frame["unit"]}"}} {outcome:.2f}')
+        lines += [f"#PSALDO 0 {period} {account} {{}} {total:.2f}" for account, total in sorted(totals.items())]
+        lines += rows
+    return "\r\n".join(lines) + "\r\n"
+
+
 def kolada_json(seed: int = 2027) -> str:
     data = build("exempelkommun")
     rng = random.Random(seed)
@@ -82,6 +105,7 @@ def shipped(name: str) -> Path:
 
 def write(folder: Path) -> None:
     (folder / SIE_FILE).write_bytes(sie_text().encode("cp437"))
+    (folder / PREVIOUS_FILE).write_bytes(previous_year_text().encode("cp437"))
     (folder / KOLADA_FILE).write_text(kolada_json(), encoding="utf-8")
 
 

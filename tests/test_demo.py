@@ -15,6 +15,7 @@ def test_the_demo_finds_exactly_the_mistakes_the_sample_filler_planted(tmp_path)
     assert (tmp_path / "exempelkommun" / "rapporter" / "2027-plan" / "valideringsrapport.xlsx").exists()
     # every consolidation after the imports names the files its economy and Kolada figures rest on
     shipped = {ledgerdata.SIE_FILE: sha256(ledgerdata.shipped(ledgerdata.SIE_FILE)),
+               ledgerdata.PREVIOUS_FILE: sha256(ledgerdata.shipped(ledgerdata.PREVIOUS_FILE)),
                ledgerdata.KOLADA_FILE: sha256(ledgerdata.shipped(ledgerdata.KOLADA_FILE))}
     last = json.loads((result["cycle"][list(result["cycle"])[-1]].folder / "manifest.json").read_text(encoding="utf-8"))
     assert {i["file"]: i["sha256"] for i in last["imports"]} == shipped

@@ -455,3 +455,25 @@ def test_investment_projects_go_from_the_ledger_to_the_kf_report_and_fm2_gets_a_
     (bun,) = [p for p in board.glob("*.xlsx") if "Barn- och utbildningsnämnden" in p.name and "nämnd" not in p.parent.name]
     mine = [r[0] for r in rows(bun, "Investeringar")[4:] if r[0] and str(r[0]).startswith("P")]
     assert mine == ["P101", "P102"]  # a board's report lists its own projects only
+
+
+def test_the_same_period_last_year_stands_beside_this_years_outcome(root, master):
+    """2026's January–August per board, summed here from the shipped 2026 file's unit rows."""
+    from rodtrad.samples import ledgerdata
+
+    text = ledgerdata.shipped(ledgerdata.PREVIOUS_FILE).read_bytes().decode("cp437")
+    by_board = {}
+    for month, unit, amount in re.findall(r'#PSALDO 0 2026(\d\d) \d+ \{1 "(\w+)"\} (-?[\d.]+)', text):
+        if int(month) <= 8:
+            board = master.board_of(unit).id
+            by_board[board] = by_board.get(board, 0) + float(amount)
+    report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
+    data = rows(report, "Föregående år")
+    header = data[3]
+    lines = {r[1]: dict(zip(header, r)) for r in data[4:] if r[1]}
+    economy = {r["Ansvarskod"]: r for r in table(report, "Ekonomi")}
+    for board, amount in by_board.items():
+        assert lines[board]["Utfall 2026 (kr)"] == pytest.approx(amount, abs=0.01)
+        assert lines[board]["Utfall 2027 (kr)"] == economy[board]["Utfall t.o.m. perioden (kr)"]
+        assert lines[board]["Förändring (kr)"] == pytest.approx(lines[board]["Utfall 2027 (kr)"] - amount, abs=0.01)
+    assert "januari–augusti 2027 och samma period 2026" in data[0][0]

@@ -156,6 +156,9 @@ def test_the_shipped_sample_files_are_what_their_generator_writes_and_import_cle
 
     sie_path = ledgerdata.shipped(ledgerdata.SIE_FILE)
     assert sie_path.read_bytes() == ledgerdata.sie_text().encode("cp437")
+    previous = ledger.from_sie(ledgerdata.shipped(ledgerdata.PREVIOUS_FILE), master)
+    assert ledgerdata.shipped(ledgerdata.PREVIOUS_FILE).read_bytes() == ledgerdata.previous_year_text().encode("cp437")
+    assert previous.findings == [] and previous.years == {2026} and len(previous.rows) == 12 * len(master.budget)
     assert ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text(encoding="utf-8") == ledgerdata.kolada_json()
     result = ledger.from_sie(sie_path, master)
     assert result.findings == [] and result.years == {2027}

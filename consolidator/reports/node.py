@@ -29,6 +29,7 @@ from rodtrad.consolidator.model.workspace import safe_name
 from rodtrad.consolidator.reports.book import KR, NUM, PCT, ReportBook, col
 from rodtrad.consolidator.reports.investments import sheet as investment_sheet
 from rodtrad.consolidator.reports.peers import peer_text
+from rodtrad.consolidator.reports.previous_year import sheet as previous_year_sheet
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -153,6 +154,7 @@ class NodeReport:
         if self.follow:
             self.action_plans()
             investment_sheet(self, history)
+            previous_year_sheet(self, history, LEVEL)
         self.activities()
         self.activity_goals()
         self.uppdrag()

@@ -1,0 +1,49 @@
+"""The report's Föregående år sheet: each level's outcome to date beside the same months of the
+previous year, when the imported ledger holds that year (kr; costs +, income −, as the ledger)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from rodtrad.consolidator.imports.ledger import MONTHS
+from rodtrad.consolidator.reports.book import KR, PCT, col
+
+
+def outcome_by_unit(db: Path, year: int, month: int) -> dict[str, float]:
+    """The ledger's outcome per unit for `year`, months 1..`month` (kr); {} when it holds none."""
+    if not Path(db).exists():
+        return {}
+    con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():
+            return {}
+        return dict(con.execute("SELECT unit, round(sum(outcome), 2) FROM ledger WHERE year = ? AND month <= ? "
+                                "GROUP BY unit", (year, month)).fetchall())
+    finally:
+        con.close()
+
+
+def sheet(report, history=None, levels: dict | None = None) -> None:
+    """Add the sheet to a NodeReport (follow-ups; nothing when the ledger lacks the previous year).
+    `levels`: the report's words for the organisation's levels."""
+    if not report.follow or history is None:
+        return
+    year, month = int(report.period.date[:4]), int(report.period.date[5:7])
+    before = outcome_by_unit(history.path, year - 1, month)
+    if not before:
+        return
+    months = MONTHS[0] if month == 1 else f"{MONTHS[0]}–{MONTHS[month - 1]}"
+    ws = report.book.sheet("Föregående år", f"Utfall {months} {year} och samma period {year - 1}",
+                           "Kronor, kostnader positiva. I år: enheternas utfall t.o.m. perioden (blad Ekonomi); "
+                           f"föregående år: huvudbokens utfall för samma månader {year - 1}.")
+    rows = []
+    for depth, nid in report.shown:
+        node = report.m.by_id[nid]
+        now = report.r.economy(nid).outcome
+        then = round(sum(before.get(u, 0.0) for u in report.r.units_under[nid]), 2)
+        change = now - then
+        rows.append([(levels or {}).get(node.level, node.level), nid, "  " * depth + node.name, now, then, change,
+                     change / abs(then) if then else None])
+    report.book.table(ws, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), col(f"Utfall {year} (kr)", 16, KR),
+                           col(f"Utfall {year - 1} (kr)", 16, KR), col("Förändring (kr)", 16, KR),
+                           col("Förändring %", 12, PCT)], rows, name="ForegaendeAr")
