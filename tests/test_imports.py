@@ -171,37 +171,20 @@ def test_the_shipped_sample_files_are_what_their_generator_writes_and_import_cle
 @pytest.fixture
 def kolada_server():
     """A local HTTP server answering Kolada v3's data endpoint from the shipped sample, in two pages."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from json_server import serving
 
     from rodtrad.samples import ledgerdata
 
     values = json.loads(ledgerdata.shipped(ledgerdata.KOLADA_FILE).read_text(encoding="utf-8"))["values"]
-    asked = []
 
-    class Kolada(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            asked.append(self.path)
-            half = len(values) // 2
-            if self.path.endswith("?page=2"):
-                body = {"count": len(values), "values": values[half:]}
-            else:
-                body = {"count": len(values), "values": values[:half],
-                        "next_url": f"http://127.0.0.1:{self.server.server_port}{self.path}?page=2"}
-            data = json.dumps(body).encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(path, port):
+        half = len(values) // 2
+        if path.endswith("?page=2"):
+            return {"count": len(values), "values": values[half:]}
+        return {"count": len(values), "values": values[:half], "next_url": f"http://127.0.0.1:{port}{path}?page=2"}
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Kolada)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v3", asked, values
-    server.shutdown()
+    with serving(answer) as (port, asked):
+        yield f"http://127.0.0.1:{port}/v3", asked, values
 
 
 def test_fetch_kolada_asks_the_v3_endpoint_follows_pages_keeps_the_answer_and_imports_it(tmp_path, kolada_server):

@@ -4,8 +4,6 @@ import copy
 import json
 import re
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -23,36 +21,21 @@ GROUP = {"id": "G12345", "title": "Liknande kommuner, Exempelkommun 2026",
 def server():
     """A Kolada v3 stand-in: /data answers every requested (kpi, municipality, year) with a value, in
     two pages; /municipality_groups lists GROUP and one other. Records every path asked."""
-    asked = []
+    from json_server import serving
 
-    class Kolada(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            asked.append(self.path)
-            port = self.server.server_port
-            if self.path.startswith("/v3/municipality_groups"):
-                body = {"count": 2, "values": [GROUP, {"id": "G1", "title": "Annan", "members": []}]}
-            else:
-                m = re.fullmatch(r"/v3/data/kpi/([^/]+)/municipality/([^/]+)/year/([^/?]+)(\?page=2)?", self.path)
-                values = [{"kpi": k, "municipality": c, "period": int(y), "values": [{"gender": "T", "value": float(len(c))}]}
-                          for k in m[1].split(",") for c in m[2].split(",") for y in m[3].split(",")]
-                half = len(values) // 2
-                body = ({"count": len(values), "values": values[half:]} if m[4] else
-                        {"count": len(values), "values": values[:half],
-                         "next_url": f"http://127.0.0.1:{port}{self.path}?page=2"})
-            data = json.dumps(body).encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(path, port):
+        if path.startswith("/v3/municipality_groups"):
+            return {"count": 2, "values": [GROUP, {"id": "G1", "title": "Annan", "members": []}]}
+        m = re.fullmatch(r"/v3/data/kpi/([^/]+)/municipality/([^/]+)/year/([^/?]+)(\?page=2)?", path)
+        values = [{"kpi": k, "municipality": c, "period": int(y), "values": [{"gender": "T", "value": float(len(c))}]}
+                  for k in m[1].split(",") for c in m[2].split(",") for y in m[3].split(",")]
+        half = len(values) // 2
+        if m[4]:
+            return {"count": len(values), "values": values[half:]}
+        return {"count": len(values), "values": values[:half], "next_url": f"http://127.0.0.1:{port}{path}?page=2"}
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Kolada)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/v3", asked
-    httpd.shutdown()
+    with serving(answer) as (port, asked):
+        yield f"http://127.0.0.1:{port}/v3", asked
 
 
 def _master(kpis: int, peers: list[str]) -> MasterData:

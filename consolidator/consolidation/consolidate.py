@@ -229,7 +229,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         if follow:
             known = followdocs.sources(ws.root / HISTORY_FILE, master, period).kolada
             final = period.kind == "helår"
-            spent = investments.outcome(ws.root / HISTORY_FILE, int(period.date[:4]), int(period.date[5:7]))
+            with History(ws.root / HISTORY_FILE, write=False) as stored:
+                spent = investments.outcome(stored.con, int(period.date[:4]), int(period.date[5:7]))
             net = investments.net_investments(master, investments.figures(master, spent, final))
             outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
                                                                              final=final, net_investments=net)

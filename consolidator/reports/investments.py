@@ -12,7 +12,7 @@ def sheet(report, history=None) -> None:
     if not report.follow or not report.m.projects:
         return
     date = report.period.date
-    spent = investments.outcome(history.path, int(date[:4]), int(date[5:7])) if history is not None else {}
+    spent = investments.outcome(history.con, int(date[:4]), int(date[5:7])) if history is not None else {}
     final = report.period.kind == "helår"
     under = {nid for _, nid in report.r.subtree(report.node.id)}
     projects = [p for p in investments.figures(report.m, spent, final) if report.is_kf or p.board in under]

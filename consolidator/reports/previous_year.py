@@ -2,25 +2,17 @@
 previous year, when the imported ledger holds that year (kr; costs +, income −, as the ledger)."""
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 from rodtrad.consolidator.imports.ledger import MONTHS
 from rodtrad.consolidator.reports.book import KR, PCT, col
 
 
-def outcome_by_unit(db: Path, year: int, month: int) -> dict[str, float]:
-    """The ledger's outcome per unit for `year`, months 1..`month` (kr); {} when it holds none."""
-    if not Path(db).exists():
+def outcome_by_unit(con, year: int, month: int) -> dict[str, float]:
+    """The ledger's outcome per unit for `year`, months 1..`month` (kr), from the history store's
+    open connection; {} when it holds none."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():
         return {}
-    con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():
-            return {}
-        return dict(con.execute("SELECT unit, round(sum(outcome), 2) FROM ledger WHERE year = ? AND month <= ? "
-                                "GROUP BY unit", (year, month)).fetchall())
-    finally:
-        con.close()
+    return dict(con.execute("SELECT unit, round(sum(outcome), 2) FROM ledger WHERE year = ? AND month <= ? "
+                            "GROUP BY unit", (year, month)).fetchall())
 
 
 def sheet(report, history=None, levels: dict | None = None) -> None:
@@ -29,7 +21,7 @@ def sheet(report, history=None, levels: dict | None = None) -> None:
     if not report.follow or history is None:
         return
     year, month = int(report.period.date[:4]), int(report.period.date[5:7])
-    before = outcome_by_unit(history.path, year - 1, month)
+    before = outcome_by_unit(history.con, year - 1, month)
     if not before:
         return
     months = MONTHS[0] if month == 1 else f"{MONTHS[0]}–{MONTHS[month - 1]}"

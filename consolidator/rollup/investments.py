@@ -13,9 +13,7 @@ with nettoinvesteringar = the projects' year forecast (helår: outcome) less inv
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from rodtrad.consolidator.rollup import closing
 
@@ -38,19 +36,13 @@ class ProjectFigures:
         return None if self.budget is None or self.forecast is None else self.budget - self.forecast
 
 
-def outcome(db: Path, year: int, month: int) -> dict[str, float]:
-    """Investment outcome per project for `year`, months 1..`month`, from the history store (kr)."""
-    if not Path(db).exists():
+def outcome(con, year: int, month: int) -> dict[str, float]:
+    """Investment outcome per project for `year`, months 1..`month` (kr), from the history store's
+    open connection (`History.con`); {} when nothing is imported."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'investments'").fetchone():
         return {}
-    con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'investments'").fetchone():
-            return {}
-        return {p: round(v, 2) for p, v in con.execute(
-            "SELECT project, sum(outcome) FROM investments WHERE year = ? AND month <= ? GROUP BY project",
-            (year, month))}
-    finally:
-        con.close()
+    return {p: round(v, 2) for p, v in con.execute(
+        "SELECT project, sum(outcome) FROM investments WHERE year = ? AND month <= ? GROUP BY project", (year, month))}
 
 
 def figures(master, spent: dict[str, float], final: bool) -> list[ProjectFigures]:
