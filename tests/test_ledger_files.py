@@ -226,6 +226,16 @@ def test_objects_summing_below_the_account_total_import_what_is_attributed_and_w
     assert "50,00 kr på konto 6100 i januari 2027" in result.findings[0].message()
 
 
+def test_a_master_data_rule_makes_an_unattributed_amount_an_error(master):
+    import copy
+
+    from rodtrad.consolidator.model.masterdata import MasterData
+
+    strict = MasterData({**copy.deepcopy(master.data), "rules": {**master.rules, "unattributed_is_error": True}})
+    result = ledger.from_sie(DATA / "objects-below-account-total.se", strict)
+    assert [(f.code, f.severity, f.params["amount"]) for f in result.findings] == [("ledger.unattributed_error", "error", "50,00")]
+
+
 @pytest.mark.parametrize("shape", ["two accounts, two months", "a credit remainder"])
 def test_the_remainder_is_given_per_account_and_month(tmp_path, master, shape):
     lines = ['#RAR 0 20270101 20271231', '#DIM 1 "Ansvar"']

@@ -61,6 +61,8 @@ EXAMPLES = {
     "sie.unbalanced": {"sheet": "", "cell": "", "value": 8, "voucher": "K 157", "difference": "0,55"},
     "ledger.unattributed": {"sheet": "", "cell": "", "value": "6100", "amount": "50,00", "account": "6100",
                             "month": "januari 2027"},
+    "ledger.unattributed_error": {"sheet": "", "cell": "", "value": "6100", "amount": "50,00", "account": "6100",
+                                  "month": "januari 2027"},
     "ledger.from_vouchers": {"sheet": "", "cell": "", "value": "1"},
     "ledger.unknown_project": {"sheet": "", "cell": "", "value": "P999"},
     "kolada.no_values": {"sheet": "", "cell": "", "value": "N15419", "detail": "Andel behöriga till gymnasiet"},

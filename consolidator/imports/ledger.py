@@ -36,6 +36,13 @@ UNATTRIBUTED = define("ledger.unattributed", WARNING,
                       "an ansvar) and is not imported.",
                       "Bokför beloppet på ett ansvar i ekonomisystemet, eller godta att det inte följs upp per enhet.",
                       "Book the amount on an ansvar in the ledger, or accept that no unit follows it up.")
+UNATTRIBUTED_ERROR = define("ledger.unattributed_error", ERROR,
+                            "{amount} kr på konto {account} i {month} är bokfört utan ansvar; styrmodellen kräver att "
+                            "allt har ett ansvar, så inget ur filen importeras.",
+                            "{amount} kr on account {account} in {month} is booked without an ansvar; the master data "
+                            "requires one for everything, so nothing of the file is imported.",
+                            "Bokför beloppet på ett ansvar och exportera på nytt, eller ändra regeln på styrmodellens "
+                            "blad Regler.", "Book the amount on an ansvar and export again, or change the rule.")
 FROM_VOUCHERS = define("ledger.from_vouchers", INFO,
                        "Periodsaldona (#PSALDO) saknar dimensionen {value} (ansvar) men verifikationerna har den: "
                        "utfallet per enhet räknas ur verifikationerna.",
@@ -229,7 +236,8 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
             # balances: the account's total less what its units carry; vouchers: the rows without ansvar
             rest = round(totals[key] - attributed, 2) if nested and key in totals else round(totals.get(key, 0.0), 2) if not nested else 0
             if rest:
-                ledger.findings.append(UNATTRIBUTED(file=name, value=account, params={
+                kind_of = UNATTRIBUTED_ERROR if master.rules.get("unattributed_is_error") else UNATTRIBUTED
+                ledger.findings.append(kind_of(file=name, value=account, params={
                     "amount": _kr(rest), "account": account, "month": month_name(year, month)}))
 
     psaldo_has_dim = any(dim in dict(k[3]) and _result_account(k[2]) for k in sums.sums["psaldo"])
