@@ -231,7 +231,8 @@ def describe_coverage(coverage: dict) -> str:
         if isinstance(months, dict) and all(isinstance(v, (str, list)) for v in months.values()):
             units = sorted({u for v in months.values() if isinstance(v, list) for u in v})
             whole = any(v == "alla" for v in months.values())
-            who = "alla enheter" if whole else ("enhet " + ", ".join(units) if units else "inga enheter")
+            things = ("projekt", "projekt") if kind == "investeringar" else ("enheter", "enhet")
+            who = f"alla {things[0]}" if whole else (f"{things[1]} " + ", ".join(units) if units else f"inga {things[0]}")
             keys = sorted(months)
             parts.append(f"{kind} {keys[0]}" + (f"–{keys[-1]}" if len(keys) > 1 else "") + f" ({len(keys)} mån, {who})")
         else:
