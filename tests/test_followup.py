@@ -477,3 +477,27 @@ def test_the_same_period_last_year_stands_beside_this_years_outcome(root, master
         assert lines[board]["Utfall 2027 (kr)"] == economy[board]["Utfall t.o.m. perioden (kr)"]
         assert lines[board]["Förändring (kr)"] == pytest.approx(lines[board]["Utfall 2027 (kr)"] - amount, abs=0.01)
     assert "januari–augusti 2027 och samma period 2026" in data[0][0]
+
+
+def test_follow_up_workbooks_show_last_years_outcome_for_the_same_months(root, master):
+    """Unit and board workbooks: the column beside the months, summed here from the shipped 2026 file."""
+    from rodtrad.samples import ledgerdata
+
+    text = ledgerdata.shipped(ledgerdata.PREVIOUS_FILE).read_bytes().decode("cp437")
+    before = {}
+    for month, account, unit, amount in re.findall(r'#PSALDO 0 2026(\d\d) (\d+) \{1 "(\w+)"\} (-?[\d.]+)', text):
+        if int(month) <= 8:
+            before[(unit, account)] = before.get((unit, account), 0) + float(amount)
+
+    def column(path):
+        data = rows(path, "Ekonomi")
+        at = next(i for i, r in enumerate(data) if "Utfall samma period i fjol" in r)
+        header = data[at]
+        return {r[0]: r[header.index("Utfall samma period i fjol")] for r in data[at + 1:] if r[0]}
+
+    mine = column(one(root / "utskick" / "2027-delar"))
+    assert mine and all(mine[a] == pytest.approx(before[(UNIT, a)], abs=0.01) for a in mine)
+    (board,) = (root / "utskick" / "2027-delar" / "nämnd").glob("2000 *.xlsx")
+    units = [u.id for u in master.units() if master.board_of(u.id).id == "2000"]
+    for account, value in column(board).items():
+        assert value == pytest.approx(sum(before.get((u, account), 0) for u in units), abs=0.01)

@@ -51,6 +51,7 @@ class Sources:
     outcome: dict = field(default_factory=dict)  # (unit, account) -> [12 months, None after the period]
     kolada: dict = field(default_factory=dict)  # indicator id -> (value, year)
     kolada_before: dict = field(default_factory=dict)  # indicator id -> the year before's value
+    last_year: dict = field(default_factory=dict)  # (unit, account) -> the previous year's outcome, same months (kr)
 
 
 def sources(db: Path, master: MasterData, period: Period) -> Sources:
@@ -68,6 +69,10 @@ def sources(db: Path, master: MasterData, period: Period) -> Sources:
                     "GROUP BY unit, account, month", (year, month)):
                 row = out.outcome.setdefault((unit, account), [None] * 12)
                 row[m - 1] = round(amount, 2)
+            for unit, account, amount in con.execute(
+                    "SELECT unit, account, sum(outcome) FROM ledger WHERE year = ? AND month <= ? "
+                    "GROUP BY unit, account", (year - 1, month)):
+                out.last_year[(unit, account)] = round(amount, 2)
         if "kolada" in tables:
             code = str(master.municipality.get("code") or "").zfill(4)
             for ind in master.indicators:
@@ -177,7 +182,8 @@ def _economy(master, unit_id, plan, last, data: Sources, month: int) -> list[dic
         to_date = [v for v in outcome[:month] if v is not None]
         row = {"account": account, "name": names.get(account, ""), "budget": sum(months),
                "budget_to_date": sum(months[:month]), "outcome": round(sum(to_date), 2) if to_date else None,
-               "previous": forecast.get(account), "forecast": None, "explanation": None}
+               "previous": forecast.get(account), "forecast": None, "explanation": None,
+               "last_year": data.last_year.get((unit_id, account))}
         row.update({f"o{i:02d}": (outcome[i - 1] if i <= month else None) for i in range(1, 13)})
         rows.append(row)
     return rows

@@ -65,7 +65,7 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
         "underlying": _underlying(master, node_id, rollup),
         "uppdrag": _uppdrag(master, node_id, rollup),
         "indicators": _indicators(master, node_id, rollup, full, data),
-        "economy": _economy(master, node_id, rollup, last, int(period.date[5:7])),
+        "economy": _economy(master, node_id, rollup, last, int(period.date[5:7]), data),
         "actions": [],
     }
     keep = {s["key"] for s in document.spec(document.FOLLOW, period.kind, level)["sheets"]}
@@ -123,8 +123,15 @@ def _indicators(master, node_id, rollup: Rollup, last, data: followdocs.Sources)
     return rows
 
 
-def _economy(master, node_id, rollup: Rollup, last, month: int) -> list[dict]:
-    """Per account, the included units' figures summed exactly as the consolidation took them in."""
+def _last_year(data, units, account: str):
+    """The units' outcome of the previous year for the same months (kr); None without that year."""
+    known = [data.last_year[(u, account)] for u in units if data is not None and (u, account) in data.last_year]
+    return _round(sum(known)) if known else None
+
+
+def _economy(master, node_id, rollup: Rollup, last, month: int, data=None) -> list[dict]:
+    """Per account, the included units' figures summed exactly as the consolidation took them in;
+    the previous year's outcome for the same months summed over every unit under the node (ledger)."""
     names = {a.id: a.name for a in master.accounts}
     previous = followdocs._previous(last, "economy", "forecast")
     sums: dict[str, dict] = {}
@@ -143,7 +150,8 @@ def _economy(master, node_id, rollup: Rollup, last, month: int) -> list[dict]:
         row = {"account": account, "name": names.get(account, ""), "budget": _round(s["budget"]),
                "budget_to_date": _round(s["budget_to_date"]), "outcome": _round(s["outcome"]),
                "previous": previous.get(account), "units_forecast": _round(s["forecast"]),
-               "forecast": _round(s["forecast"]), "explanation": None}
+               "forecast": _round(s["forecast"]), "explanation": None,
+               "last_year": _last_year(data, rollup.units_under[node_id], account)}
         row.update({f"o{i:02d}": (_round(s["months"][i - 1]) if i <= month else None) for i in range(1, 13)})
         rows.append(row)
     return rows
