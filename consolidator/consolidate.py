@@ -25,6 +25,7 @@ from .reports.book import ReportBook, col
 from .reports.validation import write_report
 from .rollup import Rollup
 from .store import FILE_NAME as HISTORY_FILE, History
+from .reading.bounds import READER_DIED
 from .validate import Report, collect, flag_duplicates, iter_tasks, worker_master, workers
 from .workspace import Workspace
 
@@ -53,7 +54,9 @@ class Result:
 
     def summary(self) -> str:
         own = f", {len(self.levels)} nämnders/förvaltningars egna bedömningar" if self.levels else ""
-        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel, "
+        died = sum(any(f.code == READER_DIED.code for f in t.findings) for t in self.report.tasks)
+        died = f", {died} filer kunde inte läsas (läsaren avbröts)" if died else ""
+        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel{died}, "
                 f"{len(self.missing)} saknas{own}; rapporter i {self.folder}")
 
 

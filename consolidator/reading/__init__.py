@@ -1,0 +1,1 @@
+"""Reading untrusted files into grids, within bounds."""
