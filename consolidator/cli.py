@@ -214,7 +214,9 @@ def findings(markdown: bool, lang: str):
 @click.option("--include-invalid", is_flag=True, help="Räkna med arbetsböcker som har fel (de markeras).")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
-def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool):
+@click.option("--break-lock", is_flag=True,
+              help="Bryt låset från en sammanställning på en annan dator (du får bekräfta vems lås det är).")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool):
     """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
     from .consolidate import ConsolidationError, consolidate as run
     from .validate import collect
@@ -222,12 +224,25 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
     ws = Workspace(directory)
     files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
-    try:
-        with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
-            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update)
-    except ConsolidationError as exc:
-        click.echo(f"Fel: {exc}", err=True)
-        sys.exit(2)
+    token = None
+    while True:
+        try:
+            with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
+                result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
+                             break_lock=token)
+            break
+        except ConsolidationError as exc:
+            holder = exc.lock.holder if exc.lock is not None and exc.lock.elsewhere else None
+            if not (break_lock and holder is not None and token is None):
+                click.echo(f"Fel: {exc}", err=True)
+                sys.exit(2)
+            click.echo(f"Låset för perioden {period} togs av {holder.describe()}.", err=True)
+            if not click.confirm("Pågår ingen sammanställning där? Bryta låset", default=False, err=True):
+                click.echo("Låset är kvar; inget har ändrats.", err=True)
+                sys.exit(2)
+            token = holder.token
+    for note in result.notes:
+        click.echo(f"Obs: {note}", err=True)
     if as_json:
         click.echo(json.dumps({"period": result.period, "folder": str(result.folder), "consolidated": result.consolidated,
                                "invalid": result.invalid, "missing": result.missing, "kf_report": str(result.kf_report),

@@ -1,0 +1,1 @@
+"""A period's consolidation: its lock, its reports swapped in whole."""
