@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -225,7 +226,10 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
 
     def consider(p: Path):
         name = unicodedata.normalize("NFC", p.name)
-        if name.startswith("~$"):
+        special = special_file(p)
+        if special:  # a FIFO would block the reader for ever, a device never ends: never opened
+            ignored.append((str(p), f"inte en vanlig fil ({special}); öppnas inte och ignoreras"))
+        elif name.startswith("~$"):
             ignored.append((str(p), "Excels låsfil (arbetsboken är öppen hos någon); ignoreras"))
         elif name.startswith("."):
             ignored.append((str(p), "dold fil; ignoreras"))
@@ -250,6 +254,20 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             ignored.append((str(p), "finns inte"))
     return files, ignored
+
+
+_SPECIAL = ((stat.S_ISFIFO, "en namngiven pipe"), (stat.S_ISSOCK, "en socket"), (stat.S_ISCHR, "en enhet"),
+            (stat.S_ISBLK, "en enhet"))
+
+
+def special_file(path: Path) -> str:
+    """What a path is when it is neither a regular file nor a folder ("en namngiven pipe", "en
+    socket", "en enhet"), found without opening it; "" otherwise (or when it does not exist)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    return next((what for test, what in _SPECIAL if test(mode)), "")
 
 
 _master: MasterData | None = None
