@@ -97,8 +97,9 @@ def layout_bounds() -> Bounds:
 
 _REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"([A-Z]{1,3}[0-9]{1,7})(?::([A-Z]{1,3}[0-9]{1,7}))?\"")
-# a cell's start tag; the second group is "/" for an empty (self-closing) cell, which holds no value
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?(/?)>")
+# a row's or a cell's start tag: its attributes, and "/" when it is empty (self-closing)
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_R = re.compile(rb"\br=\"([^\"]*)\"")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 
 
@@ -152,11 +153,13 @@ _TAIL = 1024  # a start tag cut by a chunk boundary is kept for the next chunk
 
 def scan(data: bytes, start: int, size: int, deflated: bool, bounds: Bounds) -> Extent:
     """Every value cell of one worksheet member (its compressed bytes at data[start:start+size]),
-    read a chunk at a time: memory stays at a few hundred KiB whatever the sheet holds. The
+    read a chunk at a time: memory stays at a few hundred KiB whatever the sheet holds. A row or
+    cell without its `r` attribute is placed as a reader places it (after the one before). The
     caller has already checked that the member unpacks within the file's limit."""
     inflater = zlib.decompressobj(-15) if deflated else None
     raw, pending, extent = data[start:start + size], b"", Extent()
     top = left = bottom = right = None
+    row = column = 0
     while True:
         if inflater is None:
             chunk, raw = raw[:SCAN_CHUNK], raw[SCAN_CHUNK:]
@@ -167,14 +170,25 @@ def scan(data: bytes, start: int, size: int, deflated: bool, bounds: Bounds) -> 
             done = inflater.eof or (not chunk and not raw)
         text = pending + chunk
         cut = len(text) if done else max(0, len(text) - _TAIL)
-        for m in _CELL.finditer(text, 0, cut):
-            if m.group(2):
+        for m in _TAG.finditer(text, 0, cut):
+            ref = _R.search(m.group(2))
+            if m.group(1) == b"row":
+                row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
+                column = 0
                 continue
-            row, column = parse_ref(m.group(1))
-            if extent.far is None and not bounds.within(row, column):
-                extent.far = (row, column)
-            top = row if top is None else min(top, row)
-            bottom = row if bottom is None else max(bottom, row)
+            if ref:
+                try:
+                    at_row, column = parse_ref(ref.group(1))
+                except ValueError:
+                    at_row, column = row, column + 1
+            else:
+                at_row, column = row, column + 1
+            if m.group(3):  # an empty cell (a style only): the reader keeps no value for it
+                continue
+            if extent.far is None and not bounds.within(at_row, column):
+                extent.far = (at_row, column)
+            top = at_row if top is None else min(top, at_row)
+            bottom = at_row if bottom is None else max(bottom, at_row)
             left = column if left is None else min(left, column)
             right = column if right is None else max(right, column)
         # a tag that began before `cut` but ends after it is matched again from the kept tail
