@@ -276,6 +276,10 @@ def open_grid(path: Path, wanted: set[str] | None = None, data: bytes | None = N
     fmt, findings = check_zip(data, heads)
     if not fmt:
         return None, findings
+    if fmt == "ods":
+        far = far_ods(data)
+        if far:  # python-calamine reads every sheet of an ODS file when it opens it: refused whole
+            return None, findings + far
     far, more = far_sheets(data, heads)
     if bounds.capped():
         with bounds.memory_cap():
@@ -321,6 +325,18 @@ def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = Non
         return far, findings
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
         return set(), [CORRUPT(params={"detail": type(exc).__name__})]
+
+
+def far_ods(data: bytes) -> list:
+    """A finding for every sheet of an OpenDocument file with a value beyond the bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo("content.xml")
+        found = bounds.scan_ods(data, _start(data, info), info.compress_size,
+                                info.compress_type == zipfile.ZIP_DEFLATED, bounds.layout_bounds())
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
+        return [CORRUPT(params={"detail": type(exc).__name__})]
+    return [bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*cell)) for sheet, cell in found]
 
 
 _SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*>")

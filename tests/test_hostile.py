@@ -279,3 +279,36 @@ def _alive(pid: int) -> bool:
             return handle.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def ods(body: str) -> bytes:
+    """A minimal OpenDocument spreadsheet with `body` as its tables."""
+    import io
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+                                  f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>")
+    return out.getvalue()
+
+
+X = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize("body, cell", [
+    # one value in the last cell, after LibreOffice's repeated empty rows and cells
+    ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/>'
+     f'</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/>{X}</table:table-row>', FAR),
+    # a value in A1 and the same value repeated along row 200000: a rectangle of 200000 × 16384 cells to a reader
+    (f'<table:table-row>{X}</table:table-row><table:table-row table:number-rows-repeated="199998"/>'
+     '<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string">'
+     '<text:p>x</text:p></table:table-cell></table:table-row>', "A200000"),
+])
+def test_an_ods_with_a_far_value_is_refused_naming_the_cell(tmp_path, master, body, cell):
+    path = tmp_path / "plan.ods"
+    path.write_bytes(ods(f'<table:table table:name="SWOT">{body}</table:table>'))
+    task = validate_file(path, master)
+    assert [f.flat() for f in task.findings] == [("SWOT", cell, "sheet.far_value")]

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import zlib
+from html import unescape
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -156,20 +157,10 @@ def scan(data: bytes, start: int, size: int, deflated: bool, bounds: Bounds) -> 
     read a chunk at a time: memory stays at a few hundred KiB whatever the sheet holds. A row or
     cell without its `r` attribute is placed as a reader places it (after the one before). The
     caller has already checked that the member unpacks within the file's limit."""
-    inflater = zlib.decompressobj(-15) if deflated else None
-    raw, pending, extent = data[start:start + size], b"", Extent()
+    extent = Extent()
     top = left = bottom = right = None
     row = column = 0
-    while True:
-        if inflater is None:
-            chunk, raw = raw[:SCAN_CHUNK], raw[SCAN_CHUNK:]
-            done = not raw
-        else:
-            chunk = inflater.decompress(raw, SCAN_CHUNK)
-            raw = inflater.unconsumed_tail
-            done = inflater.eof or (not chunk and not raw)
-        text = pending + chunk
-        cut = len(text) if done else max(0, len(text) - _TAIL)
+    for text, cut in _chunks(data, start, size, deflated):
         for m in _TAG.finditer(text, 0, cut):
             ref = _R.search(m.group(2))
             if m.group(1) == b"row":
@@ -191,14 +182,82 @@ def scan(data: bytes, start: int, size: int, deflated: bool, bounds: Bounds) -> 
             bottom = at_row if bottom is None else max(bottom, at_row)
             left = column if left is None else min(left, column)
             right = column if right is None else max(right, column)
-        # a tag that began before `cut` but ends after it is matched again from the kept tail
-        last = text.rfind(b"<", max(0, cut - 512), cut)
-        pending = text[last if last >= 0 and text.find(b">", last, cut) < 0 else cut:]
-        if done or _SHEETDATA_END.search(text):
+        if _SHEETDATA_END.search(text, 0, cut):
             break
     if top is not None:
         extent.first, extent.last = (top, left), (bottom, right)
     return extent
+
+
+_ODS_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_NAME = re.compile(rb"(?:^|\s)(?:[\w.-]+:)?name=\"([^\"]*)\"")
+_ODS_REPEAT = {b"table-row": re.compile(rb"number-rows-repeated=\"(\d+)\""),
+               b"table-cell": re.compile(rb"number-columns-repeated=\"(\d+)\""),
+               b"covered-table-cell": re.compile(rb"number-columns-repeated=\"(\d+)\"")}
+
+
+def scan_ods(data: bytes, start: int, size: int, deflated: bool, bounds: Bounds) -> list[tuple[str, tuple[int, int]]]:
+    """The sheets of an OpenDocument spreadsheet's content.xml that hold a value beyond the bounds,
+    with the first such cell: [(sheet, (row, column))]. A cell or row "repeated" N times is N
+    cells or rows to a reader (LibreOffice writes a row's trailing empty cells as one cell repeated
+    to column 16384; only a repeated cell with a value counts)."""
+    found, sheet, far = [], "", None
+    row = column = repeat_rows = 0
+    for text, cut in _chunks(data, start, size, deflated):
+        for m in _ODS_TAG.finditer(text, 0, cut):
+            closing, tag, attrs, empty = m.groups()
+            if tag == b"table":
+                if closing:
+                    if far:
+                        found.append((sheet, far))
+                    far = None
+                else:
+                    name = _ODS_NAME.search(attrs)
+                    sheet = unescape(name.group(1).decode("utf-8", "replace")) if name else "?"
+                    row = 0
+                continue
+            if tag == b"table-row":
+                if closing:
+                    row += repeat_rows - 1
+                    continue
+                repeat = _ODS_REPEAT[tag].search(attrs)
+                row, column, repeat_rows = row + 1, 0, int(repeat.group(1)) if repeat else 1
+                if empty:
+                    row += repeat_rows - 1
+                continue
+            if closing:
+                continue
+            repeat = _ODS_REPEAT[tag].search(attrs)
+            count = int(repeat.group(1)) if repeat else 1
+            first, column = column + 1, column + count
+            if far is None and (not empty or b"value-type" in attrs):
+                bottom = row + repeat_rows - 1
+                if not bounds.within(bottom, column):  # the first cell of the block past the bounds
+                    far = ((max(row, bounds.rows + 1), first) if bottom > bounds.rows
+                           else (row, max(first, bounds.columns + 1)))
+    return found
+
+
+def _chunks(data: bytes, start: int, size: int, deflated: bool):
+    """A member's XML a chunk at a time as (text, cut): tags that end before `cut` are whole; a tag
+    cut by the chunk's end comes again at the start of the next text."""
+    inflater = zlib.decompressobj(-15) if deflated else None
+    raw, pending = data[start:start + size], b""
+    while True:
+        if inflater is None:
+            chunk, raw = raw[:SCAN_CHUNK], raw[SCAN_CHUNK:]
+            done = not raw
+        else:
+            chunk = inflater.decompress(raw, SCAN_CHUNK)
+            raw = inflater.unconsumed_tail
+            done = inflater.eof or (not chunk and not raw)
+        text = pending + chunk
+        cut = len(text) if done else max(0, len(text) - _TAIL)
+        yield text, cut
+        if done:
+            return
+        last = text.rfind(b"<", max(0, cut - 512), cut)
+        pending = text[last if last >= 0 and text.find(b">", last, cut) < 0 else cut:]
 
 
 def merges_outside(ranges, bounds: Bounds) -> list[tuple[str, tuple]]:
