@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import document, followup, levels, planbook
 from .masterdata import MasterData
+from .reading.workers import child_of
 from .workspace import workbook_name
 
 _master: MasterData | None = None
@@ -68,7 +69,7 @@ def generate(master: MasterData, period_id: str, folder: Path, units: list[str] 
                 progress(1)
         return [Path(p) for p in results]
     results = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=child_of, initargs=(os.getpid(), _init, (master.data,))) as pool:
         for path in pool.map(_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
             results.append(Path(path))
             if progress:

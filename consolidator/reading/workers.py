@@ -55,6 +55,14 @@ def _quiet() -> None:
         pass
 
 
+def child_of(parent: int, initializer=None, initargs=()) -> None:
+    """An initializer for any process pool whose workers must end with the main process:
+    `ProcessPoolExecutor(initializer=child_of, initargs=(os.getpid(), init, args))`."""
+    _follow_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _start(parent: int, initializer, initargs) -> None:
     _follow_parent(parent)
     _quiet()
