@@ -299,11 +299,18 @@ def capped() -> bool:
     return _capped
 
 
+_statm: tuple[int, int] | None = None  # (pid, fd): /proc/self/statm kept open by the process that opened it
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def _data_bytes() -> int | None:
+    """This process's data size (heap and private mappings: what RLIMIT_DATA counts), Linux."""
+    global _statm
     try:
-        with open("/proc/self/statm", "rb") as handle:
-            return int(handle.read().split()[5]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
+        if _statm is None or _statm[0] != os.getpid():  # opened again after a fork: "self" was the parent
+            _statm = (os.getpid(), os.open("/proc/self/statm", os.O_RDONLY))
+        return int(os.pread(_statm[1], 256, 0).split()[5]) * _PAGE
+    except (OSError, ValueError, IndexError, AttributeError):
         return None
 
 
