@@ -170,11 +170,20 @@ def _is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
 
 
+HEAD_FIRST = 384  # openpyxl's worksheets have their dimension within it; Excel's (more namespaces) ~600
+
+
 def _head(data: bytes, member: zipfile.ZipInfo, start: int) -> bytes:
+    """The start of a worksheet's XML, up to its `<dimension>` (at most HEAD bytes)."""
     raw = data[start:start + min(member.compress_size, HEAD)]
     if member.compress_type == zipfile.ZIP_STORED:
         return raw
-    return zlib.decompressobj(-15).decompress(raw, HEAD)
+    inflater = zlib.decompressobj(-15)
+    head = inflater.decompress(raw, HEAD_FIRST)
+    at = head.find(b"dimension ")
+    if at < 0 or head.find(b">", at) < 0:
+        head += inflater.decompress(inflater.unconsumed_tail, HEAD - len(head))
+    return head
 
 
 def _declares_entities(data: bytes, member: zipfile.ZipInfo, start: int) -> bool:
@@ -301,8 +310,8 @@ def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = Non
     limits = bounds.layout_bounds()
     suspects = {}
     for member, head in heads.items():
-        dim = bounds.dimension(head)
-        if thorough or dim is None or not limits.fits(*dim):
+        fits, dim = bounds.head_fits(head, limits)
+        if thorough or not fits:
             suspects[member] = dim
     if not suspects:
         return set(), []

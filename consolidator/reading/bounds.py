@@ -136,6 +136,32 @@ def dimension(head: bytes) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return first, parse_ref(m.group(2)) if m.group(2) else first
 
 
+_DIMENSION_AT = b'<dimension ref="'
+
+
+def head_fits(head: bytes, bounds: Bounds) -> tuple[bool, tuple | None]:
+    """Whether a worksheet's stated dimension (from the start of its XML) is within the bounds, and
+    the dimension (None when not stated). The usual spelling is looked up in a cache: the sheets
+    of one template mostly state the same few dimensions."""
+    at = head.find(_DIMENSION_AT)
+    if at >= 0:
+        end = head.find(b'"', at + len(_DIMENSION_AT))
+        if end > 0:
+            return _ref_fits(head[at + len(_DIMENSION_AT):end], bounds)
+    dim = dimension(head)
+    return (dim is not None and bounds.fits(*dim)), dim
+
+
+@lru_cache(maxsize=4096)
+def _ref_fits(ref: bytes, bounds: Bounds) -> tuple[bool, tuple | None]:
+    try:
+        first, _, last = ref.partition(b":")
+        dim = (parse_ref(first), parse_ref(last or first))
+    except ValueError:
+        return False, None
+    return bounds.fits(*dim), dim
+
+
 # -- scanning a sheet's cells ------------------------------------------------------------------
 
 @dataclass
