@@ -33,8 +33,8 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).parent))
 from common import scaled_master  # noqa: E402
 
-from rodtrad.consolidator import filler  # noqa: E402
-from rodtrad.consolidator.generate import generate  # noqa: E402
+from rodtrad.samples import filler  # noqa: E402
+from rodtrad.consolidator.workbooks.generate import generate  # noqa: E402
 
 PERIOD = "2027-plan"
 
@@ -68,8 +68,8 @@ def bare_read(files) -> float:
 
 
 def grid_times(files, master) -> list[float]:
-    from rodtrad.consolidator.grid import open_grid
-    from rodtrad.consolidator.validate import validate_grid
+    from rodtrad.consolidator.reading.grid import open_grid
+    from rodtrad.consolidator.reading.validate import validate_grid
 
     times = []
     for path in files[:200]:
@@ -82,7 +82,7 @@ def grid_times(files, master) -> list[float]:
 
 UNBOUNDED = """
 import contextlib
-from rodtrad.consolidator import grid
+from rodtrad.consolidator.reading import grid
 from rodtrad.consolidator.reading import bounds
 _check_zip = grid.check_zip
 grid.check_zip = lambda data, heads=None: _check_zip(data)
@@ -99,7 +99,7 @@ sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
 from common import scaled_master
 {"" if bounded else UNBOUNDED}
-from rodtrad.consolidator.validate import validate_paths
+from rodtrad.consolidator.reading.validate import validate_paths
 master, _ = scaled_master({units})
 start = time.perf_counter()
 report = validate_paths([Path({str(inbox)!r})], master, expected_period={PERIOD!r})
@@ -119,7 +119,7 @@ def far_cell_file(files, folder: Path) -> Path:
     import re
     import zipfile
 
-    from rodtrad.consolidator.grid import _sheet_names
+    from rodtrad.consolidator.reading.grid import _sheet_names
 
     src, dst = files[0], folder / "far-XFD1048576.xlsx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -137,7 +137,7 @@ def far_cell_file(files, folder: Path) -> Path:
 def far_cell_times(path: Path, master, repeat: int = 20) -> list[float]:
     """Seconds to validate the far-cell workbook in this process (the thorough scan: every sheet
     is scanned cell by cell outside the capped workers)."""
-    from rodtrad.consolidator.validate import validate_file
+    from rodtrad.consolidator.reading.validate import validate_file
 
     validate_file(path, master)
     times = []

@@ -18,10 +18,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from openpyxl import Workbook, load_workbook
 
-from rodtrad.consolidator import filler, followfill, masterdata, values, workbook as wbk
-from rodtrad.consolidator.consolidate import consolidate
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.workspace import Workspace, init
+from rodtrad.consolidator.model import values
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.workbooks import workbook as wbk
+from rodtrad.samples import filler, followfill
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 MARK = "RT16"
@@ -92,11 +95,11 @@ def plant(path: Path, layout: dict, shapes) -> int:
 def cycle(tmp_path_factory):
     """One board's first units through plan, T1 and the board's own T1, with formula-shaped text
     typed into every free-text field at each step."""
-    from rodtrad.consolidator import document
+    from rodtrad.consolidator.model import document
 
     root = tmp_path_factory.mktemp("formler")
     ws = init(root, build("exempelkommun"))
-    master, _ = masterdata.load(ws.master_file)
+    master, _ = masterfile.load(ws.master_file)
     board = master.board_of(master.units()[0].id)
     units = [u.id for u in master.units() if master.board_of(u.id).id == board.id][:BOARD_UNITS]
     planted = 0
@@ -183,7 +186,7 @@ def test_the_addins_fel_sheet_writes_unit_text_as_text(returned):
 
     from rodtrad.addin import actions
     from rodtrad.consolidator.reading.bounds import FAR_VALUE
-    from rodtrad.consolidator.validate import Task
+    from rodtrad.consolidator.reading.validate import Task
 
     book = book_for(returned)
     sheet = "=1+1&\"RT16\""

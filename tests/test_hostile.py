@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from rodtrad.consolidator import filler, grid, masterdata
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.validate import iter_tasks, validate_file, validate_paths
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.model import masterdata
+from rodtrad.consolidator.reading import grid, masterfile
+from rodtrad.samples import filler
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.reading.validate import iter_tasks, validate_file, validate_paths
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 CASE = Path(__file__).parents[2] / "shared" / "cases" / "workbooks" / "value-in-last-cell-XFD1048576.xlsx"
@@ -101,7 +103,7 @@ def hostile_workspace(tmp_path_factory):
     from its own unit's filled workbook: {file name: (expected code, sheet, cell)}."""
     root = tmp_path_factory.mktemp("fientlig")
     init(root, build("exempelkommun"))
-    master, _ = masterdata.load(root / masterdata.FILE_NAME)
+    master, _ = masterfile.load(root / masterdata.FILE_NAME)
     sheet_names = ["Översikt", "Målkedja", "Enhetens mål", "Aktiviteter", "Uppdrag", "Nyckeltal", "SWOT",
                    "Utvecklingsområden", "Budget", "Intern kontroll", "_meta", "Instruktioner", "Kontroll", "_listor"]
     units = [u.id for u in master.units() if u.id != "2111"][: len(sheet_names) + 9]

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rodtrad.consolidator import consolidate as cons
+from rodtrad.consolidator.consolidation import consolidate as cons
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.consolidation import lock as lockmod, swap
 from rodtrad.consolidator.consolidation.lock import Holder, Lock, LockError
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 PERIOD = "2027-plan"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rodtrad.consolidator import consolidate as cons
-from rodtrad.consolidator.archive import ArchiveError, archive
+from rodtrad.consolidator.consolidation import consolidate as cons
+from rodtrad.consolidator.audit.archive import ArchiveError, archive
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 PERIOD = "2027-plan"
@@ -55,7 +55,7 @@ def test_special_files_in_an_inbox_are_ignored_with_a_reason_and_never_opened(tm
 
 
 def test_a_fifo_given_as_the_file_itself_is_a_finding_not_a_hang(tmp_path, master):
-    from rodtrad.consolidator.grid import read_file
+    from rodtrad.consolidator.reading.grid import read_file
 
     fifo = tmp_path / "plan.xlsx"
     os.mkfifo(fifo)
@@ -115,7 +115,7 @@ def test_verify_refuses_a_zip_bomb_archive_and_leaves_no_temporary_folder(tmp_pa
 
 
 def test_verify_refuses_an_archive_with_too_many_members(tmp_path, monkeypatch):
-    from rodtrad.consolidator import archive as arch
+    from rodtrad.consolidator.audit import archive as arch
 
     many = tmp_path / "arkiv.zip"
     with zipfile.ZipFile(many, "w") as zf:

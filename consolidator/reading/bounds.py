@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 
 ROWS = 100_000  # rows a sheet may reach (Excel's last is 1,048,576)
 COLUMNS_ROOM = 100  # columns a unit may add to the widest table

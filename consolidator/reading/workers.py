@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from . import bounds
+from rodtrad.consolidator.reading import bounds
 
 PR_SET_PDEATHSIG = 1
 
