@@ -138,13 +138,17 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
+              help="Vilken styrmodell året körs med.")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
-def demo(directory: Path, seed: int):
-    """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
+def demo(directory: Path | None, preset: str, seed: int):
+    """Kör en styrmodells hela år: arbetsyta, plan, varje uppföljning med nivåernas egna bedömningar, rapporter."""
     from .demo import run
 
-    run(directory, seed=seed, echo=click.echo)
+    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset)
+    if result["unexpected"]:
+        sys.exit(1)
 
 
 @main.command()

@@ -103,7 +103,7 @@ def _goals(s, rng, today, people, links, persp):
         act.set(row_id, "comment", "Blir klar under hösten; personalbrist under våren." if status == "Försenad"
                 else "Enligt plan.")
     new = [r for r in act.ids() if act.get(r, "carried") != "Ja"]
-    if new and rng.random() < 0.5:
+    if new and rng.random() < 0.5 and end_of_period.month < 12:  # at year end a new activity belongs to next year's plan
         row_id, start = new[0], end_of_period + dt.timedelta(days=1)
         act.set(row_id, "text", rng.choice(ACTIVITIES))
         act.set(row_id, "link", rng.choice(links))

@@ -1,0 +1,84 @@
+"""Every seed model runs its year from one command: plan, follow-ups with every level's own assessment,
+helår; every unit valid at every period except the planted mistakes, which are found exactly.
+
+One run per preset is shared by the tests (reduced: Exempelkommun's first unit per verksamhet; one
+month where the calendar has months)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from rodtrad.consolidator.demo import Mistakes, run
+from rodtrad.samples import PRESETS, build
+
+
+def reduced(preset: str) -> tuple[dict, Mistakes | None]:
+    """The preset's master data, Exempelkommun's cut to the first unit of each verksamhet."""
+    data = build(preset)
+    if preset != "exempelkommun":
+        return data, None
+    parents = {r["parent"] for r in data["org"]}
+    first: dict = {}
+    for r in data["org"]:
+        if r["id"] not in parents and r["parent"]:
+            first.setdefault(r["parent"], r["id"])
+    keep = {r["id"] for r in data["org"] if r["id"] in parents or r["id"] in first.values()}
+    data["org"] = [r for r in data["org"] if r["id"] in keep]
+    data["people"] = [p for p in data["people"] if p["unit"] in keep]
+    data["budget"] = [b for b in data["budget"] if b["unit"] in keep]
+    return data, Mistakes({1: ["end_before_start"], 4: ["changed_locked", "budget_off_frame"]},
+                          {2: ["no_forecast"], 6: ["relinked"]})
+
+
+def periods(data: dict) -> list[str]:
+    year = data["municipality"]["budget_year"]
+    ids = [p["id"] for p in data["periods"]]
+    return [p["id"] for p in data["periods"] if p["kind"] not in ("plan", "månad")] + \
+        [f"{year}-05"] * (f"{year}-05" in ids)
+
+
+@pytest.fixture(scope="session", params=PRESETS)
+def year(request, tmp_path_factory):
+    data, planned = reduced(request.param)
+    lines: list[str] = []
+    result = run(tmp_path_factory.mktemp(request.param) / "arbetsyta", preset=request.param, data=data,
+                 periods=periods(data), planned=planned, echo=lines.append, jobs=1)
+    return request.param, data, result, lines
+
+
+def sie_outcome(path: Path) -> float:
+    """The SIE file's outcome on units (#PSALDO with an object), summed on its own: the ledger's total."""
+    text = path.read_bytes().decode("cp437")
+    return sum(float(m.group(1)) for m in re.finditer(r'^#PSALDO 0 \d{6} \d+ \{1 "[^"]+"\} (-?[\d.]+)', text, re.M))
+
+
+def test_every_unit_is_valid_at_every_period_but_the_planted_mistakes_which_are_found_exactly(year):
+    preset, _, result, _ = year
+    assert result["unexpected"] == {}
+    plan, *follow = [want for key, (want, _) in result["checks"].items() if "/" not in key]
+    assert plan and any(follow), f"{preset}: the demo plants mistakes in the plan and a follow-up"
+
+
+def test_the_helar_kf_report_counts_every_unit_and_shows_the_ledgers_outcome(year):
+    preset, data, result, lines = year
+    report = result["kf_report"]
+    assert report.name.endswith("helar.xlsx") and str(report) in lines[-2]
+    parents = {r["parent"] for r in data["org"]}
+    units = sum(1 for r in data["org"] if r["parent"] and r["id"] not in parents)
+    book = CalamineWorkbook.from_path(str(report))
+    subtitle = book.get_sheet_by_name("Sammanfattning").to_python()[1][0]
+    assert f"{units} av {units} enheter sammanställda" in subtitle
+    economy = book.get_sheet_by_name("Ekonomi").to_python()
+    header = next(r for r in economy if "Ansvarskod" in r)
+    kf = next(r for r in economy if r[0] == "KF")
+    outcome = kf[header.index("Utfall t.o.m. perioden (kr)")]
+    ledger = result["workspace"].root / "ekonomi" / f"{preset}-{data['municipality']['budget_year']}-12.se"
+    assert outcome != 0 and outcome == pytest.approx(sie_outcome(ledger), abs=1)
+
+
+def test_the_ostersund_locked_activity_carries_the_goal_link_and_perspective_the_validator_requires():
+    (locked,) = build("ostersund")["locked_activities"]
+    assert locked["link"] and locked["perspective"]
