@@ -108,7 +108,8 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     for row in overview.iter_rows(min_row=1, max_col=2):
         if row[0].value == "Enhetens sammanfattning av planen":
             row[1].value = "Enheten fokuserar på trygghet, kvalitet och en budget i balans."
-    for i, row_id in enumerate(s["goals"].ids()[: max(rng.randint(1, 3), min_goals)]):
+    count = max(rng.randint(1, 3), min_goals) if goals and persp else 0  # no goal can be linked without them
+    for i, row_id in enumerate(s["goals"].ids()[:count]):
         s["goals"].set(row_id, "text", GOALS[(i + rng.randrange(len(GOALS))) % len(GOALS)])
         s["goals"].set(row_id, "parent", rng.choice(goals) if goals else None)
         s["goals"].set(row_id, "perspective", rng.choice(persp))
@@ -117,7 +118,8 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
     year = int(str(meta["Period"])[:4])
     last = dt.date(master.years[-1] if master is not None else year + 2, 12, 31)  # the plan's last year
-    for i, row_id in enumerate(s["activities"].ids(locked=False)[: max(rng.randint(3, 5), min_activities)]):
+    count = max(rng.randint(3, 5), min_activities) if links and persp else 0
+    for i, row_id in enumerate(s["activities"].ids(locked=False)[:count]):
         start = dt.date(year, rng.randint(1, 6), rng.randint(1, 28))
         s["activities"].set(row_id, "text", ACTIVITIES[(i * 3 + rng.randrange(len(ACTIVITIES))) % len(ACTIVITIES)])
         s["activities"].set(row_id, "link", rng.choice(links))
@@ -137,7 +139,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
         s["swot"].set(row_id, "text", rng.choice(SWOT[kind]))
     first_dev = s["development"].ids()[0]
     s["development"].set(first_dev, "text", "Utveckla det systematiska kvalitetsarbetet.")
-    s["development"].set(first_dev, "link", rng.choice(links))
+    s["development"].set(first_dev, "link", rng.choice(links) if links else None)
     _budget(s["budget"], rng)
     for row_id, (risk, control) in zip(s["risks"].ids(), rng.sample(RISKS, 2)):
         s["risks"].set(row_id, "risk", risk)

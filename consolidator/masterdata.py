@@ -9,6 +9,7 @@ from pathlib import Path
 from . import contract, grid as gridmod, mastercheck
 from .mastercheck import BOARD_LEVELS
 from .findings import has_errors
+from .model import answerable
 
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
@@ -270,4 +271,8 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings += mastercheck.integrity(got.data, got, file)
     if has_errors(findings):
         return None, findings
-    return MasterData(got.data), findings
+    master = MasterData(got.data)
+    findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
+    if has_errors(findings):
+        return None, findings
+    return master, findings
