@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import document, followup, manifest
-from .document import DIRECTIONS, LEVEL_NAMES, LEVELS, UNIT_LEVEL
+from .document import DIRECTIONS, LEVELS, UNIT_LEVEL
+from .model import terms
 from .facts import UnitFacts, extract
 from .masterdata import MasterData, Period
 from .rollup import GREEN, NONE, RED, YELLOW, Rollup
@@ -90,7 +91,7 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
 
 def _assessments(master, node_id, rollup: Rollup, last) -> list[dict]:
     before = followup._previous(last, "assessments", "assessment")
-    return [{"level": LEVEL_NAMES["nämnd"], "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
+    return [{"level": terms.of(master).board_goal, "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
              "previous": before.get(g.id), "units": distribution(rollup.assessments(node_id, g.id)),
              "assessment": None, "analysis": None} for g in master.board_goals(node_id)]
 

@@ -136,6 +136,15 @@ LOCKED = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "KF-mål",
+    "board_goal": "Nämndmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("0000", "Kommunfullmäktige"), TREE, "exempelkommun.se")
     return {
@@ -148,6 +157,7 @@ def build() -> dict:
         "goals": KF_GOALS + BOARD_GOALS, "indicators": INDICATORS, "commitments": COMMITMENTS,
         "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": budget(org),
         "rules": dict(DEFAULT_RULES),
+        "terms": TERMS,
         # the förvaltningsberättelse's balanskrav figures: the year's forecast, updated at helår
         "closing": {"taxes_sek": 762_000_000, "financial_net_sek": -3_500_000, "central_cost_sek": 12_000_000,
                     "realisation_gains_sek": 1_200_000, "exempt_gains_sek": 0, "exempt_losses_sek": 0,

@@ -23,6 +23,15 @@ TREE = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Långsiktigt mål",
+    "board_goal": "Nämndsmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("000", "Kommunfullmäktige"), TREE, "ostersund.example")
     frames = budget(org)
@@ -65,5 +74,6 @@ def build() -> dict:
         "goals": goals, "indicators": indicators, "commitments": commitments, "uppdrag": uppdrag,
         "locked_activities": [{"id": "LÅ1", "text": "Följa upp åtagandena i nämndens verksamhetsplan.", "link": "LM3",
                                "perspective": "EK", "units": ["alla"], "start": "2027-01-01", "end": "2027-12-31"}],
-        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "rules": dict(DEFAULT_RULES),
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "terms": TERMS,
+        "rules": dict(DEFAULT_RULES),
     }

@@ -22,6 +22,16 @@ TREE = [
 AREAS = ["Service", "Tillväxt", "Medborgare", "Ledare och medarbetare", "Livsmiljö", "Arbetsmiljö"]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Målkompassens mål",
+    "board_goal": "Nämndens mål",
+    "commitment": "Åtagande",
+    "unit_goal": "Delmål",
+    "perspective": "Område",
+    "compass": True,
+}
+
+
 def build() -> dict:
     org, people = org_tree(("0", "Kommunfullmäktige"), TREE, "solleftea.example")
     frames = budget(org)
@@ -48,5 +58,6 @@ def build() -> dict:
                          "model": "Målkompass med sex områden > nämndens mål > arbetsplatsens delmål och aktiviteter"},
         "org": org, "people": people, "perspectives": persp, "periods": periods(YEAR),
         "goals": goals, "indicators": indicators, "commitments": [], "uppdrag": [], "locked_activities": locked,
-        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "rules": rules,
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "terms": TERMS,
+        "rules": rules,
     }

@@ -22,6 +22,15 @@ TREE = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Inriktningsmål",
+    "board_goal": "Nämndmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("00", "Kommunfullmäktige"), TREE, "vimmerby.example")
     frames = budget(org)
@@ -59,5 +68,6 @@ def build() -> dict:
                          "values": None, "model": "Vision > strategisk plan > inriktningsmål och finansiella mål > nämndmål > aktiviteter"},
         "org": org, "people": people, "perspectives": persp, "periods": periods(YEAR),
         "goals": goals, "indicators": indicators, "commitments": [], "uppdrag": uppdrag, "locked_activities": [],
-        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, "NT4"), "rules": dict(DEFAULT_RULES),
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, "NT4"), "terms": TERMS,
+        "rules": dict(DEFAULT_RULES),
     }

@@ -82,3 +82,61 @@ def test_the_helar_kf_report_counts_every_unit_and_shows_the_ledgers_outcome(yea
 def test_the_ostersund_locked_activity_carries_the_goal_link_and_perspective_the_validator_requires():
     (locked,) = build("ostersund")["locked_activities"]
     assert locked["link"] and locked["perspective"]
+
+
+def cells(book: CalamineWorkbook, sheet: str) -> list[str]:
+    return [c for row in book.get_sheet_by_name(sheet).to_python() for c in row if isinstance(c, str)]
+
+
+def test_each_model_speaks_its_own_words_in_its_workbooks_and_reports(year):
+    from rodtrad.consolidator.model.terms import DEFAULTS
+
+    preset, data, result, _ = year
+    terms = data["terms"]
+    report = CalamineWorkbook.from_path(str(result["kf_report"]))
+    (plan, *_) = sorted((result["workspace"].root / "utskick" / result["period"]).glob("*.xlsx"))
+    workbook = CalamineWorkbook.from_path(str(plan))
+    levels = {c.strip() for c in cells(report, "Målkedja")}
+    assert {terms["kf_goal"], terms["board_goal"]} <= levels
+    assert f"Målkedjan: {terms['kf_goal']} >" in cells(report, "Målkedja")[0]
+    assert terms["perspective"] in cells(report, "Sammanfattning")
+    theirs = [DEFAULTS[k] for k in DEFAULTS if terms[k] != DEFAULTS[k]]
+    assert preset == "exempelkommun" or theirs, "every seed model has words of its own"
+    sheet = workbook.get_sheet_by_name("Målkedja").to_python()
+    head = next(i for i, r in enumerate(sheet) if "Nivå" in r)
+    chain_levels = [str(r[sheet[head].index("Nivå")]) for r in sheet[head + 1:]]  # the workbook's headers are its
+    for word in theirs:  # contract still; Exempelkommun's word is absent where the model has its own
+        for book, name in ((report, "Målkedja"), (report, "Sammanfattning"), (report, "Aktiviteter per mål")):
+            assert not [c for c in cells(book, name) if word in c], (word, name)
+        assert not [c for c in chain_levels if word in c], (word, "Målkedja")
+    assert terms["kf_goal"] in chain_levels
+
+
+def test_the_compass_model_shows_delmal_and_the_share_of_activities_done_per_area_as_native_charts(year):
+    import zipfile
+
+    preset, data, result, _ = year
+    if not data["terms"].get("compass"):
+        pytest.skip("only a model drawn as a målkompass")
+    report = result["kf_report"]
+    rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name("Målkompass").to_python()
+    header = rows.index(next(r for r in rows if r[0] == data["terms"]["perspective"]))
+    table = {r[0]: r for r in rows[header + 1:] if r[0]}
+    assert list(table) == [p["name"] for p in data["perspectives"]]
+    done, total = {}, {}  # the share done counted on its own, from the returned helår workbooks
+    for path in (result["workspace"].root / "inkorg" / "2027-helar").glob("*.xlsx"):
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Aktiviteter").to_python()
+        head = next(i for i, r in enumerate(sheet) if "Status" in r)
+        col_p, col_s = sheet[head].index("Perspektiv"), sheet[head].index("Status")
+        for r in sheet[head + 1:]:
+            if r[col_p]:
+                area = str(r[col_p]).split(" – ")[0]
+                total[area] = total.get(area, 0) + 1
+                done[area] = done.get(area, 0) + (r[col_s] == "Klar")
+    for p in data["perspectives"]:
+        assert table[p["name"]][4] == pytest.approx(done.get(p["id"], 0) / total[p["id"]] if total.get(p["id"]) else 0)
+    assert sum(r[1] for r in table.values()) > 0
+    with zipfile.ZipFile(report) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    compass = [c for c in charts if "Målkompass" in c]  # the charts read the sheet's table
+    assert any("<radarChart>" in c for c in compass) and any("<barChart>" in c for c in compass)
