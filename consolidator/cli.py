@@ -14,6 +14,7 @@ from .cli_audit import archive, diff, trace, verify
 from .cli_common import find_workspace, load_master, print_findings
 from .cli_excel import excel
 from .cli_imports import fetch, import_
+from .cli_rollover import nytt_ar
 from .workspace import Workspace
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
@@ -255,7 +256,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
-for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
+for _command in (verify, trace, diff, archive, excel, import_, fetch, nytt_ar):  # auditors, Excel, imports, fetch, a new year
     main.add_command(_command)
 
 if __name__ == "__main__":

@@ -118,8 +118,15 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
     year = int(str(meta["Period"])[:4])
     last = dt.date(master.years[-1] if master is not None else year + 2, 12, 31)  # the plan's last year
+    carried = [r for r in s["activities"].ids(locked=False) if s["activities"].get(r, "text")]  # from last year
+    for row_id in carried:  # the unit keeps them, choosing a link or perspective where none was left
+        for key, choices in (("link", links), ("perspective", persp)):
+            if not s["activities"].get(row_id, key) and choices:
+                s["activities"].set(row_id, key, rng.choice(choices))
+        s["activities"].set(row_id, "responsible", s["activities"].get(row_id, "responsible") or people[0])
     count = max(rng.randint(3, 5), min_activities) if links and persp else 0
-    for i, row_id in enumerate(s["activities"].ids(locked=False)[:count]):
+    blank = [r for r in s["activities"].ids(locked=False) if r not in carried]
+    for i, row_id in enumerate(blank[:count]):
         start = dt.date(year, rng.randint(1, 6), rng.randint(1, 28))
         s["activities"].set(row_id, "text", ACTIVITIES[(i * 3 + rng.randrange(len(ACTIVITIES))) % len(ACTIVITIES)])
         s["activities"].set(row_id, "link", rng.choice(links))

@@ -5,6 +5,7 @@ One run per preset is shared by the tests (reduced: Exempelkommun's first unit p
 month where the calendar has months)."""
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def reduced(preset: str) -> tuple[dict, Mistakes | None]:
     data["org"] = [r for r in data["org"] if r["id"] in keep]
     data["people"] = [p for p in data["people"] if p["unit"] in keep]
     data["budget"] = [b for b in data["budget"] if b["unit"] in keep]
+    data["budget_plan"] = [b for b in data["budget_plan"] if b["unit"] in keep]
     return data, Mistakes({1: ["end_before_start"], 4: ["changed_locked", "budget_off_frame"]},
                           {2: ["no_forecast"], 6: ["relinked"]})
 
@@ -140,3 +142,49 @@ def test_the_compass_model_shows_delmal_and_the_share_of_activities_done_per_are
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     compass = [c for c in charts if "Målkompass" in c]  # the charts read the sheet's table
     assert any("<radarChart>" in c for c in compass) and any("<barChart>" in c for c in compass)
+
+
+def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tmp_path):
+    import sqlite3
+
+    from rodtrad.consolidator import filler, masterdata
+    from rodtrad.consolidator.validate import validate_file
+    from rodtrad.consolidator.workbooks.rollover import roll
+
+    preset, data, result, _ = year
+    if preset != "exempelkommun":
+        pytest.skip("the demo's roll-over")
+    old = result["workspace"].root
+    folder, summary = roll(old, 2028, tmp_path / "2028")
+    master, findings = masterdata.load(folder / "styrmodell.xlsx")
+    assert findings == [] and master.years == [2028, 2029, 2030]
+    assert {p.id for p in master.periods} == {p["id"].replace("2027", "2028") for p in data["periods"]}
+    # uppdrag, read on their own from every answer returned at helår (units and levels)
+    said: dict[str, set] = {}
+    for path in (old / "inkorg" / "2027-helar").rglob("*.xlsx"):
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Uppdrag").to_python()
+        head = next(i for i, r in enumerate(rows) if "Status" in r)
+        for r in rows[head + 1:]:
+            if r[0]:
+                said.setdefault(r[0], set()).add(r[rows[head].index("Status")])
+    closed = {u for u, s in said.items() if s == {"Klart"}}
+    assert closed and set(said) - closed, "the demo ends the year with an open and a closed uppdrag"
+    assert {u.id for u in master.uppdrag} == {u["id"] for u in data["uppdrag"]} - closed
+    assert all(u.status == "pågår" for u in master.uppdrag if u.id in said)
+    assert all(any(f"Uppdrag {u}: avslutat" in line for line in summary.dropped) for u in closed)
+    # an activity still going at helår is a prefilled row, same id, in the unit's plan for 2028
+    assert summary.activities
+    unit, rows = next(iter(summary.activities.items()))
+    (plan,) = (folder / "utskick" / "2028-plan").glob(f"{unit} *.xlsx")
+    sheet = CalamineWorkbook.from_path(str(plan)).get_sheet_by_name("Aktiviteter").to_python()
+    assert (rows[0]["id"], rows[0]["text"]) in {(r[0], r[2]) for r in sheet}
+    # next year's plans, answered as units would (keeping what was carried), validate
+    sent = sorted((folder / "utskick" / "2028-plan").glob("*.xlsx"))
+    assert len(sent) == len(master.units())
+    for path in sent:
+        filled = tmp_path / "inkorg" / path.name
+        filler.fill(path, filled, random.Random(path.name), master=master)
+        assert [f.code for f in validate_file(filled, master).findings if f.severity == "error"] == [], path.name
+    with sqlite3.connect(folder / "historik.sqlite") as db:  # this year's outcome, history in next year's reports
+        assert "2027-helar" in {r[0] for r in db.execute("SELECT period FROM runs")}
+    assert "Förs vidare:" in (folder / "nytt-år-2028.txt").read_text("utf-8")
