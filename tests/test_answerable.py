@@ -11,10 +11,11 @@ import random
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from rodtrad.consolidator import filler, masterbook, masterdata
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.validate import validate_file
-from rodtrad.samples import build
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.reading.validate import validate_file
+from rodtrad.consolidator.workbooks import masterbook
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.samples import build, filler
 
 FUZZ = os.environ.get("RODTRAD_FUZZ") == "1"
 N = int(os.environ.get("RODTRAD_FUZZ_EXAMPLES", 200)) if FUZZ else None
@@ -24,7 +25,7 @@ def load(data: dict, tmp_path, name="styrmodell.xlsx"):
     """check-master's answer on the master data written as the economy department keeps it."""
     path = tmp_path / name
     masterbook.write(data, path)
-    return masterdata.load(path)
+    return masterfile.load(path)
 
 
 def found(findings) -> list[tuple]:

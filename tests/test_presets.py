@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator.demo import Mistakes, run
+from rodtrad.samples.demo import Mistakes, run
 from rodtrad.samples import PRESETS, build
 
 
@@ -147,8 +147,9 @@ def test_the_compass_model_shows_delmal_and_the_share_of_activities_done_per_are
 def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tmp_path):
     import sqlite3
 
-    from rodtrad.consolidator import filler, masterdata
-    from rodtrad.consolidator.validate import validate_file
+    from rodtrad.consolidator.reading import masterfile
+    from rodtrad.consolidator.reading.validate import validate_file
+    from rodtrad.samples import filler
     from rodtrad.consolidator.workbooks.rollover import roll
 
     preset, data, result, _ = year
@@ -156,7 +157,7 @@ def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tm
         pytest.skip("the demo's roll-over")
     old = result["workspace"].root
     folder, summary = roll(old, 2028, tmp_path / "2028")
-    master, findings = masterdata.load(folder / "styrmodell.xlsx")
+    master, findings = masterfile.load(folder / "styrmodell.xlsx")
     assert findings == [] and master.years == [2028, 2029, 2030]
     assert {p.id for p in master.periods} == {p["id"].replace("2027", "2028") for p in data["periods"]}
     # uppdrag, read on their own from every answer returned at helår (units and levels)

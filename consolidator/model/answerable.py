@@ -15,8 +15,8 @@ unit's plan workbook, generated from it, can be filled so that the validator acc
 """
 from __future__ import annotations
 
-from rodtrad.consolidator import contract
-from rodtrad.consolidator.findings import ERROR, define
+from rodtrad.consolidator.model import contract
+from rodtrad.consolidator.model.findings import ERROR, define
 
 LOCKED_INCOMPLETE = define(
     "master.locked_incomplete", ERROR, "Den låsta aktiviteten {value} saknar {field}, som varje enhets plan kräver.",

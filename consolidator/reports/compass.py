@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, RadarChart, Reference
 
-from .book import PCT, col
+from rodtrad.consolidator.reports.book import PCT, col
 
 DONE = "Klar"  # an activity's status when it is done (rollup.activity_status)
 

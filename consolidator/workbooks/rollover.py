@@ -31,8 +31,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import contract, document, masterdata
-from rodtrad.consolidator.workspace import Workspace
+from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.reading import masterfile
 
 CLOSED = {"genomfört", "avslutat"}  # the master data's uppdrag statuses that end an uppdrag
 OPEN_ACTIVITY = {"Ej påbörjad", "Pågår", "Försenad"}  # an activity still going at the year's end
@@ -236,12 +237,12 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     data, the history store and every unit's plan workbook for the new year, prefilled with the
     activities still open. Raises RolloverError (Swedish) when the master data cannot be read or the
     target exists."""
-    from rodtrad.consolidator.generate import generate  # noqa: PLC0415
-    from rodtrad.consolidator.store import FILE_NAME  # noqa: PLC0415
-    from rodtrad.consolidator.workspace import init  # noqa: PLC0415
+    from rodtrad.consolidator.rollup.store import FILE_NAME  # noqa: PLC0415
+    from rodtrad.consolidator.workbooks.generate import generate  # noqa: PLC0415
+    from rodtrad.consolidator.workbooks.masterbook import init  # noqa: PLC0415
 
     root = Path(root)
-    master, findings = masterdata.load(Workspace(root).master_file)
+    master, findings = masterfile.load(Workspace(root).master_file)
     if master is None:
         raise RolloverError("Styrmodellen har fel: " + "; ".join(f.message() for f in findings[:5]))
     target = Path(target) if target else root.parent / f"{root.name}-{to}"
@@ -253,7 +254,7 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
                            f" ({len(docs)} godkända svar)")
     data = next_year(master.data, to, docs, summary)
     ws = init(target, data)
-    new, findings = masterdata.load(ws.master_file)
+    new, findings = masterfile.load(ws.master_file)
     if new is None:
         raise RolloverError("Nästa års styrmodell har fel: " + "; ".join(f.message() for f in findings[:5]))
     if (root / FILE_NAME).exists():
