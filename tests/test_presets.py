@@ -194,3 +194,21 @@ def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tm
     with sqlite3.connect(folder / "historik.sqlite") as db:  # this year's outcome, history in next year's reports
         assert "2027-helar" in {r[0] for r in db.execute("SELECT period FROM runs")}
     assert "Förs vidare:" in (folder / "nytt-år-2028.txt").read_text("utf-8")
+
+
+def test_nytt_ar_says_in_swedish_why_it_cannot_roll_over(year, tmp_path):
+    from click.testing import CliRunner
+
+    from rodtrad.consolidator.cli import main
+
+    preset, _, result, _ = year
+    if preset != "exempelkommun":
+        pytest.skip("the demo's roll-over")
+    root = str(result["workspace"].root)
+    taken = tmp_path / "upptagen"
+    taken.mkdir()
+    (taken / "fil.txt").write_text("redan här")
+    for args, said in ((["--till", "2028", "--mapp", str(taken)], "finns redan"),
+                       (["--till", "2027", "--mapp", str(tmp_path / "ny")], "ligger inte efter budgetåret 2027")):
+        out = CliRunner().invoke(main, ["nytt-år", root, *args])
+        assert out.exit_code == 1 and said in out.output and "Traceback" not in out.output, out.output
