@@ -20,18 +20,25 @@ KOLADA_FILE = "kolada-exempelkommun.json"
 PEERS = ["0884", "2283", "2380", "1280", "0180"]  # the presets' codes and two large municipalities, as a peer group
 
 
-def sie_text(months: int = 8, seed: int = 2027) -> str:
-    data = build("exempelkommun")
+def sie_text(months: int = 8, seed: int = 2027, data: dict | None = None) -> str:
+    """A SIE 4 (type 3) export of `months` months of the budget year: #PSALDO outcome and #PBUDGET per
+    unit (dimension 1, Ansvar), account and month, in kronor with öre, for a preset's master data
+    (`data`, Exempelkommun's when None). The first months are the same whatever `months` is."""
+    data = data or build("exempelkommun")
+    year = int(data["municipality"]["budget_year"])
     rng = random.Random(seed)
-    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', '#GEN 20270905', '#SIETYP 4',
-             f'#FNAMN "{data["municipality"]["name"]}"', '#RAR 0 20270101 20271231', '#DIM 1 "Ansvar"', '#DIM 6 "Projekt"']
+    generated = f"{year}{months + 1:02d}05" if months < 12 else f"{year + 1}0115"
+    projects = data.get("projects") or []  # with investment projects the file also carries their vouchers (SIE 4)
+    lines = ['#FLAGGA 0', '#PROGRAM "Röd tråd exempeldata" 1.0', '#FORMAT PC8', f'#GEN {generated}',
+             f'#SIETYP {4 if projects else 3}', f'#FNAMN "{data["municipality"]["name"]}"', f'#RAR 0 {year}0101 {year}1231',
+             '#DIM 1 "Ansvar"'] + (['#DIM 6 "Projekt"'] if projects else [])
     units = {b["unit"] for b in data["budget"]}
     lines += [f'#OBJEKT 1 "{o["id"]}" "{o["name"]}"' for o in data["org"] if o["id"] in units]
-    lines += [f'#OBJEKT 6 "{p["id"]}" "{p["name"]}"' for p in data["projects"]]
+    lines += [f'#OBJEKT 6 "{p["id"]}" "{p["name"]}"' for p in projects]
     lines += [f'#KONTO {a["id"]} "{a["name"]}"' for a in data["accounts"]]
-    lines += ['#KONTO 1229 "Pågående nyanläggningar"', '#KONTO 2440 "Leverantörsskulder"']
+    lines += ['#KONTO 1229 "Pågående nyanläggningar"', '#KONTO 2440 "Leverantörsskulder"'] if projects else []
     for month in range(1, months + 1):
-        period = f"2027{month:02d}"
+        period = f"{year}{month:02d}"
         totals: dict[str, float] = {}
         rows = []
         for frame in data["budget"]:
@@ -42,21 +49,21 @@ def sie_text(months: int = 8, seed: int = 2027) -> str:
             rows.append(f'#PBUDGET 0 {period} {frame["account"]} {{1 "{frame["unit"]}"}} {budget:.2f}')
         lines += [f"#PSALDO 0 {period} {account} {{}} {total:.2f}" for account, total in sorted(totals.items())]
         lines += rows
-    lines += investment_vouchers(data, months, rng)
+    lines += investment_vouchers(projects, year, months, rng)
     return "\r\n".join(lines) + "\r\n"
 
 
-def investment_vouchers(data: dict, months: int, rng: random.Random) -> list[str]:
+def investment_vouchers(projects: list, year: int, months: int, rng: random.Random) -> list[str]:
     """One supplier invoice per project and month while it runs: 1229 with the project, 2440 credited."""
     lines, number = [], 0
     for month in range(1, months + 1):
-        for project in data["projects"]:
+        for project in projects:
             start, end = project["start"][:7], project["end"][:7]
-            if not start <= f"2027-{month:02d}" <= end:
+            if not start <= f"{year}-{month:02d}" <= end:
                 continue
             number += 1
             amount = round(project["year_sek"] / 12 * rng.uniform(0.6, 1.3), 2)
-            lines += [f'#VER "I" "{number}" 2027{month:02d}25 "Faktura {project["name"]}"', "{",
+            lines += [f'#VER "I" "{number}" {year}{month:02d}25 "Faktura {project["name"]}"', "{",
                       f'#TRANS 1229 {{6 "{project["id"]}"}} {amount:.2f}', f"#TRANS 2440 {{}} {-amount:.2f}", "}"]
     return lines
 
@@ -83,19 +90,24 @@ def previous_year_text(seed: int = 2026) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def kolada_json(seed: int = 2027) -> str:
-    data = build("exempelkommun")
+def kolada_json(seed: int = 2027, data: dict | None = None) -> str:
+    """Kolada API v3's answer (`values` of kpi, municipality, period, values per gender) for the Kolada
+    indicators of a preset's master data (`data`, Exempelkommun's when None), for the municipality and
+    its peers, the three years before the budget year."""
+    data = data or build("exempelkommun")
+    year = int(data["municipality"]["budget_year"])
     rng = random.Random(seed)
     values = []
     for ind in [i for i in data["indicators"] if i["source"] == "kolada"]:
-        for municipality in [data["municipality"]["code"], *PEERS]:
-            for year in (2024, 2025, 2026):
+        own = data["municipality"]["code"]
+        for municipality in [own, *(p for p in PEERS if p != own)]:
+            for earlier in (year - 3, year - 2, year - 1):
                 base = ind["baseline"] * rng.uniform(0.9, 1.1)
                 entries = [{"gender": "T", "value": round(base, 1), "count": 1, "status": ""}]
                 entries += [{"gender": g, "value": round(base * rng.uniform(0.95, 1.05), 1), "count": 1, "status": ""}
                             for g in ("K", "M")]
-                values.append({"kpi": ind["kolada"], "municipality": municipality,
-                               "period": year if year != 2024 else str(year), "values": entries})
+                values.append({"kpi": ind["kolada"], "municipality": municipality,  # the API gives both shapes
+                               "period": earlier if earlier != year - 3 else str(earlier), "values": entries})
     return json.dumps({"count": len(values), "values": values}, ensure_ascii=False, indent=1) + "\n"
 
 
