@@ -1,8 +1,4 @@
 """The demo end to end: every unit gets a workbook, and validation finds exactly the planted mistakes."""
-import json
-
-from rodtrad.consolidator.model.files import sha256
-from rodtrad.samples import ledgerdata
 from rodtrad.samples.demo import run
 
 
@@ -13,12 +9,6 @@ def test_the_demo_finds_exactly_the_mistakes_the_sample_filler_planted(tmp_path)
     assert found == sorted(result["planted"])
     assert len({p[0] for p in result["planted"]}) == 6
     assert (tmp_path / "exempelkommun" / "rapporter" / "2027-plan" / "valideringsrapport.xlsx").exists()
-    # every consolidation after the imports names the files its economy and Kolada figures rest on
-    shipped = {ledgerdata.SIE_FILE: sha256(ledgerdata.shipped(ledgerdata.SIE_FILE)),
-               ledgerdata.PREVIOUS_FILE: sha256(ledgerdata.shipped(ledgerdata.PREVIOUS_FILE)),
-               ledgerdata.KOLADA_FILE: sha256(ledgerdata.shipped(ledgerdata.KOLADA_FILE))}
-    last = json.loads((result["cycle"][list(result["cycle"])[-1]].folder / "manifest.json").read_text(encoding="utf-8"))
-    assert {i["file"]: i["sha256"] for i in last["imports"]} == shipped
 
 
 def test_the_demo_can_run_again_in_the_same_folder(tmp_path):

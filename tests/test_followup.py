@@ -502,3 +502,14 @@ def test_follow_up_workbooks_show_last_years_outcome_for_the_same_months(root, m
     units = [u.id for u in master.units() if master.board_of(u.id).id == "2000"]
     for account, value in column(board).items():
         assert value == pytest.approx(sum(before.get((u, account), 0) for u in units), abs=0.01)
+
+
+def test_every_consolidation_after_an_import_names_the_imported_files_in_its_manifest(root):
+    import hashlib
+
+    manifest = json.loads((root / "rapporter" / "2027-delar" / "manifest.json").read_text(encoding="utf-8"))
+    imported = {i["file"]: i["sha256"] for i in manifest["imports"]}
+    for name, digest in imported.items():
+        (path,) = [p for folder in ("ekonomi", "kolada") for p in (root / folder).glob(name)]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert {"exempelkommun-2026.se", "exempelkommun-2027-08.se", "kolada-exempelkommun.json"} <= set(imported)

@@ -36,6 +36,7 @@ def reduced(preset: str) -> tuple[dict, Mistakes | None]:
     for key in ("people", "budget", "budget_plan"):
         data[key] = [r for r in data[key] if r["unit"] in keep]
     data["commitments"] = [c for c in data["commitments"] if c["owner"] in keep]
+    data["projects"] = [dict(p, unit=p["unit"] if p.get("unit") in keep else None) for p in data.get("projects") or []]
     return data, Mistakes({1: ["end_before_start"], 4: ["changed_locked", "budget_off_frame"]},
                           {2: ["no_forecast"], 3: ["relinked"]})
 
