@@ -100,6 +100,12 @@ def diff(old: Path, new: Path, root: Path | None):
             sys.exit(1)
         docs.append(task.document)
     changes = run(*docs)
+    metas = [d.get("meta") or {} for d in docs]
+    if metas[0].get("unit") != metas[1].get("unit"):
+        click.echo(f"Obs: filerna gäller olika enheter ({metas[0].get('unit') or '?'} och {metas[1].get('unit') or '?'}).")
+    if metas[0].get("period") != metas[1].get("period"):
+        click.echo(f"Perioden {metas[0].get('period') or '?'} jämförs med {metas[1].get('period') or '?'}: det enheten "
+                   "skrivit, rad för rad; nya rader visas som nya.")
     for change in changes:
         click.echo(change.line())
     click.echo(f"{len(changes)} ändringar" if changes else "Inga ändringar.")
