@@ -15,7 +15,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from . import __version__, manifest as mf, masterdata
+from . import __version__, inputstate, manifest as mf, masterdata
 from .consolidate import build
 from .contract import a1
 from .validate import collect
@@ -89,17 +89,30 @@ def _inputs(ws, recorded, verdict, period):
     known = set()
     for item in recorded["inputs"]:
         known.add(item["path"])
-        path = ws.root / item["path"]
-        if not path.exists():
-            verdict.add("inlämnad fil saknas", item["path"], f"enhet {item['unit'] or '?'} – filen finns inte längre")
-        elif mf.sha256(path) != item["sha256"]:
-            verdict.add("inlämnad fil ändrad", item["path"], f"enhet {item['unit'] or '?'} – kontrollsumman stämmer inte")
+        was, now = inputstate.recorded(item), inputstate.state(ws.root / item["path"])
+        who = f"enhet {item['unit'] or '?'}"
+        if now == was:
+            continue
+        if now[0] == inputstate.MISSING:
+            verdict.add("inlämnad fil saknas", item["path"], f"{who} – filen finns inte längre")
+        elif now[0] != was[0]:
+            verdict.add("inlämnad fil ändrad", item["path"], f"{who} – var {inputstate.describe(was[0])} vid "
+                        f"sammanställningen, är nu {inputstate.describe(now[0])}")
+        else:
+            verdict.add("inlämnad fil ändrad", item["path"], f"{who} – kontrollsumman stämmer inte")
     known |= {i["path"] for i in recorded["ignored"]}
     files, ignored = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     for p in [*files, *(Path(p) for p, _ in ignored)]:
         rel = mf.relative(ws.root, p)
         if rel not in known:
             verdict.add("fil har tillkommit", rel, "finns i inkorgen men inte i manifestet")
+    for item in recorded.get("sent", []):  # what validation compared the returned workbooks with
+        kind, digest = inputstate.state(ws.root / item["path"])
+        if kind == inputstate.MISSING:
+            verdict.add("utskicket saknas", item["path"], "det som skickades ut (och som inlämningarna jämförs med) "
+                        "finns inte längre")
+        elif digest != item["sha256"]:
+            verdict.add("utskicket ändrat", item["path"], "kontrollsumman stämmer inte")
     verdict.checked["inputs"] = len(recorded["inputs"])
 
 

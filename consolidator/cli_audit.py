@@ -21,7 +21,7 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
     """Granska en sammanställning mot dess manifest (arbetsyta eller arkiv .zip)."""
     import tempfile
 
-    from .archive import ArchiveError, unpack
+    from .archive import ArchiveError, restore, unpack
     from .audit import verify as run
 
     scratch = None
@@ -30,6 +30,7 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
         scratch = Path(tempfile.mkdtemp(prefix="rodtrad-arkiv-"))
         try:
             root = unpack(target, scratch)
+            restore(target, root)
         except (ArchiveError, OSError, ValueError) as exc:
             raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
         out = out or target.parent / f"granskning-{period}"

@@ -162,7 +162,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     """Every output of a consolidation into `stage`; the period's history staged into `history`
     (None: not stored, as when an auditor's re-run rebuilds the reports to compare)."""
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
-    report = Report(ignored=ignored)
+    # ignored paths as the workspace knows them: no report carries the workspace's own path
+    report = Report(ignored=[(manifest.relative(ws.root, p), reason) for p, reason in ignored])
     export = Export(stage / "export")
     clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports

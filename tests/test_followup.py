@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from rodtrad.consolidator import document, followup
-from rodtrad.consolidator.demo import run as run_demo
 from rodtrad.consolidator.followfill import DEMO_MISTAKES
 from rodtrad.consolidator.validate import validate_file, validate_paths
 from rodtrad.samples import ledgerdata
@@ -21,8 +20,8 @@ UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None)
+def demo(demo_cycle):
+    return demo_cycle
 
 
 @pytest.fixture(scope="module")
