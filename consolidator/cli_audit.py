@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from .workspace import Workspace
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--period", required=True, help="Perioden som granskas.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Var utlåtandet skrivs (standard: granskning/PERIOD/ i arbetsytan, eller bredvid arkivet).")
+              help="Var utlåtandet skrivs (standard: granskning/PERIOD/ i arbetsytan, eller bredvid arkivet; "
+                   "en tillfällig mapp när den platsen är skrivskyddad).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv utlåtandet som JSON.")
 def verify(target: Path, period: str, out: Path | None, as_json: bool):
     """Granska en sammanställning mot dess manifest (arbetsyta eller arkiv .zip)."""
+    import shutil
     import tempfile
 
     from .archive import ArchiveError, restore, unpack
@@ -32,25 +35,63 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
             root = unpack(target, scratch)
             restore(target, root)
         except (ArchiveError, OSError, ValueError) as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
             raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
-        out = out or target.parent / f"granskning-{period}"
+        default = target.parent / f"granskning-{period}"
+    else:
+        default = Workspace(root).root / "granskning" / period
     try:
         verdict = run(root, period)
     finally:
         if scratch:
-            import shutil
-
             shutil.rmtree(scratch, ignore_errors=True)
-    out = out or Workspace(root).root / "granskning" / period
-    from .reports.audit import write as write_verdict
-
-    paths = write_verdict(verdict, out)
+    paths, note = _write_verdict(verdict, out, default, period)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1))
     else:
-        click.echo(verdict.memo())
+        click.echo(verdict.memo(limit=PRINTED, listed_in=paths[0].name))
+        if note:
+            click.echo(f"\n{note}")
         click.echo(f"\nUtlåtandet finns också i {paths[0]} och {paths[1]}")
     sys.exit(0 if verdict.ok else 1)
+
+
+PRINTED = 25  # differences printed; every one is in verifiering.xlsx and .json
+
+
+def writable(folder: Path) -> bool:
+    """Whether the verdict may be written in `folder` (or where it would be created): the nearest
+    existing folder must allow writing both to this process (os.access: a read-only mount) and by
+    its mode bits (an auditor's read-only copy: respected even when run as root, who may write anyway)."""
+    folder = Path(folder).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> tuple[tuple[Path, Path], str]:
+    """The verdict's workbook and JSON in the chosen folder; without a choice in `default`, or, when
+    that place is read-only, in a new temporary folder (and a sentence saying so)."""
+    import tempfile
+
+    from .reports.audit import write
+
+    if chosen is not None:
+        if not writable(chosen):
+            raise click.UsageError(f"Utlåtandet kan inte skrivas i {chosen}: platsen är skrivskyddad. "
+                                   "Välj en annan mapp med --out.")
+        return write(verdict, chosen), ""
+    if writable(default):
+        try:
+            return write(verdict, default), ""
+        except OSError:
+            pass
+    folder = Path(tempfile.mkdtemp(prefix=f"rodtrad-granskning-{period}-"))
+    return write(verdict, folder), (f"Platsen {default} är skrivskyddad (som en revisors kopia ska vara), så utlåtandet "
+                                    f"skrevs till den tillfälliga mappen {folder}. Välj mapp med --out MAPP.")
 
 
 @click.command()
