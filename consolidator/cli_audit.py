@@ -104,7 +104,7 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
     """Visa vilka enheter, filer och celler en siffra består av.
 
     FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000."""
-    from .trace import TraceError, trace as run
+    from .trace import TraceError, show_number, trace as run
 
     try:
         result = run(Workspace(directory).reports(period), figure, report)
@@ -113,11 +113,14 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.report} {result.sheet}!{result.cell}: {result.what} = {result.value}")
+    click.echo(f"{result.report} {result.sheet}!{result.cell}: {result.what} = {show_number(result.value)}")
+    combined = {"medel": f"medel {show_number(result.combined)}", "viktat": "viktat medel, vikter ur styrmodellen",
+                "ingen": "redovisas per enhet"}.get(result.aggregation, f"summa {show_number(result.total)}")
     click.echo(f"består av {len(result.sources)} celler i {len({s['file'] for s in result.sources})} filer "
-               f"(summa {result.total:,.0f}; {result.steps} steg):".replace(",", " "))
+               f"({combined}; {result.steps} steg):")
     for s in result.sources:
-        click.echo(f"  {s['unit']:>6}  {s['file']}  {s['sheet']}!{s['cell']}  {s['value']}  sha256 {s['sha256'][:16]}…")
+        sha = f"  sha256 {s['sha256'][:16]}…" if s["sha256"] else ""
+        click.echo(f"  {s['unit']:>6}  {s['file']}  {s['sheet']}!{s['cell']}  {show_number(s['value'])}{sha}")
 
 
 @click.command()
