@@ -24,6 +24,7 @@ from .reports import node as node_report
 from .reports.book import ReportBook, col
 from .reports.validation import write_report
 from .rollup import Rollup
+from .rules.removed import count_removed
 from .store import FILE_NAME as HISTORY_FILE, History
 from .validate import Report, collect, flag_duplicates, iter_tasks, worker_master, workers
 from .workspace import Workspace
@@ -196,6 +197,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         seconds = {"validering": time.perf_counter() - clock}
         clock = time.perf_counter()
         flag_duplicates(report)
+        count_removed(report.tasks)  # "Mål BUN1 finns inte längre i styrmodellen; 18 enheters bedömningar räknas inte"
         duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
         included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
         # the levels' own follow-ups are few: their full facts (texts too) serve every report
