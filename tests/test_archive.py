@@ -6,11 +6,11 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from rodtrad.consolidator import demo as demo_module
-from rodtrad.consolidator.archive import archive
-from rodtrad.consolidator.audit import verify
+from rodtrad.samples import demo as demo_module
+from rodtrad.consolidator.audit.archive import archive
+from rodtrad.consolidator.audit.verify import verify
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.consolidate import consolidate
+from rodtrad.consolidator.consolidation.consolidate import consolidate
 
 PERIODS = {"2027-plan": "plan", "2027-T1": "tertial", "2027-05": "månad", "2027-delar": "delår", "2027-helar": "helår"}
 

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import document
+from rodtrad.consolidator.model import document
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.diff import diff, editable, fields
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.audit.diff import diff, editable, fields
+from rodtrad.consolidator.reading.validate import validate_file
 
 LAYOUTS = [(document.PLAN, None, None)] + [(document.FOLLOW, kind, level)
                                            for kind, level in itertools.product(document.KINDS, document.LEVELS)]

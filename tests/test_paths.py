@@ -5,7 +5,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from rodtrad.consolidator.consolidate import consolidate
+from rodtrad.consolidator.consolidation.consolidate import consolidate
 
 PERIOD = "2027-plan"
 

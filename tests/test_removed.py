@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator import masterdata
-from rodtrad.consolidator.audit import verify
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.audit.verify import verify
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.reading.validate import validate_file
 
 PERIOD = "2027-delar"
 
@@ -35,7 +35,7 @@ def ws(demo_cycle, tmp_path_factory):
     root = tmp_path_factory.mktemp("borttaget") / "kommun"
     shutil.copytree(demo_cycle["workspace"].root, root, ignore=shutil.ignore_patterns("2027-0*", "2027-T1"))
     remove(root / "styrmodell.xlsx", "BUN1", "Mål")
-    master, findings = masterdata.load(root / "styrmodell.xlsx")
+    master, findings = masterfile.load(root / "styrmodell.xlsx")
     assert master is not None, findings
     return root, master
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator.audit import FIRST_SHEETS, verify
+from rodtrad.consolidator.audit.verify import FIRST_SHEETS, verify
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.cli_audit import PRINTED, writable
+from rodtrad.consolidator.cli.audit import PRINTED, writable
 
 PERIOD = "2027-plan"
 

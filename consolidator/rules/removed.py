@@ -5,7 +5,7 @@ styrmodell.xlsx, the roll-up has nowhere to put the unit's answer. That is not t
 (a warning, the file still counts), but it must never be a silent drop: the finding names what was
 removed and, in a consolidation, how many units' answers are left out (`count_removed`).
 """
-from ..findings import WARNING, define
+from rodtrad.consolidator.model.findings import WARNING, define
 
 TEMPLATES = ("follow",)
 
