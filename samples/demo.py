@@ -27,7 +27,7 @@ def _imports(ws: Workspace, master) -> str:
     shutil.copyfile(ledgerdata.shipped(ledgerdata.KOLADA_FILE), kolada_path)
     rows = ledger.store(ledger.from_sie(sie_path, master), ws.root / FILE_NAME, sie_path.name)
     values, _ = kolada.read(kolada_path, master)
-    kolada.store(values, ws.root / FILE_NAME)
+    kolada.store(values, ws.root / FILE_NAME, kolada_path)
     return (f"{rows} rader utfall och budget (enhet, konto, månad) ur {sie_path.name}; "
             f"{len(values)} Kolada-värden för jämförelse med {len({v[1] for v in values}) - 1} andra kommuner")
 

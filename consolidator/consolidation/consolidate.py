@@ -228,9 +228,9 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         follow = period.kind != "plan"
         outcomes = None
         if follow:
-            known = followdocs.sources(ws.root / HISTORY_FILE, master, period).kolada
-            outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
-                                                                             final=period.kind == "helår")
+            data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
+            outcomes = Rollup(master, included, follow=True).follow_outcomes(
+                {k: v for k, (v, _) in data.kolada.items()}, final=period.kind == "helår", kolada_from=data.kolada_from)
         parts = []
         taken = {**included, **levels}
         included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
