@@ -103,7 +103,8 @@ def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> 
 def trace(directory: Path, figure: str, period: str, report: str | None, as_json: bool):
     """Visa vilka enheter, filer och celler en siffra består av.
 
-    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000."""
+    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
+    utfall/N3/0000, målvärde/N3/0000."""
     from rodtrad.consolidator.audit.trace import TraceError, show_number, trace as run
 
     try:
@@ -120,7 +121,8 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
                f"({combined}; {result.steps} steg):")
     for s in result.sources:
         sha = f"  sha256 {s['sha256'][:16]}…" if s["sha256"] else ""
-        click.echo(f"  {s['unit']:>6}  {s['file']}  {s['sheet']}!{s['cell']}  {show_number(s['value'])}{sha}")
+        where = f"{s['sheet']}!{s['cell']}" if not s["sheet"].startswith("Kolada ") else f"{s['sheet']}, {s['cell']}"
+        click.echo(f"  {s['unit']:>6}  {s['file']}  {where}  {show_number(s['value'])}{sha}")
 
 
 @click.command()
