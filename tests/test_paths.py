@@ -31,6 +31,8 @@ def test_the_same_consolidation_named_four_ways_is_byte_identical_and_holds_no_p
     shutil.copytree(demo_cycle["workspace"].root, root,
                     ignore=shutil.ignore_patterns("2027-0*", "2027-T1", "2027-delar", "rapporter"))
     inbox = root / "inkorg" / PERIOD
+    for path in sorted(inbox.glob("*.xlsx"))[6:]:  # a few units show it as well as all of them, faster
+        path.unlink()
     (inbox / "~$2111 Förskolan Solrosen 2027-plan.xlsx").write_bytes(b"lock")  # ignored, and listed as such
     (inbox / "tom.xlsx").write_bytes(b"")
     (base / "länk").symlink_to(root)
