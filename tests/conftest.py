@@ -111,4 +111,5 @@ def demo_cycle(tmp_path_factory):
     session. Read it, never change it: copy the workspace first (shutil.copytree)."""
     from rodtrad.samples.demo import run
 
-    return run(tmp_path_factory.mktemp("demo-cycle") / "exempelkommun", echo=lambda *_: None)
+    return run(tmp_path_factory.mktemp("demo-cycle") / "exempelkommun", echo=lambda *_: None,
+               periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))

@@ -6,8 +6,9 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from rodtrad.samples import demo as demo_module
-from rodtrad.consolidator.audit.archive import archive
+from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.samples import build, demo as demo_module
+from rodtrad.consolidator.audit.archive import ArchiveError, archive
 from rodtrad.consolidator.audit.verify import verify
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.consolidation.consolidate import consolidate
@@ -22,8 +23,9 @@ def year(demo_cycle, tmp_path_factory):
     root = tmp_path_factory.mktemp("helar") / "kommun"
     shutil.copytree(demo_cycle["workspace"].root, root)
     master = demo_cycle["master"]
-    demo_module._follow_up(root, master, "2027-helar", 2027, lambda *_: None, 12)
-    demo_module._boards(root, master, "2027-helar", 2027, lambda *_: None, 13)
+    demo_module._import_ledger(Workspace(root), master, build("exempelkommun"), "exempelkommun", 12)
+    demo_module._follow_up(root, master, "2027-helar", 2027, lambda *_: None, 12, {}, None)
+    demo_module._levels(root, master, "2027-helar", 2027, lambda *_: None, 13, None, ("nämnd",))
     return root
 
 
@@ -54,18 +56,23 @@ def test_the_same_consolidation_gives_the_same_archive(year, tmp_path):
     assert archive(year, "2027-T1", tmp_path / "a.zip")[1] == archive(year, "2027-T1", tmp_path / "b.zip")[1]
 
 
+def few_units(demo_cycle, root):
+    """The demo's workspace with the plan's inbox cut to a few units (what these tests show does not
+    need all 49, and each consolidates)."""
+    shutil.copytree(demo_cycle["workspace"].root, root, symlinks=True)
+    inbox = root / "inkorg" / "2027-plan"
+    for path in sorted(inbox.glob("*.xlsx")):
+        if not path.name.startswith(("0121", "2111", "2112", "3111")):
+            path.unlink()
+    return inbox
+
+
 @pytest.fixture(scope="module")
 def odd(demo_cycle, tmp_path_factory):
     """The plan's inbox with what a shared drive holds besides workbooks, consolidated."""
     root = tmp_path_factory.mktemp("udda") / "kommun"
-    shutil.copytree(demo_cycle["workspace"].root, root, symlinks=True)
-    inbox = root / "inkorg" / "2027-plan"
-    for path in sorted(inbox.glob("*.xlsx")):  # a few units show it as well as all of them, faster
-        if not path.name.startswith(("0121", "2111", "2112", "3111")):
-            path.unlink()
+    inbox = few_units(demo_cycle, root)
     outside = tmp_path_factory.mktemp("utanfor")
-    (next(inbox.glob("3111 *.xlsx"))).rename(outside / "3111 på en annan enhet.xlsx")
-    (inbox / "3111 länkad.xlsx").symlink_to(outside / "3111 på en annan enhet.xlsx")  # a link out of the workspace
     (inbox / "tom.xlsx").write_bytes(b"")
     (inbox / "mapp.xlsx").mkdir()
     (inbox / "borta.xlsx").symlink_to(outside / "finns inte.xlsx")
@@ -73,6 +80,19 @@ def odd(demo_cycle, tmp_path_factory):
     (inbox / "anteckningar.txt").write_text("inte en arbetsbok")
     consolidate(root, "2027-plan")
     return root
+
+
+def test_a_link_out_of_the_workspace_is_verified_but_never_archived(demo_cycle, tmp_path):
+    root = tmp_path / "kommun"
+    inbox = few_units(demo_cycle, root)
+    outside = tmp_path / "utanför"
+    outside.mkdir()
+    (next(inbox.glob("3111 *.xlsx"))).rename(outside / "3111 på en annan enhet.xlsx")
+    (inbox / "3111 länkad.xlsx").symlink_to(outside / "3111 på en annan enhet.xlsx")
+    consolidate(root, "2027-plan")
+    assert verify(root, "2027-plan").ok  # what was consolidated is what is there
+    with pytest.raises(ArchiveError, match="pekar ut ur arbetsytan"):  # but nothing from elsewhere is packed
+        archive(root, "2027-plan", tmp_path / "arkiv.zip")
 
 
 def test_what_consolidation_accepted_is_no_false_alarm_in_verify(odd):

@@ -23,6 +23,7 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
     """Granska en sammanställning mot dess manifest (arbetsyta eller arkiv .zip)."""
     import shutil
     import tempfile
+    import zipfile
 
     from rodtrad.consolidator.audit.archive import ArchiveError, restore, unpack
     from rodtrad.consolidator.audit.verify import verify as run
@@ -34,7 +35,7 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
         try:
             root = unpack(target, scratch)
             restore(target, root)
-        except (ArchiveError, OSError, ValueError) as exc:
+        except (ArchiveError, OSError, ValueError, zipfile.BadZipFile) as exc:
             shutil.rmtree(scratch, ignore_errors=True)
             raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
         default = target.parent / f"granskning-{period}"

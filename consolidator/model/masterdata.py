@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 from rodtrad.consolidator.model import contract, mastercheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
+from rodtrad.consolidator.model import answerable
 
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
@@ -266,6 +267,9 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     if has_errors(findings):
         return None, findings
     master = MasterData(got.data)
+    findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
+    if has_errors(findings):
+        return None, findings
     # where the figures reports use as sources sit in styrmodell.xlsx (indicators' baselines and targets)
     master.cells = {f"/indicators/{i}/{key}": got.where(f"/indicators/{i}/{key}")
                     for i in range(len(got.data.get("indicators") or [])) for key in CELL_FIELDS}
