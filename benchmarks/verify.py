@@ -31,9 +31,9 @@ def main() -> None:
     args = parser.parse_args()
     root = args.demo.resolve()
     if not (root / "rapporter" / PERIOD / "manifest.json").exists():
-        from rodtrad.consolidator.demo import run
+        from rodtrad.samples.demo import run
 
-        run(root, echo=lambda *_: None)
+        run(root, echo=lambda *_: None, periods=("2027-T1", "2027-05", PERIOD))
     consolidate = (f"import json, time\nfrom rodtrad.consolidator.consolidate import consolidate\n"
                    f"t = time.perf_counter(); consolidate({str(root)!r}, {PERIOD!r})\n"
                    f"print(json.dumps({{'seconds': time.perf_counter() - t}}))")
