@@ -34,10 +34,10 @@ def main() -> None:
         from rodtrad.samples.demo import run
 
         run(root, echo=lambda *_: None, periods=("2027-T1", "2027-05", PERIOD))
-    consolidate = (f"import json, time\nfrom rodtrad.consolidator.consolidate import consolidate\n"
+    consolidate = (f"import json, time\nfrom rodtrad.consolidator.consolidation.consolidate import consolidate\n"
                    f"t = time.perf_counter(); consolidate({str(root)!r}, {PERIOD!r})\n"
                    f"print(json.dumps({{'seconds': time.perf_counter() - t}}))")
-    verify = (f"import json, time\nfrom rodtrad.consolidator.audit import verify\n"
+    verify = (f"import json, time\nfrom rodtrad.consolidator.audit.verify import verify\n"
               f"t = time.perf_counter(); v = verify({str(root)!r}, {PERIOD!r}); assert v.ok, v.memo()\n"
               f"print(json.dumps({{'seconds': time.perf_counter() - t}}))")
     cons, ver = [], []
