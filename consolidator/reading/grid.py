@@ -290,6 +290,8 @@ def open_grid(path: Path, wanted: set[str] | None = None, data: bytes | None = N
         if far:  # python-calamine reads every sheet of an ODS file when it opens it: refused whole
             return None, findings + far
     far, more = far_sheets(data, heads)
+    if any(f.code == CORRUPT.code for f in more):  # its sheets cannot be told apart: not parsed at all
+        return None, findings + more
     if bounds.capped():
         with bounds.memory_cap():
             grid, read = _read_values(data, fmt, wanted, far)
@@ -356,7 +358,11 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet member -> sheet name, from xl/workbook.xml and its relationships (both checked
     against the unpack limit by `check_zip`)."""
     targets = {}
-    for tag in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>", zf.read("xl/_rels/workbook.xml.rels")):
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:  # no relationships: the sheets are named by their members
+        return {}
+    for tag in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>", rels):
         attrs = dict(_ATTR.findall(tag))
         target = attrs.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
         targets[attrs.get(b"Id", b"")] = target if target.startswith("xl/") else f"xl/{target}"
