@@ -24,7 +24,7 @@ from rodtrad.consolidator.model import masterdata
 from rodtrad.consolidator.reading import grid, masterfile
 from rodtrad.samples import filler
 from rodtrad.consolidator.workbooks.generate import generate
-from rodtrad.consolidator.reading.validate import iter_tasks, validate_file, validate_paths
+from rodtrad.consolidator.reading.validate import Report, iter_tasks, validate_file
 from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
@@ -244,6 +244,8 @@ def test_a_worker_killed_mid_file_costs_that_file_and_the_batch_goes_on(returned
     assert [f.code for f in killed.findings] == ["file.reader_died"]
     assert "signal 9" in killed.findings[0].message()
     assert all(t.unit for t in tasks if t is not killed)
+    report = Report(tasks=tasks)
+    assert not report.valid and "1 filer kunde inte läsas (läsaren avbröts)" in report.summary()
 
 
 def test_workers_exit_when_the_main_process_is_killed(returned, tmp_path):
