@@ -16,6 +16,7 @@ from rodtrad.consolidator.cli.common import find_workspace, load_master, print_f
 from rodtrad.consolidator.cli.excel import excel
 from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.cli.rollover import nytt_ar
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
 
@@ -140,13 +141,17 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
+              help="Vilken styrmodell året körs med.")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
-def demo(directory: Path, seed: int):
-    """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
+def demo(directory: Path | None, preset: str, seed: int):
+    """Kör en styrmodells hela år: arbetsyta, plan, varje uppföljning med nivåernas egna bedömningar, rapporter."""
     from rodtrad.samples.demo import run
 
-    run(directory, seed=seed, echo=click.echo)
+    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset)
+    if result["unexpected"]:
+        sys.exit(1)
 
 
 @main.command()
@@ -268,7 +273,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
-for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
+for _command in (verify, trace, diff, archive, excel, import_, fetch, nytt_ar):  # auditors, Excel, imports, fetch, a new year
     main.add_command(_command)
 
 if __name__ == "__main__":
