@@ -316,3 +316,26 @@ def test_an_ods_with_a_far_value_is_refused_naming_the_cell(tmp_path, master, bo
     path.write_bytes(ods(f'<table:table table:name="SWOT">{body}</table:table>'))
     task = validate_file(path, master)
     assert [f.flat() for f in task.findings] == [("SWOT", cell, "sheet.far_value")]
+
+
+def test_the_addin_reads_a_live_sheet_only_within_bounds(returned, master):
+    """In Excel, a stray far value makes the used range huge: only the part within bounds is fetched."""
+    from test_addin import actions_of, book_for, payload  # noqa: PLC0415 - sets the xlwings licence first
+
+    import xlwings as xw
+
+    from rodtrad.addin import actions, livebook
+    from rodtrad.consolidator.reading.bounds import a1, layout_bounds
+
+    data = payload(returned)
+    swot = next(s for s in data["sheets"] if s["name"] == "SWOT")
+    width = layout_bounds().columns + 30
+    swot["values"] = [row + [""] * (width - len(row)) for row in swot["values"]]
+    swot["values"][0][-1] = "x"  # a stray value 30 columns past the bounds
+    book = xw.Book(json=data)
+    task = actions.validate(book, master)
+    far = [f for f in task.findings if f.code == "sheet.far_extent"]
+    assert [(f.sheet, f.cell, f.value) for f in far] == [("SWOT", "A1", f"A1:{a1(len(swot['values']), width)}")]
+    assert task.errors == 0  # the rest of the workbook validated as usual
+    assert actions_of(book, "setValues")
+    assert max(len(r) for r in livebook.grid(xw.Book(json=data))["SWOT"]) == layout_bounds().columns
