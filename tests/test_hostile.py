@@ -339,3 +339,26 @@ def test_the_addin_reads_a_live_sheet_only_within_bounds(returned, master):
     assert task.errors == 0  # the rest of the workbook validated as usual
     assert actions_of(book, "setValues")
     assert max(len(r) for r in livebook.grid(xw.Book(json=data))["SWOT"]) == layout_bounds().columns
+
+
+def test_many_sheets_each_within_bounds_are_read_only_up_to_the_files_cell_budget(returned, tmp_path):
+    """Every sheet's last value just inside the bounds: together they would be tens of millions of
+    cells; the file is read up to its budget and the sheets past it are named."""
+    from rodtrad.consolidator.reading.bounds import a1, layout_bounds
+
+    limits = layout_bounds()
+    rows = limits.cells // limits.columns - 10
+    corner = a1(rows, limits.columns)
+    members = sheet_members(returned)
+    sheets = ["Målkedja", "Enhetens mål", "Aktiviteter", "Uppdrag", "Nyckeltal", "SWOT", "Budget", "Intern kontroll"]
+    path = rezip(returned, tmp_path / "breda.xlsx", {members[s]: lambda x: far_value(x, corner) for s in sheets})
+    probe = ("import json, resource, sys\n"
+             "from rodtrad.consolidator.reading.grid import open_grid\n"
+             "grid, findings = open_grid(sys.argv[1])\n"
+             "print(json.dumps({'read': sorted(grid.sheets), 'far': [(f.code, f.sheet, f.cell) for f in findings],"
+             " 'kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
+    got = json.loads(done.stdout)
+    assert got["kib"] < 500 * 1024, got["kib"]
+    skipped = [s for code, s, cell in got["far"] if code == "sheet.far_value" and cell == corner]
+    assert len(skipped) == len(sheets) - 1 and set(skipped) | set(got["read"]) >= set(sheets)

@@ -379,6 +379,7 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] =
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid, findings, limits = Grid(fmt=fmt), [], bounds.layout_bounds()
+        budget = limits.cells  # the cells all sheets of a file may become together, as Python values
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no cells we read
@@ -388,6 +389,12 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] =
             if (wanted is not None and meta.name not in wanted) or meta.name in far:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
+            end = sheet.end  # to_python pads from A1: the grid is A1 to the last value cell
+            cells = (end[0] + 1) * (end[1] + 1) if end else 0
+            if cells > budget:  # each sheet within bounds, but too many of them together
+                findings.append(bounds.FAR_VALUE(sheet=meta.name, cell=bounds.a1(end[0] + 1, end[1] + 1)))
+                continue
+            budget -= cells
             grid.sheets[meta.name] = sheet.to_python(skip_empty_area=False)
             if sheet.merged_cell_ranges:
                 ranges = list(sheet.merged_cell_ranges)
