@@ -99,7 +99,7 @@ def _store_kolada(file: Path, root: Path, master) -> None:
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")
         sys.exit(1)
-    count = kolada.store(rows, db, groups)
+    count = kolada.store(rows, db, file, groups)
     changes.record(db, "kolada", file, {"nyckeltal": sorted({r[0] for r in rows}), "år": sorted({r[2] for r in rows}),
                                         "kommuner": sorted({r[1] for r in rows})}, {"värden": count})
     click.echo(f"{file}: {count} värden för {len({r[0] for r in rows})} nyckeltal och {len({r[1] for r in rows})} kommuner")
