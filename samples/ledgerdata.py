@@ -49,7 +49,7 @@ def sie_text(months: int = 8, seed: int = 2027, data: dict | None = None) -> str
             rows.append(f'#PBUDGET 0 {period} {frame["account"]} {{1 "{frame["unit"]}"}} {budget:.2f}')
         lines += [f"#PSALDO 0 {period} {account} {{}} {total:.2f}" for account, total in sorted(totals.items())]
         lines += rows
-    lines += investment_vouchers(projects, year, months, rng)
+    lines += investment_vouchers(projects, year, months, random.Random(seed + 1))  # the same months, the same invoices
     return "\r\n".join(lines) + "\r\n"
 
 
