@@ -39,7 +39,7 @@ def instructions(ws, doc, master):
                   "7. Aktiviteter: ange status för varje aktivitet. En försenad aktivitet behöver en kommentar.",
                   "   Nya aktiviteter skriver du på de gula raderna. Planens rader tas inte bort och kopplas inte om.",
                   "8. Uppdrag och intern kontroll: ange status och resultat för varje rad."]
-    lines += ["9. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+    lines += ["9. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är uppföljningen klar.",
               "10. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.", "",
               f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
               f"Förifyllt ur: {h.get('basis') or '-'}"]
@@ -68,7 +68,7 @@ def level_lines(doc: dict, limit: str, explain) -> list[str]:
         lines += [f"6. Måluppföljning: bedöm varje mål med {who} egen bedömning och analys. Enheternas bedömningar",
                   "   står bredvid och i sin helhet på bladet Enheternas bedömningar.",
                   "7. Uppdrag: ange status och kommentar; enheternas statusar står bredvid. Nyckeltal: kommentera röda."]
-    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är uppföljningen klar.",
                     "9. Spara filen med samma namn och lämna in den i periodens inkorg.", "",
                     f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
                     f"Förifyllt ur: {h.get('basis') or '-'}"]
@@ -94,51 +94,3 @@ def decorate(ws, key: str, b: dict, master: MasterData) -> None:
         ws.conditional_formatting.add(rng, FormulaRule(
             formula=[f'AND(ISNUMBER({dev}{b["first"]}),ABS({dev}{b["first"]})>={limit},{why}{b["first"]}="")'],
             fill=PatternFill("solid", fgColor=REDFILL)))
-
-
-def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
-    """The check sheet's rows for a follow-up: the follow-up rules, as COUNTIFS/SUMPRODUCT formulas."""
-    from .planbook import check_formulas  # noqa: PLC0415 - planbook imports this module when it writes
-
-    rng, blank_where = check_formulas(bounds)
-
-    items = []
-    if "assessments" in bounds:
-        items += [("Mål utan bedömning", f"={blank_where('assessments', 'id', 'assessment')}"),
-                  ("Mål som inte uppfylls utan analys",
-                   f'=COUNTIFS({rng("assessments", "assessment")},"Ej uppfyllt",{rng("assessments", "analysis")},"")')]
-    if "activities" in bounds:
-        items += [("Aktiviteter utan status", f"={blank_where('activities', 'text', 'status')}"),
-                  ("Försenade aktiviteter utan kommentar",
-                   f'=COUNTIFS({rng("activities", "status")},"Försenad",{rng("activities", "comment")},"")'),
-                  ("Nya aktiviteter utan koppling, perspektiv eller datum",
-                   "=" + "+".join(blank_where("activities", "text", c) for c in ("link", "perspective", "start", "end")))]
-    if "uppdrag" in bounds:
-        items.append(("Uppdrag utan status", f"={blank_where('uppdrag', 'id', 'status')}"))
-    if "indicators" in bounds:
-        items.append(("Nyckeltal med röd signal utan kommentar",
-                      f'=SUMPRODUCT(({rng("indicators", "signal")}="röd")*({rng("indicators", "comment")}=""))'))
-    explain, plan_sek, plan_pct = thresholds(master)
-    e = "economy"
-    items.append(("Konton utan helårsprognos", f"={blank_where(e, 'account', 'forecast')}"))
-    if bounds[e]["last"] >= bounds[e]["first"]:
-        items.append(("Avvikelser utan förklaring",
-                      f'=SUMPRODUCT(ISNUMBER({rng(e, "forecast")})*(ABS(N(+{rng(e, "forecast")})-N(+{rng(e, "budget")}))'
-                      f'>={explain or 0})*({rng(e, "explanation")}=""))'))
-        over = f"(SUM({rng(e, 'forecast')})-SUM({rng(e, 'budget')}))"
-        tests = []
-        if plan_sek:
-            tests.append(f"{over}>{plan_sek}")
-        if plan_pct:
-            tests.append(f"{over}>ABS(SUM({rng(e, 'budget')}))*{plan_pct}/100")
-        if tests:
-            needed = f"AND(COUNT({rng(e, 'forecast')})>0,OR({','.join(tests)}))"
-            items.append(("Åtgärdsplan saknas (prognosen visar underskott över delegationen)",
-                          f"=IF(AND({needed},COUNT({rng('actions', 'effect')})=0),1,0)"))
-    items.append(("Åtgärder utan effekt i kronor",
-                  f"={blank_where('actions', 'measure', 'effect')}"))
-    if "controls" in bounds:
-        items += [("Kontrollmoment utan svar om det är utfört", f"={blank_where('controls', 'id', 'performed')}"),
-                  ("Avvikelser i intern kontroll utan åtgärd",
-                   f'=COUNTIFS({rng("controls", "deviation")},"Ja",{rng("controls", "action")},"")')]
-    return items

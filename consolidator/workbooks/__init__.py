@@ -1,0 +1,1 @@
+"""Writing what units and levels get: plan and follow-up books, level books, rendering."""
