@@ -139,9 +139,10 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     missing = frozenset(key for name, key in names.items() if name in gone)
     ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period, missing=missing,
                   template=got.template, sent=sent)
+    unreadable = {(f.sheet, f.cell) for f in got.findings if f.cell}  # a cell's value is reported once
     for rule in all_rules(got.template):
         try:
-            findings.extend(rule(ctx))
+            findings.extend(f for f in rule(ctx) if (f.sheet, f.cell) not in unreadable)
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
     for f in findings:

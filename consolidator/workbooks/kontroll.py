@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import contract
+
 AT_SUBMISSION = "kontrolleras när du lämnar in"
 
 
@@ -23,16 +25,23 @@ class Check:
     codes: tuple[str, ...]
 
 
-def formulas(bounds: dict):
-    """Two helpers for formulas: a column's absolute range on its sheet, and a count of rows where
-    one column is filled and another empty."""
+def formulas(bounds: dict, template: str):
+    """Three helpers for formulas: a column's absolute range on its sheet; an array that is 1 on the
+    rows the reader takes in (any of the columns it counts is filled: contract._read_table); and a
+    count of those rows where one column is empty (the contract's required fields)."""
     def rng(key, col):
         b = bounds[key]
         return f"'{b['sheet']}'!${b['at'][col]}${b['first']}:${b['at'][col]}${b['last']}"
 
-    def missing(key, filled, empty):
-        return f'COUNTIFS({rng(key, filled)},"<>",{rng(key, empty)},"")'
-    return rng, missing
+    def started(key):
+        sheet = next(s for s in contract.layout(template)["sheets"] if s["key"] == key)
+        cols = [c["key"] for c in sheet["columns"]
+                if c["key"] in bounds[key]["at"] and not c.get("formula") and c.get("counts", True)]
+        return "((" + "+".join(f'({rng(key, c)}<>"")' for c in cols) + ")>0)"
+
+    def missing(key, *empty):
+        return "+".join(f'SUMPRODUCT({started(key)}*({rng(key, c)}=""))' for c in empty)
+    return rng, started, missing
 
 
 def _date(iso: str) -> str:
@@ -74,24 +83,29 @@ SUBMISSION = [  # what only the validator can check: listed, so that no finding 
 
 
 def plan(bounds: dict, master) -> list[Check]:
-    """The unit plan's checks (rules/: the contract's required fields, dates, minimums, budget)."""
-    rng, missing = formulas(bounds)
+    """The unit plan's checks (the contract's required fields; rules/: dates, minimums, budget)."""
+    rng, started, missing = formulas(bounds, "plan")
 
-    def required(key, filled, *cols):
-        return "=" + "+".join(missing(key, filled, c) for c in cols), tuple(f"field.required@{key}.{c}" for c in cols)
+    def required(label, key, *cols):
+        return Check(label, f"={missing(key, *cols)}", tuple(f"field.required@{key}.{c}" for c in cols))
 
     checks = [
-        Check("Enhetens mål utan koppling till nämndmål", *required("goals", "text", "parent")),
-        Check("Enhetens mål utan perspektiv", *required("goals", "text", "perspective")),
-        Check("Aktiviteter utan koppling till mål, åtagande eller uppdrag", *required("activities", "text", "link")),
-        Check("Aktiviteter utan perspektiv", *required("activities", "text", "perspective")),
-        Check("Aktiviteter utan startdatum eller slutdatum", *required("activities", "text", "start", "end")),
+        required("Enhetens mål utan text", "goals", "text"),
+        required("Enhetens mål utan koppling till nämndmål", "goals", "parent"),
+        required("Enhetens mål utan perspektiv", "goals", "perspective"),
+        required("Aktiviteter utan beskrivning", "activities", "text"),
+        required("Aktiviteter utan koppling till mål, åtagande eller uppdrag", "activities", "link"),
+        required("Aktiviteter utan perspektiv", "activities", "perspective"),
+        required("Aktiviteter utan startdatum eller slutdatum", "activities", "start", "end"),
         _end_before_start(rng),
         _outside_years(rng, master.years, "locked"),
-        Check("Aktiviteter utan ansvarig", *required("activities", "text", "responsible")),
-        Check("Uppdrag utan beskrivning av enhetens bidrag", *required("uppdrag", "id", "contribution")),
-        Check("Risker utan sannolikhet eller konsekvens", *required("risks", "risk", "probability", "consequence")),
-        Check("Risker utan kontrollmoment", *required("risks", "risk", "control")),
+        required("Aktiviteter utan ansvarig", "activities", "responsible"),
+        required("Uppdrag utan beskrivning av enhetens bidrag", "uppdrag", "contribution"),
+        required("SWOT-rader utan typ eller text", "swot", "kind", "text"),
+        required("Utvecklingsområden utan beskrivning", "development", "text"),
+        required("Risker utan beskrivning", "risks", "risk"),
+        required("Risker utan sannolikhet eller konsekvens", "risks", "probability", "consequence"),
+        required("Risker utan kontrollmoment", "risks", "control"),
         Check("Risker med sannolikhet eller konsekvens utanför 1–4",
               "=" + "+".join(f'COUNTIFS({rng("risks", k)},"{op}")' for k in ("probability", "consequence")
                              for op in (">4", "<1")),
@@ -99,11 +113,11 @@ def plan(bounds: dict, master) -> list[Check]:
     ]
     if master.rules.get("min_goals"):
         n = master.rules["min_goals"]
-        checks.append(Check(f"Färre egna mål än {n}", f"=IF(COUNTA({rng('goals', 'text')})<{n},1,0)",
+        checks.append(Check(f"Färre egna mål än {n}", f"=IF(SUMPRODUCT(--{started('goals')})<{n},1,0)",
                             ("plan.too_few@goals",)))
     if master.rules.get("min_activities"):
         n = master.rules["min_activities"]
-        own = f'COUNTIFS({rng("activities", "text")},"<>",{rng("activities", "locked")},"Nej")'
+        own = f'SUMPRODUCT({started("activities")}*({rng("activities", "locked")}<>"Ja"))'
         checks.append(Check(f"Färre egna aktiviteter än {n}", f"=IF({own}<{n},1,0)", ("plan.too_few@activities",)))
     if master.rules.get("budget_must_match_frame") and bounds["budget"]["last"] >= bounds["budget"]["first"]:
         checks.append(Check("Konton där budgeten inte stämmer med ramen",
@@ -111,12 +125,15 @@ def plan(bounds: dict, master) -> list[Check]:
     return checks + SUBMISSION
 
 
+NEW = ("text", "link", "perspective", "start", "end")  # what a new activity in a follow-up must have
+
+
 def follow(bounds: dict, master, period_end: str) -> list[Check]:
     """A follow-up's checks (rules/followup.py; the thresholds from the master data's rules)."""
-    rng, blank_where = formulas(bounds)
+    rng, _, missing = formulas(bounds, "follow")
     checks = []
     if "assessments" in bounds:
-        checks += [Check("Mål utan bedömning", f"={blank_where('assessments', 'id', 'assessment')}",
+        checks += [Check("Mål utan bedömning", f"={missing('assessments', 'assessment')}",
                          ("followup.assessment_missing",)),
                    Check("Mål som inte uppfylls utan analys",
                          f'=COUNTIFS({rng("assessments", "assessment")},"Ej uppfyllt",{rng("assessments", "analysis")},"")',
@@ -126,18 +143,17 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
         # Late: marked "Försenad", or its end date passed while it is neither "Klar" nor "Avbruten".
         late = (f'(({status}="Försenad")+({status}<>"Försenad")*({status}<>"Klar")*({status}<>"Avbruten")'
                 f'*ISNUMBER({end})*(N(+{end})<{_date(period_end)}))')
-        checks += [Check("Aktiviteter utan status", f"={blank_where('activities', 'text', 'status')}",
+        checks += [Check("Aktiviteter utan status", f"={missing('activities', 'status')}",
                          ("followup.status_missing@activities.status",)),
                    Check(f"Försenade aktiviteter utan kommentar (status Försenad, eller slutdatum före "
                          f"{str(period_end)[:10]} och inte Klar)", f'=SUMPRODUCT({late}*({comment}=""))',
                          ("followup.late_comment",)),
-                   Check("Nya aktiviteter utan koppling, perspektiv eller datum",
-                         "=" + "+".join(blank_where("activities", "text", c) for c in ("link", "perspective", "start", "end")),
-                         tuple(f"field.required@activities.{c}" for c in ("link", "perspective", "start", "end"))),
+                   Check("Nya aktiviteter utan beskrivning, koppling, perspektiv eller datum",
+                         f"={missing('activities', *NEW)}", tuple(f"field.required@activities.{c}" for c in NEW)),
                    _end_before_start(rng),
                    _outside_years(rng, master.years, None)]
     if "uppdrag" in bounds:
-        checks.append(Check("Uppdrag utan status", f"={blank_where('uppdrag', 'id', 'status')}",
+        checks.append(Check("Uppdrag utan status", f"={missing('uppdrag', 'status')}",
                             ("followup.status_missing@uppdrag.status",)))
     if "indicators" in bounds:
         checks.append(Check("Nyckeltal med röd signal utan kommentar",
@@ -146,8 +162,7 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
     r = master.rules
     explain, plan_sek, plan_pct = r.get("explain_sek"), r.get("action_plan_sek"), r.get("action_plan_pct")
     e = "economy"
-    unforecast = blank_where(e, "account", "forecast")
-    checks.append(Check("Konton utan helårsprognos", f"={unforecast}", ("followup.forecast_missing",)))
+    checks.append(Check("Konton utan helårsprognos", f"={missing(e, 'forecast')}", ("followup.forecast_missing",)))
     if bounds[e]["last"] >= bounds[e]["first"]:
         if explain is not None:
             checks.append(Check(
@@ -163,14 +178,15 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
         if tests:
             # Only when every account has a forecast (the validator judges a complete forecast), and
             # the lower of the two limits counts: a deficit over either one needs a plan.
-            needed = f"AND({unforecast}=0,OR({','.join(tests)}))"
+            complete = f"COUNT({rng(e, 'forecast')})=COUNTA({rng(e, 'account')})"
+            needed = f"AND({complete},OR({','.join(tests)}))"
             planned = f'COUNTIFS({rng("actions", "measure")},"<>",{rng("actions", "effect")},"<>")'
             checks.append(Check("Åtgärdsplan saknas (prognosen visar underskott över delegationen)",
                                 f"=IF(AND({needed},{planned}=0),1,0)", ("followup.action_plan_missing",)))
-    checks.append(Check("Åtgärder utan effekt i kronor", f"={blank_where('actions', 'measure', 'effect')}",
-                        ("followup.action_effect",)))
+    checks += [Check("Åtgärder utan beskrivning", f"={missing('actions', 'measure')}", ("field.required@actions.measure",)),
+               Check("Åtgärder utan effekt i kronor", f"={missing('actions', 'effect')}", ("followup.action_effect",))]
     if "controls" in bounds:
-        checks += [Check("Kontrollmoment utan svar om det är utfört", f"={blank_where('controls', 'id', 'performed')}",
+        checks += [Check("Kontrollmoment utan svar om det är utfört", f"={missing('controls', 'performed')}",
                          ("followup.control_missing",)),
                    Check("Avvikelser i intern kontroll utan åtgärd",
                          f'=COUNTIFS({rng("controls", "deviation")},"Ja",{rng("controls", "action")},"")',
