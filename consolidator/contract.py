@@ -344,7 +344,7 @@ def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = ""
         if (sheet_name, cell) in reported:
             continue
         where = dict(file=file, sheet=sheet_name, cell=cell, field=label, value=error.instance)
-        if error.validator == "required" or (error.instance in (None, "", []) and error.validator in ("type", "minLength", "minItems")):
+        if error.validator == "required" or error.instance in (None, "", []):  # empty: "måste fyllas i"
             where["value"] = None
             findings.append(FIELD_REQUIRED(**where))
         elif error.validator == "enum":

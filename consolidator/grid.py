@@ -121,7 +121,7 @@ def check_zip(data: bytes) -> tuple[str, list]:
                 return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})] if total == -1 else [ENTITIES()]
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError,
             OSError, struct.error) as exc:
-        return "", [CORRUPT(params={"detail": type(exc).__name__})]
+        return "", [CORRUPT(params={"detail": "zip-arkivet som en .xlsx-fil består av är skadat eller avkortat"})]
     names = {m.filename for m in members}
     if "xl/workbook.bin" in names:
         return "", [XLSB()]
@@ -219,7 +219,8 @@ def read_file(path: Path) -> tuple[bytes | None, list]:
             size = path.stat().st_size
             return None, [TOO_LARGE(params={"size": round(size / 2**20, 1), "limit": MAX_FILE_BYTES >> 20})]
     except OSError as exc:
-        return None, [UNREADABLE(params={"detail": exc.strerror or type(exc).__name__})]
+        why = "behörighet saknas" if isinstance(exc, PermissionError) else "filsystemet gav ett fel"
+        return None, [UNREADABLE(params={"detail": why})]
     if not data:
         return None, [EMPTY()]
     return data, []
@@ -270,4 +271,4 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None) -> tuple[Grid |
             return None, [ENCRYPTED()]
         if "Xml" in name and "entit" in str(exc).lower():
             return None, [ENTITIES()]
-        return None, [CORRUPT(params={"detail": f"{name}: {str(exc)[:80]}"})]
+        return None, [CORRUPT(params={"detail": "innehållet följer inte Excels filformat"})]

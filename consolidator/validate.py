@@ -203,7 +203,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
         task.path, task.sha256, task.size = str(path), sha256, size
         return task
     except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
-        return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": type(exc).__name__})])
+        return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": "ett oväntat fel i Röd tråd"})])
 
 
 def fingerprint(path: Path) -> tuple[str, int]:

@@ -47,6 +47,15 @@ def returned(sent, tmp_path_factory):
     return dst
 
 
+@pytest.fixture(scope="session")
+def year(tmp_path_factory):
+    """One unit's year answered in its own workspace (kontroll_corpus.build_corpus): (master,
+    {period kind: returned workbook}) for the plan, a month, T1, delår, helår and its board's delår."""
+    from kontroll_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("year") / "exempelkommun")
+
+
 @pytest.fixture
 def edit(returned, tmp_path):
     """Copy the returned workbook and change cells as a unit would: edit({sheet: {cell: value}})."""

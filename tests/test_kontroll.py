@@ -6,6 +6,7 @@ in one batch. For every file and every Kontroll row: the row's count == the vali
 the row's codes; and every finding the validator makes is foreseen by some row (counted there, or
 listed as "kontrolleras när du lämnar in").
 """
+import re
 from collections import Counter
 
 import pytest
@@ -15,16 +16,16 @@ from rodtrad.consolidator.workbook import letters
 from rodtrad.consolidator.validate import validate_file
 from rodtrad.consolidator.workbooks import kontroll
 
-from kontroll_corpus import BATCHES, KINDS, build_corpus, kontroll as read_kontroll, recalculate_all, variants
+from kontroll_corpus import BATCHES, KINDS, kontroll as read_kontroll, recalculate_all, variants
 from spreadsheet_engine import soffice
 
 pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by `make test`")
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
+def corpus(year, tmp_path_factory):
     root = tmp_path_factory.mktemp("kontroll")
-    master, books = build_corpus(root / "exempelkommun")
+    master, books = year
     files = variants(books, root / "varianter")
     recalculated = recalculate_all([path for _, _, path in files], root)
     return master, [(kind, what, path, recalculated[path]) for kind, what, path in files]
@@ -107,3 +108,16 @@ def test_the_corpus_covers_every_period_kind_and_clean_files_are_ready(corpus):
         if what == "ren":
             total = read_kontroll(recalculated)
             assert total["Att åtgärda totalt"] == 0, kind
+
+
+def test_no_message_on_the_corpus_shows_a_raw_float_an_english_word_or_blames_an_empty_value(corpus):
+    master, files = corpus
+    seen = 0
+    for kind, what, path, _ in files:
+        for f in validate_file(path, master).findings:
+            seen += 1
+            text = f"{f.message()} {f.hint()}"
+            assert not re.search(r"\d\.\d", text), (kind, what, text)
+            assert "(tomt) är inte" not in text and "?" not in f.message(), (kind, what, text)
+            assert not re.search(r"\b(Error|File|None|True|False|nan)\b", text), (kind, what, text)
+    assert seen > 50

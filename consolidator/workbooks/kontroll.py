@@ -140,14 +140,15 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
                          ("followup.analysis_missing",))]
     if "activities" in bounds:
         status, end, comment = rng("activities", "status"), rng("activities", "end"), rng("activities", "comment")
-        # Late: marked "Försenad", or its end date passed while it is neither "Klar" nor "Avbruten".
-        late = (f'(({status}="Försenad")+({status}<>"Försenad")*({status}<>"Klar")*({status}<>"Avbruten")'
-                f'*ISNUMBER({end})*(N(+{end})<{_date(period_end)}))')
+        # Late: marked "Försenad", or its end date passed while its status is still another than
+        # "Klar" or "Avbruten" (rules/followup.py: late_comment and overdue).
+        late = (f'(({status}="Försenad")+({status}<>"")*({status}<>"Försenad")*({status}<>"Klar")'
+                f'*({status}<>"Avbruten")*ISNUMBER({end})*(N(+{end})<{_date(period_end)}))')
         checks += [Check("Aktiviteter utan status", f"={missing('activities', 'status')}",
                          ("followup.status_missing@activities.status",)),
                    Check(f"Försenade aktiviteter utan kommentar (status Försenad, eller slutdatum före "
                          f"{str(period_end)[:10]} och inte Klar)", f'=SUMPRODUCT({late}*({comment}=""))',
-                         ("followup.late_comment",)),
+                         ("followup.late_comment", "followup.overdue")),
                    Check("Nya aktiviteter utan beskrivning, koppling, perspektiv eller datum",
                          f"={missing('activities', *NEW)}", tuple(f"field.required@activities.{c}" for c in NEW)),
                    _end_before_start(rng),
