@@ -10,7 +10,7 @@ def grid(book) -> dict[str, list[list]]:
         if sheet.name in SKIP:
             continue
         used = sheet.used_range
-        values = used.value
+        values = used.options(err_to_str=True).value  # "#DIV/0!" as it shows, not blank
         if values is None:
             sheets[sheet.name] = []
             continue

@@ -52,6 +52,11 @@ VALUE_RANGE = define(
     "value.range", ERROR,
     "{field}: {value} ligger utanför det tillåtna intervallet.", "{field}: {value} is out of range.",
     "Tillåtet: {allowed}.", "Allowed: {allowed}.")
+EXCEL_ERROR = define(
+    "value.excel_error", ERROR,
+    "{field}: cellen visar Excels felvärde {value}.", "{field}: the cell shows Excel's error value {value}.",
+    "Formeln i cellen går inte att räkna ut. Skriv in värdet självt, eller rätta formeln så att den ger ett värde.",
+    "The cell's formula cannot be calculated. Type the value itself, or correct the formula so that it gives one.")
 SCHEMA_INVALID = define(
     "schema.invalid", ERROR,
     "{field}: värdet följer inte mallen ({detail}).", "{field}: the value does not follow the contract ({detail}).")
@@ -210,8 +215,13 @@ def _read_cell(out: Read, file, sheet, col_spec, raw, pointer, row, col):
 
 
 def _unreadable(out: Read, file, sheet, col_spec, raw, row, col):
-    """The finding for a value that is not of its column's type; the value read is empty."""
+    """The finding for a value that is not of its column's type, or that is an Excel error value
+    (#DIV/0!, #N/A, ...: never read as blank); the value read is empty."""
     sv, en, example = EXPECTED.get(col_spec["type"], ("text", "text", ""))
+    if isinstance(raw, str) and raw in values.EXCEL_ERRORS:
+        out.findings.append(EXCEL_ERROR(file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec),
+                                        value=raw))
+        return [] if col_spec["type"] == "list" else None
     out.findings.append(VALUE_UNREADABLE(
         file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec), value=raw,
         params={"expected": sv, "example": example}))

@@ -18,6 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .findings import ERROR, WARNING, define
+from .reading import errorcells
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -249,7 +250,7 @@ def open_grid(path: Path, wanted: set[str] | None = None, data: bytes | None = N
 
 def _read_values(data: bytes, fmt: str, wanted: set[str] | None) -> tuple[Grid | None, list]:
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(errorcells.as_text(data) if fmt == "xlsx" else data))
         grid = Grid(fmt=fmt)
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:

@@ -14,6 +14,12 @@ _NUMBER = re.compile(r"^[+\-]?\d+([.,]\d+)?$")  # after "−" (U+2212) has becom
 _SPACES = re.compile(r"[\s\u00a0\u202f']")  # thin/no-break spaces and ' are thousands separators
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EMPTY = ("", None)
+# What a cell shows when its formula fails: Excel's error values, Excel 365's included (Microsoft's
+# list of error values; LibreOffice shows the classic seven). Read as a value, an error would be a
+# text, or '' as python-calamine gives it; the reader reports it on its cell instead (contract.py).
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
+                          "#PYTHON!"})
 
 
 # Control and format characters (Unicode category C) other than tab and newline.
@@ -38,6 +44,8 @@ def clean_text(value) -> str:
 
 
 def as_text(value):
+    if value in EXCEL_ERRORS:
+        raise Unreadable(value)
     text = clean_text(value)
     return text or None
 
@@ -48,6 +56,8 @@ def as_id(value):
         raise Unreadable(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if value in EXCEL_ERRORS:
+        raise Unreadable(value)
     text = clean_text(value)
     return text or None
 

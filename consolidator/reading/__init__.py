@@ -1,0 +1,1 @@
+"""Untrusted files to grids (bounded), the contract, validate."""
