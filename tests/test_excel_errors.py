@@ -59,7 +59,7 @@ def test_every_excel_error_value_is_a_finding_on_its_cell(books, literal):
     path, cells = made[literal]
     found = [(f.cell, f.code, f.message()) for f in validate_file(path, master).findings]
     assert sorted((c, code) for c, code, _ in found) == sorted((c, "value.excel_error") for c in cells)
-    assert all(message.endswith(f"cellen visar Excels felvärde {literal}.") for *_, message in found)
+    assert all(f"cellen visar Excels felvärde {literal}" in message for *_, message in found)
 
 
 def test_the_case_of_an_outcome_showing_div0_is_found_on_that_cell(year):

@@ -14,7 +14,7 @@ from ..contract import Read
 from ..masterdata import MasterData
 
 BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums",
-           "followup")
+           "followup", "forecast_sign", "forecast_scale", "percent")
 
 
 @dataclass
