@@ -12,11 +12,13 @@ import click
 from . import __version__, masterdata
 from .cli_audit import archive, diff, trace, verify
 from .cli_common import find_workspace, load_master, print_findings
+from .cli_swedish import install as _swedish, usage as _swedish_usage
 from .cli_excel import excel
 from .cli_imports import fetch, import_
 from .workspace import Workspace
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+_swedish()  # click's own messages in Swedish
 
 
 class Guarded(click.Group):
@@ -29,6 +31,8 @@ class Guarded(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
             raise
+        except BrokenPipeError:
+            raise  # output piped into `head`: click ends quietly
         except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
             if os.environ.get("RODTRAD_DEBUG"):
                 raise
@@ -49,8 +53,23 @@ def _describe(exc: Exception) -> str:
     return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
 
 
+def known_period(master, period_id: str | None):
+    """The period `period_id` names (None: the plan period), or a usage error that lists every valid
+    id with its name: the operator's typo, said as such, never a fault in the units' files."""
+    chosen = master.period(period_id)
+    if chosen is None:
+        listing = "\n".join(f"  {p.id:12} {p.name}" for p in master.periods)
+        raise click.UsageError(f"Perioden {period_id!r} finns inte i styrmodellen. Giltiga perioder:\n{listing}")
+    return chosen
+
+
+def unit_name(master, unit_id: str) -> str:
+    node = master.by_id.get(unit_id)
+    return f"{unit_id} {node.name}" if node else unit_id
+
+
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rodtrad")
+@click.version_option(__version__, "--version", "-V", prog_name="rodtrad", help="Visa versionen och avsluta.")
 def main():
     """Röd tråd – planering och uppföljning för kommuner, i Excel."""
 
@@ -75,7 +94,7 @@ def init(directory: Path, preset: str):
 @main.command("check-master")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", help="Meddelandenas språk.")
 def check_master(directory: Path, as_json: bool, lang: str):
     """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
     path = Workspace(directory).master_file
@@ -110,16 +129,18 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
     from .generate import generate as run
     from .levels import NotConsolidated, nodes_at
 
+    from .generate import ledger_gap
+
     master = load_master(directory)
-    chosen = master.period(period)
-    if chosen is None:
-        raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
-                               + ", ".join(p.id for p in master.periods))
+    chosen = known_period(master, period)
     if level and (chosen.kind == "plan" or units):
         raise click.UsageError("--level gäller uppföljningsperioder, för alla noder på nivån (inte --unit).")
     unknown = [u for u in units if u not in {n.id for n in master.units()}]
     if unknown:
         raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
+    gap = ledger_gap(master, chosen, directory)
+    if gap:
+        click.echo(f"Varning: {gap}", err=True)
     target = Workspace(directory).outbox(chosen.id)
     if level:
         target, todo = target / level, [n.id for n in nodes_at(master, level)]
@@ -153,7 +174,7 @@ def demo(directory: Path, seed: int):
               help="Arbetsytan vars styrmodell gäller (standard: sökes uppåt från första sökvägen).")
 @click.option("--period", help="Förväntad period; arbetsböcker för andra perioder blir fel.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv exakt den rapport biblioteket ger, som JSON.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Meddelandenas språk.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Skriv rapporten som en arbetsbok (.xlsx) med länk till varje cell.")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
@@ -161,11 +182,18 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
     """Kontrollera inlämnade arbetsböcker (filer och mappar)."""
     from .validate import collect, validate_paths
 
+    files, ignored = collect(paths)
+    gone = [p for p, reason in ignored if reason == "finns inte"]
+    if gone:
+        raise click.UsageError("Sökvägen finns inte: " + ", ".join(gone))
+    if not files:
+        raise click.ClickException("Inga arbetsböcker (.xlsx) att kontrollera i " + ", ".join(map(str, paths)) + ".")
     root = root or find_workspace(paths[0])
     if root is None:
         raise click.UsageError("Hittar ingen styrmodell.xlsx ovanför sökvägen; ange --workspace.")
     master = load_master(root, lang)
-    files, _ = collect(paths)
+    if period is not None:
+        known_period(master, period)
     show = len(files) > 10 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
         report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update, root=root)
@@ -196,7 +224,7 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
 
 @main.command()
 @click.option("--markdown", is_flag=True, help="Som Markdown (docs/findings.md).")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", help="Meddelandenas språk.")
 def findings(markdown: bool, lang: str):
     """Lista alla fyndkoder med exempel."""
     from .catalogue import example, kinds, markdown as render
@@ -220,6 +248,11 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
     from .validate import collect
 
     ws = Workspace(directory)
+    master = load_master(directory)
+    chosen = known_period(master, period)
+    if not ws.outbox(chosen.id).exists() and not ws.inbox(chosen.id).exists():
+        raise click.ClickException(f"{chosen.name} ({chosen.id}) har aldrig skickats ut och inget har lämnats in: "
+                                   f"kör först rodtrad generate {directory} --period {chosen.id}.")
     files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
     try:
@@ -238,7 +271,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
             if not task.valid:
                 click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
         for unit in result.missing:
-            click.echo(f"{unit}: saknas i inkorgen")
+            click.echo(f"{unit_name(master, unit)}: saknas i inkorgen")
         click.echo(result.summary())
         click.echo(f"KF-rapport: {result.kf_report}")
     sys.exit(0 if result.complete else 1)
@@ -253,6 +286,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
     main.add_command(_command)
+_swedish_usage(main)
 
 if __name__ == "__main__":
     main()
