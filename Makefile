@@ -23,6 +23,10 @@ libreoffice:
 	  echo "Installing LibreOffice Calc (headless) for the tests ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "Installing poppler-utils (pdftotext: the print test measures text sizes in PDFs) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends poppler-utils; }
 
 test: $(BIN)/rodtrad libreoffice
 	$(BIN)/python -m pytest -q

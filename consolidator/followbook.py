@@ -17,6 +17,10 @@ def thresholds(master: MasterData) -> tuple[float | None, float | None, float | 
     return r.get("explain_sek"), r.get("action_plan_sek"), r.get("action_plan_pct")
 
 
+def _kr(amount) -> str:
+    return f"{amount:,.0f}".replace(",", " ")
+
+
 def instructions(ws, doc, master):
     ws.title = "Instruktioner"
     h, kind = doc["header"], doc["meta"]["kind"]
@@ -29,7 +33,7 @@ def instructions(ws, doc, master):
              "2. Gula celler fyller du i. Vita och grå celler är förifyllda (planen, huvudboken, Kolada) och låsta.",
              "3. Ekonomi: utfallet t.o.m. perioden kommer ur huvudboken. Skriv en helårsprognos för varje konto.",
              "   Avvikelse = prognos − budget: ett positivt tal är ett sämre resultat (högre kostnad eller lägre intäkt).",
-             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+             (f"4. Förklara varje avvikelse på minst {_kr(explain)} kr, både positiva och negativa."
               if explain else "4. Förklara avvikelserna, både positiva och negativa."),
              (f"5. Visar prognosen ett underskott över {limit}: fyll i en åtgärdsplan med effekt i kronor."
               if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
@@ -49,6 +53,7 @@ def instructions(ws, doc, master):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
     wbk.protect(ws)
+    wbk.print_setup(ws, None, landscape=False)
 
 
 def level_lines(doc: dict, limit: str, explain) -> list[str]:
@@ -60,7 +65,7 @@ def level_lines(doc: dict, limit: str, explain) -> list[str]:
              "2. Gula celler fyller du i. Vita och grå celler är förifyllda och låsta.",
              f"3. Ekonomi: budget, utfall och enheternas prognos är summerade per konto. Helårsprognosen är {who} egen:",
              "   den är förifylld med enheternas summa; ändra den där ni gör en annan bedömning och förklara varför.",
-             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+             (f"4. Förklara varje avvikelse på minst {_kr(explain)} kr, både positiva och negativa."
               if explain else "4. Förklara avvikelserna, både positiva och negativa."),
              (f"5. Visar prognosen ett underskott över {limit}: fyll i {who} åtgärdsplan med effekt i kronor."
               if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]

@@ -85,6 +85,7 @@ def _instructions(ws, doc, master):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
     wbk.protect(ws)
+    wbk.print_setup(ws, None, landscape=False)
 
 
 def _lists(wb, lists, titles) -> dict[str, str]:
@@ -108,7 +109,8 @@ def _keyvalue(ws, sheet, data):
     for row, field in enumerate(sheet["fields"], start=4):
         wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
         cell = ws.cell(row=row, column=2, value=wbk.cell_value(field, data.get(field["key"])))
-        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True}))
+        wrap = field["type"] not in wbk.FORMATS or field["type"] in ("id", "list")  # dates and amounts keep their format
+        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": wrap}))
         if field.get("height"):
             ws.row_dimensions[row].height = field["height"]
     ws.column_dimensions["A"].width = 34
@@ -261,6 +263,7 @@ def _findings_sheet(ws):
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["E"].width = 70
     ws.column_dimensions["F"].width = 50
+    wbk.print_setup(ws, 4)
 
 
 def _meta(ws, sheet, meta):

@@ -101,6 +101,7 @@ class ReportBook:
         ws = self.wb.create_sheet(name)
         for i, width in enumerate(widths or [], start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
+        wbk.print_setup(ws, None, landscape=False)  # a sheet without a table prints too; table() refines it
         sheet = Sheet(self, ws)
         self._sheets.append(sheet)
         sheet.line([heading], ["title"])
