@@ -29,6 +29,7 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends poppler-utils; }
 
 test: $(BIN)/rodtrad libreoffice
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Random property-based cases against the validator (make test runs a fixed set).

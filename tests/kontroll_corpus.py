@@ -16,11 +16,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import document, filler, followfill, masterdata, planbook
-from rodtrad.consolidator.consolidate import consolidate
-from rodtrad.consolidator.demo import _imports
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+from rodtrad.consolidator.model import document, masterdata
+from rodtrad.consolidator.workbooks import planbook
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.workbooks.masterbook import init
+from rodtrad.samples import filler, followfill
+from rodtrad.samples.demo import _imports
 from rodtrad.samples import build
 
 from spreadsheet_engine import PROFILE_XCU, soffice

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.validate import validate_file
-from rodtrad.consolidator.values import EXCEL_ERRORS
+from rodtrad.consolidator.model.values import EXCEL_ERRORS
+from rodtrad.consolidator.reading.validate import validate_file
 
 from kontroll_corpus import _first, tables
 

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from rodtrad.consolidator import document
-from rodtrad.consolidator.workbook import letters
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.model import document
+from rodtrad.consolidator.reading.validate import validate_file
+from rodtrad.consolidator.workbooks.workbook import letters
 from rodtrad.consolidator.workbooks import kontroll
 
 from kontroll_corpus import BATCHES, KINDS, kontroll as read_kontroll, recalculate_all, variants

@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from rodtrad.consolidator.findings import number
-from rodtrad.consolidator.followup import SentCopies
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.model.findings import number
+from rodtrad.consolidator.reading.sent import SentCopies
+from rodtrad.consolidator.reading.validate import validate_file
 
 import kontroll_corpus as kc
 from kontroll_corpus import _first, carried, empty, mutate

@@ -1,7 +1,7 @@
 """Plausibility, not only syntax: each rule with a triggering and a clean case, in a file and in the add-in."""
 import pytest
 
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.reading.validate import validate_file
 
 import kontroll_corpus as kc
 from kontroll_corpus import _first, mutate

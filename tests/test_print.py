@@ -7,7 +7,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.generate import generate
+from rodtrad.consolidator.workbooks.generate import generate
 
 from spreadsheet_engine import convert, soffice
 

@@ -1,7 +1,7 @@
 """A forecast in kronor, not in thousands: one about a thousand times smaller than both the budget
 and the outcome to date was most likely typed in tkr (as many ledgers and reports show money)."""
-from ..findings import WARNING, define
-from .followup import kr, named
+from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.rules.followup import kr, named
 
 TEMPLATES = ("follow",)
 

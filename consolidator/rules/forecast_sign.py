@@ -1,8 +1,8 @@
 """A forecast has its account's sign: costs positive, revenues negative (the ledger's convention,
 as the budget and the outcome to date show them). A revenue forecast typed as a positive amount
 turns a surplus into a deficit of twice the amount, so the unit is asked to look again."""
-from ..findings import WARNING, define
-from .followup import kr, named
+from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.rules.followup import kr, named
 
 TEMPLATES = ("follow",)
 

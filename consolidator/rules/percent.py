@@ -1,8 +1,8 @@
 """A %-indicator's value typed as "69,3 %": Excel stores 0.693 (and formats the cell as percent),
 while the indicator's target and history are in percent (69.3). The value is not changed; the unit
 is told what was read and what was probably meant."""
-from ..findings import WARNING, define
-from .followup import named
+from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.rules.followup import named
 
 FIELDS = (("outcome", "Utfall"), ("unit_target", "Enhetens målvärde"))
 SCALE = 5.0  # the indicator's references (target, baseline, …) all at least this: a share below 1 is out of scale

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import contract
+from rodtrad.consolidator.model import contract
 
 AT_SUBMISSION = "kontrolleras när du lämnar in"
 
