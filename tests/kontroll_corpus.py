@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from rodtrad.consolidator.consolidation.consolidate import consolidate
 from rodtrad.consolidator.model import document, masterdata
+from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks import planbook
 from rodtrad.consolidator.workbooks.generate import generate
 from rodtrad.consolidator.workbooks.masterbook import init
@@ -36,7 +37,7 @@ def build_corpus(root: Path) -> tuple[masterdata.MasterData, dict[str, Path]]:
     """One unit through the year (plan, T1, May, delår, helår; each answered and consolidated, so the
     next is prefilled from it) and its board's own delår follow-up: {kind: returned workbook}."""
     ws = init(root, build("exempelkommun"))
-    master, _ = masterdata.load(ws.master_file)
+    master, _ = masterfile.load(ws.master_file)
     corpus = {}
     for kind, period in KINDS.items():
         if kind == "nämnd":

@@ -195,6 +195,7 @@ def print_setup(ws, header_row: int | None, landscape: bool = True, key_columns:
     if pages > 1 and key_columns:
         ws.print_title_cols = f"A:{get_column_letter(key_columns)}"
     ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.size = 10
 
 
 def protect(ws) -> None:
