@@ -107,3 +107,25 @@ def test_a_broken_file_is_described_in_swedish_without_library_names(content, ye
     text = f.message() + " " + f.hint()
     assert "BadZip" not in text and "Error" not in text and "zip" not in text.split("(")[0].lower()
     assert f.message().startswith("Filen ")
+
+
+def test_a_perspective_or_goal_typed_by_its_name_is_read_as_its_id(changed):
+    master, change = changed
+    perspective = master.perspectives[1]
+    goal = master.board_goals("2111")[0]
+
+    def by_name(s):
+        act, goals = s["activities"], s["goals"]
+        act.set(_first(act, kc.own_activity), "perspective", f"  {perspective.name.upper()} ")
+        goals.set(_first(goals, kc.filled("text")), "parent", goal.text)
+    path = change("plan", by_name)
+    task = validate_file(path, master, keep_document=True)
+    assert task.findings == []
+    assert perspective.id in [a["perspective"] for a in task.document["activities"]]
+    assert task.document["goals"][0]["parent"] == goal.id
+
+
+def test_a_name_that_names_nothing_is_still_a_finding(changed):
+    master, change = changed
+    path = change("plan", kc.put("activities", "perspective", "Något helt annat", kc.own_activity))
+    assert [f.code for f in validate_file(path, master).findings] == ["link.unknown"]

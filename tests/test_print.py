@@ -3,6 +3,7 @@ printed by LibreOffice has no text below 7 pt and no more than two pages a sheet
 import re
 import subprocess
 import shutil
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -83,3 +84,25 @@ def test_a_delar_workbook_prints_in_readable_text_on_at_most_two_pages_a_sheet(y
                  re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
         smallest.append(round(min(sizes), 1))
     assert min(smallest) >= MIN_PT, smallest
+
+
+def test_rows_with_wrapped_text_longer_than_its_column_are_tall_enough_to_show_it(year):
+    from rodtrad.consolidator.workbooks.workbook import CHARS_PER_UNIT, LINE
+
+    master, books = year
+    checked = 0
+    for kind in ("plan", "delår", "nämnd"):  # as sent: the prefilled texts are ours to fit
+        sent = Path(*["utskick" if part == "inkorg" else part for part in books[kind].parts])
+        wb = load_workbook(sent)
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible" or ws.title in ("Instruktioner", "Översikt", "Kontroll", "Fel"):
+                continue
+            for row in ws.iter_rows(min_row=5):
+                for cell in row:
+                    width = ws.column_dimensions[cell.column_letter].width or 13
+                    text = cell.value if isinstance(cell.value, str) else ""
+                    if cell.alignment.wrap_text and len(text) > width * CHARS_PER_UNIT * 1.5:
+                        height = ws.row_dimensions[cell.row].height
+                        assert height and height >= 2 * LINE, (kind, ws.title, cell.coordinate, height)
+                        checked += 1
+    assert checked >= 3  # goal and uppdrag texts, at least

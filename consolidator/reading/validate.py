@@ -21,6 +21,7 @@ from rodtrad.consolidator.model.files import sha256
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.rules import Context, all_rules
 from rodtrad.consolidator.reading.sent import SentCopies
+from rodtrad.consolidator.reading import names as typed_names
 
 NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
                      "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
@@ -126,6 +127,7 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
         return task
     got = document.from_grid(sheets, file)
     doc, layout = got.data, got.layout
+    typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
     meta = doc.get("meta") or {}
     task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
     task.template_version = meta.get("version") or ""

@@ -153,6 +153,7 @@ def _table(ws, sheet, rows, header_row, names, master):
     first = header_row + 1
     styles = {(c["key"], mode): wbk.style_name(mode, c) for c in columns for mode in ("in", "ro", "lk")}
     style = wbk.style
+    wrapped = [(c["key"], c.get("width", 14)) for c in columns if c.get("wrap")]
     for r, record in enumerate(rows, start=first):
         locked = bool(record.get(flag))
         for c, col in enumerate(columns, start=1):
@@ -164,6 +165,9 @@ def _table(ws, sheet, rows, header_row, names, master):
             cell.value = wbk.cell_value(col, record.get(col["key"]))
             editable = col.get("input") is True or (col.get("input") == "unless_locked" and not locked)
             style(cell, styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))])
+        height = wbk.row_height(record, wrapped)
+        if height:
+            ws.row_dimensions[r].height = height
     own_first = first + len(rows)
     fixed = [(c, col) for c, col in enumerate(columns, start=1) if not col.get("input")]
     for r, record in enumerate(blank, start=own_first):

@@ -198,6 +198,23 @@ def print_setup(ws, header_row: int | None, landscape: bool = True, key_columns:
     ws.oddFooter.center.size = 10
 
 
+LINE = 13.0  # points a line of 10 pt text takes
+CHARS_PER_UNIT = 1.1  # characters of 10 pt Calibri a unit of column width holds (a unit is an 11 pt "0")
+
+
+def row_height(record: dict, wrapped: list[tuple[str, float]]) -> float | None:
+    """The height in points of a row whose wrapped texts (`wrapped`: column key, width) need more than
+    one line, so that Excel and LibreOffice show them whole without a double-click; None for one line.
+    Excel does not fit a row's height to text written by openpyxl until the cell is edited."""
+    lines = 1
+    for key, width in wrapped:
+        value = record.get(key)
+        if isinstance(value, str) and len(value) > width:
+            per_line = max(1, int(width * CHARS_PER_UNIT))
+            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
+    return LINE * lines if lines > 1 else None
+
+
 def protect(ws) -> None:
     """Protected without a password; filtering, resizing and formatting stay allowed (the add-in
     colours the cells it finds fault with)."""
