@@ -82,8 +82,10 @@ def test_a_delar_workbook_prints_in_readable_text_on_at_most_two_pages_a_sheet(y
     for page in pages:
         sizes = [(float(y1) - float(y0)) / BOX for y0, y1 in
                  re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
-        smallest.append(round(min(sizes), 1))
-    assert min(smallest) >= MIN_PT, smallest
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+        small = min(words, key=lambda w: float(w[1]) - float(w[0]))
+        smallest.append((round(min(sizes), 1), small[2]))
+    assert min(size for size, _ in smallest) >= MIN_PT, smallest
 
 
 def test_rows_with_wrapped_text_longer_than_its_column_are_tall_enough_to_show_it(year):

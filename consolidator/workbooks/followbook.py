@@ -52,6 +52,7 @@ def instructions(ws, doc, master):
     for i, line in enumerate(lines, start=4):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
+    wbk.wrap_long_lines(ws)
     wbk.protect(ws)
     wbk.print_setup(ws, None, landscape=False)
 

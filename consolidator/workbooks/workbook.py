@@ -215,6 +215,18 @@ def row_height(record: dict, wrapped: list[tuple[str, float]]) -> float | None:
     return LINE * lines if lines > 1 else None
 
 
+def wrap_long_lines(ws, letter: str = "A") -> None:
+    """Wrap the lines of a text sheet (Instruktioner) that are longer than their column, and give
+    their rows the height: text spilling over to the right would widen the printed page."""
+    width = ws.column_dimensions[letter].width or 13
+    for cell in ws[letter]:
+        if isinstance(cell.value, str) and len(cell.value) > width * CHARS_PER_UNIT:
+            alignment = copy(cell.alignment)
+            alignment.wrap_text = True
+            cell.alignment = alignment
+            ws.row_dimensions[cell.row].height = row_height({"line": cell.value}, [("line", width)])
+
+
 def protect(ws) -> None:
     """Protected without a password; filtering, resizing and formatting stay allowed (the add-in
     colours the cells it finds fault with)."""
