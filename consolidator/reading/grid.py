@@ -23,6 +23,7 @@ from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 from rodtrad.consolidator.reading import errorcells
 from rodtrad.consolidator.reading import bounds
 
+DAMAGED_ZIP = "zip-arkivet som en .xlsx-fil består av är skadat eller avkortat"  # never the library's exception name
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
@@ -133,7 +134,7 @@ def check_zip(data: bytes, heads: dict | None = None) -> tuple[str, list]:
                 return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})] if total == -1 else [ENTITIES()]
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError,
             OSError, struct.error) as exc:
-        return "", [CORRUPT(params={"detail": "zip-arkivet som en .xlsx-fil består av är skadat eller avkortat"})]
+        return "", [CORRUPT(params={"detail": DAMAGED_ZIP})]
     names = {m.filename for m in members}
     if "xl/workbook.bin" in names:
         return "", [XLSB()]
@@ -335,7 +336,7 @@ def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = Non
                                                   value=f"{bounds.a1(*dim[0])}:{bounds.a1(*dim[1])}"))
         return far, findings
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
-        return set(), [CORRUPT(params={"detail": type(exc).__name__})]
+        return set(), [CORRUPT(params={"detail": DAMAGED_ZIP})]
 
 
 def far_ods(data: bytes) -> list:
@@ -346,7 +347,7 @@ def far_ods(data: bytes) -> list:
         found = bounds.scan_ods(data, _start(data, info), info.compress_size,
                                 info.compress_type == zipfile.ZIP_DEFLATED, bounds.layout_bounds())
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
-        return [CORRUPT(params={"detail": type(exc).__name__})]
+        return [CORRUPT(params={"detail": DAMAGED_ZIP})]
     return [bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*cell)) for sheet, cell in found]
 
 
