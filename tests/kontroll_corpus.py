@@ -23,7 +23,7 @@ from rodtrad.consolidator.workbooks import planbook
 from rodtrad.consolidator.workbooks.generate import generate
 from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import filler, followfill
-from rodtrad.samples.demo import _imports
+from rodtrad.samples.demo import _import_kolada, _import_ledger
 from rodtrad.samples import build
 
 from spreadsheet_engine import PROFILE_XCU, soffice
@@ -36,7 +36,8 @@ KINDS = {"plan": "2027-plan", "månad": "2027-05", "tertial": "2027-T1", "delår
 def build_corpus(root: Path) -> tuple[masterdata.MasterData, dict[str, Path]]:
     """One unit through the year (plan, T1, May, delår, helår; each answered and consolidated, so the
     next is prefilled from it) and its board's own delår follow-up: {kind: returned workbook}."""
-    ws = init(root, build("exempelkommun"))
+    data = build("exempelkommun")
+    ws = init(root, data)
     master, _ = masterfile.load(ws.master_file)
     corpus = {}
     for kind, period in KINDS.items():
@@ -56,7 +57,8 @@ def build_corpus(root: Path) -> tuple[masterdata.MasterData, dict[str, Path]]:
         corpus[kind] = dst
         if kind == "plan":
             consolidate(root, period)
-            _imports(ws, master)
+            _import_ledger(ws, master, data, "exempelkommun", 8)  # January–August, as the shipped file
+            _import_kolada(ws, master, data, "exempelkommun")
         elif kind in ("tertial", "delår"):
             consolidate(root, period)
     return master, corpus
