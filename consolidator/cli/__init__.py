@@ -260,8 +260,9 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
     master = load_master(directory)
     chosen = known_period(master, period)
     if not ws.outbox(chosen.id).exists() and not ws.inbox(chosen.id).exists():
-        raise click.ClickException(f"{chosen.name} ({chosen.id}) har aldrig skickats ut och inget har lämnats in: "
-                                   f"kör först rodtrad generate {directory} --period {chosen.id}.")
+        # said first, loudly; the run still goes on, so that every unit is reported missing (exit 1)
+        click.echo(f"Obs: {chosen.name} ({chosen.id}) har aldrig skickats ut och inget har lämnats in: "
+                   f"kör först rodtrad generate {directory} --period {chosen.id}.", err=True)
     files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
     token = None
