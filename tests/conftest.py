@@ -112,3 +112,13 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
             for name in warm.namelist():
                 if name != "docProps/core.xml":
                     assert warm.read(name) == anew.read(name), (unit, name)
+
+
+@pytest.fixture(scope="session")
+def demo_cycle(tmp_path_factory):
+    """The whole demo (plan, T1 with the boards, a month, delår with the boards), run once per
+    session. Read it, never change it: copy the workspace first (shutil.copytree)."""
+    from rodtrad.samples.demo import run
+
+    return run(tmp_path_factory.mktemp("demo-cycle") / "exempelkommun", echo=lambda *_: None,
+               periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))

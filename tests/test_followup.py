@@ -12,7 +12,6 @@ from rodtrad.consolidator.model import grading
 from rodtrad.consolidator.reading import sent
 from rodtrad.consolidator.model import document
 from rodtrad.consolidator.workbooks import followdocs
-from rodtrad.samples.demo import run as run_demo
 from rodtrad.samples.followfill import DEMO_MISTAKES
 from rodtrad.consolidator.reading.validate import validate_file, validate_paths
 from rodtrad.samples import ledgerdata
@@ -24,9 +23,8 @@ UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None,
-                    periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
+def demo(demo_cycle):
+    return demo_cycle
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ def _end_before_start(rng) -> Check:
 SUBMISSION = [  # what only the validator can check: listed, so that no finding comes as a surprise
     Check("Förifyllda och låsta uppgifter är oförändrade", None,
           ("prefilled.changed", "prefilled.row_missing", "prefilled.hash", "prefilled.changed_unseen",
-           "followup.carried_deleted", "followup.relinked", "followup.outcome_changed", "locked.missing")),
+           "followup.carried_deleted", "followup.relinked", "followup.outcome_changed", "locked.missing",
+           "link.removed_from_master")),
     Check("Värden går att läsa och finns i listorna", None,
           ("value.unreadable", "value.not_allowed", "value.format", "schema.invalid", "link.unknown",
            "responsible.unknown", "followup.account_unknown", "id.duplicate")),
