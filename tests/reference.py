@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,6 +368,27 @@ def light(ind, value) -> str:
     return YELLOW
 
 
+def words(value) -> str:
+    """A figure as the reports write it in text: 4 200; 75,9; 2,31 (two decimals at most)."""
+    if value is None:
+        return "-"
+    whole, _, dec = f"{round(value, 2):.2f}".partition(".")
+    sign, whole = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    dec = dec.rstrip("0")
+    return sign + " ".join(groups) + ("," + dec if dec else "")
+
+
+def two_decimals(x: float) -> float:
+    """Two decimals, half away from zero, of the value as a decimal (12 significant digits: the
+    order of adding never decides 73.575)."""
+    d = Decimal(f"{x:.12g}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(d)
+
+
 def combine(lights: list[str]) -> str:
     judged = [x for x in lights if x != NONE]
     if not judged:
@@ -435,7 +457,7 @@ class Recomputed:
         if v.empty or agg == "ingen":
             return None, len(v)
         if agg == "summa":
-            return v["value"].sum(), len(v)
+            return float(f"{v['value'].sum():.14g}"), len(v)
         if agg == "viktat":
             what = str(ind["Vikt"] or "").lower()
             if "budget" in what or "kostnad" in what:
@@ -443,9 +465,9 @@ class Recomputed:
                 w = v["unit"].map(lambda u: e.loc[(e["unit"] == u) & (e["budget"] > 0), "budget"].sum())
             else:
                 w = v["unit"].map(self.staff)
-            if w.sum():
-                return (v["value"] * w).sum() / w.sum(), len(v)
-        return v["value"].mean(), len(v)
+            if w.sum():  # means are shown with two decimals (0.4, 75.9 and 7.5 stay themselves)
+                return two_decimals((v["value"] * w).sum() / w.sum()), len(v)
+        return two_decimals(v["value"].mean()), len(v)
 
     def staff(self, unit: str) -> int:
         names = list(self.m.people.loc[self.m.people["Ansvarskod"] == unit, "Namn"])
@@ -474,9 +496,32 @@ class Recomputed:
                 out[ind["Id"]] = round(share, 2)
         return out
 
+    def goal_inds(self, goal_id: str) -> pd.DataFrame:
+        return self.m.indicators[self.m.indicators["goals"].map(lambda g: goal_id in g)]
+
     def goal_light(self, goal_id: str) -> str:
-        inds = self.m.indicators[self.m.indicators["goals"].map(lambda g: goal_id in g)]
-        return combine([light(ind, self.outcomes.get(ind["Id"])) for _, ind in inds.iterrows()])
+        """The goal's light from its indicators, or in words why there is none."""
+        inds = self.goal_inds(goal_id)
+        found = combine([light(ind, self.outcomes.get(ind["Id"])) for _, ind in inds.iterrows()])
+        if found != NONE:
+            return found
+        if inds.empty:
+            return "inget nyckeltal"
+        return "inget utfall" if all(self.outcomes.get(i) is None for i in inds["Id"]) else "inget målvärde"
+
+    def ind_light(self, ind) -> str:
+        found = light(ind, self.outcomes.get(ind["Id"]))
+        if found != NONE:
+            return found
+        return "inget utfall" if self.outcomes.get(ind["Id"]) is None else "inget målvärde"
+
+    def basis(self, goal_id: str) -> str:
+        parts = []
+        for _, ind in self.goal_inds(goal_id).iterrows():
+            v = self.outcomes.get(ind["Id"])
+            parts.append(f"{ind['Id']}: inget utfall" if v is None else
+                         f"{ind['Id']}: {words(v)} mot målvärdet {words(_num(ind['Målvärde']))} → {self.ind_light(ind)}")
+        return "; ".join(parts) or "Inget nyckeltal är kopplat till målet."
 
     def goals_of(self, node: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         g = self.m.goals
@@ -632,7 +677,7 @@ def check_period(root: Path, pid: str, comparison: Comparison | None = None) -> 
     root = Path(root)
     comparison = comparison or Comparison()
     master = Master.read(root / "styrmodell.xlsx")
-    rc = Recomputed(root, master, pid)
+    rc = recomputed(root, master, pid)
     folder = root / "rapporter" / pid
     nodes = [master.root] + [n for _, n in master.subtree(master.root) if master.level(n) in BOARDS]
     for node in nodes:
@@ -642,6 +687,19 @@ def check_period(root: Path, pid: str, comparison: Comparison | None = None) -> 
             (path,) = folder.glob(f"Nämndrapport {node} *.xlsx")
         NodeCheck(rc, node, Checker(comparison, path)).run()
     return comparison
+
+
+_DONE: dict = {}
+
+
+def recomputed(root: Path, master: Master, pid: str) -> Recomputed:
+    """A period's recomputation, made once per state of its inputs (the manifest names them by hash)."""
+    manifest = root / "rapporter" / pid / "manifest.json"
+    key = (str(root), pid, hashlib.sha256(manifest.read_bytes()).hexdigest(),
+           hashlib.sha256((root / "styrmodell.xlsx").read_bytes()).hexdigest())
+    if key not in _DONE:
+        _DONE[key] = Recomputed(root, master, pid)
+    return _DONE[key]
 
 
 class NodeCheck:
@@ -655,7 +713,8 @@ class NodeCheck:
 
     def run(self):
         for part in (self.summary, self.indicators, self.economy, self.accounts, self.deviations, self.activities,
-                     self.activity_goals, self.uppdrag, self.internal_control, self.submissions, self.goal_chain):
+                     self.activity_goals, self.uppdrag, self.internal_control, self.submissions, self.goal_chain,
+                     self.history, self.legend):
             part()
         if self.follow:
             self.action_plans()
@@ -678,6 +737,7 @@ class NodeCheck:
                 for _, bg in boards[boards["parents"].map(lambda p: g["Id"] in p)].iterrows():
                     counts.update(rc.assessments(self.node, bg["Id"]))
             row = {"Id": g["Id"], "Perspektiv": m.perspective_name(g["Perspektiv"]), "Trafikljus": rc.goal_light(g["Id"]),
+                   "Underlag för trafikljuset (nyckeltal)": rc.basis(g["Id"]),
                    "Enheter grön": counts[GREEN], "gul": counts[YELLOW], "röd": counts[RED], "ej bedömt": counts[NONE]}
             if self.follow:
                 row["Nämndens bedömning" if not self.is_kf else "Nämndernas bedömning"] = rc.own_word(g, boards)
@@ -764,7 +824,7 @@ class NodeCheck:
             value, count = rc.indicator_value(self.node, ind)
             rows.append({"Id": ind["Id"], "Riktning": ind["Riktning"], "Utgångsvärde": _num(ind["Utgångsvärde"]),
                          "Målvärde": _num(ind["Målvärde"]), "Utfall": rc.outcomes.get(ind["Id"]),
-                         "Trafikljus": light(ind, rc.outcomes.get(ind["Id"])),
+                         "Trafikljus": rc.ind_light(ind),
                          ("Enheternas utfall" if self.follow else "Enheternas målvärde"): value,
                          "Aggregering": ind["Aggregering"], "Antal enheter": count})
         self.k.table("Nyckeltal", "Nyckeltal", rows, ["Id"])
@@ -959,10 +1019,36 @@ class NodeCheck:
                 counts.update(rc.assessments(self.node, bg["Id"]))
             light_ = rc.goal_light(g["Id"])
             boards_said = rc.own_word(g, boards)
-            rows.append({"Id": g["Id"], "Trafikljus": light_, "Nämndernas bedömning": boards_said,
+            shown = "; ".join(f"{i['Id']}: {words(rc.outcomes.get(i['Id']))} (mål {words(_num(i['Målvärde']))})"
+                              for _, i in rc.goal_inds(g["Id"]).iterrows()) or "-"
+            rows.append({"Id": g["Id"], "Nyckeltal: utfall (mål)": shown, "Trafikljus": light_, "Nämndernas bedömning": boards_said,
                          "Enheternas bedömningar": distribution(counts),
                          "Måluppfyllelse": _fulfilment(light_, boards_said, counts)})
         self.k.table("Förvaltningsberättelse", "GodEkonomiskHushallning", rows, ["Id"])
+
+    def history(self):
+        """Every period consolidated up to this one, summed over the units under the node it took in."""
+        rc, m = self.rc, self.m
+        date = str(rc.period["Avser datum"])[:10]
+        rows = []
+        periods = m.periods.assign(date=m.periods["Avser datum"].map(lambda d: str(d)[:10])).sort_values(["date", "Id"])
+        for _, p in periods.iterrows():
+            if p["date"] > date or not (rc.root / "rapporter" / p["Id"] / "manifest.json").exists():
+                continue
+            other = rc if p["Id"] == rc.pid else recomputed(rc.root, m, p["Id"])
+            e = other.economy().loc[self.node]
+            follow = other.follow
+            rows.append({"Period": p["Namn"], "Enheter": len(set(other.data.units) & set(m.units_under(self.node))),
+                         "Ram (kr)": e["frame"] / 100, "Budget (kr)": e["budget"] / 100,
+                         "Utfall (kr)": e["outcome"] / 100 if follow else None,
+                         "Prognos (kr)": e["forecast"] / 100 if follow else None})
+        self.k.table("Historik", "Historik", rows, ["Period"])
+
+    def legend(self):
+        rows = [{"Id": i["Id"], "Riktning": i["Riktning"], "Målvärde": _num(i["Målvärde"]),
+                 "Grönt från": _num(i["Grön gräns"]) if _num(i["Grön gräns"]) is not None else _num(i["Målvärde"]),
+                 "Rött från": _num(i["Röd gräns"])} for _, i in self.m.indicators.iterrows()]
+        self.k.table("Teckenförklaring", "Granser", rows, ["Id"])
 
     def balance(self):
         c, rc = self.m.closing, self.rc

@@ -25,7 +25,8 @@ from ..levels import SHORT, distribution
 from ..masterdata import Period
 from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, activity_status, risk_class, score
 from ..workspace import safe_name
-from .book import KR, NUM, PCT, ReportBook, col
+from . import lights
+from .book import KR, PCT, ReportBook, col
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -35,6 +36,7 @@ SHORT_WORDS = tuple((name, word) for word, name in SHORT)  # "delvis" -> the lig
 WORDS = {v: k for k, v in GRADES.items()}  # traffic-light word -> the assessment as the level chose it
 FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
 STATUS_ORDER = ["planerad", "låst", "Ej påbörjad", "Pågår", "Försenad", "Klar", "Avbruten"]  # activity count columns
+IND = lights.INDICATOR_FORMAT
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
 
@@ -162,6 +164,7 @@ class NodeReport:
             self.management_report()
         self.submissions_sheet()
         self.history(history)
+        lights.legend(self.book, self.m, self.follow)
         self.book.save(path)
         return self.book
 
@@ -186,14 +189,14 @@ class NodeReport:
             if g.level == "kf":  # units assess the board goals: a KF goal counts those serving it
                 for bg in [b for b in boards if g.id in b.parents]:
                     counts.update(r.assessments(self.node.id, bg.id))
-            row = [g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
+            row = [g.id, g.text, persp.get(g.perspective, ""), lights.goal_light(r, g.id), lights.basis(r, g.id),
                    counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]]
             if self.follow:
                 row.append(self.own_word(g, boards))
             rows.append(row)
         extra = [col("Nämndens bedömning" if not self.is_kf else "Nämndernas bedömning", 24, wrap=True)] if self.follow else []
-        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
-                                   col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
+        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 14),
+                                   col("Underlag för trafikljuset (nyckeltal)", 40, wrap=True), col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
                                    col("ej bedömt", 9, "0"), *extra], rows, name="Mal")
         colour_lights(sheet, f"D{first}:D{first + len(rows)}")
         for i, g in enumerate(kf + boards):
@@ -230,12 +233,38 @@ class NodeReport:
         chart.height, chart.width = 7 + 0.5 * len(eco_rows), 18
         ws.add_chart(chart, f"J{first}")
         sheet.gap()
-        counts = r.activity_counts(self.node.id)
-        rows = [["Aktiviteter", status, n] for status, n in sorted(counts["status"].items())]
-        rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in r.uppdrag(self.node.id)).items())]
-        rows += [["Enheternas mål", "antal", sum(len(v) for v in r.unit_goals_under(self.node.id).values())]]
-        rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(self.node.id).items())]
-        book.table(sheet, [col("Vad", 20), col("Status", 18), col("Antal", 10, "0")], rows, name="Antal", freeze=False)
+        book.table(sheet, [col("Vad", 20), col("Status", 24), col("Antal", 10, "0")], self.counts(), name="Antal",
+                   freeze=False)
+
+    def counts(self) -> list[list]:
+        """The summary's counts, each from the facts of the sheet it summarises: activities by status
+        (Aktiviteter); uppdrag by the units' statuses this period in a follow-up, by KF's status in a
+        plan (Uppdrag); the units' own goals (Målkedja); risks by class in a plan, this period's
+        control results in a follow-up (Intern kontroll)."""
+        r, node = self.r, self.node.id
+        rows = [["Aktiviteter", status, n] for status, n in sorted(r.activity_counts(node)["status"].items())]
+        uppdrag = r.uppdrag(node)
+        if self.follow:
+            said = Counter()
+            for u in uppdrag:
+                said.update(u["statuses"])
+            rows += [["Uppdrag", f"{status} (enheternas svar)", n] for status, n in sorted(said.items())]
+            silent = sum(1 for u in uppdrag if not u["statuses"])
+            if silent:
+                rows.append(["Uppdrag", "utan svar från enheterna", silent])
+        else:
+            rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in uppdrag).items())]
+        rows.append(["Enheternas mål", "antal", sum(1 for pairs in r.unit_goals_under(node).values()
+                                                    for _, g in pairs if not g.get("board_row"))])
+        if self.follow:
+            done = Counter(x.get("performed") or "ej svar" for _, x in r.risks(node))
+            rows += [["Intern kontroll", "kontroller utförda", done["Ja"]], ["Intern kontroll", "kontroller ej utförda", done["Nej"]]]
+            if done["ej svar"]:
+                rows.append(["Intern kontroll", "kontroller utan svar", done["ej svar"]])
+            rows.append(["Intern kontroll", "avvikelser", sum(x.get("deviation") == "Ja" for _, x in r.risks(node))])
+        else:
+            rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(node).items())]
+        return rows
 
     def goal_chain(self):
         book, r = self.book, self.r
@@ -257,11 +286,11 @@ class NodeReport:
             return out
 
         for goal in kf:
-            rows.append(["KF-mål", goal.id, goal.text, "", "", r.goal_light(goal.id), "",
+            rows.append(["KF-mål", goal.id, goal.text, "", "", lights.goal_light(r, goal.id), "",
                          self.own_word(goal, boards) if self.follow else ""])
             for bg in [g for g in boards if goal.id in g.parents]:
                 own = r.own_goal(bg.owner, bg.id) or {}
-                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id),
+                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, lights.goal_light(r, bg.id),
                              own.get("previous") or "", WORDS.get(own.get("assessment"), ""), own.get("comment") or ""])
                 rows += levels_of(bg)
                 if not self.is_kf:
@@ -273,7 +302,7 @@ class NodeReport:
                     rows.append(["    Enheternas mål", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
                                  "(se nämndrapporten)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
-            rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+            rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, lights.goal_light(r, bg.id)])
         width = 9 if self.follow else 7
         rows = [(row + [""] * (width - len(row)))[:width] for row in rows]
         extra = [col("Nämndens / förvaltningens bedömning", 16, wrap=True), col("Nämndens / förvaltningens analys", 60, wrap=True)]
@@ -317,17 +346,17 @@ class NodeReport:
                 agg, sources = r.indicator_targets(self.node.id, ind)
                 count = len(sources)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
-            trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
+            trend_text = "; ".join(f"{self.period_name(p)}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
             known = (history.kolada(ind.kolada, code, int(self.period.date[:4]))
                      if history and ind.kolada and self.follow else None)
             peers = (f"{known[0]}: kommunen {known[1]:.1f}, {known[3]} andra kommuner {known[2]:.1f}".replace(".", ",")
                      if known and known[2] is not None else "-")
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
-                         r.indicator_light(ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
+                         lights.indicator_light(r, ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
             lineage.append(sources)
         first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
-                                   col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
-                                   col("Trafikljus", 11), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, NUM),
+                                   col("Utgångsvärde", 12, IND), col("Målvärde", 11, IND), col("Utfall", 11, IND),
+                                   col("Trafikljus", 13), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, IND),
                                    col("Aggregering", 12), col("Antal enheter", 10, "0"),
                                    col("Tidigare perioder (enheternas medel)", 26, wrap=True),
                                    col("Mål", 14), col("Kolada: jämförelse", 34, wrap=True)], rows, name="Nyckeltal")
@@ -444,7 +473,7 @@ class NodeReport:
                        name="Aktiviteter")
             return
         sheet = book.sheet("Aktiviteter", "Enheternas aktiviteter")
-        rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if a.get("locked") else "Nej", a.get("text"),
+        rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if r.locked(f.unit, a) else "Nej", a.get("text"),
                  a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
                  a.get("responsible"), activity_status(a), a.get("comment")]
                 for f, a in r.activities(self.node.id)]
@@ -604,8 +633,9 @@ class NodeReport:
         for g in kf:
             financial = "ekonomi" in (persp.get(g.perspective) or "").lower()
             inds = [i for i in m.indicators if g.id in i.goals]
-            shown = "; ".join(f"{i.id}: {_num(r.outcomes.get(i.id))} (mål {_num(i.target)})" for i in inds) or "-"
-            light = r.goal_light(g.id)
+            shown = "; ".join(f"{i.id}: {lights.number(r.outcomes.get(i.id))} (mål {lights.number(i.target)})"
+                              for i in inds) or "-"
+            light = lights.goal_light(r, g.id)
             counts = r.assessments(self.node.id, g.id)
             for bg in [b for b in boards if g.id in b.parents]:
                 counts.update(r.assessments(self.node.id, bg.id))
@@ -696,18 +726,43 @@ class NodeReport:
                                                                 fill=PatternFill("solid", fgColor=FILLS[fill])))
 
     def history(self, history):
+        """Each stored period's totals over the units under this node that it took in, and this
+        period's; whether they compare the same units is worked out, not assumed."""
         book, r = self.book, self.r
-        sheet = book.sheet("Historik", "Perioder", "Ur arbetsytans historik: samma enheter, varje sammanställd period, "
-                                                   "och denna period.")
-        rows = []
+        units = r.units_under[self.node.id]
+        periods, totals, taken = [], {}, {}
         if history is not None:
             periods = [p for p in history.periods(self.period.date) if p != self.period.id]
-            totals = history.economy_totals(r.units_under[self.node.id], periods)
-            rows = [[p, *totals[p]] for p in periods if p in totals]
+            totals = history.economy_totals(units, periods)
+            taken = history.units_in(units, periods)
+            periods = [p for p in periods if p in totals]
+        here = frozenset(f.unit for f in r.included(self.node.id))
+        if all(taken.get(p) == here for p in periods):
+            note = (f"Ur arbetsytans historik: samma {len(here)} enheter i varje sammanställd period och i denna."
+                    if periods else "Ingen tidigare period är sammanställd; raden visar denna period.")
+        else:
+            note = ("Ur arbetsytans historik, summerat över de enheter som var med i respektive period. Enheterna skiljer "
+                    "sig mellan perioderna (kolumnen Enheter): en förändring i summan kan bero på vilka enheter som kom med.")
+        sheet = book.sheet("Historik", "Perioder", note)
+        rows = [[self.period_name(p), len(taken.get(p, ())), *(_ore(x) for x in totals[p])] for p in periods]
         e = r.economy(self.node.id)
-        rows.append([self.period.id, e.frame, e.budget, e.outcome if self.follow else None, e.forecast if self.follow else None])
-        book.table(sheet, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
-                           col("Prognos (kr)", 15, KR)], rows, name="Historik")
+        rows.append([self.period.name, len(here), e.frame, e.budget, e.outcome if self.follow else None,
+                     e.forecast if self.follow else None])
+        book.table(sheet, [col("Period", 26), col("Enheter", 9, "0"), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR),
+                           col("Utfall (kr)", 15, KR), col("Prognos (kr)", 15, KR)], rows, name="Historik")
+
+    def period_name(self, period_id: str) -> str:
+        """A period as users know it ("Tertial 1 2027"), its id where the master data no longer has it."""
+        period = self.m.period(period_id)
+        return period.name if period is not None and period.id == period_id else period_id
+
+
+def _ore(amount):
+    """A stored sum (SQLite adds floats) back to whole öre: 212805299.0899999 is 212805299.09."""
+    if amount is None:
+        return None
+    amount = round(amount, 2)
+    return int(amount) if amount == int(amount) else amount
 
 
 ASSESSED = {GREEN: "Uppfyllt", YELLOW: "Delvis uppfyllt", RED: "Ej uppfyllt"}
@@ -727,10 +782,6 @@ def fulfilment(light: str, boards: str, units: Counter) -> str:
         if judged:
             return ASSESSED[max(judged, key=lambda k: (judged[k], k == YELLOW))]
     return "Ej bedömt"
-
-
-def _num(value) -> str:
-    return "-" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
 
 
 def _master_layout() -> dict:
