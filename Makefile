@@ -25,6 +25,7 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
 
 test: $(BIN)/rodtrad libreoffice
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Random property-based cases against the validator (make test runs a fixed set).

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import filler, masterdata
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.validate import validate_file
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.samples import filler
+from rodtrad.consolidator.model import masterdata
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.reading.validate import validate_file
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 UNIT = "2111"  # Förskolan Solrosen: a unit under Barn- och utbildningsnämnden with locked activities
@@ -27,7 +29,7 @@ def workspace(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def master(workspace):
-    md, findings = masterdata.load(workspace / masterdata.FILE_NAME)
+    md, findings = masterfile.load(workspace / masterdata.FILE_NAME)
     assert findings == []
     return md
 
@@ -80,7 +82,7 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
     in docProps/core.xml), and the warm run must really have reused sheets."""
     import zipfile
 
-    from rodtrad.consolidator import rendering
+    from rodtrad.consolidator.workbooks import rendering
 
     def run(name, fresh):
         for unit in units:
@@ -106,7 +108,7 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
 @pytest.fixture(scope="session")
 def cycle(tmp_path_factory):
     """The whole demo once for the session: plan → T1 → a month → delår, with the boards' own follow-ups."""
-    from rodtrad.consolidator.demo import run as run_demo
+    from rodtrad.samples.demo import run as run_demo
 
     return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None)
 
@@ -117,10 +119,11 @@ PRESET_UNITS_PER_BOARD = 2  # a reduced year: enough units for every board to su
 @pytest.fixture(scope="session")
 def preset_cycle(tmp_path_factory):
     """A preset's plan and first follow-up with goals, consolidated: preset -> (workspace, plan id, follow-up id).
-    Two units per board answer (the rest are missing, as in a real first round); no planted mistakes."""
-    from rodtrad.consolidator import followfill
-    from rodtrad.consolidator.consolidate import consolidate
-    from rodtrad.consolidator.workspace import Workspace
+    Two units per board answer (the rest are missing, as in a real first round); no planted mistakes,
+    and files with findings are taken in too (`--include-invalid`), so every answer is summed."""
+    from rodtrad.samples import followfill
+    from rodtrad.consolidator.consolidation.consolidate import consolidate
+    from rodtrad.consolidator.model.workspace import Workspace
 
     made = {}
 
@@ -128,7 +131,7 @@ def preset_cycle(tmp_path_factory):
         if preset in made:
             return made[preset]
         ws = init(tmp_path_factory.mktemp(preset) / preset, build(preset))
-        md, findings = masterdata.load(ws.master_file)
+        md, findings = masterfile.load(ws.master_file)
         assert findings == []
         boards = {}
         for unit in md.units():
@@ -138,12 +141,12 @@ def preset_cycle(tmp_path_factory):
         plan = md.period(None)
         paths = generate(md, plan.id, ws.outbox(plan.id), units=units, jobs=1, now=f"{plan.date} 08:00:00")
         filler.fill_all(paths, ws.inbox(plan.id), mistakes={})
-        consolidate(ws.root, plan.id, jobs=1)
+        consolidate(ws.root, plan.id, jobs=1, include_invalid=True)  # a preset's locked rows may lack links
         follow = next(p for p in md.periods if p.kind not in ("plan", "månad"))
         paths = generate(md, follow.id, Workspace(ws.root).outbox(follow.id), units=units, jobs=1, root=ws.root,
                          now=f"{follow.date} 08:00:00")
         followfill.fill_all(paths, ws.inbox(follow.id), md, mistakes={})
-        consolidate(ws.root, follow.id, jobs=1)
+        consolidate(ws.root, follow.id, jobs=1, include_invalid=True)
         made[preset] = (ws.root, plan.id, follow.id)
         return made[preset]
     return _make

@@ -238,6 +238,10 @@ def read_returned(root: Path, master: Master, pid: str, follow: bool) -> Returne
             "own_economy": ["unit", "account", "budget", "forecast"], "own_goals": ["unit", "id", "grade"],
             "own_actions": ["unit", "effect"]}
     dfs = {k: pd.DataFrame(frames[k], columns=c) for k, c in cols.items()}
+    for k, columns in (("goals", ["id", "parent", "grade"]), ("activities", ["id", "link", "perspective", "status"]),
+                       ("uppdrag", ["id", "status"])):  # a missing link or status is None, not NaN (NaN is true)
+        for c in columns:
+            dfs[k][c] = dfs[k][c].astype(object).where(dfs[k][c].notna(), None)
     subs = {}
     for unit in master.units_under(master.root):
         said = verdicts.get(unit, [])

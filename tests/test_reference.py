@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 import reference
-from rodtrad.consolidator.consolidate import consolidate
-from rodtrad.consolidator.values import tidy
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+from rodtrad.consolidator.model.values import tidy
 
 DEMO_PERIODS = ("2027-plan", "2027-T1", "2027-05", "2027-delar")  # plan, tertial, a month, delår
 PRESETS = ("ostersund", "vimmerby", "solleftea")
@@ -158,3 +158,49 @@ def test_indicator_decimals_stay_as_written_in_a_unit_follow_up_and_the_reports(
     assert wb["Nyckeltal"]["G5"].number_format == "#,##0.0#"
     manifest = json.loads((root / "rapporter" / "2027-delar" / "manifest.json").read_text("utf-8"))
     assert manifest["inputs"]
+
+
+def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(cycle):
+    """analysis.load gives the CSV export's tables cell for cell, typed: ids and texts as strings (leading
+    zeros kept), amounts as numbers, dates as dates, yes/no as booleans; history has every stored period."""
+    import csv
+    import datetime as dt
+
+    import pandas as pd
+
+    from rodtrad.consolidator import analysis
+
+    root = cycle["workspace"].root
+    frames = analysis.load(root, "2027-plan")
+    export = root / "rapporter" / "2027-plan" / "export"
+    assert set(frames) == {"goals", "activities", "uppdrag", "indicators", "swot", "development", "budget", "risks"}
+    names = {"goals": "mal", "activities": "aktiviteter", "uppdrag": "uppdrag", "indicators": "nyckeltal", "swot": "swot",
+             "development": "utveckling", "budget": "budget", "risks": "risker"}
+    for key, frame in frames.items():
+        with (export / f"{names[key]}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            header, *rows = list(csv.reader(handle, delimiter=";"))
+        assert list(frame.columns) == header and len(frame) == len(rows) > 0, key
+        for i, row in enumerate(rows):
+            for column, text in zip(header, row):
+                value = frame.at[i, column]
+                if text == "":
+                    assert pd.isna(value), (key, i, column)
+                elif column in ("frame", "unit_target") or column[:1] == "m" and column[1:].isdigit():
+                    assert value == float(text.replace(",", ".")), (key, i, column)
+                elif column in ("probability", "consequence"):
+                    assert value == int(text)
+                elif column in ("start", "end"):
+                    assert value.date() == dt.date.fromisoformat(text)
+                elif column == "locked":
+                    assert value == (text == "ja")
+                else:
+                    assert value == (text[1:] if text[:1] == "'" else text), (key, i, column)
+    assert str(frames["budget"]["m01"].dtype) == "float64" and str(frames["budget"]["unit"].dtype) == "string"
+    assert str(frames["activities"]["start"].dtype).startswith("datetime64")
+    assert "0121" in set(frames["budget"]["unit"])
+    history = analysis.history(root)
+    assert list(history["runs"]["period"]) == ["2027-plan", "2027-T1", "2027-05", "2027-delar"]
+    assert history["economy"].groupby("period")["unit"].nunique().to_dict() == {
+        "2027-plan": 43, "2027-T1": 44, "2027-05": 49, "2027-delar": 49}
+    with pytest.raises(analysis.NotConsolidated):
+        analysis.load(root, "2027-helar")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..export import TABLES
-from ..store import FILE_NAME as HISTORY_FILE
+from rodtrad.consolidator.rollup.export import TABLES
+from rodtrad.consolidator.rollup.store import FILE_NAME as HISTORY_FILE
 
 NUMBERS = {"frame", "unit_target", *(f"m{i:02d}" for i in range(1, 13))}  # kr, or the indicator's own unit
 INTEGERS = {"probability", "consequence"}  # risk scores 1-4

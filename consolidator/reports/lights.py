@@ -7,10 +7,11 @@ colour never carries a light alone: every light is also its word (gr√∂n, gul, r√
 """
 from __future__ import annotations
 
-from ..masterdata import Indicator, MasterData
-from ..rollup import NONE, RISK_CLASSES, Rollup
-from ..values import tidy
-from .book import ReportBook, col
+from rodtrad.consolidator.model.grading import NONE, RISK_CLASSES
+from rodtrad.consolidator.model.masterdata import Indicator, MasterData
+from rodtrad.consolidator.model.values import tidy
+from rodtrad.consolidator.reports.book import ReportBook, col
+from rodtrad.consolidator.rollup.rollup import Rollup
 
 NO_INDICATOR = "inget nyckeltal"
 NO_OUTCOME = "inget utfall"
