@@ -219,9 +219,8 @@ def read_returned(root: Path, master: Master, pid: str, follow: bool) -> Returne
             verdicts[entry["unit"]].append(entry.get("verdict"))
         if not entry.get("consolidated"):
             continue
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], path
-        wb = load_workbook(path, read_only=True, data_only=False)
-        meta = _keyvalue(wb["_meta"])
+        wb = _book(path, entry["sha256"])
+        meta = wb.meta
         unit, level = str(meta["Ansvarskod"]), meta.get("Nivå") or "enhet"
         if level == "enhet":
             units.append(unit)
@@ -229,7 +228,6 @@ def read_returned(root: Path, master: Master, pid: str, follow: bool) -> Returne
         else:
             levels.append(unit)
             _level(wb, unit, frames)
-        wb.close()
     cols = {"economy": ["unit", "account", "frame", "budget", "outcome", "forecast", *[f"m{i:02d}" for i in range(1, 13)]],
             "indicators": ["unit", "id", "value"], "goals": ["unit", "id", "parent", "board_row", "grade"],
             "activities": ["unit", "id", "link", "perspective", "status", "locked"],
@@ -249,6 +247,37 @@ def read_returned(root: Path, master: Master, pid: str, follow: bool) -> Returne
     return Returned(units=units, levels=levels, submissions=subs, **dfs)
 
 
+class _Book:
+    """A returned workbook's sheets as rows by header (and its _meta), read once: several periods'
+    recomputations read the same plan."""
+
+    def __init__(self, path: Path):
+        wb = load_workbook(path, read_only=True)
+        self.meta = _keyvalue(wb["_meta"])
+        self.sheets = {name: _rows(wb[name]) for name in wb.sheetnames if name not in IGNORED}
+        wb.close()
+
+    def rows(self, name: str) -> list[dict]:
+        return self.sheets[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.sheets
+
+
+IGNORED = {"Instruktioner", "Översikt", "Målkedja", "Kontroll", "Fel", "_meta", "_listor", "SWOT",
+           "Utvecklingsområden", "Enheternas bedömningar"}
+_BOOKS: dict[str, _Book] = {}
+
+
+def _book(path: Path, sha256: str) -> _Book:
+    """A workbook the manifest names, its SHA-256 checked first (what was consolidated, unchanged)."""
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == sha256, path
+    if sha256 not in _BOOKS:
+        _BOOKS[sha256] = _Book(path)
+    return _BOOKS[sha256]
+
+
 def _plan_locked(root: Path, master: Master) -> dict[str, set]:
     """Each unit's locked activities as its plan carried them: the Låst column of its returned plan,
     or where no plan was taken in, the master data's locked activities for the unit."""
@@ -258,9 +287,8 @@ def _plan_locked(root: Path, master: Master) -> dict[str, set]:
     if manifest.exists():
         for entry in json.loads(manifest.read_text(encoding="utf-8"))["inputs"]:
             if entry.get("consolidated"):
-                wb = load_workbook(root / entry["path"], read_only=True)
-                out[str(entry["unit"])] = {r["Id"] for r in _rows(wb["Aktiviteter"]) if r.get("Låst") == "Ja"}
-                wb.close()
+                wb = _book(root / entry["path"], entry["sha256"])
+                out[str(entry["unit"])] = {r["Id"] for r in wb.rows("Aktiviteter") if r.get("Låst") == "Ja"}
     for unit in master.units_under(master.root):
         if unit not in out:
             scope = {unit, "alla", *master.ancestors(unit)}
@@ -270,68 +298,68 @@ def _plan_locked(root: Path, master: Master) -> dict[str, set]:
 
 def _unit(wb, unit, follow, frames, locked: set, master: Master) -> None:
     if follow:
-        for r in _rows(wb["Ekonomi"]):
+        for r in wb.rows("Ekonomi"):
             budget = _num(r.get("Budget helår")) or 0
             forecast = _num(r.get("Helårsprognos"))
             frames["economy"].append([unit, str(r["Konto"]), budget, budget, _num(r.get("Utfall t.o.m. perioden")) or 0,
                                       budget if forecast is None else forecast,
                                       *[_num(r.get(f"Utfall {m.lower()}")) or 0 for m in MONTHS]])
-        if "Nyckeltal" in wb.sheetnames:
-            for r in _rows(wb["Nyckeltal"]):
+        if "Nyckeltal" in wb:
+            for r in wb.rows("Nyckeltal"):
                 if _num(r.get("Utfall")) is not None:
                     frames["indicators"].append([unit, r["Id"], _num(r["Utfall"])])
-        if "Måluppföljning" in wb.sheetnames:
-            for r in _rows(wb["Måluppföljning"]):
+        if "Måluppföljning" in wb:
+            for r in wb.rows("Måluppföljning"):
                 own = r["Nivå"] == "Enhetens mål"
                 frames["goals"].append([unit, r["Id"], _id(r.get("Kopplat till")) if own else r["Id"], not own,
                                         GRADE.get(r.get("Bedömning"), NONE)])
-        if "Aktiviteter" in wb.sheetnames:
-            for r in _rows(wb["Aktiviteter"]):
+        if "Aktiviteter" in wb:
+            for r in wb.rows("Aktiviteter"):
                 if r.get("Aktivitet"):
                     frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get("Perspektiv")),
                                                  r.get("Status"), r["Id"] in locked])
-        if "Uppdrag" in wb.sheetnames:
-            for r in _rows(wb["Uppdrag"]):
+        if "Uppdrag" in wb:
+            for r in wb.rows("Uppdrag"):
                 frames["uppdrag"].append([unit, r["Id"], bool(r.get("Kommentar")), r.get("Status")])
-        if "Intern kontroll" in wb.sheetnames:
-            for r in _rows(wb["Intern kontroll"]):
+        if "Intern kontroll" in wb:
+            for r in wb.rows("Intern kontroll"):
                 frames["risks"].append([unit, None, None, r.get("Utförd"), r.get("Avvikelse")])
-        if "Åtgärdsplan" in wb.sheetnames:
-            for r in _rows(wb["Åtgärdsplan"]):
+        if "Åtgärdsplan" in wb:
+            for r in wb.rows("Åtgärdsplan"):
                 frames["actions"].append([unit, _num(r.get("Effekt helår (kr)"))])
         return
-    for r in _rows(wb["Budget"]):
+    for r in wb.rows("Budget"):
         months = [_num(r.get(m)) or 0 for m in MONTHS]
         frames["economy"].append([unit, str(r["Konto"]), _num(r.get("Ram (kr)")) or 0, sum(months), None, None, *months])
-    for r in _rows(wb["Nyckeltal"]):
+    for r in wb.rows("Nyckeltal"):
         if _num(r.get("Enhetens målvärde")) is not None:
             frames["indicators"].append([unit, r["Id"], _num(r["Enhetens målvärde"])])
-    for r in _rows(wb["Enhetens mål"]):
+    for r in wb.rows("Enhetens mål"):
         if r.get("Mål"):
             frames["goals"].append([unit, r["Id"], _id(r.get("Kopplat till nämndmål")), False, NONE])
-    for r in _rows(wb["Aktiviteter"]):
+    for r in wb.rows("Aktiviteter"):
         if r.get("Aktivitet"):
             is_locked = r.get("Låst") == "Ja"
             frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get("Perspektiv")),
                                          "låst" if is_locked else "planerad", is_locked])
-    for r in _rows(wb["Uppdrag"]):
+    for r in wb.rows("Uppdrag"):
         frames["uppdrag"].append([unit, r["Id"], bool(r.get("Enhetens bidrag")), None])
-    for r in _rows(wb["Intern kontroll"]):
+    for r in wb.rows("Intern kontroll"):
         if r.get("Risk"):
             p, c = r.get("Sannolikhet (1–4)"), r.get("Konsekvens (1–4)")
             frames["risks"].append([unit, p if isinstance(p, int) else None, c if isinstance(c, int) else None, None, None])
 
 
 def _level(wb, node, frames) -> None:
-    for r in _rows(wb["Ekonomi"]):
+    for r in wb.rows("Ekonomi"):
         budget = _num(r.get("Budget helår")) or 0
         forecast = _num(r.get("Helårsprognos"))
         frames["own_economy"].append([node, str(r["Konto"]), budget, budget if forecast is None else forecast])
-    if "Måluppföljning" in wb.sheetnames:
-        for r in _rows(wb["Måluppföljning"]):
+    if "Måluppföljning" in wb:
+        for r in wb.rows("Måluppföljning"):
             frames["own_goals"].append([node, r["Id"], GRADE.get(r.get("Bedömning"), NONE)])
-    if "Åtgärdsplan" in wb.sheetnames:
-        for r in _rows(wb["Åtgärdsplan"]):
+    if "Åtgärdsplan" in wb:
+        for r in wb.rows("Åtgärdsplan"):
             frames["own_actions"].append([node, _num(r.get("Effekt helår (kr)"))])
 
 
@@ -676,15 +704,16 @@ class Checker:
                     self.c.differences.append((*where, k, col, value, rep[col]))
 
 
-def check_period(root: Path, pid: str, comparison: Comparison | None = None) -> Comparison:
-    """Recompute every report of a period in `root` and compare it with the reports' cells."""
+def check_period(root: Path, pid: str, comparison: Comparison | None = None, nodes: set | None = None) -> Comparison:
+    """Recompute every report of a period in `root` (or the reports of `nodes`) and compare it with
+    the reports' cells."""
     root = Path(root)
     comparison = comparison or Comparison()
     master = Master.read(root / "styrmodell.xlsx")
     rc = recomputed(root, master, pid)
     folder = root / "rapporter" / pid
-    nodes = [master.root] + [n for _, n in master.subtree(master.root) if master.level(n) in BOARDS]
-    for node in nodes:
+    every = [master.root] + [n for _, n in master.subtree(master.root) if master.level(n) in BOARDS]
+    for node in [n for n in every if nodes is None or n in nodes]:
         if node == master.root:
             (path,) = folder.glob(f"KF-rapport {pid}.xlsx")
         else:

@@ -50,12 +50,12 @@ def test_each_presets_plan_and_follow_up_equal_the_reference_recomputation(prese
 
 
 def test_one_changed_cell_moves_the_recomputation_and_the_report_together(cycle, tmp_path):
-    """A unit's forecast raised by 123 456,78 kr: the re-consolidated reports and the recomputation
-    agree, the council's forecast moved by exactly that, and the old reports now differ from the
-    recomputation in the cells that sum it (so the comparison cannot pass vacuously)."""
+    """A unit's forecast raised by 123 456,78 kr in a month's follow-up: the re-consolidated reports
+    and the recomputation agree, the council's forecast moved by exactly that, and the old reports
+    now differ from the recomputation in the cells that sum it (so the comparison cannot pass vacuously)."""
     root = tmp_path / "kommun"
     shutil.copytree(cycle["workspace"].root, root)
-    period = "2027-delar"
+    period, nodes = "2027-05", {"0000", "2000"}  # the council and the unit's board
     (path,) = (root / "inkorg" / period).glob(f"{UNIT} *.xlsx")
     kf = root / "rapporter" / period / f"KF-rapport {period}.xlsx"
     before = {r[1]: r for r in reference.report_table(load_workbook(kf), "Ekonomi", "Ekonomi")[1]}
@@ -68,24 +68,32 @@ def test_one_changed_cell_moves_the_recomputation_and_the_report_together(cycle,
     consolidate(root, period, jobs=1)
     after = {r[1]: r for r in reference.report_table(load_workbook(kf), "Ekonomi", "Ekonomi")[1]}
     assert round((after["0000"][4] - before["0000"][4]) * 100) == 12345678
-    assert differences(reference.check_period(root, period)) == []
-    for report in old.glob("*rapport*.xlsx"):  # the old reports beside the new manifest and inputs
+    assert differences(reference.check_period(root, period, nodes=nodes)) == []
+    for report in [*old.glob("KF-rapport *.xlsx"), *old.glob("Nämndrapport *.xlsx")]:  # old reports, new inputs
         shutil.copyfile(report, root / "rapporter" / period / report.name)
-    found = reference.check_period(root, period).differences
+    found = reference.check_period(root, period, nodes=nodes).differences
     assert {(d[1], d[3]) for d in found} >= {("Ekonomi", "Prognos helår (kr)"), ("Ekonomi", "Avvikelse (kr)"),
                                               ("Ekonomi per konto", "Prognos helår (kr)")}
-    assert {d[0] for d in found} == {f"KF-rapport {period}.xlsx",
-                                     next(p.name for p in old.glob("Nämndrapport 2000 *.xlsx"))}
+    board = next(p.name for p in old.glob("Nämndrapport 2000 *.xlsx"))
+    assert {(d[0], d[1]) for d in found} >= {(f"KF-rapport {period}.xlsx", "Ekonomi"), (board, "Ekonomi"),
+                                             (board, "Avvikelser"), (board, "Ekonomi per konto")}
 
 
-def test_a_locked_activity_is_locked_in_every_follow_ups_board_report(cycle):
+def test_a_locked_activity_is_locked_in_every_board_report_of_every_period(cycle):
+    """The plan's Låst flag survives every follow-up (whose workbooks have no Låst column)."""
     root = cycle["workspace"].root
+    locked = {a.id for a in cycle["master"].locked_activities}
+    seen = dict.fromkeys(DEMO_PERIODS, 0)
     for period in DEMO_PERIODS:
-        (report,) = (root / "rapporter" / period).glob("Nämndrapport 2000 *.xlsx")
-        header, rows = reference.report_table(load_workbook(report), "Aktiviteter", "Aktiviteter")
-        flags = {(r[0], r[2]): r[header.index("Låst")] for r in rows}
-        assert flags[(UNIT, "L1")] == "Ja" and flags[(UNIT, "L3")] == "Ja", period
-        assert "Nej" in flags.values()
+        for report in (root / "rapporter" / period).glob("Nämndrapport *.xlsx"):
+            header, rows = reference.report_table(load_workbook(report, read_only=False), "Aktiviteter", "Aktiviteter")
+            flags = {r[header.index("Id")]: set() for r in rows}
+            for r in rows:
+                flags[r[header.index("Id")]].add(r[header.index("Låst")])
+            assert all(flags[i] == {"Ja"} for i in locked & set(flags)), (period, report.name)
+            assert all(flags[i] == {"Nej"} for i in set(flags) - locked), (period, report.name)
+            seen[period] += len(locked & set(flags))
+    assert seen["2027-plan"] and seen["2027-T1"] and seen["2027-delar"]  # a month asks for no activities
 
 
 def test_summary_counts_come_from_this_periods_reports_of_uppdrag_and_controls(cycle):
@@ -117,7 +125,8 @@ def test_a_goal_without_an_indicator_outcome_says_so_in_words_beside_the_levels_
     assert goals["KF1"]["Nämndernas bedömning"].startswith("2 uppfyllt · 3 delvis")
     assert goals["KF2"]["Underlag för trafikljuset (nyckeltal)"] == "N3: 75,9 mot målvärdet 86 → röd"
     assert all(g["Trafikljus"] not in ("", None, "ej bedömt") for g in goals.values())
-    for report in (root / "rapporter" / "2027-delar").glob("*rapport*.xlsx"):
+    for report in [*(root / "rapporter" / "2027-delar").glob("KF-rapport *.xlsx"),
+                   *(root / "rapporter" / "2027-delar").glob("Nämndrapport *.xlsx")]:
         legend = load_workbook(report)["Teckenförklaring"]
         text = " ".join(str(c.value) for row in legend.iter_rows() for c in row if c.value is not None)
         assert "röd från 9, gul från 4" in text and "Grönt från" in text and "inget nyckeltal" in text
