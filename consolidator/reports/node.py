@@ -10,6 +10,7 @@ file cells in a few steps, and the lineage grows with the number of nodes, not n
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,17 @@ WORDS = {v: k for k, v in GRADES.items()}  # traffic-light word -> the assessmen
 FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
 STATUS_ORDER = ["planerad", "låst", "Ej påbörjad", "Pågår", "Försenad", "Klar", "Avbruten"]  # activity count columns
 IND = lights.INDICATOR_FORMAT
+DATE = "yyyy-mm-dd"  # a date cell (sortable, filterable) shown as Swedish dates are written
+
+
+def as_date(value):
+    """An ISO date ("2027-10-31") as a date cell; anything else (a unit's unreadable text) as it is."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
 
@@ -428,9 +440,9 @@ class NodeReport:
             return
         pairs = [(f, a) for _, f in r.own_under(self.node.id) for a in f.actions] + r.actions(self.node.id)
         rows = [[f.unit, self.m.by_id[f.unit].name, a.get("id"), a.get("measure"), a.get("account"), a.get("effect"),
-                 a.get("responsible"), a.get("date")] for f, a in pairs]
+                 a.get("responsible"), as_date(a.get("date"))] for f, a in pairs]
         first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Åtgärd", 56, wrap=True),
-                                   col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12)],
+                                   col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12, DATE)],
                            rows, name="Atgardsplaner")
         for i, (f, a) in enumerate(pairs):
             book.figure(sheet, f"F{first + i}", f"Åtgärd {a.get('id')} {self.m.by_id[f.unit].name}",
@@ -475,11 +487,11 @@ class NodeReport:
             return
         sheet = book.sheet("Aktiviteter", "Enheternas aktiviteter")
         rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if r.locked(f.unit, a) else "Nej", a.get("text"),
-                 a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
+                 a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), as_date(a.get("start")), as_date(a.get("end")),
                  a.get("responsible"), activity_status(a), a.get("comment")]
                 for f, a in r.activities(self.node.id)]
         book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
-                           col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
+                           col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11, DATE), col("Slut", 11, DATE), col("Ansvarig", 20),
                            col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
 
     def activity_goals(self):
@@ -522,9 +534,9 @@ class NodeReport:
             if self.follow and u["statuses"]:  # the units' statuses this period, most common first
                 status = ", ".join(f"{word} {n}" for word, n in sorted(u["statuses"].items(), key=lambda kv: (-kv[1], kv[0])))
             rows.append([upp.id, upp.text, ", ".join(self.m.by_id[b].name for b in upp.boards if b in self.m.by_id),
-                         upp.resources, upp.deadline, status, u["units"], len(u["answered"]), contributions])
+                         upp.resources, as_date(upp.deadline), status, u["units"], len(u["answered"]), contributions])
         book.table(sheet, [col("Id", 8), col("Uppdrag", 50, wrap=True), col("Nämnder", 30, wrap=True), col("Resurser (kr)", 14, KR),
-                           col("Deadline", 11), col("Status", 16, wrap=True), col("Enheter", 9, "0"),
+                           col("Deadline", 11, DATE), col("Status", 16, wrap=True), col("Enheter", 9, "0"),
                            col("Med kommentar" if self.follow else "Med bidrag", 10, "0"),
                            col("Enheternas bidrag", 70, wrap=True)], rows, name="Uppdrag")
 
