@@ -650,6 +650,8 @@ class Comparison:
         lines += [f"  {sheet}: {n}" for sheet, n in sorted(per_sheet.items())]
         uncovered = sorted({s for _, s in self.sheets} - {s for _, s in self.cells})
         lines += [f"  not compared: {s} ({NOT_COVERED.get(s, 'no reference yet')})" for s in uncovered]
+        lines.append("  not compared in any sheet: free-text columns (names, goal and activity texts, comments, "
+                     "explanations, contributions), copied as written")
         return "\n".join(lines)
 
 

@@ -213,3 +213,18 @@ def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(cycle):
         "2027-plan": 43, "2027-T1": 44, "2027-05": 49, "2027-delar": 49}
     with pytest.raises(analysis.NotConsolidated):
         analysis.load(root, "2027-helar")
+
+
+def test_dates_are_date_cells_in_unit_workbooks_and_reports(cycle, sent):
+    import datetime as dt
+
+    overview = {r[0]: r[1] for r in load_workbook(sent, read_only=True)["Översikt"].iter_rows(values_only=True) if r}
+    assert isinstance(overview["Lämnas in senast"], dt.datetime)  # not the serial number 46371
+    root = cycle["workspace"].root
+    (report,) = (root / "rapporter" / "2027-delar").glob("Nämndrapport 2000 *.xlsx")
+    wb = load_workbook(report)
+    header, rows = reference.report_table(wb, "Uppdrag", "Uppdrag")
+    assert all(isinstance(r[header.index("Deadline")], dt.datetime) for r in rows)
+    header, rows = reference.report_table(wb, "Aktiviteter", "Aktiviteter")
+    assert all(isinstance(r[header.index("Start")], dt.datetime) for r in rows)
+    assert wb["Uppdrag"]["E5"].number_format == "yyyy-mm-dd"
