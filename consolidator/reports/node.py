@@ -244,7 +244,7 @@ class NodeReport:
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first_eco, max_row=first_eco + len(eco_rows) - 1))
         chart.height, chart.width = 7 + 0.5 * len(eco_rows), 18
-        ws.add_chart(chart, f"J{first}")
+        ws.add_chart(chart, f"L{first}")  # right of the goals table (A to J)
         sheet.gap()
         book.table(sheet, [col("Vad", 20), col("Status", 24), col("Antal", 10, "0")], self.counts(), name="Antal",
                    freeze=False)
