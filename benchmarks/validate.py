@@ -83,7 +83,7 @@ import json, resource, sys, time
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
 from common import scaled_master
-from rodtrad.consolidator.validate import validate_paths
+from rodtrad.consolidator.reading.validate import validate_paths
 master, _ = scaled_master({units})
 start = time.perf_counter()
 report = validate_paths([Path({str(inbox)!r})], master, expected_period={PERIOD!r})
