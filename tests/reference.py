@@ -98,6 +98,12 @@ class Master:
     closing: dict
     municipality: dict
     commitments: pd.DataFrame
+    words: dict  # the sheet Begrepp: the model's own words, by their Swedish labels
+
+    def word(self, label_start: str, default: str) -> str:
+        """The model's word for a concept (its label on Begrepp starts with `label_start`), else Exempelkommun's."""
+        said = next((v for k, v in self.words.items() if str(k).startswith(label_start) and v), None)
+        return str(said).strip() if said else default
 
     @classmethod
     def read(cls, path: Path) -> "Master":
@@ -130,8 +136,9 @@ class Master:
         commitments = table("Åtaganden")
         if len(commitments):
             commitments["goals"] = commitments["Mål"].map(lambda v: [p.strip() for p in str(v or "").split(",") if p.strip()])
+        words = _keyvalue(wb["Begrepp"]) if "Begrepp" in wb.sheetnames else {}
         return cls(org, goals, ind, upp, locked, accounts, people, persp, table("Perioder"), rules, closing,
-                   _keyvalue(wb["Kommun"]), commitments)
+                   _keyvalue(wb["Kommun"]), commitments, words)
 
     def __post_init__(self):
         # the tree as plain mappings: asked for per node, many times
@@ -771,7 +778,8 @@ class NodeCheck:
             if g["Nivå"] == "kf":
                 for _, bg in boards[boards["parents"].map(lambda p: g["Id"] in p)].iterrows():
                     counts.update(rc.assessments(self.node, bg["Id"]))
-            row = {"Id": g["Id"], "Perspektiv": m.perspective_name(g["Perspektiv"]), "Trafikljus": rc.goal_light(g["Id"]),
+            row = {"Id": g["Id"], m.word("Perspektiv", "Perspektiv"): m.perspective_name(g["Perspektiv"]),
+                   "Trafikljus": rc.goal_light(g["Id"]),
                    "Underlag för trafikljuset (nyckeltal)": rc.basis(g["Id"]),
                    "Enheter grön": counts[GREEN], "gul": counts[YELLOW], "röd": counts[RED], "ej bedömt": counts[NONE]}
             if self.follow:
@@ -804,7 +812,7 @@ class NodeCheck:
                      for s, n in sorted(Counter(u["upp"]["Status"] for u in upp).items())]
         g = rc.data.goals
         own = g[g["unit"].isin(m.units_under(self.node)) & ~g["board_row"]]
-        rows.append({"Vad": "Enheternas mål", "Status": "antal", "Antal": len(own)})
+        rows.append({"Vad": m.word("Enhetens egna mål", "Enhetens mål"), "Status": "antal", "Antal": len(own)})
         r = rc.data.risks[rc.data.risks["unit"].isin(m.units_under(self.node))]
         if self.follow:
             done = Counter(x or "ej svar" for x in r["performed"])
@@ -831,7 +839,8 @@ class NodeCheck:
             rows.append({"Id": g["Id"], "Trafikljus / bedömning": rc.goal_light(g["Id"])})
         self.k.c.cells[(self.k.report.name, "Målkedja")] += 0
         header, body = report_table(self.k.wb, "Målkedja", "Malkedja")
-        got = {r[1]: dict(zip(header, r)) for r in body if r[0] in ("KF-mål", "  Nämndmål", "Nämndmål")}
+        levels = {self.m.word("Mål som fullmäktige", "KF-mål"), self.m.word("Nämndens mål", "Nämndmål")}
+        got = {r[1]: dict(zip(header, r)) for r in body if str(r[0]).strip() in levels}
         where = (self.k.report.name, "Målkedja")
         for _, g in pd.concat([kf, boards]).iterrows():
             rep = got.get(g["Id"])
@@ -923,7 +932,7 @@ class NodeCheck:
             self.k.table("Aktiviteter", "Aktiviteter", rows, ["Ansvarskod", "Status"])
             return
         rows = [{"Ansvarskod": a["unit"], "Enhet": m.name(a["unit"]), "Id": a["id"], "Låst": "Ja" if a["locked"] else "Nej",
-                 "Kopplad till": a["link"], "Perspektiv": m.perspectives.get(a["perspective"], a["perspective"]),
+                 "Kopplad till": a["link"], m.word("Perspektiv", "Perspektiv"): m.perspectives.get(a["perspective"], a["perspective"]),
                  "Status": a["status"]} for _, a in rc.activities(self.node).iterrows()]
         self.k.table("Aktiviteter", "Aktiviteter", rows, ["Ansvarskod", "Id"])
 
