@@ -107,10 +107,12 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
 
 @pytest.fixture(scope="session")
 def cycle(tmp_path_factory):
-    """The whole demo once for the session: plan → T1 → a month → delår, with the boards' own follow-ups."""
+    """The demo once for the session: plan → T1 → a month → delår, with the boards' own follow-ups
+    (test_followup and the reference recomputation read the same run)."""
     from rodtrad.samples.demo import run as run_demo
 
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None)
+    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None,
+                    periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
 
 
 PRESET_UNITS_PER_BOARD = 2  # a reduced year: enough units for every board to sum, few enough to stay fast
