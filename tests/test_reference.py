@@ -47,6 +47,8 @@ def test_each_presets_plan_and_follow_up_equal_the_reference_recomputation(prese
         comparison = reference.check_period(root, period)
         assert differences(comparison) == [], (preset, period)
         assert sum(comparison.cells.values()) > 300
+        uncovered = {sheet for _, sheet in comparison.sheets} - {sheet for _, sheet in comparison.cells}
+        assert uncovered <= set(reference.NOT_COVERED), uncovered
 
 
 def test_one_changed_cell_moves_the_recomputation_and_the_report_together(cycle, tmp_path):
