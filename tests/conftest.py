@@ -106,13 +106,13 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
 
 
 @pytest.fixture(scope="session")
-def cycle(tmp_path_factory):
-    """The demo once for the session: plan → T1 → a month → delår, with the boards' own follow-ups
-    (test_followup and the reference recomputation read the same run)."""
-    from rodtrad.samples.demo import run as run_demo
+def demo_cycle(tmp_path_factory):
+    """The whole demo (plan, T1 with the boards, a month, delår with the boards), run once per
+    session. Read it, never change it: copy the workspace first (shutil.copytree)."""
+    from rodtrad.samples.demo import run
 
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None,
-                    periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
+    return run(tmp_path_factory.mktemp("demo-cycle") / "exempelkommun", echo=lambda *_: None,
+               periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
 
 
 PRESET_UNITS_PER_BOARD = 2  # a reduced year: enough units for every board to sum, few enough to stay fast

@@ -23,8 +23,8 @@ UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
 
 
 @pytest.fixture(scope="module")
-def demo(cycle):
-    return cycle  # the session's demo (conftest.py): the reference recomputation reads the same run
+def demo(demo_cycle):
+    return demo_cycle
 
 
 @pytest.fixture(scope="module")

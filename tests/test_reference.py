@@ -25,8 +25,8 @@ def differences(comparison) -> list:
 
 
 @pytest.mark.parametrize("period", DEMO_PERIODS)
-def test_the_demo_reports_equal_the_reference_recomputation_in_every_cell(cycle, period):
-    comparison = reference.check_period(cycle["workspace"].root, period)
+def test_the_demo_reports_equal_the_reference_recomputation_in_every_cell(demo_cycle, period):
+    comparison = reference.check_period(demo_cycle["workspace"].root, period)
     print(comparison.note())  # how many cells, per sheet, and what it does not compare (pytest -s)
     assert differences(comparison) == []
     per_sheet = {sheet for _, sheet in comparison.cells}
@@ -51,12 +51,12 @@ def test_each_presets_plan_and_follow_up_equal_the_reference_recomputation(prese
         assert uncovered <= set(reference.NOT_COVERED), uncovered
 
 
-def test_one_changed_cell_moves_the_recomputation_and_the_report_together(cycle, tmp_path):
+def test_one_changed_cell_moves_the_recomputation_and_the_report_together(demo_cycle, tmp_path):
     """A unit's forecast raised by 123 456,78 kr in a month's follow-up: the re-consolidated reports
     and the recomputation agree, the council's forecast moved by exactly that, and the old reports
     now differ from the recomputation in the cells that sum it (so the comparison cannot pass vacuously)."""
     root = tmp_path / "kommun"
-    shutil.copytree(cycle["workspace"].root, root)
+    shutil.copytree(demo_cycle["workspace"].root, root)
     period, nodes = "2027-05", {"0000", "2000"}  # the council and the unit's board
     (path,) = (root / "inkorg" / period).glob(f"{UNIT} *.xlsx")
     kf = root / "rapporter" / period / f"KF-rapport {period}.xlsx"
@@ -81,10 +81,10 @@ def test_one_changed_cell_moves_the_recomputation_and_the_report_together(cycle,
                                              (board, "Avvikelser"), (board, "Ekonomi per konto")}
 
 
-def test_a_locked_activity_is_locked_in_every_board_report_of_every_period(cycle):
+def test_a_locked_activity_is_locked_in_every_board_report_of_every_period(demo_cycle):
     """The plan's Låst flag survives every follow-up (whose workbooks have no Låst column)."""
-    root = cycle["workspace"].root
-    locked = {a.id for a in cycle["master"].locked_activities}
+    root = demo_cycle["workspace"].root
+    locked = {a.id for a in demo_cycle["master"].locked_activities}
     seen = dict.fromkeys(DEMO_PERIODS, 0)
     for period in DEMO_PERIODS:
         for report in (root / "rapporter" / period).glob("Nämndrapport *.xlsx"):
@@ -98,8 +98,8 @@ def test_a_locked_activity_is_locked_in_every_board_report_of_every_period(cycle
     assert seen["2027-plan"] and seen["2027-T1"] and seen["2027-delar"]  # a month asks for no activities
 
 
-def test_summary_counts_come_from_this_periods_reports_of_uppdrag_and_controls(cycle):
-    root = cycle["workspace"].root
+def test_summary_counts_come_from_this_periods_reports_of_uppdrag_and_controls(demo_cycle):
+    root = demo_cycle["workspace"].root
     report = root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx"
     wb = load_workbook(report)
     _, rows = reference.report_table(wb, "Sammanfattning", "Antal")
@@ -117,8 +117,8 @@ def test_summary_counts_come_from_this_periods_reports_of_uppdrag_and_controls(c
     assert not any(k[1].startswith("risker") for k in counts if k[0] == "Intern kontroll")  # classes are the plan's
 
 
-def test_a_goal_without_an_indicator_outcome_says_so_in_words_beside_the_levels_assessments(cycle):
-    root = cycle["workspace"].root
+def test_a_goal_without_an_indicator_outcome_says_so_in_words_beside_the_levels_assessments(demo_cycle):
+    root = demo_cycle["workspace"].root
     wb = load_workbook(root / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.xlsx")
     header, rows = reference.report_table(wb, "Sammanfattning", "Mal")
     goals = {r[0]: dict(zip(header, r)) for r in rows}
@@ -144,10 +144,10 @@ def noise(value) -> bool:
     return len(digits) <= 11
 
 
-def test_no_report_cell_holds_floating_point_noise(cycle):
+def test_no_report_cell_holds_floating_point_noise(demo_cycle):
     """0.4, 75.9 and 7.5 stay themselves: every number in every report and in the master data is the
     number a person would write (no 0.3999999999999999, no 75.90000000000006)."""
-    root = cycle["workspace"].root
+    root = demo_cycle["workspace"].root
     books = [root / "styrmodell.xlsx"] + sorted((root / "rapporter").glob("*/*.xlsx"))
     noisy = []
     for path in books:
@@ -157,8 +157,8 @@ def test_no_report_cell_holds_floating_point_noise(cycle):
     assert noisy == []
 
 
-def test_indicator_decimals_stay_as_written_in_a_unit_follow_up_and_the_reports(cycle):
-    root = cycle["workspace"].root
+def test_indicator_decimals_stay_as_written_in_a_unit_follow_up_and_the_reports(demo_cycle):
+    root = demo_cycle["workspace"].root
     (path,) = (root / "utskick" / "2027-delar").glob(f"{UNIT} *.xlsx")
     rows = {r["Id"]: r for r in reference._rows(load_workbook(path, read_only=True)["Nyckeltal"])}
     assert rows["N1"]["Rött från"] == 0.4 and rows["N2"]["Rött från"] == 9.2
@@ -171,7 +171,7 @@ def test_indicator_decimals_stay_as_written_in_a_unit_follow_up_and_the_reports(
     assert manifest["inputs"]
 
 
-def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(cycle):
+def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(demo_cycle):
     """analysis.load gives the CSV export's tables cell for cell, typed: ids and texts as strings (leading
     zeros kept), amounts as numbers, dates as dates, yes/no as booleans; history has every stored period."""
     import csv
@@ -181,7 +181,7 @@ def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(cycle):
 
     from rodtrad.consolidator import analysis
 
-    root = cycle["workspace"].root
+    root = demo_cycle["workspace"].root
     frames = analysis.load(root, "2027-plan")
     export = root / "rapporter" / "2027-plan" / "export"
     assert set(frames) == {"goals", "activities", "uppdrag", "indicators", "swot", "development", "budget", "risks"}
@@ -217,12 +217,12 @@ def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(cycle):
         analysis.load(root, "2027-helar")
 
 
-def test_dates_are_date_cells_in_unit_workbooks_and_reports(cycle, sent):
+def test_dates_are_date_cells_in_unit_workbooks_and_reports(demo_cycle, sent):
     import datetime as dt
 
     overview = {r[0]: r[1] for r in load_workbook(sent, read_only=True)["Översikt"].iter_rows(values_only=True) if r}
     assert isinstance(overview["Lämnas in senast"], dt.datetime)  # not the serial number 46371
-    root = cycle["workspace"].root
+    root = demo_cycle["workspace"].root
     (report,) = (root / "rapporter" / "2027-delar").glob("Nämndrapport 2000 *.xlsx")
     wb = load_workbook(report)
     header, rows = reference.report_table(wb, "Uppdrag", "Uppdrag")

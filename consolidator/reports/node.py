@@ -23,7 +23,7 @@ from rodtrad.consolidator.rollup import closing
 from rodtrad.consolidator.rollup.facts import Source
 from rodtrad.consolidator.model.grading import GRADES
 from rodtrad.consolidator.model.grading import SHORT, distribution
-from rodtrad.consolidator.model.masterdata import Period
+from rodtrad.consolidator.model.masterdata import FILE_NAME as MASTER_FILE, Period
 from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, activity_status, risk_class, score
 from rodtrad.consolidator.rollup.rollup import Rollup
 from rodtrad.consolidator.model.workspace import safe_name
@@ -221,7 +221,7 @@ class NodeReport:
         for i, g in enumerate(kf + boards):
             inds = [ind for ind in self.m.indicators if g.id in ind.goals]
             book.figure(sheet, f"D{first + i}", f"Trafikljus för {g.id}: nyckeltalens utfall mot målvärden",
-                        [Source("", "styrmodell.xlsx", "", "Indikatorer", ind.id, r.outcomes.get(ind.id)) for ind in inds],
+                        [s for ind in inds for s in [self.target_source(ind), *self.outcome_sources(ind)]],
                         f"mål/{g.id}")
         sheet.gap()
         children = self.m.children.get(self.node.id, []) or [self.node]
@@ -381,10 +381,27 @@ class NodeReport:
                                    col("Tidigare perioder (enheternas medel)", 26, wrap=True),
                                    col("Mål", 14), col("Kolada: jämförelse", 34, wrap=True)], rows, name="Nyckeltal")
         colour_lights(sheet, f"H{first}:H{first + len(rows)}")
+        for i, ind in enumerate(indicators):  # the target's cell in the master data, the outcome's true source
+            book.figure(sheet, f"F{first + i}", f"Målvärde för {ind.id}", [self.target_source(ind)],
+                        f"målvärde/{ind.id}/{self.node.id}")
+            book.figure(sheet, f"G{first + i}", f"Utfall för {ind.id}", self.outcome_sources(ind),
+                        f"utfall/{ind.id}/{self.node.id}")
         for i, (ind, sources) in enumerate(zip(indicators, lineage)):
             book.figure(sheet, f"I{first + i}", f"Enheternas {'utfall' if self.follow else 'målvärde'} för {ind.id} "
                         f"({ind.aggregation})", sources,
                         f"nyckeltal/{ind.id}/{self.node.id}")
+
+    def target_source(self, ind) -> Source:
+        """An indicator's target: its cell in styrmodell.xlsx."""
+        return Source("", MASTER_FILE, "", *self.m.cell("indicators", ind.id, "target"), ind.target)
+
+    def outcome_sources(self, ind) -> list[Source]:
+        """Where an indicator's outcome came from: in a follow-up the Kolada file, the units' cells or
+        the baseline (rollup.Outcomes); in a plan the baseline's cell in styrmodell.xlsx."""
+        found = self.r.outcome_sources(ind.id)
+        if found or self.follow:
+            return found
+        return [Source("", MASTER_FILE, "", *self.m.cell("indicators", ind.id, "baseline"), ind.baseline)]
 
     def economy(self):
         book, r = self.book, self.r

@@ -18,7 +18,7 @@ from rodtrad.consolidator.model.grading import (
     risk_class,
     score,
 )  # noqa: F401
-from rodtrad.consolidator.model.masterdata import Indicator, MasterData
+from rodtrad.consolidator.model.masterdata import FILE_NAME as MASTER_FILE, Indicator, MasterData
 from rodtrad.consolidator.model.values import tidy
 
 DECIMALS = 2  # an indicator's mean or weighted mean over units, as the reports and level workbooks show it
@@ -80,6 +80,14 @@ def _columns(ores) -> list[int]:
 def _kr(ore: int) -> int | float:
     """Öre as kronor: a whole amount as an integer (as a unit's own figures are read)."""
     return ore // 100 if ore % 100 == 0 else ore / 100
+
+
+class Outcomes(dict):
+    """Indicator id -> outcome, with `sources`: indicator id -> the Sources the outcome came from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources: dict[str, list[Source]] = {}
 
 
 class Rollup:
@@ -258,6 +266,10 @@ class Rollup:
     def indicator_light(self, indicator: Indicator) -> str:
         return light(indicator, self.outcomes.get(indicator.id))
 
+    def outcome_sources(self, indicator_id: str) -> list[Source]:
+        """Where a follow-up's outcome of an indicator came from (Outcomes.sources; none known: [])."""
+        return list(getattr(self.outcomes, "sources", {}).get(indicator_id, []))
+
     def goal_light(self, goal_id: str) -> str:
         return combine([self.indicator_light(i) for i in self.master.indicators if goal_id in i.goals])
 
@@ -298,13 +310,18 @@ class Rollup:
                 counts[goal.get("assessment") or NONE] += 1
         return counts
 
-    def follow_outcomes(self, kolada: dict | None = None, final: bool = False) -> dict:
+    def follow_outcomes(self, kolada: dict | None = None, final: bool = False,
+                        kolada_from: dict | None = None) -> "Outcomes":
         """Indicator outcomes of a follow-up: the municipality's Kolada value where there is one,
         else the units' outcomes aggregated over the whole organisation, else the baseline. The
         indicator the master data names for årets resultat in % of taxes is computed (closing.py)
-        from the units' forecasts, or at helår (`final`) their outcome."""
+        from the units' forecasts, or at helår (`final`) their outcome.
+
+        Each outcome's true source is kept in `.sources`: the imported Kolada file, KPI, municipality
+        and year (`kolada_from`: id -> (file, sha256, kpi, municipality, year), followdocs.sources),
+        the units' cells, or the baseline's cell in styrmodell.xlsx."""
         root = next(n.id for n in self.master.org if not n.parent)
-        out = {}
+        out = Outcomes()
         e = self.economy(root)
         share = closing.result_share(self.master.closing, e.outcome if final else e.forecast)
         for ind in self.master.indicators:
@@ -312,9 +329,20 @@ class Rollup:
             if ind.aggregation == "ingen":  # listed per unit: the organisation has no single value
                 value = None
             known = (kolada or {}).get(ind.id)
-            out[ind.id] = known if known is not None else value if value is not None else ind.baseline
+            if known is not None:
+                out[ind.id] = known
+                file, digest, kpi, code, year = (kolada_from or {}).get(ind.id) or ("historik.sqlite", "", ind.kolada, "", "")
+                out.sources[ind.id] = [Source("", file, digest, f"Kolada {kpi}", f"kommun {code}, år {year}", known)]
+            elif value is not None:
+                out[ind.id] = value
+                out.sources[ind.id] = self.indicator_targets(root, ind)[1]
+            else:
+                out[ind.id] = ind.baseline
+                out.sources[ind.id] = [Source("", MASTER_FILE, "", *self.master.cell("indicators", ind.id, "baseline"),
+                                              ind.baseline)]
             if ind.id == self.master.closing.get("result_indicator") and share is not None:
                 out[ind.id] = round(share, 2)
+                out.sources[ind.id] = []  # worked out from the economy (the KF report's Balanskrav)
         return out
 
     # -- each level's own judgement (levels.py) ----------------------------------------------
