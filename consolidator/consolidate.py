@@ -25,6 +25,7 @@ from .reports.book import ReportBook, col
 from .reports.validation import write_report
 from .rollup import Rollup
 from .store import FILE_NAME as HISTORY_FILE, History
+from .documents.write import keep as document_tables, write as write_document
 from .validate import Report, collect, flag_duplicates, iter_tasks, worker_master, workers
 from .workspace import Workspace
 
@@ -44,6 +45,7 @@ class Result:
     kf_report: Path | None = None
     levels: list[str] = field(default_factory=list)  # förvaltningar and boards whose own follow-up was taken in
     board_reports: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)  # the Word documents (documents/), PDFs beside them
     findings: list = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (benchmarks/consolidate.py)
 
@@ -94,7 +96,10 @@ class Lock:
 
 
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
-                progress=None) -> Result:
+                progress=None, documents: str = "docx") -> Result:
+    """Consolidate `period_id` in the workspace `root` into rapporter/<period>/. `documents`: "pdf" (a
+    Word document per KF and board report and a tagged PDF of each), "docx" (the documents only) or
+    "inga" (none); see documents/."""
     started = time.perf_counter()
     ws = Workspace(Path(root))
     master, findings = masterdata.load(ws.master_file)
@@ -115,7 +120,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
             # build() stages the period's history while the workers write the reports; it is
             # committed once the reports are in place (closing without the commit undoes it)
             with _StagedHistory(ws.root / HISTORY_FILE) as history:
-                result = build(ws, master, period, stage, include_invalid, jobs, progress, history)
+                result = build(ws, master, period, stage, include_invalid, jobs, progress, history, documents)
                 result.seconds = {"styrmodell": loaded - started, **result.seconds}
                 clock = time.perf_counter()
                 _swap(stage, final)
@@ -130,6 +135,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         result.folder = final
         result.kf_report = final / result.kf_report.name
         result.board_reports = [final / p.name for p in result.board_reports]
+        result.documents = [final / p.name for p in result.documents]
     result.seconds["totalt"] = time.perf_counter() - started
     return result
 
@@ -158,9 +164,16 @@ class _StagedHistory:
 
 
 def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress,
-          history: _StagedHistory | None = None) -> Result:
+          history: _StagedHistory | None = None, documents: str = "docx", extra: tuple = ()) -> Result:
     """Every output of a consolidation into `stage`; the period's history staged into `history`
-    (None: not stored, as when an auditor's re-run rebuilds the reports to compare)."""
+    (None: not stored, as when an auditor's re-run rebuilds the reports to compare). `documents`
+    as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
+    förvaltning's report on request, `rodtrad rapport --nod`)."""
+    from .documents import pdf as pdf_export, write as document  # noqa: PLC0415
+
+    doc_options, doc_findings = document.prepare(ws.root) if documents != "inga" else (None, [])
+    if doc_options is not None:
+        doc_options = document.Options(doc_options.template, doc_options.texts, None, master.name)
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")
@@ -212,6 +225,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             path = stage / node_report.board_report_name(master, board.id, period)
             jobs_list.append((board.id, str(path)))
             result.board_reports.append(path)
+        jobs_list += [(node_id, str(stage / name)) for node_id, name in extra]
+        result.findings += doc_findings
         follow = period.kind != "plan"
         outcomes = None
         if follow:
@@ -233,11 +248,17 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                 history.stage(period.id, period.date, list(included.values()), manifest.sha256(ws.master_file),
                               __version__, len(report.tasks))
 
-        for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                                   jobs_list, store, pool, outcomes, levels, meanwhile):
+        for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                                   jobs_list, store, pool, outcomes, levels, meanwhile, doc_options):
             result.findings += findings
             parts.append(Path(part))
+            if doc_options is not None and document.name_for(path).exists():
+                result.documents.append(document.name_for(path))
     seconds["rapporter"], clock = time.perf_counter() - clock, time.perf_counter()
+    if documents == "pdf":
+        _, findings = pdf_export.convert(result.documents)
+        result.findings += findings
+        seconds["pdf"], clock = time.perf_counter() - clock, time.perf_counter()
     (stage / FACTS).unlink(missing_ok=True)
     with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
         for part in parts:  # in report order, so the file is the same on every run
@@ -280,7 +301,7 @@ def _digest(task, master):
 
 def _report_one(job, master=None) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
-    node_id, path, facts, own, (period, submissions, history_path, outcomes) = job
+    node_id, path, facts, own, (period, submissions, history_path, outcomes, documents) = job
     master = master or worker_master()
     path = Path(path)
     if isinstance(facts, FactsAt):  # its units' facts, from the fact file (full ones for a board report)
@@ -295,7 +316,11 @@ def _report_one(job, master=None) -> tuple:
         gc.freeze()
     try:
         with History(history_path, write=False) as history:
-            book = node_report.write(rollup, node_id, period, submissions, path, history)
+            wanted = documents is not None and documents.wants(node_id)
+            keep = document_tables() if wanted else frozenset()
+            book = node_report.write(rollup, node_id, period, submissions, path, history, keep)
+            if wanted:  # the Word document from the very rows of the workbook (documents/)
+                write_document(rollup, node_id, period, book.kept, path, history, documents)
     finally:
         if freeze:
             gc.unfreeze()
@@ -308,7 +333,7 @@ def _report_one(job, master=None) -> tuple:
 
 
 def _write_reports(master, facts, period, submissions, history_path, jobs_list, store: FactFile, pool=None,
-                   outcomes=None, levels=None, meanwhile=None):
+                   outcomes=None, levels=None, meanwhile=None, documents=None):
     """The KF and board reports in the worker processes (`pool`, from `validate.workers`); each
     report gets only its own units' facts, from the fact file `store` (a board report its units'
     full facts, the KF report every unit's figures). `meanwhile()` runs in this process while they work.
@@ -334,7 +359,7 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
         # KF report's figures pickled here, left the workers waiting for their next job).
         mine_submissions = {u: submissions[u] for u in rollup.units_under[node] if u in submissions}
         tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under},
-                      (period, mine_submissions, history_path, outcomes)))
+                      (period, mine_submissions, history_path, outcomes, documents)))
     if not pooled:
         if meanwhile:
             meanwhile()

@@ -30,7 +30,25 @@ def _imports(ws: Workspace, master) -> str:
             f"{len(values)} Kolada-värden för jämförelse med {len({v[1] for v in values}) - 1} andra kommuner")
 
 
-def run(directory: Path, seed: int = 2027, echo=print) -> dict:
+DEMO_TEXTS = """## Väsentliga händelser
+
+Kommunen har under året öppnat en ny förskola i Norra Åby och påbörjat ombyggnaden av Ängsskolan.
+Efterfrågan på hemtjänst har ökat mer än beräknat.
+
+## Förväntad utveckling
+
+Skatteunderlaget väntas växa långsammare än i budgeten. Nämnderna behöver fortsätta arbetet med
+sina åtgärdsplaner för att nå en budget i balans.
+
+## Väsentliga personalförhållanden
+
+Sjukfrånvaron har minskat något jämfört med föregående år. Rekryteringen av förskollärare och
+sjuksköterskor är fortsatt svår.
+"""
+
+
+def run(directory: Path, seed: int = 2027, echo=print, pdf: bool = True) -> dict:
+    """The demo end to end; `pdf`: a tagged PDF beside each of the delår's documents (LibreOffice)."""
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
         if not (root / MARKER).exists():
@@ -38,6 +56,7 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
         shutil.rmtree(root)
     ws = init(root, build("exempelkommun"))
     (root / MARKER).write_text("Skapad av `rodtrad demo`; tas bort och skapas om vid nästa körning.\n")
+    (root / "dokument" / f"texter-{FOLLOW_UPS[-1]}.md").write_text(DEMO_TEXTS, encoding="utf-8")
     master, findings = masterdata.load(ws.master_file)
     if master is None:
         raise SystemExit("Exempelkommuns styrmodell har fel: " + "; ".join(f.message() for f in findings))
@@ -64,10 +83,16 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
         result["cycle"][period_id] = outcome
         step += 1
         if master.period(period_id).kind != "månad":  # the boards assess T1 and delår themselves
-            outcome = _boards(root, master, period_id, seed, echo, step)
+            last = pdf and period_id == FOLLOW_UPS[-1]
+            outcome = _boards(root, master, period_id, seed, echo, step, "pdf" if last else "docx")
             result["cycle"][f"{period_id}/nämnd"] = outcome
             step += 1
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
+    if outcome.documents:
+        made = "Word och taggad PDF" if outcome.documents[0].with_suffix(".pdf").exists() else "Word"
+        echo(f"Rapportdokumenten ({made}) för fullmäktige och nämnderna bredvid: {outcome.documents[0]}")
+    for finding in outcome.findings:
+        echo(f"Obs: {finding.message()}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     return result
 
@@ -75,7 +100,7 @@ def run(directory: Path, seed: int = 2027, echo=print) -> dict:
 FOLLOW_UPS = ("2027-T1", "2027-05", "2027-delar")  # plan → tertial 1 → a month → delår
 
 
-def _boards(root: Path, master, period_id: str, seed: int, echo, step: int):
+def _boards(root: Path, master, period_id: str, seed: int, echo, step: int, documents: str = "docx"):
     """Every level assesses: each board gets the consolidated units, writes its own judgement, and the
     period is consolidated again so the KF report carries the boards' assessments."""
     from . import followfill
@@ -85,7 +110,7 @@ def _boards(root: Path, master, period_id: str, seed: int, echo, step: int):
     paths = generate(master, period_id, ws.outbox(period_id) / "nämnd", now=f"{period.date} 12:00:00", root=root,
                      level="nämnd")
     followfill.fill_all(paths, ws.inbox(period_id) / "nämnd", master, seed=seed, mistakes={})
-    outcome = consolidate(root, period_id)
+    outcome = consolidate(root, period_id, documents=documents)
     echo(f"{step}. Nämnderna, {period.name}: {len(paths)} arbetsböcker med enheternas sammanställning; nämndernas egna "
          f"bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
     return outcome
