@@ -140,11 +140,13 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
-def demo(directory: Path, seed: int):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delåret).")
+def demo(directory: Path, seed: int, documents: str):
     """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
     from .demo import run
 
-    run(directory, seed=seed, echo=click.echo)
+    run(directory, seed=seed, echo=click.echo, documents=documents)
 
 
 @main.command()
@@ -214,7 +216,9 @@ def findings(markdown: bool, lang: str):
 @click.option("--include-invalid", is_flag=True, help="Räkna med arbetsböcker som har fel (de markeras).")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
-def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument: Word och taggad PDF (pdf), bara Word (docx) eller inga.")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, documents: str):
     """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
     from .consolidate import ConsolidationError, consolidate as run
     from .validate import collect
@@ -224,7 +228,8 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
     try:
         with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
-            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update)
+            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
+                         documents=documents)
     except ConsolidationError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
@@ -241,6 +246,11 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
             click.echo(f"{unit}: saknas i inkorgen")
         click.echo(result.summary())
         click.echo(f"KF-rapport: {result.kf_report}")
+        if result.documents:
+            click.echo(f"Rapportdokument: {len(result.documents)} i Word"
+                       + (" och PDF" if result.documents[0].with_suffix('.pdf').exists() else ""))
+        for finding in result.findings:
+            click.echo(f"Obs: {finding.message()}")
     sys.exit(0 if result.complete else 1)
 
 
@@ -249,6 +259,32 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="En sammanställd period (id ur styrmodellen).")
+@click.option("--nod", "nodes", multiple=True, help="Bara denna nod (ansvarskod; kan upprepas). En förvaltning "
+              "får då också sin egen Excelrapport.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True,
+              help="Word och taggad PDF, eller bara Word.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str, jobs: int | None):
+    """Skriv rapportdokumenten (Word, PDF) för en sammanställd period, ur arbetsytans mall dokument/rapportmall.docx."""
+    from .consolidate import ConsolidationError
+    from .rapport import rapport as run
+
+    try:
+        written = run(directory, period, nodes, documents, jobs)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    for path in written.documents:
+        pdf = path.with_suffix(".pdf")
+        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.exists() else ""))
+    for finding in written.findings:
+        click.echo(f"Obs: {finding.message()}")
+    click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
 
 
 for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch

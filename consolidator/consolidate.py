@@ -96,10 +96,10 @@ class Lock:
 
 
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
-                progress=None, documents: str = "docx") -> Result:
+                progress=None, documents: str = "inga") -> Result:
     """Consolidate `period_id` in the workspace `root` into rapporter/<period>/. `documents`: "pdf" (a
     Word document per KF and board report and a tagged PDF of each), "docx" (the documents only) or
-    "inga" (none); see documents/."""
+    "inga" (none; the default of the library: `rodtrad consolidate` writes them unless told not to)."""
     started = time.perf_counter()
     ws = Workspace(Path(root))
     master, findings = masterdata.load(ws.master_file)
@@ -164,16 +164,18 @@ class _StagedHistory:
 
 
 def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress,
-          history: _StagedHistory | None = None, documents: str = "docx", extra: tuple = ()) -> Result:
+          history: _StagedHistory | None = None, documents: str = "inga", extra: tuple = (),
+          nodes=None) -> Result:
     """Every output of a consolidation into `stage`; the period's history staged into `history`
     (None: not stored, as when an auditor's re-run rebuilds the reports to compare). `documents`
     as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
-    förvaltning's report on request, `rodtrad rapport --nod`)."""
+    förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
     from .documents import pdf as pdf_export, write as document  # noqa: PLC0415
 
     doc_options, doc_findings = document.prepare(ws.root) if documents != "inga" else (None, [])
     if doc_options is not None:
-        doc_options = document.Options(doc_options.template, doc_options.texts, None, master.name)
+        doc_options = document.Options(doc_options.template, doc_options.texts, frozenset(nodes) if nodes else None,
+                                       master.name)
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     report = Report(ignored=ignored)
     export = Export(stage / "export")

@@ -47,8 +47,10 @@ sjuksköterskor är fortsatt svår.
 """
 
 
-def run(directory: Path, seed: int = 2027, echo=print, pdf: bool = True) -> dict:
-    """The demo end to end; `pdf`: a tagged PDF beside each of the delår's documents (LibreOffice)."""
+def run(directory: Path, seed: int = 2027, echo=print, documents: str = "inga") -> dict:
+    """The demo end to end. `documents`: "pdf" writes every period's report documents and a tagged PDF
+    beside each of the delår's (LibreOffice); "docx" the documents only; "inga" none (as the tests
+    that do not look at them)."""
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
         if not (root / MARKER).exists():
@@ -71,7 +73,7 @@ def run(directory: Path, seed: int = 2027, echo=print, pdf: bool = True) -> dict
     result = {"workspace": ws, "master": master, "period": period, "outbox": paths, "planted": planted}
     from .consolidate import consolidate  # noqa: PLC0415 - the demo runs as far as the project goes
 
-    outcome = consolidate(root, period)
+    outcome = consolidate(root, period, documents=_docx(documents))
     echo(f"4. Kontroll:   {outcome.report.summary()}")
     echo(f"5. Rapporter:  {outcome.summary()}")
     result["report"], result["consolidation"] = outcome.report, outcome
@@ -79,12 +81,12 @@ def run(directory: Path, seed: int = 2027, echo=print, pdf: bool = True) -> dict
     result["cycle"] = {}
     step = 7
     for period_id in FOLLOW_UPS:
-        outcome = _follow_up(root, master, period_id, seed, echo, step)
+        outcome = _follow_up(root, master, period_id, seed, echo, step, _docx(documents))
         result["cycle"][period_id] = outcome
         step += 1
         if master.period(period_id).kind != "månad":  # the boards assess T1 and delår themselves
-            last = pdf and period_id == FOLLOW_UPS[-1]
-            outcome = _boards(root, master, period_id, seed, echo, step, "pdf" if last else "docx")
+            last = documents == "pdf" and period_id == FOLLOW_UPS[-1]
+            outcome = _boards(root, master, period_id, seed, echo, step, "pdf" if last else _docx(documents))
             result["cycle"][f"{period_id}/nämnd"] = outcome
             step += 1
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
@@ -100,7 +102,7 @@ def run(directory: Path, seed: int = 2027, echo=print, pdf: bool = True) -> dict
 FOLLOW_UPS = ("2027-T1", "2027-05", "2027-delar")  # plan → tertial 1 → a month → delår
 
 
-def _boards(root: Path, master, period_id: str, seed: int, echo, step: int, documents: str = "docx"):
+def _boards(root: Path, master, period_id: str, seed: int, echo, step: int, documents: str = "inga"):
     """Every level assesses: each board gets the consolidated units, writes its own judgement, and the
     period is consolidated again so the KF report carries the boards' assessments."""
     from . import followfill
@@ -116,7 +118,11 @@ def _boards(root: Path, master, period_id: str, seed: int, echo, step: int, docu
     return outcome
 
 
-def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int):
+def _docx(documents: str) -> str:
+    return "inga" if documents == "inga" else "docx"
+
+
+def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, documents: str = "inga"):
     """One follow-up period: generate from what the workspace holds, answer, consolidate."""
     from . import followfill
     from .consolidate import consolidate
@@ -126,7 +132,7 @@ def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int):
     paths = generate(master, period_id, ws.outbox(period_id), now=f"{period.date} 08:00:00", root=root, notes=notes)
     mistakes = followfill.DEMO_MISTAKES if period_id == FOLLOW_UPS[0] else {}
     planted = followfill.fill_all(paths, ws.inbox(period_id), master, seed=seed, mistakes=mistakes)
-    outcome = consolidate(root, period_id)
+    outcome = consolidate(root, period_id, documents=documents)
     echo(f"{step}. {period.name}: {len(paths)} arbetsböcker förifyllda ur plan, huvudbok och Kolada; "
          f"{len({p[0] for p in planted})} enheter med planterade misstag; {outcome.summary()}")
     return outcome
