@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import consolidate, grid, masterdata, validate  # noqa: F401 - importing them registers their codes
 from .imports import kolada, ledger, sie  # noqa: F401
+from .documents import pdf, template  # noqa: F401 - the report documents' codes
 from .findings import CATALOGUE, Finding
 from .rules import all_rules
 
