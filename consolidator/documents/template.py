@@ -30,8 +30,8 @@ STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption",
 BROKEN = define("document.template_broken", ERROR,
                 "Rapportmallen {value} går inte att använda: {detail}. Dokumenten skrevs med standardmallen.",
                 "The report template {value} cannot be used: {detail}. The documents were written with the default template.",
-                "Öppna mallen i Word och rätta den, eller ta bort den så kopierar `rodtrad init` standardmallen igen.",
-                "Open the template in Word and fix it, or remove it and `rodtrad init` copies the default again.")
+                "Öppna mallen (dokument/rapportmall.docx) i Word och rätta den, eller ta bort den så används standardmallen.",
+                "Open the template (dokument/rapportmall.docx) in Word and fix it, or remove it and the default is used.")
 MISSING_STYLE = define("document.template_style", WARNING,
                        "Rapportmallen {value} saknar formatmallen {field}; rubriker och tabeller får Words standard.",
                        "The report template {value} lacks the style {field}; headings and tables get Word's default.",
