@@ -345,7 +345,8 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
     existed, so none of them holds every unit's facts, and they need no start-up. The largest
     reports are started first, so the workers finish close together."""
     rollup = Rollup(master, {})
-    pooled = pool is not None and len(facts) >= PARALLEL_REPORTS_FROM
+    # with documents a report costs several times more (its charts above all): worth a worker at any size
+    pooled = pool is not None and (len(facts) >= PARALLEL_REPORTS_FROM or documents is not None)
     tasks, sizes = [], []
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}

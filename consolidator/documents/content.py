@@ -201,7 +201,8 @@ class Content:
                        ["Ansvarskod", "Namn", first, second, "Avvikelse (kr)", "Avvikelse %", "Egen prognos (kr)"])
         if t:
             out.append(t)
-            rows = [(row[1], row[2] or 0, row[3] or 0) for row in self.rows("EkonomiSammanfattning")]
+        rows = [(row[1], row[2] or 0, row[3] or 0) for row in self.rows("EkonomiSammanfattning")]
+        if len(rows) > 1:  # one pair of bars says nothing the table does not
             png, alt = charts.budget_forecast(rows, first.split(" (")[0], second.split(" (")[0])
             out.append(Picture(png, alt, f"{first.split(' (')[0]} och {second.split(' (')[0].lower()} per {what}"))
         if self.follow:
@@ -211,8 +212,9 @@ class Content:
                 out.append(Heading(2, "Prognosen under året"))
                 out.append(self.table("Historik", "Budget, utfall hittills och helårsprognos vid varje uppföljning",
                                       ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[4] is not None))
-                png, alt = charts.forecast_over_time([(r[0], r[2], r[3], r[4]) for r in history])
-                out.append(Picture(png, alt, "Helårsprognosen period för period"))
+                if len(history) > 1:  # a line needs two points
+                    png, alt = charts.forecast_over_time([(r[0], r[2], r[3], r[4]) for r in history])
+                    out.append(Picture(png, alt, "Helårsprognosen period för period"))
             out.append(Heading(2, "Åtgärdsplaner"))
             if self.is_kf:
                 t = self.table("Atgardsplaner", "Åtgärdsplaner per nämnd",

@@ -216,8 +216,9 @@ def _parts(tpl, parts: dict[str, list]) -> dict[str, object]:
                 xml.append(writer.paragraph(block.text, block.style))
             elif isinstance(block, Table):
                 xml.append(writer.table(block))
-            elif isinstance(block, Picture):
+            elif isinstance(block, Picture):  # the picture, and its caption under it
                 xml.append(writer.picture(block))
+                xml.append(writer.paragraph(f"Figur: {block.title}", "Caption"))
         out[name] = _Part(xml) if xml else ""
     return out
 
