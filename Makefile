@@ -27,6 +27,7 @@ libreoffice:
 	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils; }
 
 test: $(BIN)/rodtrad libreoffice
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Random property-based cases against the validator (make test runs a fixed set).

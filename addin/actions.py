@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rodtrad.consolidator import document, masterdata
-from rodtrad.consolidator.findings import ERROR
-from rodtrad.consolidator.validate import Task, validate_grid
-from rodtrad.consolidator.workbook import INPUT_FILL, LOCKED_FILL
-from rodtrad.consolidator.workspace import Workspace, workbook_name
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.model import document, masterdata
+from rodtrad.consolidator.model.findings import ERROR
+from rodtrad.consolidator.reading.validate import Task, validate_grid
+from rodtrad.consolidator.workbooks.workbook import INPUT_FILL, LOCKED_FILL
+from rodtrad.consolidator.model.workspace import Workspace, workbook_name
 
 from . import config as cfg, livebook
 
@@ -120,9 +121,9 @@ def lists_for(book, master) -> tuple[str, dict[str, list], list[str]]:
     if unit not in master.by_id:
         raise ActionError("Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd för den här kommunen.")
     if got.template == document.FOLLOW:
-        from rodtrad.consolidator import followup  # noqa: PLC0415
+        from rodtrad.consolidator.workbooks import followdocs  # noqa: PLC0415
 
-        return unit, followup.lists(master, unit), list(got.layout["lists"])
+        return unit, followdocs.lists(master, unit), list(got.layout["lists"])
     return unit, document.lists(master, unit), list(got.layout["lists"])
 
 
@@ -196,7 +197,7 @@ def load_master(config: cfg.Config) -> masterdata.MasterData:
     path = Workspace(config.workspace).master_file
     if not path.exists():
         raise ActionError(f"Hittar inte styrmodellen {path}. Kontrollera att den delade mappen är ansluten.")
-    master, findings = masterdata.load(path)
+    master, findings = masterfile.load(path)
     if master is None:
         raise ActionError("Kommunens styrmodell har fel och kan inte användas. Kontakta ekonomiavdelningen.")
     return master

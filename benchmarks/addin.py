@@ -23,9 +23,9 @@ import xlwings as xw  # noqa: E402
 from test_addin import payload  # noqa: E402
 
 from rodtrad.addin import actions  # noqa: E402
-from rodtrad.consolidator import filler  # noqa: E402
-from rodtrad.consolidator.generate import generate  # noqa: E402
-from rodtrad.consolidator.masterdata import MasterData  # noqa: E402
+from rodtrad.samples import filler  # noqa: E402
+from rodtrad.consolidator.workbooks.generate import generate  # noqa: E402
+from rodtrad.consolidator.model.masterdata import MasterData  # noqa: E402
 from rodtrad.samples import build  # noqa: E402
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from rodtrad.consolidator.masterdata import MasterData
+from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.samples import build
 
 

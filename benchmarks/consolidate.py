@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import scaled_master  # noqa: E402
 from validate import PERIOD, bare_read, prepare  # noqa: E402
 
-from rodtrad.consolidator import masterbook  # noqa: E402
+from rodtrad.consolidator.workbooks import masterbook  # noqa: E402
 
 
 def workspace(units: int, cache: Path) -> Path:

@@ -24,8 +24,9 @@ from openpyxl import Workbook
 sys.path.insert(0, str(Path(__file__).parent))
 from common import scaled_master  # noqa: E402
 
-from rodtrad.consolidator import document, rendering, values  # noqa: E402
-from rodtrad.consolidator.generate import generate  # noqa: E402
+from rodtrad.consolidator.model import document, values  # noqa: E402
+from rodtrad.consolidator.workbooks import rendering
+from rodtrad.consolidator.workbooks.generate import generate  # noqa: E402
 
 PERIOD = "2027-plan"
 

@@ -29,8 +29,8 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).parent))
 from common import scaled_master  # noqa: E402
 
-from rodtrad.consolidator import filler  # noqa: E402
-from rodtrad.consolidator.generate import generate  # noqa: E402
+from rodtrad.samples import filler  # noqa: E402
+from rodtrad.consolidator.workbooks.generate import generate  # noqa: E402
 
 PERIOD = "2027-plan"
 
@@ -64,8 +64,8 @@ def bare_read(files) -> float:
 
 
 def grid_times(files, master) -> list[float]:
-    from rodtrad.consolidator.grid import open_grid
-    from rodtrad.consolidator.validate import validate_grid
+    from rodtrad.consolidator.reading.grid import open_grid
+    from rodtrad.consolidator.reading.validate import validate_grid
 
     times = []
     for path in files[:200]:

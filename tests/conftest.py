@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import filler, masterdata
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.validate import validate_file
-from rodtrad.consolidator.workspace import init
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.samples import filler
+from rodtrad.consolidator.model import masterdata
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.reading.validate import validate_file
+from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
 UNIT = "2111"  # Förskolan Solrosen: a unit under Barn- och utbildningsnämnden with locked activities
@@ -29,14 +31,14 @@ def workspace(tmp_path_factory):
 def demo_with_documents(tmp_path_factory):
     """The whole demo once, with its report documents: every period's .docx and the delår's tagged
     PDFs (one LibreOffice run). Tests that change the workspace copy it first."""
-    from rodtrad.consolidator.demo import run
+    from rodtrad.samples.demo import run
 
     return run(tmp_path_factory.mktemp("demo") / "exempelkommun", echo=lambda *_: None, documents="pdf")
 
 
 @pytest.fixture(scope="session")
 def master(workspace):
-    md, findings = masterdata.load(workspace / masterdata.FILE_NAME)
+    md, findings = masterfile.load(workspace / masterdata.FILE_NAME)
     assert findings == []
     return md
 
@@ -89,7 +91,7 @@ def assert_sheet_cache_is_transparent(write, units: list[str], folder: Path) -> 
     in docProps/core.xml), and the warm run must really have reused sheets."""
     import zipfile
 
-    from rodtrad.consolidator import rendering
+    from rodtrad.consolidator.workbooks import rendering
 
     def run(name, fresh):
         for unit in units:

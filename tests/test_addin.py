@@ -13,7 +13,7 @@ from openpyxl import load_workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from rodtrad.addin import actions, build, config  # noqa: E402
-from rodtrad.consolidator.validate import validate_file  # noqa: E402
+from rodtrad.consolidator.reading.validate import validate_file  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 9, 30)
 
@@ -101,7 +101,7 @@ def test_earlier_marks_are_cleared_to_the_cells_own_fill(edit, master, tmp_path)
 
 
 def test_the_addin_finds_exactly_what_rodtrad_validate_finds_on_the_demo(tmp_path):
-    from rodtrad.consolidator.demo import run
+    from rodtrad.samples.demo import run
 
     demo = run(tmp_path / "demo", echo=lambda *_: None)
     planted_files = {p[0] for p in demo["planted"]}
@@ -119,7 +119,7 @@ def test_the_addin_finds_exactly_what_rodtrad_validate_finds_on_the_demo(tmp_pat
 
 
 def test_refresh_rewrites_only_the_lists_when_the_master_data_changed(returned, master):
-    from rodtrad.consolidator.masterdata import MasterData
+    from rodtrad.consolidator.model.masterdata import MasterData
 
     data = dict(master.data)
     data["people"] = master.data["people"] + [{"unit": "2111", "name": "Ny Medarbetare", "role": "Pedagog"}]

@@ -6,14 +6,14 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.archive import archive
-from rodtrad.consolidator.audit import verify
+from rodtrad.consolidator.audit.archive import archive
+from rodtrad.consolidator.audit.verify import verify
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.consolidate import consolidate
-from rodtrad.consolidator.demo import run as run_demo
-from rodtrad.consolidator.diff import diff
-from rodtrad.consolidator.trace import trace
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+from rodtrad.samples.demo import run as run_demo
+from rodtrad.consolidator.audit.diff import diff
+from rodtrad.consolidator.audit.trace import trace
+from rodtrad.consolidator.reading.validate import validate_file
 
 PERIOD = "2027-plan"
 

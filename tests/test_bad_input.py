@@ -6,8 +6,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from rodtrad.consolidator import grid
-from rodtrad.consolidator.validate import validate_file, validate_paths
+from rodtrad.consolidator.reading import grid
+from rodtrad.consolidator.reading.validate import validate_file, validate_paths
 
 from conftest import copy
 from spreadsheet_engine import convert, soffice

@@ -1,7 +1,7 @@
 """The findings catalogue in the docs is the one the code generates."""
 from pathlib import Path
 
-from rodtrad.consolidator.catalogue import markdown
+from rodtrad.consolidator.cli.catalogue import markdown
 
 
 def test_docs_findings_md_is_up_to_date():
@@ -12,7 +12,7 @@ def test_docs_findings_md_is_up_to_date():
 def test_every_code_renders_in_both_languages_with_every_parameter_given():
     import string
 
-    from rodtrad.consolidator.catalogue import EXAMPLE, EXAMPLES, WHERE, kinds
+    from rodtrad.consolidator.cli.catalogue import EXAMPLE, EXAMPLES, WHERE, kinds
 
     assert len(kinds()) >= 45
     for kind in kinds():

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.validate import validate_paths
+from rodtrad.consolidator.reading.validate import validate_paths
 
 from conftest import copy
 
@@ -90,7 +90,7 @@ def test_an_unforeseen_error_ends_in_one_swedish_line_and_exit_code_2(tmp_path, 
     """A full disk while consolidating: no traceback, the reports that were there stay."""
     import errno
 
-    from rodtrad.consolidator import facts
+    from rodtrad.consolidator.rollup import facts
 
     ws = tmp_path / "k"
     run("init", ws, "--preset", "vimmerby")

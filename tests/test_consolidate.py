@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import consolidate as cons
+from rodtrad.consolidator.consolidation import consolidate as cons
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.demo import run as run_demo
-from rodtrad.consolidator.masterdata import Indicator
-from rodtrad.consolidator.rollup import GREEN, NONE, RED, YELLOW, light
+from rodtrad.samples.demo import run as run_demo
+from rodtrad.consolidator.model.masterdata import Indicator
+from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, light
 
 from spreadsheet_engine import recalculate, soffice
 
@@ -292,8 +292,8 @@ def test_a_staged_period_leaves_readers_reading_and_is_undone_when_the_run_stops
     file, and committed once the reports are in place: readers read on (a period bigger than
     SQLite's page cache too), and a run stopped before its commit leaves the history as it was."""
     import sqlite3
-    from rodtrad.consolidator.facts import UnitFacts
-    from rodtrad.consolidator.store import History
+    from rodtrad.consolidator.rollup.facts import UnitFacts
+    from rodtrad.consolidator.rollup.store import History
 
     path = workspace / "historik.sqlite"
 
@@ -348,8 +348,8 @@ def test_board_validation_and_status_reports_open_in_libreoffice(demo, tmp_path,
 
 
 def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace):
-    from rodtrad.consolidator.facts import UnitFacts
-    from rodtrad.consolidator.store import History
+    from rodtrad.consolidator.rollup.facts import UnitFacts
+    from rodtrad.consolidator.rollup.store import History
 
     earlier = UnitFacts("2111", "x.xlsx", "0" * 64, True, budget={"5010": {"frame": 100.0, "total": 90.0, "months": []}},
                         indicators={"N4": (81.5, "G5")})
@@ -367,7 +367,7 @@ def test_report_rows_serialised_by_us_are_the_bytes_openpyxl_writes(tmp_path, mo
     whatever the cells hold: formulas as text, control characters, markup, Swedish and other
     letters, spaces kept, empty text, numbers of every size, booleans, a date (openpyxl's own)."""
     import datetime as dt
-    from rodtrad.consolidator.facts import Source
+    from rodtrad.consolidator.rollup.facts import Source
     from rodtrad.consolidator.reports import book as bookmod
 
     def write(path):
@@ -410,7 +410,7 @@ def test_reports_serialised_by_us_are_the_bytes_openpyxl_writes(workspace, monke
 
 def test_money_sums_are_to_the_ore_whatever_the_order_of_adding():
     """Bottom-up or unit by unit, a total is the same number; floats alone would differ in the last digit."""
-    from rodtrad.consolidator.rollup import Economy
+    from rodtrad.consolidator.rollup.rollup import Economy
 
     amounts = [0.1, 0.2, 1234567.89, 0.07, 98765.43, 0.3, 55.55, 1e7 + 0.01]
     assert sum(amounts) != sum(sorted(amounts))  # the trap: plain float sums depend on the order

@@ -1,5 +1,5 @@
 """The demo end to end: every unit gets a workbook, and validation finds exactly the planted mistakes."""
-from rodtrad.consolidator.demo import run
+from rodtrad.samples.demo import run
 
 
 def test_the_demo_finds_exactly_the_mistakes_the_sample_filler_planted(demo_with_documents):

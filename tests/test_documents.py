@@ -15,14 +15,15 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import followfill, manifest, masterdata
 from rodtrad.consolidator.cli import main
-from rodtrad.consolidator.consolidate import consolidate
+from rodtrad.consolidator.consolidation import manifest
+from rodtrad.consolidator.consolidation.consolidate import consolidate
 from rodtrad.consolidator.documents import charts, pdf, template
 from rodtrad.consolidator.documents.read import lines
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.workspace import init
-from rodtrad.samples import build
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.workbooks.masterbook import init
+from rodtrad.samples import build, followfill
 
 DEMO_PERIODS = ("2027-plan", "2027-T1", "2027-05", "2027-delar")
 NUMBER = re.compile(r"-?\d{1,3}(?:\u00a0\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
@@ -38,7 +39,7 @@ def vimmerby(tmp_path_factory):
     """A preset's delår and helår, consolidated with documents."""
     root = tmp_path_factory.mktemp("preset") / "vimmerby"
     ws = init(root, build("vimmerby"))
-    master, _ = masterdata.load(ws.master_file)
+    master, _ = masterfile.load(ws.master_file)
     for period in ("2027-delar", "2027-helar"):
         paths = generate(master, period, ws.outbox(period), root=root)
         followfill.fill_all(paths, ws.inbox(period), master, seed=3, mistakes={})
@@ -381,7 +382,7 @@ def test_consolidating_the_same_period_again_gives_byte_identical_documents_list
 
 
 def test_verify_names_a_document_whose_text_was_changed(vimmerby, tmp_path):
-    from rodtrad.consolidator.audit import verify
+    from rodtrad.consolidator.audit.verify import verify
 
     ws = tmp_path / "vimmerby"
     shutil.copytree(vimmerby, ws)

@@ -8,10 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator import document, followup
-from rodtrad.consolidator.demo import run as run_demo
-from rodtrad.consolidator.followfill import DEMO_MISTAKES
-from rodtrad.consolidator.validate import validate_file, validate_paths
+from rodtrad.consolidator.model import grading
+from rodtrad.consolidator.reading import sent
+from rodtrad.consolidator.model import document
+from rodtrad.consolidator.workbooks import followdocs
+from rodtrad.samples.demo import run as run_demo
+from rodtrad.samples.followfill import DEMO_MISTAKES
+from rodtrad.consolidator.reading.validate import validate_file, validate_paths
 from rodtrad.samples import ledgerdata
 
 from conftest import assert_sheet_cache_is_transparent
@@ -57,7 +60,7 @@ def test_carried_forward_content_equals_the_validated_plan(root, master):
     carried = [a for a in t1["activities"] if a["carried"]]
     assert [(a["id"], a["text"], a["link"], a["start"], a["end"]) for a in carried] == \
         [(a["id"], a["text"], a["link"], a["start"], a["end"]) for a in plan.document["activities"]]
-    own = [g for g in t1["assessments"] if g["level"] == followup.OWN_GOAL]
+    own = [g for g in t1["assessments"] if g["level"] == grading.OWN_GOAL]
     assert [(g["id"], g["text"], g["parent"]) for g in own] == [(g["id"], g["text"], g["parent"]) for g in plan.document["goals"]]
     assert [(c["id"], c["risk"], c["control"]) for c in t1["controls"]] == \
         [(r["id"], r["risk"], r["control"]) for r in plan.document["risks"]]
@@ -94,8 +97,8 @@ def test_the_month_carries_the_t1_forecast_and_the_sent_copy_is_kept(root):
     t1 = {r["Konto"]: r["Helårsprognos"] for r in table(one(root / "inkorg" / "2027-T1"), "Ekonomi")}
     may = {r["Konto"]: r["Föregående prognos"] for r in table(one(root / "utskick" / "2027-05"), "Ekonomi")}
     assert may == t1
-    sent = followup.read_sent(root / "utskick" / "2027-05")
-    assert len(sent) == 49 and sent[UNIT]["economy"]
+    copies = sent.read_sent(root / "utskick" / "2027-05")
+    assert len(copies) == 49 and copies[UNIT]["economy"]
 
 
 def test_validation_finds_exactly_the_planted_follow_up_mistakes(demo, root, master):
@@ -125,7 +128,7 @@ def edit(root, tmp_path):
 
 
 def codes(path, master, root):
-    from rodtrad.consolidator.followup import SentCopies
+    from rodtrad.consolidator.reading.sent import SentCopies
 
     return sorted((f.sheet, f.cell, f.code) for f in validate_file(path, master, sent=SentCopies(root)).findings)
 
@@ -262,7 +265,7 @@ def test_the_board_workbook_carries_the_units_assessments_and_texts(root, master
     said = []  # (goal, unit, assessment, analysis) straight from the units' returned files
     for path in returned(root, master):
         for r in table(path, "Måluppföljning"):
-            goal = r["Id"] if r["Nivå"] != followup.OWN_GOAL else r["Kopplat till"]
+            goal = r["Id"] if r["Nivå"] != grading.OWN_GOAL else r["Kopplat till"]
             said.append((goal, path.name[:4], r["Bedömning"], r["Analys"]))
     listed = [(r["Mål"], r["Ansvarskod"], r["Bedömning"], r["Analys"]) for r in table(board_book(root), "Enheternas bedömningar")]
     assert sorted(listed) == sorted(s for s in said if s[0] in {g.id for g in master.board_goals(BOARD)})
@@ -278,7 +281,7 @@ def test_the_board_workbook_carries_the_units_assessments_and_texts(root, master
 
 
 def test_a_board_workbook_is_validated_like_a_units(root, master, tmp_path):
-    from rodtrad.consolidator.followup import SentCopies
+    from rodtrad.consolidator.reading.sent import SentCopies
 
     assert validate_file(board_book(root, "inkorg"), master, sent=SentCopies(root)).valid
     sent = validate_file(board_book(root), master, sent=SentCopies(root))
@@ -319,7 +322,7 @@ def test_the_kf_report_carries_each_boards_own_judgement(root, master):
 
 
 def test_a_level_is_generated_only_after_its_units_are_consolidated(root, master):
-    from rodtrad.consolidator import levels
+    from rodtrad.consolidator.workbooks import levels
 
     with pytest.raises(levels.NotConsolidated, match="rodtrad consolidate"):
         levels.documents(master, master.period("2027-helar"), "nämnd", root, [])
@@ -357,7 +360,7 @@ def test_the_delar_report_has_the_balanskrav_line_by_line(root, master):
 
 
 def test_the_balanskrav_with_a_reserve_and_an_earlier_deficit():
-    from rodtrad.consolidator import closing
+    from rodtrad.consolidator.rollup import closing
 
     figures = {"taxes_sek": 1000, "financial_net_sek": 10, "central_cost_sek": 20, "realisation_gains_sek": 30,
                "exempt_gains_sek": 5, "unrealised_losses_sek": 7, "to_rur_sek": 0, "from_rur_sek": 15,
@@ -384,7 +387,7 @@ def test_a_file_changed_since_it_was_consolidated_is_not_carried_forward(root, m
     inputs = json.loads((root / "rapporter" / "2027-plan" / "manifest.json").read_text("utf-8"))["inputs"]
     expected = {e["unit"] for e in inputs if e.get("consolidated") and master.is_unit(e.get("unit") or "")}
     notes = []
-    taken = {e["unit"]: task for e, task in followup.consolidated(copy, master, "2027-plan", master.is_unit, notes)}
+    taken = {e["unit"]: task for e, task in followdocs.consolidated(copy, master, "2027-plan", master.is_unit, notes)}
     assert set(taken) == expected - {UNIT}
     assert notes == [f"inkorg/2027-plan/{changed.name} har ändrats eller flyttats sedan 2027-plan sammanställdes "
                      "och används inte."]
@@ -396,13 +399,13 @@ def test_a_file_changed_since_it_was_consolidated_is_not_carried_forward(root, m
 def test_a_follow_up_assembled_from_the_sheet_cache_is_the_one_openpyxl_renders_anew(root, master, tmp_path):
     """Follow-up sheets are cached too (their traffic-light formats are part of each sheet's build);
     a T1 follow-up written with the cache warm is byte for byte the one written without it."""
-    from rodtrad.consolidator import planbook
-    from rodtrad.consolidator.generate import follow_documents
+    from rodtrad.consolidator.workbooks import planbook
+    from rodtrad.consolidator.workbooks.generate import follow_documents
 
     units = [u.id for u in master.units() if u.board == master.by_id[UNIT].board][:4]
     docs = follow_documents(master, master.period("2027-T1"), units, root, [])
 
     def write(unit, path):
-        planbook.write(copy.deepcopy(docs[unit]), followup.lists(master, unit), master, path, now="2027-05-02 08:00:00")
+        planbook.write(copy.deepcopy(docs[unit]), followdocs.lists(master, unit), master, path, now="2027-05-02 08:00:00")
 
     assert_sheet_cache_is_transparent(write, units, tmp_path)

@@ -3,9 +3,11 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator import document, grid, masterdata
-from rodtrad.consolidator.generate import generate
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.model import document, masterdata
+from rodtrad.consolidator.reading import grid
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.consolidator.reading.validate import validate_file
 from rodtrad.samples import PRESETS, build
 
 from conftest import UNIT, assert_sheet_cache_is_transparent
@@ -120,10 +122,10 @@ def test_ids_with_leading_zeros_survive(workspace, master, tmp_path):
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_each_preset_generates_workbooks_that_validate_without_findings(preset, tmp_path):
-    from rodtrad.consolidator.workspace import init
+    from rodtrad.consolidator.workbooks.masterbook import init
 
     ws = init(tmp_path / preset, build(preset))
-    md, findings = masterdata.load(ws.master_file)
+    md, findings = masterfile.load(ws.master_file)
     assert findings == [] and md is not None
     paths = generate(md, md.period(None).id, ws.outbox(md.period(None).id), jobs=2)
     assert len(paths) == len(md.units()) >= 5
@@ -144,7 +146,7 @@ def test_solleftea_workplaces_carry_every_locked_activity(tmp_path):
 def test_a_sheet_taken_from_the_rendering_cache_is_the_sheet_openpyxl_renders_anew(master, tmp_path):
     """Units of one board share most sheets, so the generator renders each distinct sheet once per
     process (rendering.py); a plan assembled from the cache is the plan openpyxl writes without it."""
-    from rodtrad.consolidator import planbook, rendering
+    from rodtrad.consolidator.workbooks import planbook, rendering
 
     units = [u.id for u in master.units() if u.board == master.by_id[UNIT].board][:5]
 

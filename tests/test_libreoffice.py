@@ -2,7 +2,7 @@
 import pytest
 from python_calamine import CalamineWorkbook
 
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.reading.validate import validate_file
 
 from spreadsheet_engine import recalculate, soffice
 

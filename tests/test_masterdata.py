@@ -2,7 +2,9 @@
 import pytest
 from openpyxl import load_workbook
 
-from rodtrad.consolidator import masterdata, masterbook
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.model import masterdata
+from rodtrad.consolidator.workbooks import masterbook
 from rodtrad.samples import PRESETS, build
 
 
@@ -10,7 +12,7 @@ from rodtrad.samples import PRESETS, build
 def test_each_preset_round_trips_through_styrmodell_xlsx_without_findings(preset, tmp_path):
     data = build(preset)
     masterbook.write(data, tmp_path / "styrmodell.xlsx")
-    md, findings = masterdata.load(tmp_path / "styrmodell.xlsx")
+    md, findings = masterfile.load(tmp_path / "styrmodell.xlsx")
     assert findings == []
     assert [n.id for n in md.org] == [r["id"] for r in data["org"]]
     assert md.goal_by_id[data["goals"][0]["id"]].text == data["goals"][0]["text"]
@@ -47,7 +49,7 @@ def broken(tmp_path):
         for ref, value in cells.items():
             wb[sheet][ref] = value
         wb.save(path)
-        md, findings = masterdata.load(path)
+        md, findings = masterfile.load(path)
         assert md is None
         return [f.flat() for f in findings]
     return _broken
@@ -86,25 +88,25 @@ def test_a_missing_sheet_is_reported_by_name(tmp_path):
     wb = load_workbook(path)
     del wb["Perioder"]
     wb.save(path)
-    md, findings = masterdata.load(path)
+    md, findings = masterfile.load(path)
     assert md is None and ("Perioder", "", "sheet.missing") in [f.flat() for f in findings]
 
 
 def test_a_file_that_is_not_a_workbook_gives_a_finding_not_a_traceback(tmp_path):
     path = tmp_path / "styrmodell.xlsx"
     path.write_text("inte en arbetsbok")
-    md, findings = masterdata.load(path)
+    md, findings = masterfile.load(path)
     assert md is None and [f.code for f in findings] == ["file.not_workbook"]
 
 
 def test_a_styrmodell_from_before_the_balanskrav_sheet_still_loads(tmp_path):
     path = tmp_path / "styrmodell.xlsx"
     masterbook.write(build("exempelkommun"), path)
-    assert masterdata.load(path)[0].closing["result_indicator"] == "N1"
+    assert masterfile.load(path)[0].closing["result_indicator"] == "N1"
     wb = load_workbook(path)
     del wb["Balanskrav"]
     wb.save(path)
-    md, findings = masterdata.load(path)
+    md, findings = masterfile.load(path)
     assert md is not None and findings == [] and md.closing == {}
 
 
@@ -115,5 +117,5 @@ def test_an_unknown_result_indicator_is_reported(tmp_path):
     row = next(r[0].row for r in wb["Balanskrav"].iter_rows() if r[0].value.startswith("Nyckeltal för årets resultat"))
     wb["Balanskrav"][f"B{row}"] = "N99"
     wb.save(path)
-    md, findings = masterdata.load(path)
+    md, findings = masterfile.load(path)
     assert md is None and [f.flat() for f in findings] == [("Balanskrav", f"B{row}", "master.unknown_ref")]

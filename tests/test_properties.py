@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from rodtrad.consolidator.validate import validate_file
+from rodtrad.consolidator.reading.validate import validate_file
 
 SHEETS = ["Översikt", "Enhetens mål", "Aktiviteter", "Uppdrag", "Nyckeltal", "Budget", "Intern kontroll", "_meta"]
 FUZZ = os.environ.get("RODTRAD_FUZZ") == "1"

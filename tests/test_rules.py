@@ -58,7 +58,7 @@ def test_text_that_is_not_a_date_is_unreadable_once(edit, check):
 
 
 def test_swedish_numbers_and_dates_typed_as_text_are_understood(edit, check, master):
-    from rodtrad.consolidator.validate import validate_file
+    from rodtrad.consolidator.reading.validate import validate_file
 
     path = edit({"Aktiviteter": {"F8": "2027-03-01", "G8": "2027-04-30"},
                  "Budget": {"D5": "1 234,50", "O5": None}})
@@ -121,8 +121,9 @@ def test_an_unsupported_template_version_is_reported(edit, check):
 
 
 def test_a_municipality_can_add_its_own_rule(returned, master, monkeypatch):
-    from rodtrad.consolidator import rules, validate
-    from rodtrad.consolidator.findings import WARNING, define
+    from rodtrad.consolidator import rules
+    from rodtrad.consolidator.reading import validate
+    from rodtrad.consolidator.model.findings import WARNING, define
 
     own = define("exempel.summary_short", WARNING, "Sammanfattningen är kort.", "The summary is short.")
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from rodtrad.consolidator import values
+from rodtrad.consolidator.model import values
 
 
 @pytest.mark.parametrize("raw, expected", [

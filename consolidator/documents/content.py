@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .. import closing
-from ..levels import distribution
-from ..reports.book import KR, NUM, PCT
-from ..reports.node import BOARD_LEVELS, WORDS
-from ..rollup import GREEN, NONE, RED, YELLOW, score
+from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, distribution, score
+from rodtrad.consolidator.reports.book import KR, NUM, PCT
+from rodtrad.consolidator.reports.node import BOARD_LEVELS, WORDS
+from rodtrad.consolidator.rollup import closing
 from . import charts
 from .numbers import count, kr, num, pct
 from .render import Document, Heading, Light, Para, Picture, Table

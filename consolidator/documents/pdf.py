@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..findings import WARNING, define
+from rodtrad.consolidator.model.findings import WARNING, define
 
 FILTER = "pdf:writer_pdf_Export:" + json.dumps({
     "UseTaggedPDF": {"type": "boolean", "value": "true"},

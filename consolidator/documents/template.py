@@ -18,7 +18,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..findings import ERROR, WARNING, Finding, define
+from rodtrad.consolidator.model.findings import ERROR, WARNING, Finding, define
 
 FILE_NAME = "rapportmall.docx"  # in the workspace's dokument/ folder, and as package data
 FOLDER = "dokument"

@@ -6,8 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ..findings import ERROR, WARNING, define
-from ..masterdata import MasterData
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.masterdata import MasterData
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",

@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import values
-from ..findings import ERROR, WARNING, define
-from ..masterdata import MasterData
-from . import sie as sie_reader
+from rodtrad.consolidator.model import values
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.imports import sie as sie_reader
 
 UNKNOWN_UNIT = define("ledger.unknown_unit", WARNING,
                       "Ansvar {value} (rad {line}) finns inte i styrmodellen; dess belopp importeras inte.",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 SYNTAX = define("sie.syntax", ERROR, "Rad {value}: {detail}", "Line {value}: {detail}",
                 "Rätta raden i exportfilen eller exportera på nytt ur ekonomisystemet.",

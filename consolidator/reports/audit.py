@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .book import ReportBook, col
+from rodtrad.consolidator.reports.book import ReportBook, col
 
 
 def write(verdict, folder: Path) -> tuple[Path, Path]:

@@ -18,9 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.functions import xmlfile
 
-from .. import values, workbook as wbk
-from ..facts import Source
-from ..findings import WARNING, define
+from rodtrad.consolidator.model import values
+from rodtrad.consolidator.workbooks import workbook as wbk
+from rodtrad.consolidator.rollup.facts import Source
+from rodtrad.consolidator.model.findings import WARNING, define
 
 TRUNCATED = define("report.text_truncated", WARNING,
                    "En text från {value} var längre än en Excel-cell rymmer (32 767 tecken) och kortades i rapporten.",

@@ -18,14 +18,15 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 
-from .. import closing
-from ..facts import Source
-from ..followup import GRADES
-from ..levels import SHORT, distribution
-from ..masterdata import Period
-from ..rollup import GREEN, NONE, RED, YELLOW, Rollup, activity_status, risk_class, score
-from ..workspace import safe_name
-from .book import KR, NUM, PCT, ReportBook, col
+from rodtrad.consolidator.rollup import closing
+from rodtrad.consolidator.rollup.facts import Source
+from rodtrad.consolidator.model.grading import GRADES
+from rodtrad.consolidator.model.grading import SHORT, distribution
+from rodtrad.consolidator.model.masterdata import Period
+from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, activity_status, risk_class, score
+from rodtrad.consolidator.rollup.rollup import Rollup
+from rodtrad.consolidator.model.workspace import safe_name
+from rodtrad.consolidator.reports.book import KR, NUM, PCT, ReportBook, col
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -370,7 +371,7 @@ class NodeReport:
 
     def action_plan_needed(self, e) -> bool:
         if self.follow:  # a deficit beyond the delegation (rules/followup.py), not any deviation
-            from ..rules.followup import action_plan_limit  # noqa: PLC0415
+            from rodtrad.consolidator.rules.followup import action_plan_limit  # noqa: PLC0415
             limit, _ = action_plan_limit(self.m, e.budget)
             return limit is not None and e.deviation > limit
         rules = self.m.rules
@@ -734,8 +735,8 @@ def _num(value) -> str:
 
 
 def _master_layout() -> dict:
-    from ..contract import layout  # noqa: PLC0415
-    from ..masterdata import NAME  # noqa: PLC0415
+    from rodtrad.consolidator.model.contract import layout  # noqa: PLC0415
+    from rodtrad.consolidator.model.masterdata import NAME  # noqa: PLC0415
 
     return layout(NAME)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..manifest import relative
-from ..validate import Report
-from .book import ReportBook, col
+from rodtrad.consolidator.model.files import relative
+from rodtrad.consolidator.reading.validate import Report
+from rodtrad.consolidator.reports.book import ReportBook, col
 
 SUMMARY = [col("Fil", 44), col("Ansvarskod", 12), col("Period", 12), col("Status", 12), col("Fel", 8, "0"),
            col("Varningar", 10, "0")]

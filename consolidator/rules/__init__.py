@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from ..contract import Read
-from ..masterdata import MasterData
+from rodtrad.consolidator.model.contract import Read
+from rodtrad.consolidator.model.masterdata import MasterData
 
 BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums",
            "followup")
@@ -28,7 +28,7 @@ class Context:
     expected_period: str | None = None
     missing: frozenset = frozenset()  # keys of sheets that are missing (already reported once)
     template: str = "plan"  # the layout the document was read by: "plan" or "follow"
-    sent: object = None  # followup.SentCopies: what the workspace sent out, when known
+    sent: object = None  # reading.sent.SentCopies: what the workspace sent out, when known
 
     @property
     def unit(self) -> str:

@@ -1,6 +1,6 @@
 """Each account's months add up to its frame, where the municipality's rules require it."""
-from ..document import MONTHS
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.document import MONTHS
+from rodtrad.consolidator.model.findings import ERROR, define
 
 TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
 

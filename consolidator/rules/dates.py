@@ -1,5 +1,5 @@
 """Activities end on or after their start, within the budget year and the plan years."""
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 END_BEFORE_START = define("activity.end_before_start", ERROR, "Slutdatum {value} ligger före startdatum {start}.",
                           "The end date {value} is before the start date {start}.",

@@ -1,5 +1,5 @@
 """Ids are unique within each table; links are by id, so a duplicate is ambiguous."""
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 DUPLICATE = define("id.duplicate", ERROR, "Id {value} förekommer mer än en gång.",
                    "The id {value} occurs more than once.", "Ge raden ett eget id.", "Give the row its own id.")

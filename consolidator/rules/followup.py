@@ -4,9 +4,9 @@ Thresholds come from the master data's rules: `explain_sek` (a deviation to expl
 `action_plan_sek` and `action_plan_pct` (a deficit beyond the unit's delegation, which needs an
 åtgärdsplan). Deviation = forecast − budget, so a positive deviation is a worse result.
 """
-from ..findings import ERROR, WARNING, define
-from ..masterdata import MasterData
-from ..rollup import RED, light
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.model.grading import RED, light
 
 TEMPLATES = ("follow",)
 

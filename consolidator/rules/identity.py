@@ -1,7 +1,7 @@
 """The workbook says which template, unit and period it is; those must match the master data."""
-from ..document import TEMPLATES as KNOWN
-from ..findings import ERROR, define
-from ..levels import answers
+from rodtrad.consolidator.model.document import TEMPLATES as KNOWN
+from rodtrad.consolidator.model.findings import ERROR, define
+from rodtrad.consolidator.model.document import answers
 
 TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd (mall {value}).",
                   "The workbook is not a Röd tråd unit plan or follow-up (template {value}).",

@@ -1,5 +1,5 @@
 """Every link points to an id that exists, at the right level for the unit."""
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 UNKNOWN = define("link.unknown", ERROR, "{field}: {value} finns inte bland {target}.",
                  "{field}: {value} is not among {target}.",

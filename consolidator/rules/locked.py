@@ -1,5 +1,5 @@
 """Every locked activity set from above is present in the unit's plan."""
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
 

@@ -1,5 +1,5 @@
 """The municipality's minimums: at least so many own goals and own activities (locked ones not counted)."""
-from ..findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, define
 
 TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
 

@@ -1,7 +1,7 @@
 """Prefilled, read-only content is unchanged: the hash in _meta, then cell by cell against what was
 sent (the outbox's copy; for a plan, the master data gives the same)."""
-from ..document import PLAN, content_hash, prefill, prefilled_part
-from ..findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.document import PLAN, content_hash, prefill, prefilled_part
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 
 CHANGED = define("prefilled.changed", ERROR, "{field} är förifyllt och får inte ändras (var: {expected}).",
                  "{field} is prefilled and must not be changed (was: {expected}).",

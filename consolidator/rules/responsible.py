@@ -1,5 +1,5 @@
 """A responsible person should be one of the unit's people in the master data."""
-from ..findings import WARNING, define
+from rodtrad.consolidator.model.findings import WARNING, define
 
 UNKNOWN = define("responsible.unknown", WARNING, "Ansvarig {value} finns inte i enhetens personallista.",
                  "The responsible person {value} is not on the unit's staff list.",

@@ -1,0 +1,194 @@
+"""`rodtrad verify`: check a consolidation against its manifest, without trusting anyone's word.
+
+What is checked: every input's hash (changed, vanished, appeared), the master data's hash, every
+output's hash; then validation and the roll-up are run again on the inputs as they are now, into
+a temporary folder, and the verdicts and every figure of every report are compared with what was
+recorded. Consolidation is reproducible, so an untouched period recomputes byte for byte.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator import __version__
+from rodtrad.consolidator.consolidation import manifest as mf
+from rodtrad.consolidator.consolidation.consolidate import build
+from rodtrad.consolidator.model.contract import a1
+from rodtrad.consolidator.reading.validate import collect
+from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.documents.read import text_differences
+
+
+@dataclass
+class Difference:
+    kind: str  # a short Swedish category
+    where: str
+    detail: str
+
+
+@dataclass
+class Verdict:
+    period: str
+    checked: dict = field(default_factory=dict)
+    differences: list[Difference] = field(default_factory=list)
+    recorded_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def add(self, kind: str, where: str, detail: str) -> None:
+        self.differences.append(Difference(kind, where, detail))
+
+    def memo(self) -> str:
+        c = self.checked
+        lines = [f"Granskning av sammanställningen för perioden {self.period} med rodtrad {__version__}"
+                 f" (sammanställd med {self.recorded_version or 'okänd version'}).",
+                 f"Kontrollerat: {c.get('inputs', 0)} inlämnade filer (kontrollsumma SHA-256), styrmodellen, "
+                 f"{c.get('outputs', 0)} rapportfiler (kontrollsumma), valideringens utslag för varje fil, "
+                 f"samt varje siffra i {c.get('reports', 0)} rapporter, omräknad från de inlämnade filerna.",
+                 ]
+        if self.ok:
+            lines.append("Resultat: allt stämmer. Rapporterna följer av de inlämnade filerna och styrmodellen "
+                         "så som de registrerades i manifestet.")
+        else:
+            lines.append(f"Resultat: {len(self.differences)} avvikelser.")
+            lines += [f"- {d.kind}: {d.where} – {d.detail}" for d in self.differences]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"period": self.period, "ok": self.ok, "tool_version": __version__,
+                "recorded_tool_version": self.recorded_version, "checked": self.checked,
+                "differences": [d.__dict__ for d in self.differences], "memo": self.memo()}
+
+
+def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
+    ws = Workspace(Path(root))
+    verdict = Verdict(period)
+    folder = ws.reports(period)
+    path = folder / mf.NAME
+    if not path.exists():
+        verdict.add("manifest saknas", str(path), "perioden är inte sammanställd eller manifestet är borttaget")
+        return verdict
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    verdict.recorded_version = recorded["tool"]["version"]
+    if recorded["tool"]["version"] != __version__:
+        verdict.add("annan version", "rodtrad", f"sammanställd med {recorded['tool']['version']}, granskad med "
+                    f"{__version__}; omräkningen görs med den granskande versionen")
+    _inputs(ws, recorded, verdict, period)
+    _master(ws, recorded, verdict)
+    _outputs(folder, recorded, verdict)
+    _recompute(ws, recorded, verdict, period, jobs)
+    return verdict
+
+
+def _inputs(ws, recorded, verdict, period):
+    known = set()
+    for item in recorded["inputs"]:
+        known.add(item["path"])
+        path = ws.root / item["path"]
+        if not path.exists():
+            verdict.add("inlämnad fil saknas", item["path"], f"enhet {item['unit'] or '?'} – filen finns inte längre")
+        elif mf.sha256(path) != item["sha256"]:
+            verdict.add("inlämnad fil ändrad", item["path"], f"enhet {item['unit'] or '?'} – kontrollsumman stämmer inte")
+    known |= {i["path"] for i in recorded["ignored"]}
+    files, ignored = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
+    for p in [*files, *(Path(p) for p, _ in ignored)]:
+        rel = mf.relative(ws.root, p)
+        if rel not in known:
+            verdict.add("fil har tillkommit", rel, "finns i inkorgen men inte i manifestet")
+    verdict.checked["inputs"] = len(recorded["inputs"])
+
+
+def _master(ws, recorded, verdict):
+    path = ws.root / recorded["master_data"]["path"]
+    if not path.exists():
+        verdict.add("styrmodellen saknas", recorded["master_data"]["path"], "filen finns inte")
+    elif mf.sha256(path) != recorded["master_data"]["sha256"]:
+        verdict.add("styrmodellen ändrad", recorded["master_data"]["path"], "kontrollsumman stämmer inte")
+
+
+def _outputs(folder, recorded, verdict):
+    listed = {o["path"] for o in recorded["outputs"]}
+    for out in recorded["outputs"]:
+        path = folder / out["path"]
+        if not path.exists():
+            verdict.add("rapportfil saknas", out["path"], "filen finns inte")
+        elif mf.sha256(path) != out["sha256"]:
+            verdict.add("rapportfil ändrad", out["path"], "kontrollsumman stämmer inte")
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in listed and rel != mf.NAME:
+            verdict.add("rapportfil har tillkommit", rel, "finns i rapportmappen men inte i manifestet")
+    verdict.checked["outputs"] = len(recorded["outputs"])
+
+
+def _recompute(ws, recorded, verdict, period, jobs):
+    master, findings = masterfile.load(ws.master_file)
+    if master is None:
+        verdict.add("omräkning omöjlig", ws.master_file.name, "styrmodellen kan inte läsas")
+        return
+    stage = Path(tempfile.mkdtemp(prefix="rodtrad-verify-"))
+    try:
+        documents = "docx" if any(o["path"].endswith(".docx") for o in recorded["outputs"]) else "inga"
+        build(ws, master, master.period(period), stage, recorded.get("include_invalid", False), jobs, None,
+              documents=documents, extra=tuple(tuple(x) for x in recorded.get("on_request", [])))
+        again = json.loads((stage / mf.NAME).read_text(encoding="utf-8"))
+        before = {i["path"]: i for i in recorded["inputs"]}
+        for item in again["inputs"]:
+            old = before.get(item["path"])
+            if old and (old["verdict"], old["errors"]) != (item["verdict"], item["errors"]):
+                verdict.add("annat valideringsutslag", item["path"],
+                            f"registrerat: {old['verdict']} ({old['errors']} fel); nu: {item['verdict']} ({item['errors']} fel)")
+        reports = [o for o in recorded["outputs"] if o["path"].endswith(".xlsx")]
+        verdict.checked["reports"] = len(reports)
+        now = {o["path"]: o["sha256"] for o in again["outputs"]}
+        for out in reports:  # the report as it is on disk against the report the inputs give now
+            on_disk = ws.reports(period) / out["path"]
+            if not on_disk.exists() or now.get(out["path"]) == mf.sha256(on_disk):
+                continue
+            for where, detail in _cell_differences(on_disk, stage / out["path"]):
+                verdict.add("siffra stämmer inte", f"{out['path']} {where}", detail)
+        documents = [o for o in recorded["outputs"] if o["path"].endswith(".docx")]
+        verdict.checked["documents"] = len(documents)
+        for out in documents:  # the document's text against the text the inputs give now
+            on_disk = ws.reports(period) / out["path"]
+            if not on_disk.exists() or now.get(out["path"]) == mf.sha256(on_disk):
+                continue
+            for where, detail in text_differences(on_disk, stage / out["path"]):
+                verdict.add("text i dokumentet stämmer inte", f"{out['path']} {where}", detail)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _cell_differences(reported: Path, recomputed: Path, limit: int = 50) -> list[tuple[str, str]]:
+    """Cell by cell, what the report on disk says against what the inputs give now."""
+    if not reported.exists() or not recomputed.exists():
+        return [("", "rapporten finns inte i båda")]
+    try:
+        a, b = CalamineWorkbook.from_path(str(reported)), CalamineWorkbook.from_path(str(recomputed))
+    except Exception as exc:  # noqa: BLE001 - a damaged report is a difference, not a crash
+        return [("", f"rapporten går inte att läsa ({type(exc).__name__})")]
+    out = []
+    for name in sorted(set(a.sheet_names) | set(b.sheet_names)):
+        if name not in a.sheet_names or name not in b.sheet_names:
+            out.append((name, "bladet finns bara i den ena"))
+            continue
+        rows_a = a.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows_b = b.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r in range(max(len(rows_a), len(rows_b))):
+            ra = rows_a[r] if r < len(rows_a) else []
+            rb = rows_b[r] if r < len(rows_b) else []
+            for c in range(max(len(ra), len(rb))):
+                va, vb = (ra[c] if c < len(ra) else ""), (rb[c] if c < len(rb) else "")
+                if va != vb:
+                    out.append((f"{name}!{a1(r, c)}", f"i rapporten: {va!r}; omräknat: {vb!r}"))
+                    if len(out) >= limit:
+                        return out
+    return out or [("", "filen skiljer sig men inga cellvärden (formatering eller struktur)")]

@@ -1,0 +1,296 @@
+"""The `rodtrad` command: thin — parse options, call the library, render, set the exit code."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator import __version__
+from rodtrad.consolidator.cli.audit import archive, diff, trace, verify
+from rodtrad.consolidator.cli.common import find_workspace, load_master, print_findings
+from rodtrad.consolidator.cli.excel import excel
+from rodtrad.consolidator.cli.imports import fetch, import_
+from rodtrad.consolidator.model.workspace import Workspace
+
+PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+
+
+class Guarded(click.Group):
+    """No traceback reaches a user: an error nobody foresaw (a full disk, a folder that may not be
+    written, a worker process that died) ends the command with one line in Swedish and exit code 2.
+    `RODTRAD_DEBUG=1` lets the traceback through, for whoever maintains the installation."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
+            if os.environ.get("RODTRAD_DEBUG"):
+                raise
+            click.echo(f"Fel: {_describe(exc)}. Kommandot avbröts. "
+                       "(Kör med RODTRAD_DEBUG=1 för detaljer till den som förvaltar Röd tråd.)", err=True)
+            ctx.exit(2)
+
+
+OS_ERRORS = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas", errno.EPERM: "behörighet saknas",
+             errno.EROFS: "platsen är skrivskyddad", errno.ENOENT: "filen eller mappen finns inte",
+             errno.EBUSY: "filen används av ett annat program"}
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{OS_ERRORS.get(exc.errno) or exc.strerror or exc}{where}"
+    return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rodtrad")
+def main():
+    """Röd tråd – planering och uppföljning för kommuner, i Excel."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
+              help="Vilken styrmodell arbetsytan fylls med.")
+def init(directory: Path, preset: str):
+    """Skapa en arbetsyta med en ifylld styrmodell.xlsx."""
+    from rodtrad.samples import build
+
+    from rodtrad.consolidator.workbooks.masterbook import init as make
+
+    try:
+        ws = make(directory, build(preset))
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} finns redan; den skrivs inte över.") from None
+    click.echo(f"Arbetsyta skapad: {ws.root}  (styrmodell: {ws.master_file.name}, förinställning: {preset})")
+
+
+@main.command("check-master")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+def check_master(directory: Path, as_json: bool, lang: str):
+    """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
+    path = Workspace(directory).master_file
+    master, findings = masterfile.load(path)
+    if as_json:
+        click.echo(json.dumps({"valid": master is not None, "findings": [f.to_dict(lang) for f in findings]},
+                              ensure_ascii=False, indent=1))
+    elif master is None:
+        click.echo(f"{path}: {len(findings)} fel")
+        print_findings(findings, lang)
+    else:
+        click.echo(f"{path}: styrmodellen är giltig ({len(master.org)} organisationsenheter, "
+                   f"{len(master.units())} enheter som får arbetsböcker, {len(master.goals)} mål)")
+    sys.exit(0 if master is not None else 1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", help="Period-id ur styrmodellen (standard: planperioden).")
+@click.option("--unit", "units", multiple=True, help="Bara dessa ansvarskoder (kan upprepas).")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+@click.option("--level", type=click.Choice(["nämnd", "förvaltning"]), default=None,
+              help="En arbetsbok per nämnd eller förvaltning i stället, förifylld med periodens sammanställning "
+                   "av enheterna, för nivåns egen bedömning (utskick/PERIOD/NIVÅ/).")
+def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: int | None, level: str | None):
+    """Skapa en förifylld arbetsbok per enhet i utskick/PERIOD/.
+
+    En uppföljningsperiod (månad, tertial, delår, helår) förifylls med enhetens godkända plan och
+    senaste uppföljning, utfall ur huvudboken och värden ur Kolada. Med --level nämnd (eller
+    förvaltning) får varje nämnd en arbetsbok med enheternas sammanställda siffror och bedömningar,
+    där förvaltningen skriver nämndens egen bedömning, analys och åtgärdsplan."""
+    from rodtrad.consolidator.workbooks.generate import generate as run
+    from rodtrad.consolidator.workbooks.levels import NotConsolidated
+    from rodtrad.consolidator.model.document import nodes_at
+
+    master = load_master(directory)
+    chosen = master.period(period)
+    if chosen is None:
+        raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
+                               + ", ".join(p.id for p in master.periods))
+    if level and (chosen.kind == "plan" or units):
+        raise click.UsageError("--level gäller uppföljningsperioder, för alla noder på nivån (inte --unit).")
+    unknown = [u for u in units if u not in {n.id for n in master.units()}]
+    if unknown:
+        raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
+    target = Workspace(directory).outbox(chosen.id)
+    if level:
+        target, todo = target / level, [n.id for n in nodes_at(master, level)]
+    else:
+        todo = list(units) or [u.id for u in master.units()]
+    notes: list[str] = []
+    try:
+        with click.progressbar(length=len(todo), label="Skapar arbetsböcker", file=sys.stderr) as bar:
+            paths = run(master, chosen.id, target, units=todo, jobs=jobs, progress=bar.update, root=directory,
+                        notes=notes, level=level)
+    except NotConsolidated as e:
+        raise click.ClickException(str(e)) from None
+    for note in notes:
+        click.echo(f"Obs: {note}")
+    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}{', ' + level if level else ''}) i {target}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
+@click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delåret).")
+def demo(directory: Path, seed: int, documents: str):
+    """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
+    from rodtrad.samples.demo import run
+
+    run(directory, seed=seed, echo=click.echo, documents=documents)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workspace", "-w", "root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan vars styrmodell gäller (standard: sökes uppåt från första sökvägen).")
+@click.option("--period", help="Förväntad period; arbetsböcker för andra perioder blir fel.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv exakt den rapport biblioteket ger, som JSON.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Skriv rapporten som en arbetsbok (.xlsx) med länk till varje cell.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def validate(paths, root, period, as_json, lang, report_file, jobs):
+    """Kontrollera inlämnade arbetsböcker (filer och mappar)."""
+    from rodtrad.consolidator.reading.validate import collect, validate_paths
+
+    root = root or find_workspace(paths[0])
+    if root is None:
+        raise click.UsageError("Hittar ingen styrmodell.xlsx ovanför sökvägen; ange --workspace.")
+    master = load_master(root, lang)
+    files, _ = collect(paths)
+    show = len(files) > 10 and sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
+        report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update, root=root)
+    if report_file:
+        from rodtrad.consolidator.reports.validation import write_report
+
+        write_report(report, report_file, lang)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1))
+    else:
+        for task in report.tasks:
+            if task.valid and not task.warnings:
+                status = "godkänd" if lang == "sv" else "valid"
+            else:
+                status = (f"{task.errors} fel, {task.warnings} varningar" if lang == "sv"
+                          else f"{task.errors} errors, {task.warnings} warnings")
+            click.echo(f"{task.file}: {status}")
+            print_findings(task.findings, lang)
+        for path, reason in report.ignored:
+            click.echo(f"{Path(path).name}: {reason}")
+        click.echo(report.summary())
+        if report_file:
+            click.echo(f"Rapport: {report_file}")
+    sys.exit(0 if report.valid else 1)
+
+
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Som Markdown (docs/findings.md).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+def findings(markdown: bool, lang: str):
+    """Lista alla fyndkoder med exempel."""
+    from rodtrad.consolidator.cli.catalogue import example, kinds, markdown as render
+
+    if markdown:
+        click.echo(render())
+        return
+    for kind in kinds():
+        click.echo(f"{kind.code:28} {kind.severity:8} {example(kind).message(lang)}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="Perioden som ska sammanställas (id ur styrmodellen).")
+@click.option("--include-invalid", is_flag=True, help="Räkna med arbetsböcker som har fel (de markeras).")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+@click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument: Word och taggad PDF (pdf), bara Word (docx) eller inga.")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, documents: str):
+    """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
+    from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, consolidate as run
+    from rodtrad.consolidator.reading.validate import collect
+
+    ws = Workspace(directory)
+    files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
+    show = len(files) > 10 and sys.stderr.isatty() and not as_json
+    try:
+        with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
+            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
+                         documents=documents)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps({"period": result.period, "folder": str(result.folder), "consolidated": result.consolidated,
+                               "invalid": result.invalid, "missing": result.missing, "kf_report": str(result.kf_report),
+                               "board_reports": [str(p) for p in result.board_reports],
+                               "validation": result.report.to_dict()}, ensure_ascii=False, indent=1))
+    else:
+        for task in result.report.tasks:
+            if not task.valid:
+                click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
+        for unit in result.missing:
+            click.echo(f"{unit}: saknas i inkorgen")
+        click.echo(result.summary())
+        click.echo(f"KF-rapport: {result.kf_report}")
+        if result.documents:
+            click.echo(f"Rapportdokument: {len(result.documents)} i Word"
+                       + (" och PDF" if result.documents[0].with_suffix('.pdf').exists() else ""))
+        for finding in result.findings:
+            click.echo(f"Obs: {finding.message()}")
+    sys.exit(0 if result.complete else 1)
+
+
+
+
+
+
+
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="En sammanställd period (id ur styrmodellen).")
+@click.option("--nod", "nodes", multiple=True, help="Bara denna nod (ansvarskod; kan upprepas). En förvaltning "
+              "får då också sin egen Excelrapport.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True,
+              help="Word och taggad PDF, eller bara Word.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str, jobs: int | None):
+    """Skriv rapportdokumenten (Word, PDF) för en sammanställd period, ur arbetsytans mall dokument/rapportmall.docx."""
+    from rodtrad.consolidator.consolidation.consolidate import ConsolidationError
+    from rodtrad.consolidator.consolidation.rapport import rapport as run
+
+    try:
+        written = run(directory, period, nodes, documents, jobs)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    for path in written.documents:
+        pdf = path.with_suffix(".pdf")
+        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.exists() else ""))
+    for finding in written.findings:
+        click.echo(f"Obs: {finding.message()}")
+    click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
+
+
+for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
+    main.add_command(_command)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The findings catalogue: every code with its severity, messages and an example, for the docs."""
+from __future__ import annotations
+
+from rodtrad.consolidator.consolidation import consolidate  # noqa: F401 - importing them registers their codes
+from rodtrad.consolidator.reading import grid, validate  # noqa: F401
+from rodtrad.consolidator.model import masterdata  # noqa: F401
+from rodtrad.consolidator.imports import kolada, ledger, sie  # noqa: F401
+from rodtrad.consolidator.documents import pdf, template  # noqa: F401 - the report documents' codes
+from rodtrad.consolidator.model.findings import CATALOGUE, Finding
+from rodtrad.consolidator.rules import all_rules
+
+EXAMPLE = {  # parameter -> example value, so every template renders as a user would see it
+    "value": "NM9", "field": "Kopplad till", "sheet": "Aktiviteter", "cell": "D8", "expected": "KF3",
+    "target": "nämndens mål", "allowed": "1, 2, 3, 4", "detail": "BadZipFile", "size": 31.5, "limit": 25,
+    "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": "a.xlsx och b.xlsx",
+    "start": "2027-06-15", "first": 2027, "last": 2029, "account": "5010", "total": "7 475 000",
+    "frame": "7 325 000", "diff": "150 000", "count": 1, "minimum": 3, "what": "egna aktiviteter",
+    "what_en": "own activities", "line": 42,
+}
+
+
+# Where the defaults above would read oddly, a code's own example (where, value and parameters).
+EXAMPLES = {
+    "activity.end_before_start": {"field": "Slut", "cell": "G8", "value": "2027-05-15"},
+    "activity.outside_years": {"field": "Start", "cell": "F8", "value": "2026-12-01"},
+    "batch.duplicate_unit": {"sheet": "", "cell": "", "value": "2111"},
+    "budget.frame_mismatch": {"sheet": "Budget", "cell": "P6", "field": "Summa", "value": 7475000},
+    "column.missing": {"cell": "A4", "field": "Kommentar"},
+    "document.pdf_failed": {"sheet": "", "cell": "", "value": "KF-rapport 2027-delar.docx", "detail": "ingen PDF skrevs"},
+    "document.pdf_unavailable": {"sheet": "", "cell": "", "value": "7 st"},
+    "document.template_broken": {"sheet": "", "cell": "", "value": "rapportmall.docx",
+                                 "detail": "en platshållare med {{ }} eller {% %} är felskriven på rad 3"},
+    "document.template_part": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "bilaga"},
+    "document.template_style": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "Heading 1"},
+    "field.required": {"field": "Ansvarig", "cell": "H8", "value": None},
+    "file.is_folder": {"sheet": "", "cell": "", "value": "plan.xlsx"},
+    "id.duplicate": {"sheet": "Aktiviteter", "cell": "A9", "value": "A01"},
+    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99"},
+    "locked.missing": {"cell": "", "value": "L1 (Genomföra medarbetarsamtal med samtliga medarbetare.)"},
+    "master.duplicate_id": {"sheet": "Mål", "cell": "A3", "value": "LM1"},
+    "master.org_cycle": {"sheet": "Organisation", "cell": "C3", "value": "100"},
+    "master.org_root": {"sheet": "Organisation", "cell": "", "value": "000, 999"},
+    "master.unknown_ref": {"sheet": "Mål", "cell": "E6", "field": "Överordnade mål", "value": "LM9", "target": "målen"},
+    "master.wrong_level": {"sheet": "Organisation", "cell": "E7", "field": "Nämnd", "value": "110",
+                           "expected": "en nämnd eller styrelse"},
+    "meta.period_unexpected": {"sheet": "_meta", "cell": "B5", "value": "2027-plan", "expected": "2027-T1"},
+    "meta.period_unknown": {"sheet": "_meta", "cell": "B5", "value": "2026-plan"},
+    "meta.template": {"sheet": "_meta", "cell": "B1", "value": "annan.mall"},
+    "meta.level_unknown": {"sheet": "_meta", "cell": "B4", "value": "2111", "level": "nämnd"},
+    "meta.unit_mismatch": {"sheet": "Översikt", "cell": "B5", "value": "2112", "expected": "2111"},
+    "meta.unit_unknown": {"sheet": "_meta", "cell": "B4", "value": "7777"},
+    "meta.version": {"sheet": "_meta", "cell": "B2", "value": "0.9"},
+    "plan.too_few": {"cell": "", "field": "egna aktiviteter", "value": 1},
+    "prefilled.changed": {"cell": "C5", "field": "Aktivitet", "value": "Medarbetarsamtal om tid finns",
+                          "expected": "Genomföra medarbetarsamtal med samtliga medarbetare."},
+    "prefilled.row_missing": {"sheet": "Uppdrag", "cell": "", "value": "U3"},
+    "responsible.unknown": {"cell": "H8", "field": "Ansvarig", "value": "Okänd Person"},
+    "rule.failed": {"sheet": "", "cell": "", "value": "budget"},
+    "sheet.merged_cells": {"cell": "C8", "value": "C8:D8"},
+    "value.not_allowed": {"sheet": "Organisation", "cell": "D3", "field": "Nivå", "value": "avdelning",
+                          "allowed": "kf, styrelse, nämnd, förvaltning, verksamhet, enhet, koncern, bolag"},
+    "value.range": {"sheet": "Intern kontroll", "cell": "C5", "field": "Sannolikhet (1–4)", "value": 5, "allowed": "högst 4"},
+    "value.unreadable": {"cell": "F10", "field": "Start", "value": "snart", "expected": "datum"},
+    "sie.syntax": {"sheet": "", "cell": "", "value": 42, "detail": "#PSALDO: beloppet '000,50' är inget tal"},
+    "sie.encoding": {"sheet": "", "cell": "", "detail": "cp437"},
+    "sie.totals": {"sheet": "", "cell": "", "value": 18, "line": 18, "account": "5010", "period": "202701",
+                   "objects": "1 200,00", "total": "1 250,00"},
+    "ledger.unknown_unit": {"sheet": "", "cell": "", "value": "9999"},
+    "ledger.csv_row": {"sheet": "", "cell": "", "value": 4, "detail": "2027;13;2111;410;5010;1;1"},
+    "kolada.shape": {"sheet": "", "cell": "", "detail": "'values' saknas"},
+    "followup.assessment_missing": {"sheet": "Måluppföljning", "cell": "F6", "value": "BUN2"},
+    "followup.analysis_missing": {"sheet": "Måluppföljning", "cell": "G6", "value": "BUN2"},
+    "followup.red_indicator": {"sheet": "Nyckeltal", "cell": "P7", "value": "N3", "outcome": "75,9"},
+    "followup.status_missing": {"sheet": "Aktiviteter", "cell": "J8", "field": "Aktivitet", "value": "A01"},
+    "followup.late_comment": {"sheet": "Aktiviteter", "cell": "K9", "value": "A02"},
+    "followup.forecast_missing": {"sheet": "Ekonomi", "cell": "G6", "value": "5010"},
+    "followup.explanation_missing": {"sheet": "Ekonomi", "cell": "I6", "value": "5010", "deviation": "240 000",
+                                     "limit": "50 000"},
+    "followup.action_plan_missing": {"sheet": "Åtgärdsplan", "cell": "", "value": "412 000", "limit": "200 000 kr"},
+    "followup.action_effect": {"sheet": "Åtgärdsplan", "cell": "D5", "value": "ÅP01"},
+    "followup.action_short": {"sheet": "Åtgärdsplan", "cell": "", "value": "150 000", "deficit": "412 000"},
+    "followup.account_unknown": {"sheet": "Åtgärdsplan", "cell": "C5", "value": "9999"},
+    "followup.control_missing": {"sheet": "Intern kontroll", "cell": "E5", "value": "R01"},
+    "followup.control_action": {"sheet": "Intern kontroll", "cell": "H5", "value": "R01"},
+    "followup.carried_deleted": {"sheet": "Aktiviteter", "cell": "", "value": "A03"},
+    "followup.relinked": {"sheet": "Aktiviteter", "cell": "D8", "field": "Kopplad till", "value": "BUN2", "expected": "BUN1"},
+    "followup.outcome_changed": {"sheet": "Ekonomi", "cell": "E6", "field": "Utfall t.o.m. perioden", "value": 1200000,
+                                 "expected": "1 312 450"},
+    "prefilled.changed_unseen": {"sheet": "_meta", "cell": "B9", "value": None},
+    "kolada.unknown_kpi": {"sheet": "", "cell": "", "value": "N00000"},
+    "kolada.value": {"sheet": "", "cell": "", "value": "values[3]", "detail": "okänt kön 'X' (T, K eller M)"},
+}
+WHERE = ("value", "field", "sheet", "cell")
+
+
+def kinds() -> list:
+    """Every registered code, the rules' included."""
+    all_rules()
+    return [CATALOGUE[code] for code in sorted(CATALOGUE)]
+
+
+def example(kind) -> Finding:
+    values = {**EXAMPLE, **EXAMPLES.get(kind.code, {})}
+    params = {k: v for k, v in values.items() if k not in WHERE}
+    return kind(file="2111 Förskolan Solrosen 2027-plan.xlsx", params=params, **{k: values[k] for k in WHERE})
+
+
+def markdown() -> str:
+    lines = ["# Findings catalogue", "",
+             "Generated from the code by `rodtrad findings --markdown`; do not edit by hand.",
+             "Every finding has a stable code, a severity (error: the workbook is not accepted; warning: look at it),",
+             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.", ""]
+    for kind in kinds():
+        code = kind.code
+        f = example(kind)
+        lines += [f"## `{code}` — {'fel' if kind.severity == 'error' else 'varning' if kind.severity == 'warning' else 'info'}", "",
+                  f"- sv: {f.message('sv')}", f"- en: {f.message('en')}"]
+        if kind.hint_sv:
+            lines.append(f"- hint: {f.hint('sv')} / {f.hint('en')}")
+        lines.append("")
+    return "\n".join(lines)

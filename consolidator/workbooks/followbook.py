@@ -1,0 +1,143 @@
+"""What the follow-up workbook adds to the shared workbook writer (planbook): its instructions,
+its traffic-light formats and its check sheet."""
+from __future__ import annotations
+
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import PatternFill
+
+from rodtrad.consolidator.workbooks import workbook as wbk
+from rodtrad.consolidator.model.masterdata import MasterData
+
+GREEN, YELLOW, REDFILL = "C6EFCE", "FFEB9C", "FFC7CE"
+
+
+def thresholds(master: MasterData) -> tuple[float | None, float | None, float | None]:
+    """(explain from kr, action plan from kr, action plan from % of the net budget), from the master data's rules."""
+    r = master.rules
+    return r.get("explain_sek"), r.get("action_plan_sek"), r.get("action_plan_pct")
+
+
+def instructions(ws, doc, master):
+    ws.title = "Instruktioner"
+    h, kind = doc["header"], doc["meta"]["kind"]
+    wbk.write_title(ws, f"{h['period_name']} – {h['unit_name']}", f"{master.name} · ansvarskod {h['unit']}")
+    explain, plan_sek, plan_pct = thresholds(master)
+    limit = " eller ".join(x for x in (f"{plan_sek:,.0f} kr".replace(",", " ") if plan_sek else "",
+                                       f"{plan_pct} % av nettobudgeten" if plan_pct else "") if x)
+    lines = ["Så här fyller du i uppföljningen",
+             "1. Öppna filen och klicka på ”Aktivera redigering” om Excel visar en gul rad (skyddad vy).",
+             "2. Gula celler fyller du i. Vita och grå celler är förifyllda (planen, huvudboken, Kolada) och låsta.",
+             "3. Ekonomi: utfallet t.o.m. perioden kommer ur huvudboken. Skriv en helårsprognos för varje konto.",
+             "   Avvikelse = prognos − budget: ett positivt tal är ett sämre resultat (högre kostnad eller lägre intäkt).",
+             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+              if explain else "4. Förklara avvikelserna, både positiva och negativa."),
+             (f"5. Visar prognosen ett underskott över {limit}: fyll i en åtgärdsplan med effekt i kronor."
+              if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
+    if kind != "månad":
+        lines += ["6. Måluppföljning: bedöm varje mål (uppfyllt, delvis uppfyllt, ej uppfyllt, ej bedömt) och skriv en analys.",
+                  "   Ett mål som inte uppfylls behöver en analys; ett nyckeltal med röd signal en kommentar.",
+                  "7. Aktiviteter: ange status för varje aktivitet. En försenad aktivitet behöver en kommentar.",
+                  "   Nya aktiviteter skriver du på de gula raderna. Planens rader tas inte bort och kopplas inte om.",
+                  "8. Uppdrag och intern kontroll: ange status och resultat för varje rad."]
+    lines += ["9. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+              "10. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.", "",
+              f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
+              f"Förifyllt ur: {h.get('basis') or '-'}"]
+    if doc["meta"].get("level") not in (None, "enhet"):
+        lines = level_lines(doc, limit, explain)
+    for i, line in enumerate(lines, start=4):
+        wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
+    ws.column_dimensions["A"].width = 120
+    wbk.protect(ws)
+
+
+def level_lines(doc: dict, limit: str, explain) -> list[str]:
+    """The instructions of a förvaltning's or board's own follow-up (levels.py)."""
+    h, kind = doc["header"], doc["meta"]["kind"]
+    who = "nämndens" if doc["meta"]["level"] == "nämnd" else "förvaltningens"
+    lines = [f"Så här fyller du i {who} uppföljning",
+             "1. Arbetsboken är förifylld med periodens sammanställning av enheterna: bara godkända enheter är medräknade.",
+             "2. Gula celler fyller du i. Vita och grå celler är förifyllda och låsta.",
+             f"3. Ekonomi: budget, utfall och enheternas prognos är summerade per konto. Helårsprognosen är {who} egen:",
+             "   den är förifylld med enheternas summa; ändra den där ni gör en annan bedömning och förklara varför.",
+             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+              if explain else "4. Förklara avvikelserna, både positiva och negativa."),
+             (f"5. Visar prognosen ett underskott över {limit}: fyll i {who} åtgärdsplan med effekt i kronor."
+              if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
+    if kind != "månad":
+        lines += [f"6. Måluppföljning: bedöm varje mål med {who} egen bedömning och analys. Enheternas bedömningar",
+                  "   står bredvid och i sin helhet på bladet Enheternas bedömningar.",
+                  "7. Uppdrag: ange status och kommentar; enheternas statusar står bredvid. Nyckeltal: kommentera röda."]
+    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+                    "9. Spara filen med samma namn och lämna in den i periodens inkorg.", "",
+                    f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
+                    f"Förifyllt ur: {h.get('basis') or '-'}"]
+
+
+def decorate(ws, key: str, b: dict, master: MasterData) -> None:
+    """Traffic-light colours on one sheet (`key`, its bounds `b`): assessments, indicator signals,
+    deviations still to explain."""
+    fills = {word: PatternFill("solid", fgColor=c) for word, c in
+             (("Uppfyllt", GREEN), ("Delvis uppfyllt", YELLOW), ("Ej uppfyllt", REDFILL),
+              ("grön", GREEN), ("gul", YELLOW), ("röd", REDFILL))}
+    for sheet_key, col, words in (("assessments", "assessment", ("Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt")),
+                                  ("indicators", "signal", ("grön", "gul", "röd"))):
+        if key == sheet_key:
+            rng = f"{b['at'][col]}{b['first']}:{b['at'][col]}{b['last']}"
+            for word in words:
+                ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fills[word]))
+    if key == "economy":
+        explain, _, _ = thresholds(master)
+        dev, why = b["at"]["deviation"], b["at"]["explanation"]
+        rng = f"{dev}{b['first']}:{dev}{b['last']}"
+        limit = explain or 0
+        ws.conditional_formatting.add(rng, FormulaRule(
+            formula=[f'AND(ISNUMBER({dev}{b["first"]}),ABS({dev}{b["first"]})>={limit},{why}{b["first"]}="")'],
+            fill=PatternFill("solid", fgColor=REDFILL)))
+
+
+def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
+    """The check sheet's rows for a follow-up: the follow-up rules, as COUNTIFS/SUMPRODUCT formulas."""
+
+    rng, blank_where = wbk.check_formulas(bounds)
+
+    items = []
+    if "assessments" in bounds:
+        items += [("Mål utan bedömning", f"={blank_where('assessments', 'id', 'assessment')}"),
+                  ("Mål som inte uppfylls utan analys",
+                   f'=COUNTIFS({rng("assessments", "assessment")},"Ej uppfyllt",{rng("assessments", "analysis")},"")')]
+    if "activities" in bounds:
+        items += [("Aktiviteter utan status", f"={blank_where('activities', 'text', 'status')}"),
+                  ("Försenade aktiviteter utan kommentar",
+                   f'=COUNTIFS({rng("activities", "status")},"Försenad",{rng("activities", "comment")},"")'),
+                  ("Nya aktiviteter utan koppling, perspektiv eller datum",
+                   "=" + "+".join(blank_where("activities", "text", c) for c in ("link", "perspective", "start", "end")))]
+    if "uppdrag" in bounds:
+        items.append(("Uppdrag utan status", f"={blank_where('uppdrag', 'id', 'status')}"))
+    if "indicators" in bounds:
+        items.append(("Nyckeltal med röd signal utan kommentar",
+                      f'=SUMPRODUCT(({rng("indicators", "signal")}="röd")*({rng("indicators", "comment")}=""))'))
+    explain, plan_sek, plan_pct = thresholds(master)
+    e = "economy"
+    items.append(("Konton utan helårsprognos", f"={blank_where(e, 'account', 'forecast')}"))
+    if bounds[e]["last"] >= bounds[e]["first"]:
+        items.append(("Avvikelser utan förklaring",
+                      f'=SUMPRODUCT(ISNUMBER({rng(e, "forecast")})*(ABS(N(+{rng(e, "forecast")})-N(+{rng(e, "budget")}))'
+                      f'>={explain or 0})*({rng(e, "explanation")}=""))'))
+        over = f"(SUM({rng(e, 'forecast')})-SUM({rng(e, 'budget')}))"
+        tests = []
+        if plan_sek:
+            tests.append(f"{over}>{plan_sek}")
+        if plan_pct:
+            tests.append(f"{over}>ABS(SUM({rng(e, 'budget')}))*{plan_pct}/100")
+        if tests:
+            needed = f"AND(COUNT({rng(e, 'forecast')})>0,OR({','.join(tests)}))"
+            items.append(("Åtgärdsplan saknas (prognosen visar underskott över delegationen)",
+                          f"=IF(AND({needed},COUNT({rng('actions', 'effect')})=0),1,0)"))
+    items.append(("Åtgärder utan effekt i kronor",
+                  f"={blank_where('actions', 'measure', 'effect')}"))
+    if "controls" in bounds:
+        items += [("Kontrollmoment utan svar om det är utfört", f"={blank_where('controls', 'id', 'performed')}"),
+                  ("Avvikelser i intern kontroll utan åtgärd",
+                   f'=COUNTIFS({rng("controls", "deviation")},"Ja",{rng("controls", "action")},"")')]
+    return items
