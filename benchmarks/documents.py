@@ -23,7 +23,7 @@ PERIOD = "2027-delar"
 def demo(cache: Path) -> Path:
     root = cache / "demo"
     if not (root / "rapporter" / PERIOD).exists():
-        from rodtrad.consolidator.demo import run
+        from rodtrad.samples.demo import run
 
         run(root, echo=lambda *_: None, documents="inga")
     return root
@@ -32,7 +32,7 @@ def demo(cache: Path) -> Path:
 def consolidate_in_subprocess(root: Path, documents: str) -> dict:
     code = f"""
 import json, resource, time
-from rodtrad.consolidator.consolidate import consolidate
+from rodtrad.consolidator.consolidation.consolidate import consolidate
 start = time.perf_counter()
 result = consolidate({str(root)!r}, {PERIOD!r}, documents={documents!r})
 seconds = time.perf_counter() - start
