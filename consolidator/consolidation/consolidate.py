@@ -37,7 +37,6 @@ from rodtrad.consolidator.reading.validate import (
     workers,
 )
 from rodtrad.consolidator.model.workspace import Workspace
-from rodtrad.consolidator.documents.write import keep as document_tables, write as write_document
 
 
 class ConsolidationError(Exception):
@@ -180,10 +179,11 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     (None: not stored, as when an auditor's re-run rebuilds the reports to compare). `documents`
     as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
     förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
-    from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
+    doc_options, doc_findings = None, []
+    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib & co.
+        from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
 
-    doc_options, doc_findings = document.prepare(ws.root) if documents != "inga" else (None, [])
-    if doc_options is not None:
+        doc_options, doc_findings = document.prepare(ws.root)
         doc_options = document.Options(doc_options.template, doc_options.texts, frozenset(nodes) if nodes else None,
                                        master.name)
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
@@ -329,10 +329,12 @@ def _report_one(job, master=None) -> tuple:
     try:
         with History(history_path, write=False) as history:
             wanted = documents is not None and documents.wants(node_id)
-            keep = document_tables() if wanted else frozenset()
+            if wanted:
+                from rodtrad.consolidator.documents import write as document  # noqa: PLC0415
+            keep = document.keep() if wanted else frozenset()
             book = node_report.write(rollup, node_id, period, submissions, path, history, keep)
             if wanted:  # the Word document from the very rows of the workbook (documents/)
-                write_document(rollup, node_id, period, book.kept, path, history, documents)
+                document.write(rollup, node_id, period, book.kept, path, history, documents)
     finally:
         if freeze:
             gc.unfreeze()

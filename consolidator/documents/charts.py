@@ -26,7 +26,7 @@ _RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "
 
 def _png(fig: Figure) -> bytes:
     for ax in fig.axes:  # few ticks: each is a text to lay out and draw (most of a chart's cost)
-        for axis, n in ((ax.xaxis, 5), (ax.yaxis, 6)):
+        for axis, n in ((ax.xaxis, 4), (ax.yaxis, 4)):
             if isinstance(axis.get_major_locator(), AutoLocator):
                 axis.set_major_locator(MaxNLocator(n))
     FigureCanvasAgg(fig)
@@ -77,9 +77,11 @@ def _bars(bars: list[tuple[str, int, str]], title: str) -> bytes:
         ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[c for _, _, c in bars])
         ax.set_yticks(range(len(bars)), [w for w, _, _ in bars])
         ax.invert_yaxis()
-        for i, (_, n, _) in enumerate(bars):
+        for i, (_, n, _) in enumerate(bars):  # the value on each bar: no value axis (its ticks cost half a chart)
             ax.text(n, i, f" {n}", va="center")
-        ax.set_xlabel("antal")
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        ax.set_xlim(0, max([n for _, n, _ in bars] + [1]) * 1.12)
         return _png(fig)
 
 
@@ -90,13 +92,17 @@ def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: st
         fig = _figure(6.3, height, left=0.36, bottom=0.5 / height, top=1 - 0.3 / height)
         ax = fig.add_subplot()
         ys = range(len(rows))
-        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET, label=first)
-        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST, label=second)
+        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET, label=f"{first} (mnkr)")
+        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST, label=f"{second} (mnkr)")
         ax.set_yticks(list(ys), [_short(r[0]) for r in rows])
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(_millions)
-        ax.set_xlabel("miljoner kr")
-        ax.legend(loc="lower right", frameon=False)
+        for y, r in zip(ys, rows):  # each amount on its bar, in millions: no value axis
+            ax.text(r[1], y - 0.2, f" {_millions(r[1])}", va="center", fontsize=7)
+            ax.text(r[2], y + 0.2, f" {_millions(r[2])}", va="center", fontsize=7)
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        ax.set_xlim(min(0, *(min(r[1], r[2]) for r in rows)), max([1, *(max(r[1], r[2]) for r in rows)]) * 1.15)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, frameon=False)
         png = _png(fig)
     said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
     return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
@@ -122,12 +128,14 @@ def forecast_over_time(rows: list[tuple[str, float | None, float | None, float |
     return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
 
 
-def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | None]]) -> tuple[bytes, str]:
+def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | None]],
+                     periods: list[str]) -> tuple[bytes, str]:
     """Each indicator's values period by period as per cent of its target (100 = the target reached):
-    series of (name, [(period, value)], target); one axes, one line per indicator."""
-    periods = sorted({p for _, points, _ in series for p, _ in points})
+    series of (name, [(period, value)], target), `periods` in time order; one line per indicator."""
+    used = {p for _, points, _ in series for p, _ in points}
+    periods = [p for p in periods if p in used]
     with matplotlib.rc_context(_RC):
-        fig = _figure(6.3, 3.2, left=0.1, bottom=0.3, top=0.9)
+        fig = _figure(6.3, 3.2, left=0.17, bottom=0.3, top=0.95)
         ax = fig.add_subplot()
         for name, points, target in series:
             if target:
@@ -135,7 +143,8 @@ def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | No
                         label=_short(name, 40))
         ax.axhline(100, color="#555555", linestyle="--", linewidth=1)
         ax.set_xticks(range(len(periods)), periods)
-        ax.set_ylabel("% av målvärdet")
+        ax.set_yticks([100], ["målvärdet"])  # one tick: the line that matters (each tick costs as much as a line)
+        ax.set_ylabel("% av målvärdet", fontsize=8)
         ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
         png = _png(fig)
     said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"

@@ -171,7 +171,8 @@ class Content:
         series = self.trends(indicators)
         if series:
             out.append(Heading(2, "Nyckeltalens utveckling"))
-            png, alt = charts.indicator_trends(series)
+            earlier = [p for p in self.history.periods(self.period.date) if p != self.period.id]
+            png, alt = charts.indicator_trends(series, [*earlier, self.period.id])
             out.append(Picture(png, alt, "Nyckeltalen period för period mot målvärdet"))
         return out
 
