@@ -32,7 +32,7 @@ test: $(BIN)/rodtrad libreoffice
 
 # Random property-based cases against the validator (make test runs a fixed set).
 fuzz: $(BIN)/rodtrad
-	RODTRAD_FUZZ=1 RODTRAD_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q tests/test_properties.py
+	RODTRAD_FUZZ=1 RODTRAD_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q tests/test_properties.py tests/test_answerable.py
 
 bench: $(BIN)/rodtrad
 	$(BIN)/python benchmarks/generate.py --units 200

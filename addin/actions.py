@@ -12,6 +12,7 @@ from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.reading.validate import Task, validate_grid
 from rodtrad.consolidator.workbooks.workbook import INPUT_FILL, LOCKED_FILL
 from rodtrad.consolidator.model.workspace import Workspace, workbook_name
+from rodtrad.consolidator.model.values import inert
 
 from . import config as cfg, livebook
 
@@ -103,7 +104,8 @@ def _write_findings(book, task: Task, now: dt.datetime) -> None:
              None, None, None, None, None],
             [None] * 6,
             ["Allvar", "Blad", "Cell", "Kod", "Meddelande", "Gör så här"]]
-    rows += [["Fel" if f.severity == ERROR else "Varning", f.sheet, f.cell, f.code, f.message(), f.hint()]
+    # Excel parses a value assigned to a live cell as if typed: the findings carry unit text
+    rows += [[inert(v) for v in ("Fel" if f.severity == ERROR else "Varning", f.sheet, f.cell, f.code, f.message(), f.hint())]
              for f in task.findings]
     sheet["A1"].value = rows
     for i, f in enumerate(task.findings, start=HEADER_ROW + 1):
@@ -142,7 +144,7 @@ def refresh(book, master) -> None:
     sheet = book.sheets["_listor"]
     longest = max([len(lists.get(k) or []) for k in keys] + [1])
     old = sheet.used_range.shape[0] if sheet.used_range.value is not None else 1
-    body = [[(lists.get(k) or [])[r] if r < len(lists.get(k) or []) else None for k in keys]
+    body = [[inert((lists.get(k) or [])[r]) if r < len(lists.get(k) or []) else None for k in keys]
             for r in range(max(longest, old - 1))]
     sheet["A2"].value = body
     from openpyxl.utils import get_column_letter

@@ -108,3 +108,20 @@ def indicator(id, name, unit, direction, baseline, target, goals, source="manuel
 
 DEFAULT_RULES = {"action_plan_sek": 200_000, "action_plan_pct": 2, "explain_sek": 50_000, "budget_must_match_frame": True,
                  "min_activities": 3, "min_goals": 1}
+
+
+def closing(frames: list[dict], result_indicator: str | None = None) -> dict:
+    """The balanskrav figures (sheet Balanskrav) for a preset: taxes and general state grants 4 % above
+    the units' budgeted net cost, a small financial net and central costs, in kronor."""
+    net = sum(f["amount"] for f in frames)
+    return {"taxes_sek": round(net * 1.04, -5), "financial_net_sek": -round(net * 0.004, -4),
+            "central_cost_sek": round(net * 0.015, -5), "realisation_gains_sek": 0, "exempt_gains_sek": 0,
+            "exempt_losses_sek": 0, "unrealised_losses_sek": 0, "unrealised_reversal_sek": 0, "to_rur_sek": 0,
+            "from_rur_sek": 0, "earlier_deficit_sek": 0, "result_indicator": result_indicator}
+
+
+def plan_budget(frames: list[dict], years: list, growth: float = 0.02) -> list[dict]:
+    """The plan years' frames (sheet Budget planår): each budget-year frame grown by `growth` a year,
+    in whole thousands of kronor."""
+    return [{"unit": f["unit"], "account": f["account"], "year": int(y), "amount": round(f["amount"] * (1 + growth) ** n, -3)}
+            for n, y in enumerate(years, start=1) for f in frames]

@@ -1,7 +1,7 @@
 """Exempelkommun: a fictional municipality of five boards and about fifty units (the demo)."""
 from __future__ import annotations
 
-from .builder import ACCOUNTS, DEFAULT_RULES, budget, goal, indicator, org_tree, periods
+from .builder import ACCOUNTS, DEFAULT_RULES, budget, goal, indicator, org_tree, periods, plan_budget
 
 YEAR = 2027
 
@@ -136,8 +136,18 @@ LOCKED = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "KF-mål",
+    "board_goal": "Nämndmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("0000", "Kommunfullmäktige"), TREE, "exempelkommun.se")
+    frames = budget(org)
     return {
         "municipality": {"name": "Exempelkommun", "code": "9999", "budget_year": YEAR,
                          "plan_years": [str(YEAR + 1), str(YEAR + 2)],
@@ -146,8 +156,10 @@ def build() -> dict:
                          "model": "Vision > inriktningsmål och finansiella mål > nämndmål > åtaganden > enhetens aktiviteter"},
         "org": org, "people": people, "perspectives": PERSPECTIVES, "periods": periods(YEAR),
         "goals": KF_GOALS + BOARD_GOALS, "indicators": INDICATORS, "commitments": COMMITMENTS,
-        "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": budget(org),
+        "uppdrag": UPPDRAG, "locked_activities": LOCKED, "accounts": ACCOUNTS, "budget": frames,
+        "budget_plan": plan_budget(frames, [YEAR + 1, YEAR + 2]),  # the plan years' frames: next year starts from them
         "rules": dict(DEFAULT_RULES),
+        "terms": TERMS,
         # the förvaltningsberättelse's balanskrav figures: the year's forecast, updated at helår
         "closing": {"taxes_sek": 762_000_000, "financial_net_sek": -3_500_000, "central_cost_sek": 12_000_000,
                     "realisation_gains_sek": 1_200_000, "exempt_gains_sek": 0, "exempt_losses_sek": 0,

@@ -94,8 +94,12 @@ def _list(wb, key) -> list:
     return [c.value for row in wb[sheet][ref.replace("$", "")] for c in row if c.value is not None]
 
 
-def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = ()) -> list[tuple]:
-    """Fill one workbook like a careful unit; then plant the named mistakes. Returns what was planted."""
+def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), master=None) -> list[tuple]:
+    """Fill one workbook like a careful unit, within the model's rules (`master`: its minimums of own
+    goals and activities, and its budget and plan years); then plant the named mistakes. Returns what
+    was planted: (file name, sheet, cell, finding code)."""
+    rules = master.rules if master is not None else {}
+    min_goals, min_activities = int(rules.get("min_goals") or 0), int(rules.get("min_activities") or 0)
     wb = load_workbook(src)
     s = _sheets(wb)
     people = _list(wb, "personal") or ["Okänd"]
@@ -104,7 +108,8 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = ()) -> 
     for row in overview.iter_rows(min_row=1, max_col=2):
         if row[0].value == "Enhetens sammanfattning av planen":
             row[1].value = "Enheten fokuserar på trygghet, kvalitet och en budget i balans."
-    for i, row_id in enumerate(s["goals"].ids()[: rng.randint(1, 3)]):
+    count = max(rng.randint(1, 3), min_goals) if goals and persp else 0  # no goal can be linked without them
+    for i, row_id in enumerate(s["goals"].ids()[:count]):
         s["goals"].set(row_id, "text", GOALS[(i + rng.randrange(len(GOALS))) % len(GOALS)])
         s["goals"].set(row_id, "parent", rng.choice(goals) if goals else None)
         s["goals"].set(row_id, "perspective", rng.choice(persp))
@@ -112,13 +117,22 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = ()) -> 
         s["activities"].set(row_id, "responsible", people[0])
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
     year = int(str(meta["Period"])[:4])
-    for i, row_id in enumerate(s["activities"].ids(locked=False)[: rng.randint(3, 5)]):
+    last = dt.date(master.years[-1] if master is not None else year + 2, 12, 31)  # the plan's last year
+    carried = [r for r in s["activities"].ids(locked=False) if s["activities"].get(r, "text")]  # from last year
+    for row_id in carried:  # the unit keeps them, choosing a link or perspective where none was left
+        for key, choices in (("link", links), ("perspective", persp)):
+            if not s["activities"].get(row_id, key) and choices:
+                s["activities"].set(row_id, key, rng.choice(choices))
+        s["activities"].set(row_id, "responsible", s["activities"].get(row_id, "responsible") or people[0])
+    count = max(rng.randint(3, 5), min_activities) if links and persp else 0
+    blank = [r for r in s["activities"].ids(locked=False) if r not in carried]
+    for i, row_id in enumerate(blank[:count]):
         start = dt.date(year, rng.randint(1, 6), rng.randint(1, 28))
         s["activities"].set(row_id, "text", ACTIVITIES[(i * 3 + rng.randrange(len(ACTIVITIES))) % len(ACTIVITIES)])
         s["activities"].set(row_id, "link", rng.choice(links))
         s["activities"].set(row_id, "perspective", rng.choice(persp))
         s["activities"].set(row_id, "start", start)
-        s["activities"].set(row_id, "end", start + dt.timedelta(days=rng.randint(30, 200)))
+        s["activities"].set(row_id, "end", min(start + dt.timedelta(days=rng.randint(30, 200)), last))
         s["activities"].set(row_id, "responsible", rng.choice(people))
         s["activities"].set(row_id, "comment", rng.choice(COMMENTS))
     for row_id in s["uppdrag"].ids():
@@ -132,7 +146,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = ()) -> 
         s["swot"].set(row_id, "text", rng.choice(SWOT[kind]))
     first_dev = s["development"].ids()[0]
     s["development"].set(first_dev, "text", "Utveckla det systematiska kvalitetsarbetet.")
-    s["development"].set(first_dev, "link", rng.choice(links))
+    s["development"].set(first_dev, "link", rng.choice(links) if links else None)
     _budget(s["budget"], rng)
     for row_id, (risk, control) in zip(s["risks"].ids(), rng.sample(RISKS, 2)):
         s["risks"].set(row_id, "risk", risk)
@@ -229,11 +243,12 @@ DEMO_MISTAKES = {
 }
 
 
-def fill_all(paths: list[Path], inbox: Path, seed: int = 2027, mistakes: dict | None = None) -> list[tuple]:
-    """Fill every generated workbook into the inbox; returns every planted mistake."""
+def fill_all(paths: list[Path], inbox: Path, seed: int = 2027, mistakes: dict | None = None,
+             master=None) -> list[tuple]:
+    """Fill every generated workbook into the inbox (within `master`'s rules); returns every planted mistake."""
     mistakes = DEMO_MISTAKES if mistakes is None else mistakes
     planted = []
     for i, path in enumerate(sorted(paths)):
         rng = random.Random(f"{seed}:{path.name}")
-        planted += fill(path, Path(inbox) / path.name, rng, mistakes.get(i, []))
+        planted += fill(path, Path(inbox) / path.name, rng, mistakes.get(i, []), master)
     return planted

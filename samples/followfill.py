@@ -103,7 +103,7 @@ def _goals(s, rng, today, people, links, persp):
         act.set(row_id, "comment", "Blir klar under hösten; personalbrist under våren." if status == "Försenad"
                 else "Enligt plan.")
     new = [r for r in act.ids() if act.get(r, "carried") != "Ja"]
-    if new and rng.random() < 0.5:
+    if new and rng.random() < 0.5 and end_of_period.month < 12:  # at year end a new activity belongs to next year's plan
         row_id, start = new[0], end_of_period + dt.timedelta(days=1)
         act.set(row_id, "text", rng.choice(ACTIVITIES))
         act.set(row_id, "link", rng.choice(links))
@@ -113,7 +113,8 @@ def _goals(s, rng, today, people, links, persp):
         act.set(row_id, "responsible", rng.choice(people))
         act.set(row_id, "status", "Ej påbörjad")
     for row_id in s["uppdrag"].ids():
-        s["uppdrag"].set(row_id, "status", rng.choice(["Pågår", "Pågår", "Klart"]))
+        status = rng.choice(["Pågår", "Pågår", "Klart"])
+        s["uppdrag"].set(row_id, "status", "Klart" if _due(s["uppdrag"], row_id, today) else status)
         s["uppdrag"].set(row_id, "comment", "Enheten bidrar enligt planen.")
     ind = s["indicators"]
     for row_id in ind.ids():
@@ -126,6 +127,12 @@ def _goals(s, rng, today, people, links, persp):
         s["controls"].set(row_id, "performed", "Ja")
         s["controls"].set(row_id, "result", "Kontrollen är genomförd.")
         s["controls"].set(row_id, "deviation", "Nej")
+
+
+def _due(sheet, row_id, today: str) -> bool:
+    """An uppdrag whose deadline has passed by the period's date is done (the sample's assumption)."""
+    deadline = sheet.get(row_id, "deadline") if "deadline" in sheet.col else None
+    return bool(deadline) and str(deadline)[:10] <= today
 
 
 LEVEL_ANALYSIS = {  # {who}: "Nämnden" or "Förvaltningen", after the level that writes it
@@ -157,8 +164,9 @@ def _level(wb, s, rng, master, who):
                 if counts and sum(counts[:3]) else "Delvis uppfyllt"
             goals.set(goal, "assessment", grade)
             goals.set(goal, "analysis", LEVEL_ANALYSIS[grade].format(who=who))
+        today = master.period(str(_meta(wb)["Period"])).date
         for row_id in s["uppdrag"].ids():
-            s["uppdrag"].set(row_id, "status", "Pågår")
+            s["uppdrag"].set(row_id, "status", "Klart" if _due(s["uppdrag"], row_id, today) else "Pågår")
             s["uppdrag"].set(row_id, "comment", "Förvaltningen samordnar enheternas arbete; redovisas till nämnden i höst.")
         for row_id in s["indicators"].ids():
             s["indicators"].set(row_id, "comment", f"{who} följer utvecklingen; se analysen under målen.")

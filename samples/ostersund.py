@@ -3,7 +3,7 @@ långsiktiga mål > nämndsmål > åtaganden > aktiviteter; follow-up 30 April, 
 Structure after the municipality's published model; all names, goals and numbers are fictional."""
 from __future__ import annotations
 
-from .builder import ACCOUNTS, DEFAULT_RULES, budget, goal, indicator, org_tree, periods
+from .builder import ACCOUNTS, DEFAULT_RULES, budget, closing, goal, indicator, org_tree, periods
 
 YEAR = 2027
 Y = (YEAR, YEAR + 3)
@@ -23,8 +23,18 @@ TREE = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Långsiktigt mål",
+    "board_goal": "Nämndsmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("000", "Kommunfullmäktige"), TREE, "ostersund.example")
+    frames = budget(org)
     persp = [{"id": "PE", "name": "Personal"}, {"id": "ME", "name": "Medborgare"},
              {"id": "EK", "name": "Ekonomi"}, {"id": "MI", "name": "Miljö"}]
     goals = [
@@ -62,7 +72,8 @@ def build() -> dict:
         "org": org, "people": people, "perspectives": persp,
         "periods": periods(YEAR, kinds=("tertial", "delår", "helår"), months=False),
         "goals": goals, "indicators": indicators, "commitments": commitments, "uppdrag": uppdrag,
-        "locked_activities": [{"id": "LÅ1", "text": "Följa upp åtagandena i nämndens verksamhetsplan.", "link": None,
-                               "perspective": None, "units": ["alla"], "start": "2027-01-01", "end": "2027-12-31"}],
-        "accounts": ACCOUNTS, "budget": budget(org), "rules": dict(DEFAULT_RULES),
+        "locked_activities": [{"id": "LÅ1", "text": "Följa upp åtagandena i nämndens verksamhetsplan.", "link": "LM3",
+                               "perspective": "EK", "units": ["alla"], "start": "2027-01-01", "end": "2027-12-31"}],
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "terms": TERMS,
+        "rules": dict(DEFAULT_RULES),
     }

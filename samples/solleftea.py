@@ -3,7 +3,7 @@ carry, and delmål written per workplace. Structure after the municipality's pub
 all names, goals and numbers are fictional."""
 from __future__ import annotations
 
-from .builder import ACCOUNTS, DEFAULT_RULES, budget, goal, org_tree, periods, indicator
+from .builder import ACCOUNTS, DEFAULT_RULES, budget, closing, goal, org_tree, periods, indicator
 
 YEAR = 2027
 Y = (YEAR, YEAR)
@@ -22,8 +22,19 @@ TREE = [
 AREAS = ["Service", "Tillväxt", "Medborgare", "Ledare och medarbetare", "Livsmiljö", "Arbetsmiljö"]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Målkompassens mål",
+    "board_goal": "Nämndens mål",
+    "commitment": "Åtagande",
+    "unit_goal": "Delmål",
+    "perspective": "Område",
+    "compass": True,
+}
+
+
 def build() -> dict:
     org, people = org_tree(("0", "Kommunfullmäktige"), TREE, "solleftea.example")
+    frames = budget(org)
     persp = [{"id": f"K{i}", "name": name} for i, name in enumerate(AREAS, start=1)]
     goals = [goal(f"M{i}", "kf", "0", f"Kommunövergripande mål för {name.lower()}.", f"K{i}", kind="målkompass", years=Y)
              for i, name in enumerate(AREAS, start=1)]
@@ -47,5 +58,6 @@ def build() -> dict:
                          "model": "Målkompass med sex områden > nämndens mål > arbetsplatsens delmål och aktiviteter"},
         "org": org, "people": people, "perspectives": persp, "periods": periods(YEAR),
         "goals": goals, "indicators": indicators, "commitments": [], "uppdrag": [], "locked_activities": locked,
-        "accounts": ACCOUNTS, "budget": budget(org), "rules": rules,
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, None), "terms": TERMS,
+        "rules": rules,
     }

@@ -3,7 +3,7 @@ nämndmål, uppdrag, grunduppdrag per board, budget with two plan years. Structu
 municipality's published model; all names, goals and numbers are fictional."""
 from __future__ import annotations
 
-from .builder import ACCOUNTS, DEFAULT_RULES, budget, goal, indicator, org_tree, periods
+from .builder import ACCOUNTS, DEFAULT_RULES, budget, closing, goal, indicator, org_tree, periods
 
 YEAR = 2027
 Y = (YEAR, YEAR + 2)
@@ -22,8 +22,18 @@ TREE = [
 ]
 
 
+TERMS = {  # the model's own words (master data sheet Begrepp)
+    "kf_goal": "Inriktningsmål",
+    "board_goal": "Nämndmål",
+    "commitment": "Åtagande",
+    "unit_goal": "Enhetens mål",
+    "perspective": "Perspektiv",
+}
+
+
 def build() -> dict:
     org, people = org_tree(("00", "Kommunfullmäktige"), TREE, "vimmerby.example")
+    frames = budget(org)
     persp = [{"id": "P1", "name": "Ekonomi"}, {"id": "P2", "name": "Invånare och brukare"},
              {"id": "P3", "name": "Verksamhet och medarbetare"}, {"id": "P4", "name": "Utveckling"}]
     goals = [
@@ -58,5 +68,6 @@ def build() -> dict:
                          "values": None, "model": "Vision > strategisk plan > inriktningsmål och finansiella mål > nämndmål > aktiviteter"},
         "org": org, "people": people, "perspectives": persp, "periods": periods(YEAR),
         "goals": goals, "indicators": indicators, "commitments": [], "uppdrag": uppdrag, "locked_activities": [],
-        "accounts": ACCOUNTS, "budget": budget(org), "rules": dict(DEFAULT_RULES),
+        "accounts": ACCOUNTS, "budget": frames, "closing": closing(frames, "NT4"), "terms": TERMS,
+        "rules": dict(DEFAULT_RULES),
     }

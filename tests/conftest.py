@@ -28,15 +28,6 @@ def workspace(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_with_documents(tmp_path_factory):
-    """The whole demo once, with its report documents: every period's .docx and the delår's tagged
-    PDFs (one LibreOffice run). Tests that change the workspace copy it first."""
-    from rodtrad.samples.demo import run
-
-    return run(tmp_path_factory.mktemp("demo") / "exempelkommun", echo=lambda *_: None, documents="pdf")
-
-
-@pytest.fixture(scope="session")
 def master(workspace):
     md, findings = masterfile.load(workspace / masterdata.FILE_NAME)
     assert findings == []

@@ -20,7 +20,7 @@ PERIOD = "2027-plan"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("audit") / "exempelkommun", echo=lambda *_: None)
+    return run_demo(tmp_path_factory.mktemp("audit") / "exempelkommun", echo=lambda *_: None, periods=())  # the plan
 
 
 @pytest.fixture

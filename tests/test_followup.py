@@ -25,7 +25,8 @@ UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None)
+    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None,
+                    periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
 
 
 @pytest.fixture(scope="module")

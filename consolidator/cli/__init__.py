@@ -16,6 +16,7 @@ from rodtrad.consolidator.cli.common import find_workspace, load_master, print_f
 from rodtrad.consolidator.cli.excel import excel
 from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.cli.rollover import nytt_ar
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
 
@@ -140,15 +141,19 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="exempelkommun")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
+              help="Vilken styrmodell året körs med.")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
 @click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
-              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delåret).")
-def demo(directory: Path, seed: int, documents: str):
-    """Kör hela kedjan på Exempelkommun: arbetsyta, utskick, ifyllda svar, kontroll."""
+              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delår och helår).")
+def demo(directory: Path | None, preset: str, seed: int, documents: str):
+    """Kör en styrmodells hela år: arbetsyta, plan, varje uppföljning med nivåernas egna bedömningar, rapporter."""
     from rodtrad.samples.demo import run
 
-    run(directory, seed=seed, echo=click.echo, documents=documents)
+    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset, documents=documents)
+    if result["unexpected"]:
+        sys.exit(1)
 
 
 @main.command()
@@ -218,9 +223,12 @@ def findings(markdown: bool, lang: str):
 @click.option("--include-invalid", is_flag=True, help="Räkna med arbetsböcker som har fel (de markeras).")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
+@click.option("--break-lock", is_flag=True,
+              help="Bryt låset från en sammanställning på en annan dator (du får bekräfta vems lås det är).")
 @click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
               help="Rapportdokument: Word och taggad PDF (pdf), bara Word (docx) eller inga.")
-def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, documents: str):
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool,
+                documents: str):
     """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
     from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, consolidate as run
     from rodtrad.consolidator.reading.validate import collect
@@ -228,13 +236,25 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
     ws = Workspace(directory)
     files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
-    try:
-        with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
-            result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
-                         documents=documents)
-    except ConsolidationError as exc:
-        click.echo(f"Fel: {exc}", err=True)
-        sys.exit(2)
+    token = None
+    while True:
+        try:
+            with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
+                result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
+                             break_lock=token, documents=documents)
+            break
+        except ConsolidationError as exc:
+            holder = exc.lock.holder if exc.lock is not None and exc.lock.elsewhere else None
+            if not (break_lock and holder is not None and token is None):
+                click.echo(f"Fel: {exc}", err=True)
+                sys.exit(2)
+            click.echo(f"Låset för perioden {period} togs av {holder.describe()}.", err=True)
+            if not click.confirm("Pågår ingen sammanställning där? Bryta låset", default=False, err=True):
+                click.echo("Låset är kvar; inget har ändrats.", err=True)
+                sys.exit(2)
+            token = holder.token
+    for note in result.notes:
+        click.echo(f"Obs: {note}", err=True)
     if as_json:
         click.echo(json.dumps({"period": result.period, "folder": str(result.folder), "consolidated": result.consolidated,
                                "invalid": result.invalid, "missing": result.missing, "kf_report": str(result.kf_report),
@@ -289,7 +309,7 @@ def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str
     click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
 
 
-for _command in (verify, trace, diff, archive, excel, import_, fetch):  # auditors, Excel, imports, fetch
+for _command in (verify, trace, diff, archive, excel, import_, fetch, nytt_ar):  # auditors, Excel, imports, fetch, a new year
     main.add_command(_command)
 
 if __name__ == "__main__":

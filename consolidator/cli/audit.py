@@ -19,7 +19,9 @@ from rodtrad.consolidator.model.workspace import Workspace
 @click.option("--json", "as_json", is_flag=True, help="Skriv utlåtandet som JSON.")
 def verify(target: Path, period: str, out: Path | None, as_json: bool):
     """Granska en sammanställning mot dess manifest (arbetsyta eller arkiv .zip)."""
+    import shutil
     import tempfile
+    import zipfile
 
     from rodtrad.consolidator.audit.archive import ArchiveError, unpack
     from rodtrad.consolidator.audit.verify import verify as run
@@ -30,15 +32,14 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
         scratch = Path(tempfile.mkdtemp(prefix="rodtrad-arkiv-"))
         try:
             root = unpack(target, scratch)
-        except (ArchiveError, OSError, ValueError) as exc:
+        except (ArchiveError, OSError, ValueError, zipfile.BadZipFile) as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
             raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
         out = out or target.parent / f"granskning-{period}"
     try:
         verdict = run(root, period)
     finally:
         if scratch:
-            import shutil
-
             shutil.rmtree(scratch, ignore_errors=True)
     out = out or Workspace(root).root / "granskning" / period
     from rodtrad.consolidator.reports.audit import write as write_verdict

@@ -100,7 +100,7 @@ def kinds() -> list:
 
 
 def example(kind) -> Finding:
-    values = {**EXAMPLE, **EXAMPLES.get(kind.code, {})}
+    values = {**EXAMPLE, **kind.example, **EXAMPLES.get(kind.code, {})}  # a kind may bring its own example
     params = {k: v for k, v in values.items() if k not in WHERE}
     return kind(file="2111 Förskolan Solrosen 2027-plan.xlsx", params=params, **{k: values[k] for k in WHERE})
 

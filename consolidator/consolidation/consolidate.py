@@ -12,6 +12,7 @@ import os
 import pickle
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -37,10 +38,18 @@ from rodtrad.consolidator.reading.validate import (
     workers,
 )
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.consolidation import swap
+from rodtrad.consolidator.consolidation.lock import Lock, LockError
+from rodtrad.consolidator.reading.bounds import READER_DIED
 
 
 class ConsolidationError(Exception):
-    """A reason the consolidation cannot run at all, in Swedish, for the user."""
+    """A reason the consolidation cannot run at all, in Swedish, for the user. `lock` is the
+    LockError when the period is locked (its holder; whether on another computer)."""
+
+    def __init__(self, message: str, lock: LockError | None = None):
+        super().__init__(message)
+        self.lock = lock
 
 
 @dataclass
@@ -56,6 +65,7 @@ class Result:
     board_reports: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)  # the Word documents (documents/), PDFs beside them
     findings: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # Swedish, for the user: e.g. an old folder that could not be deleted
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (benchmarks/consolidate.py)
 
     @property
@@ -64,51 +74,19 @@ class Result:
 
     def summary(self) -> str:
         own = f", {len(self.levels)} nämnders/förvaltningars egna bedömningar" if self.levels else ""
-        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel, "
+        died = sum(any(f.code == READER_DIED.code for f in t.findings) for t in self.report.tasks)
+        died = f", {died} filer kunde inte läsas (läsaren avbröts)" if died else ""
+        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel{died}, "
                 f"{len(self.missing)} saknas{own}; rapporter i {self.folder}")
 
 
-class Lock:
-    """`rapporter/.<period>.lock`: created exclusively, holds the pid; a stale lock is taken over."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-                os.write(fd, str(os.getpid()).encode())
-                os.close(fd)
-                return self
-            except FileExistsError:
-                if self._alive():
-                    raise ConsolidationError(
-                        f"En annan sammanställning av samma period pågår redan ({self.path.name}). "
-                        "Vänta tills den är klar och försök igen.") from None
-                self.path.unlink(missing_ok=True)
-        raise ConsolidationError(f"Kunde inte ta låset {self.path}.")
-
-    def _alive(self) -> bool:
-        try:
-            pid = int(self.path.read_text().strip() or 0)
-            os.kill(pid, 0)
-            return pid != 0
-        except (ValueError, ProcessLookupError, FileNotFoundError):
-            return False
-        except PermissionError:
-            return True
-
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-
-
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
-                progress=None, documents: str = "inga") -> Result:
-    """Consolidate `period_id` in the workspace `root` into rapporter/<period>/. `documents`: "pdf" (a
-    Word document per KF and board report and a tagged PDF of each), "docx" (the documents only) or
-    "inga" (none; the default of the library: `rodtrad consolidate` writes them unless told not to)."""
+                progress=None, break_lock: str | None = None, documents: str = "inga") -> Result:
+    """Consolidate a period's inbox into rapporter/<period>/ (see README). `break_lock` is the token
+    of a lock taken on another computer that the user has confirmed may be broken (from
+    `ConsolidationError.lock.holder.token`); raises ConsolidationError (Swedish) when it cannot run.
+    `documents`: "pdf" (a Word document per KF and board report and a tagged PDF of each), "docx"
+    (the documents only) or "inga" (none; the library's default: `rodtrad consolidate` writes them)."""
     started = time.perf_counter()
     ws = Workspace(Path(root))
     master, findings = masterfile.load(ws.master_file)
@@ -118,11 +96,13 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
     if period is None:
         raise ConsolidationError(f"Perioden {period_id} finns inte i styrmodellen.")
     final = ws.reports(period.id)
-    with Lock(final.parent / f".{period.id}.lock"):
-        _recover(final)
-        stage = final.parent / f".{period.id}.ny"
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
+    try:
+        lock = Lock(final.parent / f".{period.id}.lock", period.id, break_lock).__enter__()
+    except LockError as exc:
+        raise ConsolidationError(str(exc), lock=exc) from None
+    with _held(lock):
+        notes = _recover(final) + swap.clear_stages(final, period.id)
+        stage = swap.stage_folder(final, period.id)
         ours = gc.get_freeze_count() == 0  # nothing frozen by a caller: all that build() freezes is ours
         try:
             loaded = time.perf_counter()
@@ -132,7 +112,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
                 result = build(ws, master, period, stage, include_invalid, jobs, progress, history, documents)
                 result.seconds = {"styrmodell": loaded - started, **result.seconds}
                 clock = time.perf_counter()
-                _swap(stage, final)
+                notes += _swap(stage, final)
                 history.commit()
                 result.seconds["historik"] = time.perf_counter() - clock
         except BaseException:
@@ -141,7 +121,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         finally:
             if ours:
                 gc.unfreeze()  # build() freezes what it keeps as it goes
-        result.folder = final
+        result.folder, result.notes = final, notes
         result.kf_report = final / result.kf_report.name
         result.board_reports = [final / p.name for p in result.board_reports]
         result.documents = [final / p.name for p in result.documents]
@@ -412,17 +392,24 @@ def _status_book(master, submissions, period, path: Path) -> None:
     book.save(path)
 
 
-def _recover(final: Path) -> None:
-    """A crash between the two renames of a swap leaves the old reports under `.gammal`: put them back."""
-    old = final.parent / f".{final.name}.gammal"
-    if old.exists() and not final.exists():
-        os.rename(old, final)
-    shutil.rmtree(old, ignore_errors=True)
+def _recover(final: Path) -> list[str]:
+    """A crash between the two renames of a swap leaves the old reports aside: put them back."""
+    try:
+        return swap.recover(final)
+    except swap.SwapError as exc:
+        raise ConsolidationError(str(exc)) from None
 
 
-def _swap(stage: Path, final: Path) -> None:
-    old = final.parent / f".{final.name}.gammal"
-    if final.exists():
-        os.rename(final, old)
-    os.rename(stage, final)
-    shutil.rmtree(old, ignore_errors=True)
+def _swap(stage: Path, final: Path) -> list[str]:
+    try:
+        return swap.swap(stage, final)
+    except swap.SwapError as exc:
+        raise ConsolidationError(str(exc)) from None
+
+
+@contextmanager
+def _held(lock):
+    try:
+        yield lock
+    finally:
+        lock.__exit__(None, None, None)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rodtrad.consolidator.consolidation import manifest as mf
-from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, Lock, build
+from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, build
+from rodtrad.consolidator.consolidation.lock import Lock, LockError
 from rodtrad.consolidator.model.workspace import Workspace, safe_name
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.reports.node import BOARD_LEVELS
@@ -60,7 +61,11 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
             extra.add((node_id, report_name(master, node_id, period)))
     extra = sorted(extra)
     written = Written(period.id)
-    with Lock(folder.parent / f".{period.id}.lock"):
+    try:
+        lock = Lock(folder.parent / f".{period.id}.lock", period.id).__enter__()
+    except LockError as exc:
+        raise ConsolidationError(str(exc), lock=exc) from None
+    try:
         stage = folder.parent / f".{period.id}.rapport"
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
@@ -83,6 +88,8 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
             mf.write(recorded, folder)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+    finally:
+        lock.__exit__(None, None, None)
     return written
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from rodtrad.consolidator.model import contract, values
 from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.model import terms
 
 PLAN, FOLLOW = "plan", "follow"  # the layouts in templates/: the plan, and every follow-up period
 TEMPLATES = {"rodtrad.plan": PLAN, "rodtrad.uppfoljning": FOLLOW}  # _meta's template id -> layout
@@ -92,13 +93,13 @@ def prefill(master: MasterData, unit_id: str, period_id: str | None = None) -> d
     perspectives = {p.id: p.name for p in master.perspectives}
     board_goals = master.board_goals(unit_id)
     kf_ids = {p for g in board_goals for p in g.parents}
-    chain = []
+    chain, names = [], terms.level_names(master)  # the model's own words for its levels
     for goal in [g for g in master.goals_at("kf") if g.id in kf_ids or not kf_ids] + board_goals:
-        chain.append({"level": LEVEL_NAMES[goal.level], "id": goal.id, "text": goal.text, "parents": list(goal.parents),
+        chain.append({"level": names[goal.level], "id": goal.id, "text": goal.text, "parents": list(goal.parents),
                       "perspective": perspectives.get(goal.perspective), "agenda2030": list(goal.agenda2030),
                       "child_rights": bool(goal.child_rights)})
     for c in master.commitments_for(unit_id):
-        chain.append({"level": LEVEL_NAMES["åtagande"], "id": c.id, "text": c.text, "parents": list(c.goals),
+        chain.append({"level": names["åtagande"], "id": c.id, "text": c.text, "parents": list(c.goals),
                       "perspective": None, "agenda2030": [], "child_rights": False})
     activities = [{"id": a.id, "locked": True, "text": a.text, "link": a.link, "perspective": a.perspective,
                    "start": a.start, "end": a.end, "responsible": None, "comment": None}

@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 from rodtrad.consolidator.model import contract, mastercheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
+from rodtrad.consolidator.model import answerable
 
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
@@ -256,4 +257,8 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings += mastercheck.integrity(got.data, got, file)
     if has_errors(findings):
         return None, findings
-    return MasterData(got.data), findings
+    master = MasterData(got.data)
+    findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
+    if has_errors(findings):
+        return None, findings
+    return master, findings

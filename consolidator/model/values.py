@@ -21,6 +21,25 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u
                         "\u2060-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff\ud800-\udfff]")
 
 
+# What a spreadsheet may take for the start of a formula when text is typed, pasted, opened as CSV
+# or assigned to a live cell: = + - @ (OWASP "CSV injection"), tab and CR/LF before them, and the
+# full-width forms an East Asian input method types (Excel converts "＝" to "=").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def formula_shaped(value) -> bool:
+    """Whether a value is text a spreadsheet could take for a formula (see FORMULA_START)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def inert(value):
+    """Text made safe where the receiver parses what it gets (a CSV file, a value assigned to a
+    live Excel cell): formula-shaped text gets a leading apostrophe, Excel's own mark for "this is
+    text" (not shown in the cell). Anything else is returned as it is. Files the product writes
+    with openpyxl store text as text instead (workbook.put)."""
+    return "'" + value if formula_shaped(value) else value
+
+
 def clean_text(value) -> str:
     """Text without control characters and surrounding space, NFC-normalised."""
     if value is None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import os
+import stat
+from html import unescape
 import re
 import struct
 import zipfile
@@ -18,6 +20,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.reading import bounds
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -90,7 +93,7 @@ def _describe(head: bytes) -> str:
         return "okänt format"
 
 
-def check_zip(data: bytes) -> tuple[str, list]:
+def check_zip(data: bytes, heads: dict | None = None) -> tuple[str, list]:
     """Make sure the zip cannot unpack to more than MAX_UNPACKED_BYTES in the reader and that no XML
     member declares entities; return the workbook format and findings.
 
@@ -100,7 +103,10 @@ def check_zip(data: bytes) -> tuple[str, list]:
     deflate unpacks at most 1032 bytes per compressed byte. When that bound,
     summed over the members, is within the limit, no member needs inflating; otherwise each
     member is inflated here, counting the bytes it really gives (a real workbook of 30 KB has a
-    bound of ~30 MB; only files over ~190 KB pay for the inflating)."""
+    bound of ~30 MB; only files over ~190 KB pay for the inflating).
+
+    `heads`, when given, receives the start of every worksheet's XML (member name -> up to
+    `HEAD` bytes, inflated), where its `<dimension>` is: the entity check inflates it anyway."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = zf.infolist()
@@ -112,11 +118,16 @@ def check_zip(data: bytes) -> tuple[str, list]:
         deflated_only = all(m.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members)
         total = 0
         for member, start in zip(members, starts):
+            sheet = heads is not None and _is_worksheet(member.filename)
             if deflated_only and bound <= MAX_UNPACKED_BYTES:
-                if member.filename.endswith((".xml", ".rels")) and _declares_entities(data, member, start):
+                if sheet:
+                    heads[member.filename] = head = _head(data, member, start)
+                    if not _ROOT_FIRST.match(head) and b"<!ENTITY" in head:
+                        return "", [ENTITIES()]
+                elif member.filename.endswith((".xml", ".rels")) and _declares_entities(data, member, start):
                     return "", [ENTITIES()]
                 continue
-            total = _inflate(data, member, start, total)
+            total = _inflate(data, member, start, total, heads if sheet else None)
             if total < 0:
                 return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})] if total == -1 else [ENTITIES()]
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError,
@@ -152,6 +163,29 @@ def _start(data: bytes, member: zipfile.ZipInfo) -> int:
     return offset + 30 + name_len + extra_len
 
 
+HEAD = 1024  # bytes of a worksheet's XML that hold its declaration, root, sheetPr and dimension
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
+
+
+HEAD_FIRST = 384  # openpyxl's worksheets have their dimension within it; Excel's (more namespaces) ~600
+
+
+def _head(data: bytes, member: zipfile.ZipInfo, start: int) -> bytes:
+    """The start of a worksheet's XML, up to its `<dimension>` (at most HEAD bytes)."""
+    raw = data[start:start + min(member.compress_size, HEAD)]
+    if member.compress_type == zipfile.ZIP_STORED:
+        return raw
+    inflater = zlib.decompressobj(-15)
+    head = inflater.decompress(raw, HEAD_FIRST)
+    at = head.find(b"dimension ")
+    if at < 0 or head.find(b">", at) < 0:
+        head += inflater.decompress(inflater.unconsumed_tail, HEAD - len(head))
+    return head
+
+
 def _declares_entities(data: bytes, member: zipfile.ZipInfo, start: int) -> bool:
     raw = data[start:start + min(member.compress_size, PROLOG)]
     if member.compress_type == zipfile.ZIP_STORED:
@@ -163,7 +197,7 @@ def _declares_entities(data: bytes, member: zipfile.ZipInfo, start: int) -> bool
     return b"<!ENTITY" in head + inflater.decompress(inflater.unconsumed_tail, PROLOG - len(head))
 
 
-def _inflate(data: bytes, member: zipfile.ZipInfo, start: int, total: int) -> int:
+def _inflate(data: bytes, member: zipfile.ZipInfo, start: int, total: int, heads: dict | None = None) -> int:
     """Unpack one member from the file's bytes, a chunk at a time, checking its CRC; the running
     total of unpacked bytes, or -1 past the limit, or -2 when an XML member declares entities.
     (Straight from the bytes: `ZipFile.open` costs more per member than the inflating itself.)"""
@@ -187,6 +221,8 @@ def _inflate(data: bytes, member: zipfile.ZipInfo, start: int, total: int) -> in
             return -1
         if first and xml and b"<!ENTITY" in chunk:
             return -2
+        if first and heads is not None:
+            heads[member.filename] = chunk[:HEAD]
         first = False
         crc = zlib.crc32(chunk, crc)
         if inflater is None:
@@ -208,7 +244,13 @@ def read_file(path: Path) -> tuple[bytes | None, list]:
     if path.is_dir():
         return None, [IS_FOLDER(value=path.name)]
     try:
-        with path.open("rb") as handle:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device: opening it could block for ever
+            return None, [UNREADABLE(params={"detail": "inte en vanlig fil"})]
+        # O_NONBLOCK: should it have become a FIFO since, opening it does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None, [UNREADABLE(params={"detail": "inte en vanlig fil"})]
             # read what the file holds, never more than the limit (asking for the limit itself
             # would allocate 25 MB for every 30 KB file: a third of the time it took to read one)
             size = min(os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
@@ -239,31 +281,118 @@ def open_grid(path: Path, wanted: set[str] | None = None, data: bytes | None = N
         return None, [ENCRYPTED() if "EncryptionInfo".encode("utf-16-le") in data else LEGACY_XLS()]
     if kind == "other":
         return None, [NOT_WORKBOOK(params={"detail": _describe(data[:16])})]
-    fmt, findings = check_zip(data)
+    heads: dict[str, bytes] = {}
+    fmt, findings = check_zip(data, heads)
     if not fmt:
         return None, findings
-    grid, more = _read_values(data, fmt, wanted)
-    return grid, findings + more
+    if fmt == "ods":
+        far = far_ods(data)
+        if far:  # python-calamine reads every sheet of an ODS file when it opens it: refused whole
+            return None, findings + far
+    far, more = far_sheets(data, heads)
+    if bounds.capped():
+        with bounds.memory_cap():
+            grid, read = _read_values(data, fmt, wanted, far)
+    else:
+        grid, read = _read_values(data, fmt, wanted, far)
+    return grid, findings + more + read
 
 
-def _read_values(data: bytes, fmt: str, wanted: set[str] | None) -> tuple[Grid | None, list]:
+def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = None) -> tuple[set[str], list]:
+    """Sheets not to parse because a value lies far beyond the bounds (reading/bounds.py), and a
+    finding for each such sheet and for a sheet that only states a far extent.
+
+    A sheet is scanned cell by cell when its `<dimension>` is missing or beyond the bounds, and
+    every sheet is when `thorough` (the default outside the capped reading workers, where a
+    file that lies in its dimension would otherwise abort the process)."""
+    if thorough is None:
+        thorough = bounds.thorough()
+    limits = bounds.layout_bounds()
+    suspects = {}
+    for member, head in heads.items():
+        fits, dim = bounds.head_fits(head, limits)
+        if thorough or not fits:
+            suspects[member] = dim
+    if not suspects:
+        return set(), []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = {m.filename: m for m in zf.infolist()}
+            names = _sheet_names(zf)
+        far, findings = set(), []
+        for member, dim in sorted(suspects.items()):
+            info = infos[member]
+            got = bounds.scan(data, _start(data, info), info.compress_size,
+                              info.compress_type == zipfile.ZIP_DEFLATED, limits)
+            sheet = names.get(member, member.rsplit("/", 1)[-1])
+            if got.far or (got.last and not limits.fits(got.first, got.last)):
+                far.add(sheet)
+                findings.append(bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*(got.far or got.last))))
+            elif dim is not None and not limits.fits(*dim):
+                findings.append(bounds.FAR_EXTENT(sheet=sheet, cell=bounds.a1(*dim[0]),
+                                                  value=f"{bounds.a1(*dim[0])}:{bounds.a1(*dim[1])}"))
+        return far, findings
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
+        return set(), [CORRUPT(params={"detail": type(exc).__name__})]
+
+
+def far_ods(data: bytes) -> list:
+    """A finding for every sheet of an OpenDocument file with a value beyond the bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo("content.xml")
+        found = bounds.scan_ods(data, _start(data, info), info.compress_size,
+                                info.compress_type == zipfile.ZIP_DEFLATED, bounds.layout_bounds())
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
+        return [CORRUPT(params={"detail": type(exc).__name__})]
+    return [bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*cell)) for sheet, cell in found]
+
+
+_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*>")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*\"([^\"]*)\"")
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member -> sheet name, from xl/workbook.xml and its relationships (both checked
+    against the unpack limit by `check_zip`)."""
+    targets = {}
+    for tag in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>", zf.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTR.findall(tag))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
+        targets[attrs.get(b"Id", b"")] = target if target.startswith("xl/") else f"xl/{target}"
+    names = {}
+    for tag in _SHEET.findall(zf.read("xl/workbook.xml")):
+        attrs = dict(_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+        if b"name" in attrs and rid in targets:
+            names[targets[rid]] = unescape(attrs[b"name"].decode("utf-8", "replace"))
+    return names
+
+
+def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] = frozenset()) -> tuple[Grid | None, list]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grid = Grid(fmt=fmt)
+        grid, findings, limits = Grid(fmt=fmt), [], bounds.layout_bounds()
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no cells we read
             grid.names.append(meta.name)
             if meta.visible != SheetVisibleEnum.Visible:
                 grid.hidden.add(meta.name)
-            if wanted is not None and meta.name not in wanted:
+            if (wanted is not None and meta.name not in wanted) or meta.name in far:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             grid.sheets[meta.name] = sheet.to_python(skip_empty_area=False)
             if sheet.merged_cell_ranges:
-                grid.merged[meta.name] = list(sheet.merged_cell_ranges)
+                ranges = list(sheet.merged_cell_ranges)
+                outside = bounds.merges_outside(ranges, limits)
+                for text, rng in outside:
+                    findings.append(bounds.FAR_MERGE(sheet=meta.name, cell=text.split(":")[0], value=text))
+                    ranges.remove(rng)
+                if ranges:
+                    grid.merged[meta.name] = ranges
         book.close()
-        return grid, []
+        return grid, findings
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a finding
         name = type(exc).__name__
         if "Password" in name:

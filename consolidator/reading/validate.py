@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,8 @@ from rodtrad.consolidator.model.files import sha256
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.rules import Context, all_rules
 from rodtrad.consolidator.reading.sent import SentCopies
+from rodtrad.consolidator.reading.bounds import READER_DIED, parse_ref
+from rodtrad.consolidator.reading.workers import Workers
 
 NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
                      "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
@@ -99,8 +101,10 @@ class Report:
 
     def summary(self) -> str:
         s = self.stats()
+        died = sum(any(f.code == READER_DIED.code for f in t.findings) for t in self.tasks)
         return (f"{s['files']} arbetsböcker: {s['valid']} godkända, {s['invalid']} med fel "
-                f"({s['errors']} fel, {s['warnings']} varningar); {s['ignored']} filer ignorerade")
+                f"({s['errors']} fel, {s['warnings']} varningar); {s['ignored']} filer ignorerade"
+                + (f"; {died} filer kunde inte läsas (läsaren avbröts), övriga kontrollerades" if died else ""))
 
     def to_dict(self, lang="sv") -> dict:
         return {"valid": self.valid, "stats": self.stats(), "tasks": [t.to_dict(lang) for t in self.tasks],
@@ -158,12 +162,14 @@ def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:
         return []
     read = {}
     for sheet, cell in got.cells.values():
-        read.setdefault(sheet, set()).add(cell)
+        if cell:
+            read.setdefault(sheet, set()).add(parse_ref(cell))
     out = []
     for sheet, ranges in merged.items():
+        cells = read.get(sheet, ())
         for (r0, c0), (r1, c1) in ranges:
-            covered = {contract.a1(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {contract.a1(r0, c0)}
-            if covered & read.get(sheet, set()):
+            # the cells read that the range covers, never the range's own cells (it may be huge)
+            if any(r0 <= r - 1 <= r1 and c0 <= c - 1 <= c1 and (r - 1, c - 1) != (r0, c0) for r, c in cells):
                 out.append(MERGED(file=file, sheet=sheet, cell=contract.a1(r0, c0),
                                   value=f"{contract.a1(r0, c0)}:{contract.a1(r1, c1)}"))
     return out
@@ -220,7 +226,10 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
 
     def consider(p: Path):
         name = unicodedata.normalize("NFC", p.name)
-        if name.startswith("~$"):
+        special = special_file(p)
+        if special:  # a FIFO would block the reader for ever, a device never ends: never opened
+            ignored.append((str(p), f"inte en vanlig fil ({special}); öppnas inte och ignoreras"))
+        elif name.startswith("~$"):
             ignored.append((str(p), "Excels låsfil (arbetsboken är öppen hos någon); ignoreras"))
         elif name.startswith("."):
             ignored.append((str(p), "dold fil; ignoreras"))
@@ -245,6 +254,20 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             ignored.append((str(p), "finns inte"))
     return files, ignored
+
+
+_SPECIAL = ((stat.S_ISFIFO, "en namngiven pipe"), (stat.S_ISSOCK, "en socket"), (stat.S_ISCHR, "en enhet"),
+            (stat.S_ISBLK, "en enhet"))
+
+
+def special_file(path: Path) -> str:
+    """What a path is when it is neither a regular file nor a folder ("en namngiven pipe", "en
+    socket", "en enhet"), found without opening it; "" otherwise (or when it does not exist)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    return next((what for test, what in _SPECIAL if test(mode)), "")
 
 
 _master: MasterData | None = None
@@ -282,8 +305,7 @@ def workers(master: MasterData, files: int, jobs: int | None = None, root: Path 
         _init(*init)
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
-        pool.jobs = jobs
+    with Workers(jobs, _init, init) as pool:
         yield pool
 
 
@@ -304,7 +326,18 @@ def iter_tasks(files: list[Path], master: MasterData, expected_period: str | Non
         yield from map(_one, tasks)
         return
     # small chunks: at the end of the batch no worker waits long for the other to finish its last chunk
-    yield from pool.map(_one, tasks, chunksize=max(1, min(8, len(tasks) // (pool.jobs * 4))))
+    yield from pool.map(_one, tasks, _died, chunksize=max(1, min(8, len(tasks) // (pool.jobs * 4))))
+
+
+def _died(args, detail: str) -> Task:
+    """The task of a file whose reader died twice (reading/workers.py): that file, not the batch."""
+    name = unicodedata.normalize("NFC", Path(args[0]).name)
+    try:
+        sha, size = fingerprint(Path(args[0]))
+    except OSError:
+        sha, size = "", 0
+    return Task(file=name, path=args[0], sha256=sha, size=size,
+                findings=[READER_DIED(file=name, params={"detail": detail})])
 
 
 def validate_paths(paths, master: MasterData, expected_period: str | None = None, jobs: int | None = None,

@@ -27,6 +27,8 @@ from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, activit
 from rodtrad.consolidator.rollup.rollup import Rollup
 from rodtrad.consolidator.model.workspace import safe_name
 from rodtrad.consolidator.reports.book import KR, NUM, PCT, ReportBook, col
+from rodtrad.consolidator.model import terms
+from rodtrad.consolidator.reports import compass
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -67,6 +69,7 @@ def colour_lights(sheet, rng: str) -> None:
 class NodeReport:
     def __init__(self, rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], name: str):
         self.r, self.m = rollup, rollup.master
+        self.t = terms.of(self.m)  # the model's own words for its levels and perspectives
         self.node, self.period, self.submissions, self.name = self.m.by_id[node_id], period, submissions, name
         self.is_kf = self.node.level == "kf"
         self.follow = rollup.follow  # a follow-up: forecasts against budget, not budget against frame
@@ -152,6 +155,8 @@ class NodeReport:
             self.action_plans()
         self.activities()
         self.activity_goals()
+        if self.t.compass:
+            compass.write(self)
         self.uppdrag()
         self.internal_control()
         self.deviations()
@@ -193,7 +198,7 @@ class NodeReport:
                 row.append(self.own_word(g, boards))
             rows.append(row)
         extra = [col("Nämndens bedömning" if not self.is_kf else "Nämndernas bedömning", 24, wrap=True)] if self.follow else []
-        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col("Perspektiv", 22), col("Trafikljus", 11),
+        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col(self.t.perspective, 22), col("Trafikljus", 11),
                                    col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
                                    col("ej bedömt", 9, "0"), *extra], rows, name="Mal")
         colour_lights(sheet, f"D{first}:D{first + len(rows)}")
@@ -234,13 +239,14 @@ class NodeReport:
         counts = r.activity_counts(self.node.id)
         rows = [["Aktiviteter", status, n] for status, n in sorted(counts["status"].items())]
         rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in r.uppdrag(self.node.id)).items())]
-        rows += [["Enheternas mål", "antal", sum(len(v) for v in r.unit_goals_under(self.node.id).values())]]
+        rows += [[self.t.unit_goal, "antal", sum(len(v) for v in r.unit_goals_under(self.node.id).values())]]
         rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(self.node.id).items())]
         book.table(sheet, [col("Vad", 20), col("Status", 18), col("Antal", 10, "0")], rows, name="Antal", freeze=False)
 
     def goal_chain(self):
         book, r = self.book, self.r
-        sheet = book.sheet("Målkedja", "Målkedjan: KF-mål > nämndmål > enheternas mål",
+        t = self.t
+        sheet = book.sheet("Målkedja", f"Målkedjan: {t.chain}",
                            "I uppföljningar: nämndernas och förvaltningarnas egna bedömningar står på sina egna rader "
                            "och i de två sista kolumnerna." if self.follow else None)
         kf, boards = self.goals()
@@ -258,23 +264,23 @@ class NodeReport:
             return out
 
         for goal in kf:
-            rows.append(["KF-mål", goal.id, goal.text, "", "", r.goal_light(goal.id), "",
+            rows.append([t.kf_goal, goal.id, goal.text, "", "", r.goal_light(goal.id), "",
                          self.own_word(goal, boards) if self.follow else ""])
             for bg in [g for g in boards if goal.id in g.parents]:
                 own = r.own_goal(bg.owner, bg.id) or {}
-                rows.append(["  Nämndmål", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id),
+                rows.append([f"  {t.board_goal}", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id),
                              own.get("previous") or "", WORDS.get(own.get("assessment"), ""), own.get("comment") or ""])
                 rows += levels_of(bg)
                 if not self.is_kf:
                     for facts, unit_goal in by_parent.get(bg.id, []):
-                        what = "    Enhetens bedömning" if unit_goal.get("board_row") else "    Enhetens mål"
+                        what = "    Enhetens bedömning" if unit_goal.get("board_row") else f"    {t.unit_goal}"
                         rows.append([what, unit_goal["id"], unit_goal["text"], bg.id, self.m.by_id[facts.unit].name,
                                      unit_goal.get("assessment") or NONE, unit_goal.get("previous") or ""])
                 else:
-                    rows.append(["    Enheternas mål", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
+                    rows.append([f"    {t.unit_goal}", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
                                  "(se nämndrapporten)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
-            rows.append(["Nämndmål", bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+            rows.append([t.board_goal, bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
         width = 9 if self.follow else 7
         rows = [(row + [""] * (width - len(row)))[:width] for row in rows]
         extra = [col("Nämndens / förvaltningens bedömning", 16, wrap=True), col("Nämndens / förvaltningens analys", 60, wrap=True)]
@@ -450,7 +456,7 @@ class NodeReport:
                  a.get("responsible"), activity_status(a), a.get("comment")]
                 for f, a in r.activities(self.node.id)]
         book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
-                           col("Kopplad till", 12), col("Perspektiv", 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
+                           col("Kopplad till", 12), col(self.t.perspective, 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
                            col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
 
     def activity_goals(self):
@@ -458,9 +464,11 @@ class NodeReport:
         book, r = self.book, self.r
         counts = r.activity_counts(self.node.id)
         statuses = sorted(counts["status"], key=lambda s: (STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s))
-        sheet = book.sheet("Aktiviteter per mål", "Aktiviteter per mål och perspektiv, efter status",
+        t = self.t
+        sheet = book.sheet("Aktiviteter per mål", f"Aktiviteter per mål och {t.lower(t.perspective)}, efter status",
                            "Ett mål räknar de aktiviteter som tjänar det, direkt eller genom ett mål under det; "
-                           "en aktivitet räknas därför både under nämndmålet och under KF-målet det tjänar.")
+                           f"en aktivitet räknas därför både under sitt mål på nämndnivå ({t.lower(t.board_goal)}) och "
+                           f"under det mål på fullmäktigenivå ({t.lower(t.kf_goal)}) som det tjänar.")
         columns = [col(status, 11, "0") for status in statuses] + [col("Totalt", 9, "0")]
 
         def row(key, name, by_status):
@@ -475,8 +483,9 @@ class NodeReport:
         sheet.gap()
         used = {p for p, _ in counts["perspective"]}
         keys = [(p.id, p.name) for p in self.m.perspectives if p.id in used]
-        keys += [(p, "Utan perspektiv" if p == "-" else p) for p in sorted(used - {p.id for p in self.m.perspectives})]
-        book.table(sheet, [col("Id", 14), col("Perspektiv", 60), *columns],
+        keys += [(p, f"Utan {t.lower(t.perspective)}" if p == "-" else p)
+                 for p in sorted(used - {p.id for p in self.m.perspectives})]
+        book.table(sheet, [col("Id", 14), col(t.perspective, 60), *columns],
                    [row(k, name, counts["perspective"]) for k, name in keys], name="AktiviteterPerPerspektiv", freeze=False)
 
     def uppdrag(self):
@@ -581,7 +590,7 @@ class NodeReport:
             goal = self.m.goal_by_id.get(goal_id)
             for facts, own in pairs:
                 rows.append([goal_id or "-", goal.text if goal else "", self.m.by_id[facts.unit].name,
-                             "Enhetens mål", own.get("text"), own.get("comment")])
+                             self.t.unit_goal, own.get("text"), own.get("comment")])
         for facts in r.included(self.node.id):
             if facts.summary[0]:
                 rows.append(["-", "", self.m.by_id[facts.unit].name, "Sammanfattning", facts.summary[0], None])

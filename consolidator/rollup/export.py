@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+from rodtrad.consolidator.model import values
 from rodtrad.consolidator.model.document import MONTHS
 
 # concept -> (file name, the document key, columns after `unit`)
@@ -74,6 +75,4 @@ def _csv_value(value):
         return "ja" if value else "nej"
     if isinstance(value, float):
         return repr(value).replace(".", ",")
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # a spreadsheet opening the CSV must not run unit text as a formula
-    return value
+    return values.inert(value)  # a spreadsheet opening the CSV must not run unit text as a formula

@@ -21,8 +21,9 @@ from pathlib import Path
 from rodtrad.consolidator.model import document
 from rodtrad.consolidator.model.files import MANIFEST
 from rodtrad.consolidator.model.grading import OWN_GOAL
-from rodtrad.consolidator.model.document import DIRECTIONS, LEVEL_NAMES, MONTHS, choice
+from rodtrad.consolidator.model.document import DIRECTIONS, MONTHS, choice
 from rodtrad.consolidator.model.masterdata import MasterData, Period
+from rodtrad.consolidator.model import terms
 
 
 
@@ -120,7 +121,8 @@ def _previous(last: dict, key: str, field_name: str) -> dict:
 
 def _assessments(master, unit_id, plan, last) -> list[dict]:
     before = _previous(last, "assessments", "assessment")
-    rows = [{"level": LEVEL_NAMES["nämnd"], "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
+    board_goal = terms.of(master).board_goal  # the model's word; own rows keep OWN_GOAL (facts.py tells them by it)
+    rows = [{"level": board_goal, "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
              "previous": before.get(g.id), "assessment": None, "analysis": None} for g in master.board_goals(unit_id)]
     rows += [{"level": OWN_GOAL, "id": g["id"], "text": g.get("text"), "parent": g.get("parent"),
               "previous": before.get(g["id"]), "assessment": None, "analysis": None} for g in plan.get("goals") or []]

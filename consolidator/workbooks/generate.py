@@ -11,6 +11,7 @@ from rodtrad.consolidator.model import document
 from rodtrad.consolidator.workbooks import followdocs, levels, planbook
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.model.workspace import workbook_name
+from rodtrad.consolidator.reading.workers import child_of
 
 _master: MasterData | None = None
 
@@ -70,7 +71,7 @@ def generate(master: MasterData, period_id: str, folder: Path, units: list[str] 
                 progress(1)
         return [Path(p) for p in results]
     results = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(master.data,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=child_of, initargs=(os.getpid(), _init, (master.data,))) as pool:
         for path in pool.map(_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
             results.append(Path(path))
             if progress:

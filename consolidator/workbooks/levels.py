@@ -17,11 +17,12 @@ from rodtrad.consolidator.model import grading
 from rodtrad.consolidator.model import document
 from rodtrad.consolidator.workbooks import followdocs
 from rodtrad.consolidator.model.files import MANIFEST
-from rodtrad.consolidator.model.document import DIRECTIONS, LEVEL_NAMES, nodes_at
+from rodtrad.consolidator.model.document import DIRECTIONS, nodes_at
 from rodtrad.consolidator.rollup.facts import UnitFacts, extract
 from rodtrad.consolidator.model.masterdata import MasterData, Period
 from rodtrad.consolidator.model.grading import distribution
 from rodtrad.consolidator.rollup.rollup import Rollup
+from rodtrad.consolidator.model import terms
 
 WORDS = {v: k for k, v in grading.GRADES.items()}  # traffic-light word -> the assessment as units chose it
 
@@ -74,7 +75,7 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
 
 def _assessments(master, node_id, rollup: Rollup, last) -> list[dict]:
     before = followdocs._previous(last, "assessments", "assessment")
-    return [{"level": LEVEL_NAMES["nämnd"], "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
+    return [{"level": terms.of(master).board_goal, "id": g.id, "text": g.text, "parent": (g.parents or [None])[0],
              "previous": before.get(g.id), "units": distribution(rollup.assessments(node_id, g.id)),
              "assessment": None, "analysis": None} for g in master.board_goals(node_id)]
 

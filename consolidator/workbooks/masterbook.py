@@ -40,7 +40,7 @@ def write(data: dict, path: Path) -> None:
             content = content or {}
             for row, field in enumerate(sheet["fields"], start=1):
                 wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
-                wbk.style(ws.cell(row=row, column=2, value=wbk.cell_value(field, content.get(field["key"]))), wbk.style_name("in", field))
+                wbk.style(wbk.put(ws.cell(row=row, column=2), wbk.cell_value(field, content.get(field["key"]))), wbk.style_name("in", field))
             ws.column_dimensions["A"].width = 40
             ws.column_dimensions["B"].width = 90
             continue
@@ -48,7 +48,7 @@ def write(data: dict, path: Path) -> None:
         styles = {c["key"]: wbk.style_name("in", c) for c in sheet["columns"]}
         for r, record in enumerate(content or [], start=2):
             for c, col in enumerate(sheet["columns"], start=1):
-                cell = ws.cell(row=r, column=c, value=wbk.cell_value(col, record.get(col["key"])))
+                cell = wbk.put(ws.cell(row=r, column=c), wbk.cell_value(col, record.get(col["key"])))
                 wbk.style(cell, styles[col["key"]])
         ws.auto_filter.ref = f"A1:{wbk.letters(sheet['columns'])[sheet['columns'][-1]['key']]}{max(2, len(content or []) + 1)}"
     wbk.save_atomic(wb, Path(path))

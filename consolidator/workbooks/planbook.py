@@ -94,7 +94,7 @@ def _lists(wb, lists, titles) -> dict[str, str]:
         items = lists.get(key) or []
         ws.cell(row=1, column=col, value=title)
         for row, item in enumerate(items, start=2):
-            ws.cell(row=row, column=col, value=item)
+            wbk.put(ws.cell(row=row, column=col), item)
         letter = wbk.letters([{"key": k} for k in titles])[key]
         last = max(len(items), 1) + 1
         name = f"lista_{key}"
@@ -107,7 +107,7 @@ def _keyvalue(ws, sheet, data):
     wbk.write_title(ws, sheet.get("title", sheet["name"]), f"{data.get('unit_name') or ''} · {data.get('period_name') or ''}")
     for row, field in enumerate(sheet["fields"], start=4):
         wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
-        cell = ws.cell(row=row, column=2, value=wbk.cell_value(field, data.get(field["key"])))
+        cell = wbk.put(ws.cell(row=row, column=2), wbk.cell_value(field, data.get(field["key"])))
         wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True}))
         if field.get("height"):
             ws.row_dimensions[row].height = field["height"]
@@ -158,7 +158,7 @@ def _table(ws, sheet, rows, header_row, names, master):
                 cell.value = col["formula"].format(r=r, **at)
                 style(cell, styles[(col["key"], "ro")])
                 continue
-            cell.value = wbk.cell_value(col, record.get(col["key"]))
+            wbk.put(cell, wbk.cell_value(col, record.get(col["key"])))
             editable = col.get("input") is True or (col.get("input") == "unless_locked" and not locked)
             style(cell, styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))])
     own_first = first + len(rows)
@@ -166,7 +166,10 @@ def _table(ws, sheet, rows, header_row, names, master):
     for r, record in enumerate(blank, start=own_first):
         for c, col in fixed:
             cell = ws.cell(row=r, column=c)
-            cell.value = col["formula"].format(r=r, **at) if col.get("formula") else wbk.cell_value(col, record.get(col["key"]))
+            if col.get("formula"):
+                cell.value = col["formula"].format(r=r, **at)
+            else:
+                wbk.put(cell, wbk.cell_value(col, record.get(col["key"])))
             style(cell, styles[(col["key"], "ro")])
     last = max(own_first + len(blank) - 1, first)
     inputs = [col for col in columns if col.get("input")]
@@ -299,6 +302,6 @@ def _findings_sheet(ws):
 def _meta(ws, sheet, meta):
     for row, field in enumerate(sheet["fields"], start=1):
         ws.cell(row=row, column=1, value=field["label"])
-        ws.cell(row=row, column=2, value=meta.get(field["key"]))
+        wbk.put(ws.cell(row=row, column=2), meta.get(field["key"]))
     ws.sheet_state = "hidden"
     wbk.protect(ws)

@@ -161,6 +161,17 @@ def cell_value(col: dict, value):
     return values.to_cell(col["type"], value)
 
 
+def put(cell, value):
+    """The one way a value from a document (unit text, carried forward or summed up a level, or
+    master data) is put in a cell of a workbook the product writes with openpyxl: text is stored as
+    text, never as a formula (openpyxl takes any string that starts with "=" for one). The
+    template's own formulas are assigned directly. Returns the cell."""
+    cell.value = value
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 MAX_CELL_TEXT = 32767
 
 

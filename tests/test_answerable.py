@@ -1,0 +1,154 @@
+"""check-master finds master data that makes a valid return impossible, with sheet and cell; and the
+property behind it: for master data drawn at random within the schema, either check-master reports a
+finding, or every unit's plan workbook can be filled so that it validates without errors.
+
+`make test` runs a few derandomised examples; `make fuzz` many random ones."""
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
+from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.reading.validate import validate_file
+from rodtrad.consolidator.workbooks import masterbook
+from rodtrad.consolidator.workbooks.generate import generate
+from rodtrad.samples import build, filler
+
+FUZZ = os.environ.get("RODTRAD_FUZZ") == "1"
+N = int(os.environ.get("RODTRAD_FUZZ_EXAMPLES", 200)) if FUZZ else None
+
+
+def load(data: dict, tmp_path, name="styrmodell.xlsx"):
+    """check-master's answer on the master data written as the economy department keeps it."""
+    path = tmp_path / name
+    masterbook.write(data, path)
+    return masterfile.load(path)
+
+
+def found(findings) -> list[tuple]:
+    return sorted((f.sheet, f.cell, f.code) for f in findings)
+
+
+def ostersund_as_published(data):  # the case: LÅ1 with neither goal link nor perspective
+    data["locked_activities"][0].update(link=None, perspective=None)
+    return [("Låsta aktiviteter", "C2", "master.locked_incomplete"), ("Låsta aktiviteter", "D2", "master.locked_incomplete")]
+
+
+def locked_without_dates(data):
+    data["locked_activities"][0].update(start=None)
+    return [("Låsta aktiviteter", "F2", "master.locked_incomplete")]
+
+
+def locked_ends_before_it_starts(data):
+    data["locked_activities"][0].update(start="2027-06-01", end="2027-05-01")
+    return [("Låsta aktiviteter", "G2", "master.locked_dates")]
+
+
+def locked_after_the_plan_years(data):
+    data["locked_activities"][0].update(end="2031-03-31")
+    return [("Låsta aktiviteter", "G2", "master.locked_dates")]
+
+
+def locked_linked_to_another_boards_goal(data):
+    data["locked_activities"][0].update(link="VON-N1")  # set for every unit, a goal of one board only
+    return [("Låsta aktiviteter", "C2", "master.locked_link_outside")]
+
+
+def more_goals_than_rows(data):
+    data["rules"]["min_goals"] = 16
+    return [("Regler", "B6", "master.minimum_too_high")]
+
+
+def more_activities_than_rows(data):
+    data["rules"]["min_activities"] = 61
+    return [("Regler", "B5", "master.minimum_too_high")]
+
+
+def plan_years_before_the_budget_year(data):
+    data["municipality"]["plan_years"] = ["2026"]
+    return [("Kommun", "B4", "master.plan_years")]
+
+
+def a_board_without_goals(data):
+    data["goals"] = [g for g in data["goals"] if g["owner"] != "100"]
+    data["indicators"] = [dict(i, goals=[g for g in i["goals"] if not g.startswith("KS-")]) for i in data["indicators"]]
+    data["commitments"] = [c for c in data["commitments"] if c["owner"] != "110"]
+    # per unit under the board: nothing to link own goals (B6) nor activities (B5) to
+    return [("Regler", "B6", "master.nothing_to_link"), ("Regler", "B5", "master.nothing_to_link")] * 3
+
+
+KINDS = [ostersund_as_published, locked_without_dates, locked_ends_before_it_starts, locked_after_the_plan_years,
+         locked_linked_to_another_boards_goal, more_goals_than_rows, more_activities_than_rows,
+         plan_years_before_the_budget_year, a_board_without_goals]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_check_master_names_the_cell_of_master_data_no_unit_can_answer(kind, tmp_path):
+    data = build("ostersund")
+    want = kind(data)
+    master, findings = load(data, tmp_path)
+    assert master is None
+    assert found(findings) == sorted(want)
+
+
+def test_every_preset_can_be_answered(tmp_path):
+    for preset in ("exempelkommun", "ostersund", "vimmerby", "solleftea"):
+        master, findings = load(build(preset), tmp_path, f"{preset}.xlsx")
+        assert master is not None and findings == [], preset
+
+
+# -- the property -------------------------------------------------------------------------------
+
+DATES = st.sampled_from([None, "2026-06-01", "2027-01-01", "2027-03-15", "2027-06-30", "2027-12-31", "2028-03-01",
+                         "2030-01-01", "2027-09-01", "2027-02-01"])
+LOCKED = st.fixed_dictionaries({
+    "text": st.sampled_from(["Arbetsplatsträff varje månad.", "Medarbetarsamtal med alla.", "Servicemätning."]),
+    "link": st.sampled_from([None, "M1", "M2", "M6", "M1", "UN-1", "SN-2", "KS-6", "ÅT1", "UPP1"]),
+    "perspective": st.sampled_from([None, "K1", "K2", "K6"]),
+    "units": st.sampled_from([["alla"], ["2"], ["201"], ["3", "1"], ["30"]]),
+    "start": DATES, "end": DATES})
+
+
+@st.composite
+def models(draw) -> dict:
+    """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake."""
+    data = build("solleftea")
+    keep = {"101", "201", "301"}
+    data["org"] = [r for r in data["org"] if r["level"] != "enhet" or r["id"] in keep]
+    data["people"] = [p for p in data["people"] if p["unit"] in keep]
+    data["budget"] = [b for b in data["budget"] if b["unit"] in keep]
+    data["rules"].update(min_goals=draw(st.one_of(st.integers(0, 4), st.integers(0, 17))),
+                         min_activities=draw(st.one_of(st.integers(0, 6), st.integers(0, 62))))
+    data["municipality"]["plan_years"] = draw(st.sampled_from([[], ["2028"], ["2028", "2029"], ["2026"], ["2029"]]))
+    without = draw(st.sampled_from([None, None, None, "1", "2", "3"]))  # a board without goals of its own
+    data["goals"] = [g for g in data["goals"] if g["owner"] != without]
+    if draw(st.booleans()):
+        data["commitments"] = [{"id": "ÅT1", "owner": "20", "goals": ["UN-1"], "text": "Ett åtagande."}]
+    if draw(st.booleans()):
+        data["uppdrag"] = [{"id": "UPP1", "text": "Ett uppdrag.", "boards": ["3"], "resources": 0,
+                            "start": "2027-01-01", "deadline": "2027-12-31", "status": "ej påbörjat"}]
+    data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(draw(st.lists(LOCKED, max_size=2)), 1)]
+    return data
+
+
+@settings(max_examples=N or 10, deadline=None, derandomize=not FUZZ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=models())
+def test_either_check_master_finds_something_or_every_unit_can_return_a_valid_plan(data, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("modell")
+    master, findings = load(data, folder)
+    if master is None:
+        assert findings  # check-master said why
+        event(f"check-master: {sorted({f.code for f in findings})}")
+        return
+    event("every unit answered")
+    period = master.period(None).id
+    for path in generate(master, period, folder / "utskick", jobs=1):
+        filled = folder / "inkorg" / path.name
+        filler.fill(path, filled, random.Random(path.name), master=master)
+        errors = [(f.sheet, f.cell, f.code, f.message()) for f in validate_file(filled, master).findings
+                  if f.severity == "error"]
+        assert errors == [], (path.name, data["rules"], data["municipality"]["plan_years"], data["locked_activities"])
