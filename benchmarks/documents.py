@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/documents.py --runs 5
 
-The demo's workspace (Exempelkommun, 49 units, every level's own follow-up) is made once in
+The demo's workspace (Exempelkommun, 49 units, plan, T1 and delår with every level's own follow-up) is made once in
 build/bench-cache/demo (not timed). Its delår is then consolidated in fresh processes, in turn
 without documents, with the .docx files and with the .docx and their PDFs (LibreOffice), and the
 medians compared. Targets (issue 23): the documents' .docx part (with − without) ≤ 1 × the
@@ -25,7 +25,7 @@ def demo(cache: Path) -> Path:
     if not (root / "rapporter" / PERIOD).exists():
         from rodtrad.samples.demo import run
 
-        run(root, echo=lambda *_: None, documents="inga")
+        run(root, echo=lambda *_: None, periods=["2027-T1", PERIOD], documents="inga")
     return root
 
 
