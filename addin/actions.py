@@ -27,8 +27,10 @@ BUTTONS = {"rodtradMain": "run_main"}  # ribbon button id -> the action it runs 
 
 def validate(book, master: masterdata.MasterData, now: dt.datetime | None = None) -> Task:
     """Run the consolidator's validator on the open workbook; mark cells and list findings on 'Fel'."""
-    sheets = livebook.grid(book)
+    far: list = []
+    sheets = livebook.grid(book, far)
     task = validate_grid(sheets, master, file=book.name)
+    task.findings = far + task.findings
     _clear_marks(book, sheets)
     for f in task.findings:
         if f.sheet in sheets and f.cell and ":" not in f.cell:

@@ -70,7 +70,7 @@ def _import_kolada(ws: Workspace, master, data: dict, preset: str) -> str:
     path = ws.root / "kolada" / f"kolada-{preset}.json"
     path.write_text(ledgerdata.kolada_json(data=data), encoding="utf-8")
     values, _ = kolada.read(path, master)
-    kolada.store(values, ws.root / FILE_NAME)
+    kolada.store(values, ws.root / FILE_NAME, path)
     return f"{len(values)} Kolada-värden för jämförelse med {max(len({v[1] for v in values}) - 1, 0)} andra kommuner"
 
 

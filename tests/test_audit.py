@@ -10,7 +10,6 @@ from rodtrad.consolidator.audit.archive import archive
 from rodtrad.consolidator.audit.verify import verify
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.consolidation.consolidate import consolidate
-from rodtrad.samples.demo import run as run_demo
 from rodtrad.consolidator.audit.diff import diff
 from rodtrad.consolidator.audit.trace import trace
 from rodtrad.consolidator.reading.validate import validate_file
@@ -19,8 +18,8 @@ PERIOD = "2027-plan"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("audit") / "exempelkommun", echo=lambda *_: None, periods=())  # the plan
+def demo(demo_cycle):
+    return demo_cycle
 
 
 @pytest.fixture
@@ -119,8 +118,8 @@ def test_diff_reports_edited_cells_in_domain_terms(demo, tmp_path):
     master = demo["master"]
     lines = [c.line() for c in diff(validate_file(old, master, keep_document=True).document,
                                     validate_file(tmp_path / old.name, master, keep_document=True).document)]
-    assert any(line.startswith("Aktiviteter A01 – Slut:") for line in lines)
-    assert any(line.startswith("Budget 5400 – dec:") and line.endswith("→ 12 345") for line in lines)
+    assert any(line.startswith("Aktivitet A01: slut 2027-") for line in lines)
+    assert any(line.startswith("Konto 5400: dec ") and line.endswith("→ 12 345 kr") for line in lines)
     out = CliRunner().invoke(main, ["diff", str(old), str(tmp_path / old.name), "-w", str(demo["workspace"].root)])
     assert out.exit_code == 0 and "2 ändringar" in out.output
 

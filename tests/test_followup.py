@@ -12,7 +12,6 @@ from rodtrad.consolidator.model import grading
 from rodtrad.consolidator.reading import sent
 from rodtrad.consolidator.model import document
 from rodtrad.consolidator.workbooks import followdocs
-from rodtrad.samples.demo import run as run_demo
 from rodtrad.samples.followfill import DEMO_MISTAKES
 from rodtrad.consolidator.reading.validate import validate_file, validate_paths
 from rodtrad.samples import ledgerdata
@@ -24,9 +23,8 @@ UNIT = "2111"  # Förskolan Solrosen: a valid plan, no planted mistakes
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("cykel") / "exempelkommun", echo=lambda *_: None,
-                    periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
+def demo(demo_cycle):
+    return demo_cycle
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +184,7 @@ def test_the_delar_kf_report_carries_every_level(root):
     indicators = {r["Id"]: r for r in table(report, "Nyckeltal")}
     assert "andra kommuner" in indicators["N3"]["Kolada: jämförelse"]
     history = [r["Period"] for r in table(report, "Historik")]
-    assert history == ["2027-plan", "2027-T1", "2027-05", "2027-delar"]
+    assert history == ["Plan 2027", "Tertial 1 2027", "Månadsuppföljning 2027-05", "Delårsrapport 2027"]
 
 
 def test_the_board_total_forecast_is_the_sum_of_its_units_forecasts(root, master):

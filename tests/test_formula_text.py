@@ -196,3 +196,20 @@ def test_the_addins_fel_sheet_writes_unit_text_as_text(returned):
     cells = [v for row in write["values"] for v in row if isinstance(v, str)]
     assert "'" + sheet in cells
     assert not any(values.formula_shaped(v) for v in cells)
+
+
+def test_activities_carried_into_next_year_keep_formula_shaped_text_as_text(sent, tmp_path):
+    """`nytt-år` writes the open activities units typed into next year's plan workbooks."""
+    import shutil
+
+    from rodtrad.consolidator.model import document
+    from rodtrad.consolidator.workbooks.rollover import prefill_activities
+
+    path = shutil.copyfile(sent, tmp_path / sent.name)
+    spec = next(s for s in document.tables() if s["key"] == "activities")
+    ids = [r[0].value for r in load_workbook(path)[spec["name"]].iter_rows(min_row=1) if r[0].value]
+    own = [i for i in ids if str(i).startswith("A")][:len(SHAPES)]
+    prefill_activities(path, [{"id": i, "text": text, "comment": text} for i, text in zip(own, SHAPES)])
+    assert own and not [f for f in formulas(path) if MARK in f]
+    with zipfile.ZipFile(path) as zf:
+        assert any(MARK.encode() in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))

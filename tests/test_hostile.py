@@ -24,7 +24,7 @@ from rodtrad.consolidator.model import masterdata
 from rodtrad.consolidator.reading import grid, masterfile
 from rodtrad.samples import filler
 from rodtrad.consolidator.workbooks.generate import generate
-from rodtrad.consolidator.reading.validate import iter_tasks, validate_file, validate_paths
+from rodtrad.consolidator.reading.validate import Report, iter_tasks, validate_file
 from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build
 
@@ -181,6 +181,7 @@ def test_far_cells_merges_and_extents_cost_their_own_file_and_little_memory(host
     consolidated = set(result["consolidated"])
     assert {tasks[n]["unit"] for n in valid} <= consolidated
     assert tasks[next(n for n in expected if "stor dimension" in n)]["valid"]  # a stated size alone: a warning
+    print(f"peak memory of the largest process: {kib / 1024:.0f} MiB")
     assert kib < 500 * 1024, f"peak memory {kib / 1024:.0f} MiB"
 
 
@@ -244,6 +245,8 @@ def test_a_worker_killed_mid_file_costs_that_file_and_the_batch_goes_on(returned
     assert [f.code for f in killed.findings] == ["file.reader_died"]
     assert "signal 9" in killed.findings[0].message()
     assert all(t.unit for t in tasks if t is not killed)
+    report = Report(tasks=tasks)
+    assert not report.valid and "1 filer kunde inte läsas (läsaren avbröts)" in report.summary()
 
 
 def test_workers_exit_when_the_main_process_is_killed(returned, tmp_path):
@@ -314,3 +317,49 @@ def test_an_ods_with_a_far_value_is_refused_naming_the_cell(tmp_path, master, bo
     path.write_bytes(ods(f'<table:table table:name="SWOT">{body}</table:table>'))
     task = validate_file(path, master)
     assert [f.flat() for f in task.findings] == [("SWOT", cell, "sheet.far_value")]
+
+
+def test_the_addin_reads_a_live_sheet_only_within_bounds(returned, master):
+    """In Excel, a stray far value makes the used range huge: only the part within bounds is fetched."""
+    from test_addin import actions_of, book_for, payload  # noqa: PLC0415 - sets the xlwings licence first
+
+    import xlwings as xw
+
+    from rodtrad.addin import actions, livebook
+    from rodtrad.consolidator.reading.bounds import a1, layout_bounds
+
+    data = payload(returned)
+    swot = next(s for s in data["sheets"] if s["name"] == "SWOT")
+    width = layout_bounds().columns + 30
+    swot["values"] = [row + [""] * (width - len(row)) for row in swot["values"]]
+    swot["values"][0][-1] = "x"  # a stray value 30 columns past the bounds
+    book = xw.Book(json=data)
+    task = actions.validate(book, master)
+    far = [f for f in task.findings if f.code == "sheet.far_extent"]
+    assert [(f.sheet, f.cell, f.value) for f in far] == [("SWOT", "A1", f"A1:{a1(len(swot['values']), width)}")]
+    assert task.errors == 0  # the rest of the workbook validated as usual
+    assert actions_of(book, "setValues")
+    assert max(len(r) for r in livebook.grid(xw.Book(json=data))["SWOT"]) == layout_bounds().columns
+
+
+def test_many_sheets_each_within_bounds_are_read_only_up_to_the_files_cell_budget(returned, tmp_path):
+    """Every sheet's last value just inside the bounds: together they would be tens of millions of
+    cells; the file is read up to its budget and the sheets past it are named."""
+    from rodtrad.consolidator.reading.bounds import a1, layout_bounds
+
+    limits = layout_bounds()
+    rows = limits.cells // limits.columns - 10
+    corner = a1(rows, limits.columns)
+    members = sheet_members(returned)
+    sheets = ["Målkedja", "Enhetens mål", "Aktiviteter", "Uppdrag", "Nyckeltal", "SWOT", "Budget", "Intern kontroll"]
+    path = rezip(returned, tmp_path / "breda.xlsx", {members[s]: lambda x: far_value(x, corner) for s in sheets})
+    probe = ("import json, resource, sys\n"
+             "from rodtrad.consolidator.reading.grid import open_grid\n"
+             "grid, findings = open_grid(sys.argv[1])\n"
+             "print(json.dumps({'read': sorted(grid.sheets), 'far': [(f.code, f.sheet, f.cell) for f in findings],"
+             " 'kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
+    got = json.loads(done.stdout)
+    assert got["kib"] < 500 * 1024, got["kib"]
+    skipped = [s for code, s, cell in got["far"] if code == "sheet.far_value" and cell == corner]
+    assert len(skipped) == len(sheets) - 1 and set(skipped) | set(got["read"]) >= set(sheets)

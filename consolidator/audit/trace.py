@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +27,35 @@ class Trace:
     def total(self) -> float:
         return sum(s["value"] for s in self.sources if isinstance(s["value"], (int, float)))
 
+    @property
+    def aggregation(self) -> str:
+        """How the sources make the figure, as its description says: "summa" (the default), "medel",
+        "viktat" (weights from the master data) or "ingen"."""
+        match = re.search(r"\((summa|medel|viktat|ingen)\)$", self.what)
+        return match.group(1) if match else "summa"
+
+    @property
+    def combined(self) -> float | None:
+        """The sources combined as the figure is: their sum, or their mean (None when weighted)."""
+        numbers = [s["value"] for s in self.sources if isinstance(s["value"], (int, float))]
+        if self.aggregation == "medel":
+            return sum(numbers) / len(numbers) if numbers else None
+        return None if self.aggregation in ("viktat", "ingen") else self.total
+
     def to_dict(self) -> dict:
         return {"report": self.report, "sheet": self.sheet, "cell": self.cell, "what": self.what, "value": self.value,
-                "total": self.total, "steps": self.steps, "sources": self.sources}
+                "total": self.total, "aggregation": self.aggregation, "combined": self.combined, "steps": self.steps,
+                "sources": self.sources}
+
+
+def show_number(value) -> str:
+    """A number as a report shows it to a Swedish reader: 221 248 384, 75,9 (never 75.89999999999999)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "(tom)" if value in (None, "") else str(value)
+    value = round(float(value), 6)
+    if value.is_integer():
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:,.6f}".rstrip("0").replace(",", " ").replace(".", ",")
 
 
 def load(folder: Path) -> list[dict]:

@@ -22,6 +22,7 @@ from rodtrad.consolidator.consolidation.consolidate import build
 from rodtrad.consolidator.model.contract import a1
 from rodtrad.consolidator.reading.validate import collect
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.model import inputstate
 from rodtrad.consolidator.documents.read import text_differences
 
 
@@ -46,7 +47,11 @@ class Verdict:
     def add(self, kind: str, where: str, detail: str) -> None:
         self.differences.append(Difference(kind, where, detail))
 
-    def memo(self) -> str:
+    def memo(self, limit: int | None = None, listed_in: str = "verifiering.xlsx") -> str:
+        """The verdict as text for a memorandum, the most important differences first (the files
+        themselves, then the KF report before the board reports, summary, economy and indicators
+        before the detail sheets). With a `limit`, only that many are listed and the rest counted,
+        with where they are all listed."""
         c = self.checked
         lines = [f"Granskning av sammanställningen för perioden {self.period} med rodtrad {__version__}"
                  f" (sammanställd med {self.recorded_version or 'okänd version'}).",
@@ -57,9 +62,17 @@ class Verdict:
         if self.ok:
             lines.append("Resultat: allt stämmer. Rapporterna följer av de inlämnade filerna och styrmodellen "
                          "så som de registrerades i manifestet.")
-        else:
-            lines.append(f"Resultat: {len(self.differences)} avvikelser.")
-            lines += [f"- {d.kind}: {d.where} – {d.detail}" for d in self.differences]
+            return "\n".join(lines)
+        counts: dict[str, int] = {}
+        for d in self.differences:
+            counts[d.kind] = counts.get(d.kind, 0) + 1
+        lines.append(f"Resultat: {len(self.differences)} avvikelser ("
+                     + ", ".join(f"{kind} {n}" for kind, n in counts.items()) + ").")
+        shown = self.differences if limit is None else self.differences[:limit]
+        lines += [f"- {d.kind}: {d.where} – {d.detail}" for d in shown]
+        if len(shown) < len(self.differences):
+            lines.append(f"… och {len(self.differences) - len(shown)} avvikelser till. Alla {len(self.differences)} "
+                         f"finns i {listed_in} (bladet Avvikelser) och i verifiering.json.")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -85,24 +98,56 @@ def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
     _master(ws, recorded, verdict)
     _outputs(folder, recorded, verdict)
     _recompute(ws, recorded, verdict, period, jobs)
+    verdict.differences.sort(key=lambda d: KIND_ORDER.get(d.kind, len(KIND_ORDER)))  # stable: within a kind as found
     return verdict
+
+
+# The order differences are listed in: the files themselves first, what they mean for the figures last.
+KIND_ORDER = {kind: i for i, kind in enumerate((
+    "manifest saknas", "annan version", "styrmodellen saknas", "styrmodellen ändrad", "inlämnad fil saknas",
+    "inlämnad fil ändrad", "fil har tillkommit", "utskicket saknas", "utskicket ändrat", "annat valideringsutslag",
+    "rapportfil saknas", "rapportfil ändrad", "rapportfil har tillkommit", "omräkning omöjlig", "siffra stämmer inte"))}
+FIRST_SHEETS = ("Sammanfattning", "Ekonomi", "Nyckeltal")  # what a reader of a report looks at first
+
+
+def report_rank(name: str) -> tuple:
+    """The KF report first, then the board reports, then the rest (validation report, submissions)."""
+    return (0 if name.startswith("KF-rapport") else 1 if name.startswith("Nämndrapport") else 2, name)
+
+
+def sheet_order(names: list[str]) -> list[str]:
+    """A report's sheets as a reader takes them: summary, economy, indicators, then the workbook's order."""
+    return [n for n in FIRST_SHEETS if n in names] + [n for n in names if n not in FIRST_SHEETS]
 
 
 def _inputs(ws, recorded, verdict, period):
     known = set()
     for item in recorded["inputs"]:
         known.add(item["path"])
-        path = ws.root / item["path"]
-        if not path.exists():
-            verdict.add("inlämnad fil saknas", item["path"], f"enhet {item['unit'] or '?'} – filen finns inte längre")
-        elif mf.sha256(path) != item["sha256"]:
-            verdict.add("inlämnad fil ändrad", item["path"], f"enhet {item['unit'] or '?'} – kontrollsumman stämmer inte")
+        was, now = inputstate.recorded(item), inputstate.state(ws.root / item["path"])
+        who = f"enhet {item['unit'] or '?'}"
+        if now == was:
+            continue
+        if now[0] == inputstate.MISSING:
+            verdict.add("inlämnad fil saknas", item["path"], f"{who} – filen finns inte längre")
+        elif now[0] != was[0]:
+            verdict.add("inlämnad fil ändrad", item["path"], f"{who} – var {inputstate.describe(was[0])} vid "
+                        f"sammanställningen, är nu {inputstate.describe(now[0])}")
+        else:
+            verdict.add("inlämnad fil ändrad", item["path"], f"{who} – kontrollsumman stämmer inte")
     known |= {i["path"] for i in recorded["ignored"]}
     files, ignored = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     for p in [*files, *(Path(p) for p, _ in ignored)]:
         rel = mf.relative(ws.root, p)
         if rel not in known:
             verdict.add("fil har tillkommit", rel, "finns i inkorgen men inte i manifestet")
+    for item in recorded.get("sent", []):  # what validation compared the returned workbooks with
+        kind, digest = inputstate.state(ws.root / item["path"])
+        if kind == inputstate.MISSING:
+            verdict.add("utskicket saknas", item["path"], "det som skickades ut (och som inlämningarna jämförs med) "
+                        "finns inte längre")
+        elif digest != item["sha256"]:
+            verdict.add("utskicket ändrat", item["path"], "kontrollsumman stämmer inte")
     verdict.checked["inputs"] = len(recorded["inputs"])
 
 
@@ -146,7 +191,8 @@ def _recompute(ws, recorded, verdict, period, jobs):
             if old and (old["verdict"], old["errors"]) != (item["verdict"], item["errors"]):
                 verdict.add("annat valideringsutslag", item["path"],
                             f"registrerat: {old['verdict']} ({old['errors']} fel); nu: {item['verdict']} ({item['errors']} fel)")
-        reports = [o for o in recorded["outputs"] if o["path"].endswith(".xlsx")]
+        reports = sorted((o for o in recorded["outputs"] if o["path"].endswith(".xlsx")),
+                         key=lambda o: report_rank(o["path"]))
         verdict.checked["reports"] = len(reports)
         now = {o["path"]: o["sha256"] for o in again["outputs"]}
         for out in reports:  # the report as it is on disk against the report the inputs give now
@@ -168,8 +214,9 @@ def _recompute(ws, recorded, verdict, period, jobs):
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _cell_differences(reported: Path, recomputed: Path, limit: int = 50) -> list[tuple[str, str]]:
-    """Cell by cell, what the report on disk says against what the inputs give now."""
+def _cell_differences(reported: Path, recomputed: Path) -> list[tuple[str, str]]:
+    """Cell by cell, what the report on disk says against what the inputs give now: every
+    difference, sheets in reading order (sheet_order), rows top to bottom."""
     if not reported.exists() or not recomputed.exists():
         return [("", "rapporten finns inte i båda")]
     try:
@@ -177,7 +224,8 @@ def _cell_differences(reported: Path, recomputed: Path, limit: int = 50) -> list
     except Exception as exc:  # noqa: BLE001 - a damaged report is a difference, not a crash
         return [("", f"rapporten går inte att läsa ({type(exc).__name__})")]
     out = []
-    for name in sorted(set(a.sheet_names) | set(b.sheet_names)):
+    names = list(b.sheet_names) + [n for n in a.sheet_names if n not in b.sheet_names]
+    for name in sheet_order(names):
         if name not in a.sheet_names or name not in b.sheet_names:
             out.append((name, "bladet finns bara i den ena"))
             continue
@@ -189,7 +237,16 @@ def _cell_differences(reported: Path, recomputed: Path, limit: int = 50) -> list
             for c in range(max(len(ra), len(rb))):
                 va, vb = (ra[c] if c < len(ra) else ""), (rb[c] if c < len(rb) else "")
                 if va != vb:
-                    out.append((f"{name}!{a1(r, c)}", f"i rapporten: {va!r}; omräknat: {vb!r}"))
-                    if len(out) >= limit:
-                        return out
+                    out.append((f"{name}!{a1(r, c)}", f"i rapporten: {_cell(va)}; omräknat: {_cell(vb)}"))
     return out or [("", "filen skiljer sig men inga cellvärden (formatering eller struktur)")]
+
+
+def _cell(value) -> str:
+    """A cell's value for the verdict: numbers as the report shows them (75,9 not 75.89999999999999)."""
+    if value == "" or value is None:
+        return "(tom)"
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(round(value, 10)).replace(".", ",")
+    if isinstance(value, str):
+        return f"”{value}”"
+    return str(value)

@@ -266,6 +266,11 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
                 click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
         for unit in result.missing:
             click.echo(f"{unit}: saknas i inkorgen")
+        from rodtrad.consolidator.rules.removed import REMOVED
+
+        said = {f.message(): f for t in result.report.tasks for f in t.findings if f.code == REMOVED.code}
+        for message in sorted(said):  # what the master data lost since the workbooks went out: never silent
+            click.echo(f"VARNING: {message}")
         click.echo(result.summary())
         click.echo(f"KF-rapport: {result.kf_report}")
         if result.documents:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from rodtrad.consolidator.model.workspace import Workspace
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--period", required=True, help="Perioden som granskas.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Var utlåtandet skrivs (standard: granskning/PERIOD/ i arbetsytan, eller bredvid arkivet).")
+              help="Var utlåtandet skrivs (standard: granskning/PERIOD/ i arbetsytan, eller bredvid arkivet; "
+                   "en tillfällig mapp när den platsen är skrivskyddad).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv utlåtandet som JSON.")
 def verify(target: Path, period: str, out: Path | None, as_json: bool):
     """Granska en sammanställning mot dess manifest (arbetsyta eller arkiv .zip)."""
@@ -23,7 +25,7 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
     import tempfile
     import zipfile
 
-    from rodtrad.consolidator.audit.archive import ArchiveError, unpack
+    from rodtrad.consolidator.audit.archive import ArchiveError, restore, unpack
     from rodtrad.consolidator.audit.verify import verify as run
 
     scratch = None
@@ -32,25 +34,65 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
         scratch = Path(tempfile.mkdtemp(prefix="rodtrad-arkiv-"))
         try:
             root = unpack(target, scratch)
+            restore(target, root)
         except (ArchiveError, OSError, ValueError, zipfile.BadZipFile) as exc:
             shutil.rmtree(scratch, ignore_errors=True)
             raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
-        out = out or target.parent / f"granskning-{period}"
+        default = target.parent / f"granskning-{period}"
+    else:
+        default = Workspace(root).root / "granskning" / period
     try:
         verdict = run(root, period)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
-    out = out or Workspace(root).root / "granskning" / period
-    from rodtrad.consolidator.reports.audit import write as write_verdict
-
-    paths = write_verdict(verdict, out)
+    paths, note = _write_verdict(verdict, out, default, period)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1))
     else:
-        click.echo(verdict.memo())
+        click.echo(verdict.memo(limit=PRINTED, listed_in=paths[0].name))
+        if note:
+            click.echo(f"\n{note}")
         click.echo(f"\nUtlåtandet finns också i {paths[0]} och {paths[1]}")
     sys.exit(0 if verdict.ok else 1)
+
+
+PRINTED = 25  # differences printed; every one is in verifiering.xlsx and .json
+
+
+def writable(folder: Path) -> bool:
+    """Whether the verdict may be written in `folder` (or where it would be created): the nearest
+    existing folder must allow writing both to this process (os.access: a read-only mount) and by
+    its mode bits (an auditor's read-only copy: respected even when run as root, who may write anyway)."""
+    folder = Path(folder).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> tuple[tuple[Path, Path], str]:
+    """The verdict's workbook and JSON in the chosen folder; without a choice in `default`, or, when
+    that place is read-only, in a new temporary folder (and a sentence saying so)."""
+    import tempfile
+
+    from rodtrad.consolidator.reports.audit import write
+
+    if chosen is not None:
+        if not writable(chosen):
+            raise click.UsageError(f"Utlåtandet kan inte skrivas i {chosen}: platsen är skrivskyddad. "
+                                   "Välj en annan mapp med --out.")
+        return write(verdict, chosen), ""
+    if writable(default):
+        try:
+            return write(verdict, default), ""
+        except OSError:
+            pass
+    folder = Path(tempfile.mkdtemp(prefix=f"rodtrad-granskning-{period}-"))
+    return write(verdict, folder), (f"Platsen {default} är skrivskyddad (som en revisors kopia ska vara), så utlåtandet "
+                                    f"skrevs till den tillfälliga mappen {folder}. Välj mapp med --out MAPP.")
 
 
 @click.command()
@@ -62,8 +104,9 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
 def trace(directory: Path, figure: str, period: str, report: str | None, as_json: bool):
     """Visa vilka enheter, filer och celler en siffra består av.
 
-    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000."""
-    from rodtrad.consolidator.audit.trace import TraceError, trace as run
+    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
+    utfall/N3/0000, målvärde/N3/0000."""
+    from rodtrad.consolidator.audit.trace import TraceError, show_number, trace as run
 
     try:
         result = run(Workspace(directory).reports(period), figure, report)
@@ -72,11 +115,15 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.report} {result.sheet}!{result.cell}: {result.what} = {result.value}")
+    click.echo(f"{result.report} {result.sheet}!{result.cell}: {result.what} = {show_number(result.value)}")
+    combined = {"medel": f"medel {show_number(result.combined)}", "viktat": "viktat medel, vikter ur styrmodellen",
+                "ingen": "redovisas per enhet"}.get(result.aggregation, f"summa {show_number(result.total)}")
     click.echo(f"består av {len(result.sources)} celler i {len({s['file'] for s in result.sources})} filer "
-               f"(summa {result.total:,.0f}; {result.steps} steg):".replace(",", " "))
+               f"({combined}; {result.steps} steg):")
     for s in result.sources:
-        click.echo(f"  {s['unit']:>6}  {s['file']}  {s['sheet']}!{s['cell']}  {s['value']}  sha256 {s['sha256'][:16]}…")
+        sha = f"  sha256 {s['sha256'][:16]}…" if s["sha256"] else ""
+        where = f"{s['sheet']}!{s['cell']}" if not s["sheet"].startswith("Kolada ") else f"{s['sheet']}, {s['cell']}"
+        click.echo(f"  {s['unit']:>6}  {s['file']}  {where}  {show_number(s['value'])}{sha}")
 
 
 @click.command()
@@ -101,6 +148,12 @@ def diff(old: Path, new: Path, root: Path | None):
             sys.exit(1)
         docs.append(task.document)
     changes = run(*docs)
+    metas = [d.get("meta") or {} for d in docs]
+    if metas[0].get("unit") != metas[1].get("unit"):
+        click.echo(f"Obs: filerna gäller olika enheter ({metas[0].get('unit') or '?'} och {metas[1].get('unit') or '?'}).")
+    if metas[0].get("period") != metas[1].get("period"):
+        click.echo(f"Perioden {metas[0].get('period') or '?'} jämförs med {metas[1].get('period') or '?'}: det enheten "
+                   "skrivit, rad för rad; nya rader visas som nya.")
     for change in changes:
         click.echo(change.line())
     click.echo(f"{len(changes)} ändringar" if changes else "Inga ändringar.")

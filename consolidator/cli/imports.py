@@ -57,7 +57,7 @@ def _store_kolada(file: Path, root: Path, master) -> None:
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")
         sys.exit(1)
-    count = kolada.store(rows, Workspace(root).root / FILE_NAME)
+    count = kolada.store(rows, Workspace(root).root / FILE_NAME, file)
     click.echo(f"{file}: {count} värden för {len({r[0] for r in rows})} nyckeltal och {len({r[1] for r in rows})} kommuner")
 
 

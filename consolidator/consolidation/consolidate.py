@@ -41,6 +41,7 @@ from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.consolidation import swap
 from rodtrad.consolidator.consolidation.lock import Lock, LockError
 from rodtrad.consolidator.reading.bounds import READER_DIED
+from rodtrad.consolidator.rules.removed import count_removed
 
 
 class ConsolidationError(Exception):
@@ -167,7 +168,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         doc_options = document.Options(doc_options.template, doc_options.texts, frozenset(nodes) if nodes else None,
                                        master.name)
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
-    report = Report(ignored=ignored)
+    # ignored paths as the workspace knows them: no report carries the workspace's own path
+    report = Report(ignored=[(manifest.relative(ws.root, p), reason) for p, reason in ignored])
     export = Export(stage / "export")
     clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
@@ -200,6 +202,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         seconds = {"validering": time.perf_counter() - clock}
         clock = time.perf_counter()
         flag_duplicates(report)
+        count_removed(report.tasks)  # "Mål BUN1 finns inte längre i styrmodellen; 18 enheters bedömningar räknas inte"
         duplicated = {t.unit for t in report.tasks if any(f.code == "batch.duplicate_unit" for f in t.findings)}
         included = {u: fs[0] for u, fs in facts.items() if u not in duplicated or include_invalid}
         # the levels' own follow-ups are few: their full facts (texts too) serve every report
@@ -222,9 +225,9 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         follow = period.kind != "plan"
         outcomes = None
         if follow:
-            known = followdocs.sources(ws.root / HISTORY_FILE, master, period).kolada
-            outcomes = Rollup(master, included, follow=True).follow_outcomes({k: v for k, (v, _) in known.items()},
-                                                                             final=period.kind == "helår")
+            data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
+            outcomes = Rollup(master, included, follow=True).follow_outcomes(
+                {k: v for k, (v, _) in data.kolada.items()}, final=period.kind == "helår", kolada_from=data.kolada_from)
         parts = []
         taken = {**included, **levels}
         included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from rodtrad.consolidator.model.files import relative, sha256
 from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 from rodtrad.consolidator.model.masterdata import MasterData
 
@@ -59,12 +60,26 @@ def read(path: Path, master: MasterData) -> tuple[list[tuple], list]:
     return rows, findings
 
 
-def store(rows: list[tuple], db: Path) -> int:
+SOURCES = """CREATE TABLE IF NOT EXISTS kolada_source (kpi TEXT, municipality TEXT, period INTEGER, gender TEXT,
+                                                    file TEXT, sha256 TEXT, PRIMARY KEY (kpi, municipality, period, gender));"""
+
+
+def store(rows: list[tuple], db: Path, file: Path | None = None) -> int:
+    """Store rows from `read` in the history database `db` (historik.sqlite in the workspace).
+    With the `file` they were read from, each value also records that file (its path relative to
+    the workspace, or its name when it lies outside) and SHA-256: a report's Kolada figure then
+    points to the file, KPI, municipality and year it came from."""
     con = sqlite3.connect(db, isolation_level=None)
     try:
-        con.executescript(SCHEMA)
+        con.executescript(SCHEMA + SOURCES)
         con.execute("BEGIN")
         con.executemany("INSERT OR REPLACE INTO kolada VALUES (?, ?, ?, ?, ?)", rows)
+        if file is not None:
+            name = relative(Path(db).parent, file)
+            name = Path(file).name if name.startswith("../") else name
+            digest = sha256(file)
+            con.executemany("INSERT OR REPLACE INTO kolada_source VALUES (?, ?, ?, ?, ?, ?)",
+                            [(*r[:4], name, digest) for r in rows])
         con.execute("COMMIT")
     finally:
         con.close()

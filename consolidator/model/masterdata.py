@@ -145,6 +145,7 @@ class MasterData:
 
     def __init__(self, data: dict):
         self.data = data
+        self.cells: dict[str, tuple[str, str]] = {}  # JSON pointer -> (sheet, A1) when read from a file
         self.municipality = dict(data.get("municipality") or {})
         self.rules = {k: v for k, v in (data.get("rules") or {}).items() if v is not None}
         self.closing = {k: v for k, v in (data.get("closing") or {}).items() if v is not None}  # balanskrav figures
@@ -208,6 +209,14 @@ class MasterData:
             return next((p for p in self.periods if p.kind == "plan"), None)
         return next((p for p in self.periods if p.id == period_id), None)
 
+    def cell(self, key: str, item_id: str, field: str) -> tuple[str, str]:
+        """(sheet, A1) of an item's field in styrmodell.xlsx, e.g. ("Indikatorer", "F7") for
+        cell("indicators", "N3", "target"); ("", "") when unknown (master data not read from a file)."""
+        for i, row in enumerate(self.data.get(key) or []):
+            if row.get("id") == item_id:
+                return self.cells.get(f"/{key}/{i}/{field}", ("", ""))
+        return ("", "")
+
     def goals_at(self, level: str, owner: str | None = None) -> list[Goal]:
         return [g for g in self.goals if g.level == level and (owner is None or g.owner == owner)]
 
@@ -261,4 +270,10 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
     if has_errors(findings):
         return None, findings
+    # where the figures reports use as sources sit in styrmodell.xlsx (indicators' baselines and targets)
+    master.cells = {f"/indicators/{i}/{key}": got.where(f"/indicators/{i}/{key}")
+                    for i in range(len(got.data.get("indicators") or [])) for key in CELL_FIELDS}
     return master, findings
+
+
+CELL_FIELDS = ("baseline", "target")

@@ -290,6 +290,8 @@ def open_grid(path: Path, wanted: set[str] | None = None, data: bytes | None = N
         if far:  # python-calamine reads every sheet of an ODS file when it opens it: refused whole
             return None, findings + far
     far, more = far_sheets(data, heads)
+    if any(f.code == CORRUPT.code for f in more):  # its sheets cannot be told apart: not parsed at all
+        return None, findings + more
     if bounds.capped():
         with bounds.memory_cap():
             grid, read = _read_values(data, fmt, wanted, far)
@@ -356,7 +358,11 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet member -> sheet name, from xl/workbook.xml and its relationships (both checked
     against the unpack limit by `check_zip`)."""
     targets = {}
-    for tag in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>", zf.read("xl/_rels/workbook.xml.rels")):
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:  # no relationships: the sheets are named by their members
+        return {}
+    for tag in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>", rels):
         attrs = dict(_ATTR.findall(tag))
         target = attrs.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
         targets[attrs.get(b"Id", b"")] = target if target.startswith("xl/") else f"xl/{target}"
@@ -373,6 +379,7 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] =
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid, findings, limits = Grid(fmt=fmt), [], bounds.layout_bounds()
+        budget = limits.cells  # the cells all sheets of a file may become together, as Python values
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no cells we read
@@ -382,6 +389,12 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] =
             if (wanted is not None and meta.name not in wanted) or meta.name in far:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
+            end = sheet.end  # to_python pads from A1: the grid is A1 to the last value cell
+            cells = (end[0] + 1) * (end[1] + 1) if end else 0
+            if cells > budget:  # each sheet within bounds, but too many of them together
+                findings.append(bounds.FAR_VALUE(sheet=meta.name, cell=bounds.a1(end[0] + 1, end[1] + 1)))
+                continue
+            budget -= cells
             grid.sheets[meta.name] = sheet.to_python(skip_empty_area=False)
             if sheet.merged_cell_ranges:
                 ranges = list(sheet.merged_cell_ranges)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from rodtrad.consolidator.rollup import closing
@@ -17,7 +18,18 @@ from rodtrad.consolidator.model.grading import (
     risk_class,
     score,
 )  # noqa: F401
-from rodtrad.consolidator.model.masterdata import Indicator, MasterData
+from rodtrad.consolidator.model.masterdata import FILE_NAME as MASTER_FILE, Indicator, MasterData
+from rodtrad.consolidator.model.values import tidy
+
+DECIMALS = 2  # an indicator's mean or weighted mean over units, as the reports and level workbooks show it
+
+
+def shown(mean: float) -> float:
+    """A mean as the reports show it: DECIMALS decimals, half away from zero, of its decimal value
+    (73.575 is 73.58 whichever order the units were added in, though the float sum may end in ...4999)."""
+    exact = Decimal(f"{mean:.14g}").quantize(Decimal(1).scaleb(-DECIMALS), rounding=ROUND_HALF_UP)
+    return tidy(float(exact))
+
 
 class Economy:
     """Summed figures of a node or account. In a plan the deviation is budget − frame; in a
@@ -68,6 +80,14 @@ def _columns(ores) -> list[int]:
 def _kr(ore: int) -> int | float:
     """Öre as kronor: a whole amount as an integer (as a unit's own figures are read)."""
     return ore // 100 if ore % 100 == 0 else ore / 100
+
+
+class Outcomes(dict):
+    """Indicator id -> outcome, with `sources`: indicator id -> the Sources the outcome came from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources: dict[str, list[Source]] = {}
 
 
 class Rollup:
@@ -214,12 +234,12 @@ class Rollup:
         if not values or indicator.aggregation == "ingen":
             return None, len(values)
         if indicator.aggregation == "summa":
-            return sum(values), len(values)
+            return tidy(sum(values)), len(values)
         if indicator.aggregation == "viktat":
             weights = [self.weight(f.unit, indicator) for f, _ in pairs]
             if sum(weights):
-                return sum(v * w for v, w in zip(values, weights)) / sum(weights), len(values)
-        return sum(values) / len(values), len(values)
+                return shown(sum(v * w for v, w in zip(values, weights)) / sum(weights)), len(values)
+        return shown(sum(values) / len(values)), len(values)
 
     def _indicator_values(self, node_id: str) -> dict[str, list[tuple[UnitFacts, tuple]]]:
         """Indicator id -> (unit facts, (value, cell)) of the units under a node, in unit order (once per node)."""
@@ -245,6 +265,10 @@ class Rollup:
 
     def indicator_light(self, indicator: Indicator) -> str:
         return light(indicator, self.outcomes.get(indicator.id))
+
+    def outcome_sources(self, indicator_id: str) -> list[Source]:
+        """Where a follow-up's outcome of an indicator came from (Outcomes.sources; none known: [])."""
+        return list(getattr(self.outcomes, "sources", {}).get(indicator_id, []))
 
     def goal_light(self, goal_id: str) -> str:
         return combine([self.indicator_light(i) for i in self.master.indicators if goal_id in i.goals])
@@ -286,13 +310,18 @@ class Rollup:
                 counts[goal.get("assessment") or NONE] += 1
         return counts
 
-    def follow_outcomes(self, kolada: dict | None = None, final: bool = False) -> dict:
+    def follow_outcomes(self, kolada: dict | None = None, final: bool = False,
+                        kolada_from: dict | None = None) -> "Outcomes":
         """Indicator outcomes of a follow-up: the municipality's Kolada value where there is one,
         else the units' outcomes aggregated over the whole organisation, else the baseline. The
         indicator the master data names for årets resultat in % of taxes is computed (closing.py)
-        from the units' forecasts, or at helår (`final`) their outcome."""
+        from the units' forecasts, or at helår (`final`) their outcome.
+
+        Each outcome's true source is kept in `.sources`: the imported Kolada file, KPI, municipality
+        and year (`kolada_from`: id -> (file, sha256, kpi, municipality, year), followdocs.sources),
+        the units' cells, or the baseline's cell in styrmodell.xlsx."""
         root = next(n.id for n in self.master.org if not n.parent)
-        out = {}
+        out = Outcomes()
         e = self.economy(root)
         share = closing.result_share(self.master.closing, e.outcome if final else e.forecast)
         for ind in self.master.indicators:
@@ -300,9 +329,20 @@ class Rollup:
             if ind.aggregation == "ingen":  # listed per unit: the organisation has no single value
                 value = None
             known = (kolada or {}).get(ind.id)
-            out[ind.id] = known if known is not None else value if value is not None else ind.baseline
+            if known is not None:
+                out[ind.id] = known
+                file, digest, kpi, code, year = (kolada_from or {}).get(ind.id) or ("historik.sqlite", "", ind.kolada, "", "")
+                out.sources[ind.id] = [Source("", file, digest, f"Kolada {kpi}", f"kommun {code}, år {year}", known)]
+            elif value is not None:
+                out[ind.id] = value
+                out.sources[ind.id] = self.indicator_targets(root, ind)[1]
+            else:
+                out[ind.id] = ind.baseline
+                out.sources[ind.id] = [Source("", MASTER_FILE, "", *self.master.cell("indicators", ind.id, "baseline"),
+                                              ind.baseline)]
             if ind.id == self.master.closing.get("result_indicator") and share is not None:
                 out[ind.id] = round(share, 2)
+                out.sources[ind.id] = []  # worked out from the economy (the KF report's Balanskrav)
         return out
 
     # -- each level's own judgement (levels.py) ----------------------------------------------
@@ -329,6 +369,20 @@ class Rollup:
 
     def activities(self, node_id: str) -> list[tuple[UnitFacts, dict]]:
         return [(f, a) for f in self.included(node_id) for a in f.activities]
+
+    def locked(self, unit_id: str, activity: dict) -> bool:
+        """Whether an activity is locked: as the plan says, and in a follow-up (whose workbook has no
+        Låst column) as the master data's locked activities for the unit say, which the plan carried."""
+        if activity.get("locked"):
+            return True
+        ids = self._locked_ids.get(unit_id)
+        if ids is None:
+            ids = self._locked_ids[unit_id] = frozenset(a.id for a in self.master.locked_for(unit_id))
+        return activity.get("id") in ids
+
+    @cached_property
+    def _locked_ids(self) -> dict[str, frozenset]:
+        return {}
 
     def activity_counts(self, node_id: str) -> dict[str, Counter]:
         """Activities by status ("status"), by (goal, status) ("goal": every goal an activity serves,

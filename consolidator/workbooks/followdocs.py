@@ -52,6 +52,7 @@ class Sources:
     outcome: dict = field(default_factory=dict)  # (unit, account) -> [12 months, None after the period]
     kolada: dict = field(default_factory=dict)  # indicator id -> (value, year)
     kolada_before: dict = field(default_factory=dict)  # indicator id -> the year before's value
+    kolada_from: dict = field(default_factory=dict)  # indicator id -> (file, sha256, KPI, municipality, year)
 
 
 def sources(db: Path, master: MasterData, period: Period) -> Sources:
@@ -79,6 +80,11 @@ def sources(db: Path, master: MasterData, period: Period) -> Sources:
                                    (ind.kolada, code, year)).fetchall()
                 if rows:
                     out.kolada[ind.id] = (rows[0][1], rows[0][0])
+                    if "kolada_source" in tables:  # where the value came from (imports/kolada.store)
+                        found = con.execute("SELECT file, sha256 FROM kolada_source WHERE kpi = ? AND municipality = ? "
+                                            "AND period = ? AND gender = 'T'", (ind.kolada, code, rows[0][0])).fetchone()
+                        if found:
+                            out.kolada_from[ind.id] = (found[0], found[1], ind.kolada, code, rows[0][0])
                 if len(rows) > 1:
                     out.kolada_before[ind.id] = rows[1][1]
     finally:

@@ -108,7 +108,9 @@ def _keyvalue(ws, sheet, data):
     for row, field in enumerate(sheet["fields"], start=4):
         wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
         cell = wbk.put(ws.cell(row=row, column=2), wbk.cell_value(field, data.get(field["key"])))
-        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True}))
+        # text wraps; a date keeps its date format (a wrapped style would show 2026-12-15 as 46371)
+        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro",
+                                       field if field["type"] == "date" else {**field, "wrap": True}))
         if field.get("height"):
             ws.row_dimensions[row].height = field["height"]
     ws.column_dimensions["A"].width = 34

@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from rodtrad.consolidator.model import contract, document
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.workbooks import workbook as wbk
 
 CLOSED = {"genomfört", "avslutat"}  # the master data's uppdrag statuses that end an uppdrag
 OPEN_ACTIVITY = {"Ej påbörjad", "Pågår", "Försenad"}  # an activity still going at the year's end
@@ -228,7 +229,7 @@ def prefill_activities(path: Path, rows: list[dict]) -> None:
                 value = entries.get(value) if value else None
             elif key in ("start", "end") and value:
                 value = dt.date.fromisoformat(value)
-            ws.cell(row=r, column=col[key]).value = value
+            wbk.put(ws.cell(row=r, column=col[key]), value)  # unit text: stored as text, never a formula
     wb.save(path)
 
 
