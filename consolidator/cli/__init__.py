@@ -166,11 +166,13 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 @click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
               help="Vilken styrmodell året körs med.")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
-def demo(directory: Path | None, preset: str, seed: int):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delår och helår).")
+def demo(directory: Path | None, preset: str, seed: int, documents: str):
     """Kör en styrmodells hela år: arbetsyta, plan, varje uppföljning med nivåernas egna bedömningar, rapporter."""
     from rodtrad.samples.demo import run
 
-    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset)
+    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset, documents=documents)
     if result["unexpected"]:
         sys.exit(1)
 
@@ -251,7 +253,10 @@ def findings(markdown: bool, lang: str):
 @click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
 @click.option("--break-lock", is_flag=True,
               help="Bryt låset från en sammanställning på en annan dator (du får bekräfta vems lås det är).")
-def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument: Word och taggad PDF (pdf), bara Word (docx) eller inga.")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool,
+                documents: str):
     """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
     from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, consolidate as run
     from rodtrad.consolidator.reading.validate import collect
@@ -270,7 +275,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
         try:
             with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
                 result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
-                             break_lock=token)
+                             break_lock=token, documents=documents)
             break
         except ConsolidationError as exc:
             holder = exc.lock.holder if exc.lock is not None and exc.lock.elsewhere else None
@@ -302,6 +307,11 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
             click.echo(f"VARNING: {message}")
         click.echo(result.summary())
         click.echo(f"KF-rapport: {result.kf_report}")
+        if result.documents:
+            click.echo(f"Rapportdokument: {len(result.documents)} i Word"
+                       + (" och PDF" if result.documents[0].with_suffix('.pdf').exists() else ""))
+        for finding in result.findings:
+            click.echo(f"Obs: {finding.message()}")
     sys.exit(0 if result.complete else 1)
 
 
@@ -310,6 +320,32 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="En sammanställd period (id ur styrmodellen).")
+@click.option("--nod", "nodes", multiple=True, help="Bara denna nod (ansvarskod; kan upprepas). En förvaltning "
+              "får då också sin egen Excelrapport.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True,
+              help="Word och taggad PDF, eller bara Word.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str, jobs: int | None):
+    """Skriv rapportdokumenten (Word, PDF) för en sammanställd period, ur arbetsytans mall dokument/rapportmall.docx."""
+    from rodtrad.consolidator.consolidation.consolidate import ConsolidationError
+    from rodtrad.consolidator.consolidation.rapport import rapport as run
+
+    try:
+        written = run(directory, period, nodes, documents, jobs)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    for path in written.documents:
+        pdf = path.with_suffix(".pdf")
+        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.exists() else ""))
+    for finding in written.findings:
+        click.echo(f"Obs: {finding.message()}")
+    click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
 
 
 for _command in (verify, trace, diff, archive, excel, import_, fetch, nytt_ar):  # auditors, Excel, imports, fetch, a new year

@@ -5,6 +5,7 @@ from rodtrad.consolidator.consolidation import consolidate  # noqa: F401 - impor
 from rodtrad.consolidator.reading import grid, validate  # noqa: F401
 from rodtrad.consolidator.model import masterdata  # noqa: F401
 from rodtrad.consolidator.imports import kolada, ledger, sie  # noqa: F401
+from rodtrad.consolidator.documents import pdf, template  # noqa: F401 - the report documents' codes
 from rodtrad.consolidator.model.findings import CATALOGUE, Finding
 from rodtrad.consolidator.rules import all_rules
 
@@ -25,6 +26,12 @@ EXAMPLES = {
     "batch.duplicate_unit": {"sheet": "", "cell": "", "value": "2111"},
     "budget.frame_mismatch": {"sheet": "Budget", "cell": "P6", "field": "Summa", "value": 7475000},
     "column.missing": {"cell": "A4", "field": "Kommentar"},
+    "document.pdf_failed": {"sheet": "", "cell": "", "value": "KF-rapport 2027-delar.docx", "detail": "ingen PDF skrevs"},
+    "document.pdf_unavailable": {"sheet": "", "cell": "", "value": "7 st"},
+    "document.template_broken": {"sheet": "", "cell": "", "value": "rapportmall.docx",
+                                 "detail": "en platshållare med {{ }} eller {% %} är felskriven på rad 3"},
+    "document.template_part": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "bilaga"},
+    "document.template_style": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "Heading 1"},
     "field.required": {"field": "Ansvarig", "cell": "H8", "value": None},
     "file.is_folder": {"sheet": "", "cell": "", "value": "plan.xlsx"},
     "id.duplicate": {"sheet": "Aktiviteter", "cell": "A9", "value": "A01"},

@@ -832,5 +832,8 @@ def _master_layout() -> dict:
 
 
 def write(rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], path: Path,
-          history=None) -> ReportBook:
-    return NodeReport(rollup, node_id, period, submissions, Path(path).name).write(path, history)
+          history=None, keep=frozenset()) -> ReportBook:
+    """The report of `node_id`; the tables named in `keep` stay in the returned book's `kept`."""
+    report = NodeReport(rollup, node_id, period, submissions, Path(path).name)
+    report.book.keep = frozenset(keep)
+    return report.write(path, history)
