@@ -17,12 +17,14 @@ $(BIN)/rodtrad: pyproject.toml
 demo: $(BIN)/rodtrad
 	$(BIN)/rodtrad demo $(DEMO_DIR)
 
-# The tests open generated workbooks in a real spreadsheet engine (LibreOffice headless).
+# The tests open generated workbooks in a real spreadsheet engine (LibreOffice headless), and make
+# tagged PDFs of the report documents with its Writer (read back with poppler's pdfinfo/pdftotext).
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice Calc (headless) for the tests ..."; \
+	@{ command -v soffice && command -v pdfinfo && command -v pdftotext && [ -e /usr/lib/libreoffice/program/libswlo.so ]; } >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice Calc and Writer (headless) and poppler-utils for the tests ..."; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils; }
 
 test: $(BIN)/rodtrad libreoffice
 	$(BIN)/lint-imports

@@ -25,7 +25,7 @@ def grid(book, far: list | None = None) -> dict[str, list[list]]:
                 extent = f"{bounds.a1(used.row, used.column)}:{bounds.a1(last.row, last.column)}"
                 far.append(bounds.FAR_EXTENT(sheet=sheet.name, cell=bounds.a1(used.row, used.column), value=extent))
             used = sheet.range((used.row, used.column), (min(last.row, limits.rows), min(last.column, limits.columns)))
-        values = used.value
+        values = used.options(err_to_str=True).value  # "#DIV/0!" as it shows, not blank
         if values is None:
             sheets[sheet.name] = []
             continue

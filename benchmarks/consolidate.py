@@ -41,7 +41,7 @@ def workspace(units: int, cache: Path) -> Path:
 def consolidate_in_subprocess(root: Path) -> dict:
     code = f"""
 import json, resource, time
-from rodtrad.consolidator.consolidate import consolidate
+from rodtrad.consolidator.consolidation.consolidate import consolidate
 start = time.perf_counter()
 result = consolidate({str(root)!r}, {PERIOD!r})
 seconds = time.perf_counter() - start

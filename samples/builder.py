@@ -100,7 +100,7 @@ def indicator(id, name, unit, direction, baseline, target, goals, source="manuel
     # is yellow; an indicator whose baseline already meets its target is green.
     step = abs(target - baseline) or 1
     if red is None:
-        red = target - 2 * step if direction == "högre" else target + 2 * step
+        red = round(target - 2 * step if direction == "högre" else target + 2 * step, 6)  # 2 - 1.6 is 0.4, not 0.3999999999999999
     return {"id": id, "name": name, "unit": unit, "direction": direction, "baseline": baseline, "target": target,
             "green": target, "red": red, "source": source, "kolada": kolada, "aggregation": aggregation,
             "weight": weight, "goals": list(goals)}

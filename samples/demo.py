@@ -88,9 +88,26 @@ def _import_kolada(ws: Workspace, master, data: dict, preset: str) -> str:
     return f"{len(values)} Kolada-värden för jämförelse med {max(len({v[1] for v in values}) - 1, 0)} andra kommuner"
 
 
+DEMO_TEXTS = """## Väsentliga händelser
+
+Kommunen har under året öppnat en ny förskola i Norra Åby och påbörjat ombyggnaden av Ängsskolan.
+Efterfrågan på hemtjänst har ökat mer än beräknat.
+
+## Förväntad utveckling
+
+Skatteunderlaget väntas växa långsammare än i budgeten. Nämnderna behöver fortsätta arbetet med
+sina åtgärdsplaner för att nå en budget i balans.
+
+## Väsentliga personalförhållanden
+
+Sjukfrånvaron har minskat något jämfört med föregående år. Rekryteringen av förskollärare och
+sjuksköterskor är fortsatt svår.
+"""
+
+
 def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkommun", data: dict | None = None,
         periods: list[str] | None = None, planned: Mistakes | None = None, jobs: int | None = None,
-        levels: tuple[str, ...] = LEVELS) -> dict:
+        levels: tuple[str, ...] = LEVELS, documents: str = "inga") -> dict:
     """Run a preset's year in `directory` (created; a folder the demo made before is replaced).
 
     `data` replaces the preset's master data (a reduced organisation, in tests); `periods` limits the
@@ -100,6 +117,8 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
     the levels that assess their own part after the units at every period that assesses goals.
     Returns the workspace, master data, planted and found findings per period and the consolidations;
     raises SystemExit with a Swedish message when the folder is not the demo's or the master data is wrong.
+    `documents`: "pdf" writes every period's report documents and a tagged PDF beside each of the delår's
+    and helår's (LibreOffice); "docx" the documents only; "inga" none (as the tests that do not look at them).
     """
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
@@ -110,6 +129,9 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
     ws = init(root, data)
     (root / MARKER).write_text("Skapad av `rodtrad demo`; tas bort och skapas om vid nästa körning.\n")
     master, findings = masterfile.load(ws.master_file)
+    for p in (master.periods if master is not None else []):  # the economy department's texts (documents/texts.py)
+        if p.kind in ("delår", "helår"):
+            (root / "dokument" / f"texter-{p.id}.md").write_text(DEMO_TEXTS, encoding="utf-8")
     if master is None or findings:
         raise SystemExit(f"{data['municipality']['name']}: styrmodellen har fel: "
                          + "; ".join(f.message() for f in findings))
@@ -125,7 +147,7 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
               "checks": {}, "cycle": {}}
     from rodtrad.consolidator.consolidation.consolidate import consolidate  # noqa: PLC0415 - the demo runs the whole chain
 
-    outcome = consolidate(root, period, jobs=jobs)
+    outcome = consolidate(root, period, jobs=jobs, documents=_docx(documents))
     echo(f"4. Kontroll:   {outcome.report.summary()}")
     echo(f"5. Rapporter:  {outcome.summary()}")
     result["report"], result["consolidation"] = outcome.report, outcome
@@ -141,12 +163,13 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
                  + (f"; {_import_kolada(ws, master, data, preset)}" if not imported else ""))
             imported, step = months, step + 1
         outcome, planted = _follow_up(root, master, p.id, seed, echo, step,
-                                      planned.follow if p.id == first_assessing else {}, jobs)
+                                      planned.follow if p.id == first_assessing else {}, jobs, _docx(documents))
         result["cycle"][p.id] = outcome
         result["checks"][p.id] = (sorted(planted), _found(outcome.report))
         step += 1
         if p.kind != "månad":
-            outcome = _levels(root, master, p.id, seed, echo, step, jobs, levels)
+            pdf = documents == "pdf" and p.kind in ("delår", "helår")
+            outcome = _levels(root, master, p.id, seed, echo, step, jobs, levels, "pdf" if pdf else _docx(documents))
             result["cycle"][f"{p.id}/nivåer"] = outcome
             result["checks"][f"{p.id}/nivåer"] = (sorted(planted), _found(outcome.report))
             step += 1
@@ -157,6 +180,11 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
         echo(f"OBS {k}: {len(extra)} oväntade fel, {len(missing)} planterade misstag hittades inte.")
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
+    if outcome.documents:
+        made = "Word och taggad PDF" if outcome.documents[0].with_suffix(".pdf").exists() else "Word"
+        echo(f"Rapportdokumenten ({made}) för fullmäktige och nämnderna bredvid, t.ex. {outcome.documents[0]}")
+    for finding in outcome.findings:
+        echo(f"Obs: {finding.message()}")
     result["kf_report"] = outcome.kf_report
     return result
 
@@ -167,7 +195,12 @@ def _found(report) -> list[tuple]:
     return sorted((t.file, f.sheet, f.cell, f.code) for t in report.tasks for f in t.findings)
 
 
-def _levels(root: Path, master, period_id: str, seed: int, echo, step: int, jobs: int | None, levels=LEVELS):
+def _docx(documents: str) -> str:
+    return "inga" if documents == "inga" else "docx"
+
+
+def _levels(root: Path, master, period_id: str, seed: int, echo, step: int, jobs: int | None, levels=LEVELS,
+            documents: str = "inga"):
     """Every level assesses: each förvaltning and board gets its consolidated units, writes its own
     judgement, and the period is consolidated again so the KF report carries every level's assessment."""
     from rodtrad.consolidator.consolidation.consolidate import consolidate
@@ -180,13 +213,14 @@ def _levels(root: Path, master, period_id: str, seed: int, echo, step: int, jobs
                          level=level, jobs=jobs)
         followfill.fill_all(paths, ws.inbox(period_id) / level, master, seed=seed, mistakes={})
         count += len(paths)
-    outcome = consolidate(root, period_id, jobs=jobs)
+    outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
     echo(f"{step}. Förvaltningar och nämnder, {period.name}: {count} arbetsböcker med enheternas sammanställning; "
          f"egna bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
     return outcome
 
 
-def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, planned: dict, jobs: int | None):
+def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, planned: dict, jobs: int | None,
+               documents: str = "inga"):
     """One follow-up period: generate from what the workspace holds, answer, consolidate."""
     from rodtrad.consolidator.consolidation.consolidate import consolidate
     from rodtrad.samples import followfill
@@ -196,7 +230,7 @@ def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, p
     paths = generate(master, period_id, ws.outbox(period_id), now=f"{period.date} 08:00:00", root=root, notes=notes,
                      jobs=jobs)
     planted = followfill.fill_all(paths, ws.inbox(period_id), master, seed=seed, mistakes=planned)
-    outcome = consolidate(root, period_id, jobs=jobs)
+    outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
     echo(f"{step}. {period.name}: {len(paths)} arbetsböcker förifyllda ur plan, huvudbok och Kolada; "
          f"{len({p[0] for p in planted})} enheter med planterade misstag; {outcome.summary()}")
     return outcome, planted

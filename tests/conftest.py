@@ -49,6 +49,15 @@ def returned(sent, tmp_path_factory):
     return dst
 
 
+@pytest.fixture(scope="session")
+def year(tmp_path_factory):
+    """One unit's year answered in its own workspace (kontroll_corpus.build_corpus): (master,
+    {period kind: returned workbook}) for the plan, a month, T1, delår, helår and its board's delår."""
+    from kontroll_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("year") / "exempelkommun")
+
+
 @pytest.fixture
 def edit(returned, tmp_path):
     """Copy the returned workbook and change cells as a unit would: edit({sheet: {cell: value}})."""
@@ -113,3 +122,42 @@ def demo_cycle(tmp_path_factory):
 
     return run(tmp_path_factory.mktemp("demo-cycle") / "exempelkommun", echo=lambda *_: None,
                periods=("2027-T1", "2027-05", "2027-delar"), levels=("nämnd",))
+
+
+PRESET_UNITS_PER_BOARD = 2  # a reduced year: enough units for every board to sum, few enough to stay fast
+
+
+@pytest.fixture(scope="session")
+def preset_cycle(tmp_path_factory):
+    """A preset's plan and first follow-up with goals, consolidated: preset -> (workspace, plan id, follow-up id).
+    Two units per board answer (the rest are missing, as in a real first round); no planted mistakes,
+    and files with findings are taken in too (`--include-invalid`), so every answer is summed."""
+    from rodtrad.samples import followfill
+    from rodtrad.consolidator.consolidation.consolidate import consolidate
+    from rodtrad.consolidator.model.workspace import Workspace
+
+    made = {}
+
+    def _make(preset: str):
+        if preset in made:
+            return made[preset]
+        ws = init(tmp_path_factory.mktemp(preset) / preset, build(preset))
+        md, findings = masterfile.load(ws.master_file)
+        assert findings == []
+        boards = {}
+        for unit in md.units():
+            board = md.board_of(unit.id)
+            boards.setdefault(board.id if board else "", []).append(unit.id)
+        units = [u for us in boards.values() for u in us[:PRESET_UNITS_PER_BOARD]]
+        plan = md.period(None)
+        paths = generate(md, plan.id, ws.outbox(plan.id), units=units, jobs=1, now=f"{plan.date} 08:00:00")
+        filler.fill_all(paths, ws.inbox(plan.id), mistakes={})
+        consolidate(ws.root, plan.id, jobs=1, include_invalid=True)  # a preset's locked rows may lack links
+        follow = next(p for p in md.periods if p.kind not in ("plan", "månad"))
+        paths = generate(md, follow.id, Workspace(ws.root).outbox(follow.id), units=units, jobs=1, root=ws.root,
+                         now=f"{follow.date} 08:00:00")
+        followfill.fill_all(paths, ws.inbox(follow.id), md, mistakes={})
+        consolidate(ws.root, follow.id, jobs=1, include_invalid=True)
+        made[preset] = (ws.root, plan.id, follow.id)
+        return made[preset]
+    return _make

@@ -192,7 +192,7 @@ def test_the_delar_kf_report_carries_every_level(root, master):
     assert len(peers) == 5
     assert f"jämförelsegruppen Exempelkommuns jämförelsekommuner (5 kommuner) {mean}" in indicators["N3"]["Kolada: jämförelse"]
     history = [r["Period"] for r in table(report, "Historik")]
-    assert history == ["2027-plan", "2027-T1", "2027-05", "2027-delar"]
+    assert history == ["Plan 2027", "Tertial 1 2027", "Månadsuppföljning 2027-05", "Delårsrapport 2027"]
 
 
 def test_the_board_total_forecast_is_the_sum_of_its_units_forecasts(root, master):

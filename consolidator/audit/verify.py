@@ -23,6 +23,7 @@ from rodtrad.consolidator.model.contract import a1
 from rodtrad.consolidator.reading.validate import collect
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.model import inputstate
+from rodtrad.consolidator.documents.read import text_differences
 
 
 @dataclass
@@ -180,7 +181,9 @@ def _recompute(ws, recorded, verdict, period, jobs):
         return
     stage = Path(tempfile.mkdtemp(prefix="rodtrad-verify-"))
     try:
-        build(ws, master, master.period(period), stage, recorded.get("include_invalid", False), jobs, None)
+        documents = "docx" if any(o["path"].endswith(".docx") for o in recorded["outputs"]) else "inga"
+        build(ws, master, master.period(period), stage, recorded.get("include_invalid", False), jobs, None,
+              documents=documents, extra=tuple(tuple(x) for x in recorded.get("on_request", [])))
         again = json.loads((stage / mf.NAME).read_text(encoding="utf-8"))
         before = {i["path"]: i for i in recorded["inputs"]}
         for item in again["inputs"]:
@@ -198,6 +201,15 @@ def _recompute(ws, recorded, verdict, period, jobs):
                 continue
             for where, detail in _cell_differences(on_disk, stage / out["path"]):
                 verdict.add("siffra stämmer inte", f"{out['path']} {where}", detail)
+        documents = [o for o in recorded["outputs"] if o["path"].endswith(".docx")]
+        if documents:
+            verdict.checked["documents"] = len(documents)
+        for out in documents:  # the document's text against the text the inputs give now
+            on_disk = ws.reports(period) / out["path"]
+            if not on_disk.exists() or now.get(out["path"]) == mf.sha256(on_disk):
+                continue
+            for where, detail in text_differences(on_disk, stage / out["path"]):
+                verdict.add("text i dokumentet stämmer inte", f"{out['path']} {where}", detail)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -16,9 +16,11 @@ from rodtrad.consolidator.cli.common import find_workspace, load_master, print_f
 from rodtrad.consolidator.cli.excel import excel
 from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.cli.swedish import install as _swedish, usage as _swedish_usage
 from rodtrad.consolidator.cli.rollover import nytt_ar
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+_swedish()  # click's own messages in Swedish
 
 
 class Guarded(click.Group):
@@ -31,6 +33,8 @@ class Guarded(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
             raise
+        except BrokenPipeError:
+            raise  # output piped into `head`: click ends quietly
         except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
             if os.environ.get("RODTRAD_DEBUG"):
                 raise
@@ -51,8 +55,23 @@ def _describe(exc: Exception) -> str:
     return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
 
 
+def known_period(master, period_id: str | None):
+    """The period `period_id` names (None: the plan period), or a usage error that lists every valid
+    id with its name: the operator's typo, said as such, never a fault in the units' files."""
+    chosen = master.period(period_id)
+    if chosen is None:
+        listing = "\n".join(f"  {p.id:12} {p.name}" for p in master.periods)
+        raise click.UsageError(f"Perioden {period_id!r} finns inte i styrmodellen. Giltiga perioder:\n{listing}")
+    return chosen
+
+
+def unit_name(master, unit_id: str) -> str:
+    node = master.by_id.get(unit_id)
+    return f"{unit_id} {node.name}" if node else unit_id
+
+
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rodtrad")
+@click.version_option(__version__, "--version", "-V", prog_name="rodtrad", help="Visa versionen och avsluta.")
 def main():
     """Röd tråd – planering och uppföljning för kommuner, i Excel."""
 
@@ -77,7 +96,7 @@ def init(directory: Path, preset: str):
 @main.command("check-master")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", help="Meddelandenas språk.")
 def check_master(directory: Path, as_json: bool, lang: str):
     """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
     path = Workspace(directory).master_file
@@ -113,16 +132,18 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
     from rodtrad.consolidator.workbooks.levels import NotConsolidated
     from rodtrad.consolidator.model.document import nodes_at
 
+    from rodtrad.consolidator.workbooks.generate import ledger_gap
+
     master = load_master(directory)
-    chosen = master.period(period)
-    if chosen is None:
-        raise click.UsageError(f"Perioden {period!r} finns inte i styrmodellen. Finns: "
-                               + ", ".join(p.id for p in master.periods))
+    chosen = known_period(master, period)
     if level and (chosen.kind == "plan" or units):
         raise click.UsageError("--level gäller uppföljningsperioder, för alla noder på nivån (inte --unit).")
     unknown = [u for u in units if u not in {n.id for n in master.units()}]
     if unknown:
         raise click.UsageError("Okänd enhet (ansvarskod): " + ", ".join(unknown))
+    gap = ledger_gap(master, chosen, directory)
+    if gap:
+        click.echo(f"Varning: {gap}", err=True)
     target = Workspace(directory).outbox(chosen.id)
     if level:
         target, todo = target / level, [n.id for n in nodes_at(master, level)]
@@ -145,11 +166,13 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
 @click.option("--preset", type=click.Choice(PRESETS), default="exempelkommun", show_default=True,
               help="Vilken styrmodell året körs med.")
 @click.option("--seed", type=int, default=2027, show_default=True, help="Slumpfrö för exempelsvaren.")
-def demo(directory: Path | None, preset: str, seed: int):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument i Word för varje period (pdf: och taggad PDF för delår och helår).")
+def demo(directory: Path | None, preset: str, seed: int, documents: str):
     """Kör en styrmodells hela år: arbetsyta, plan, varje uppföljning med nivåernas egna bedömningar, rapporter."""
     from rodtrad.samples.demo import run
 
-    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset)
+    result = run(directory or Path(preset), seed=seed, echo=click.echo, preset=preset, documents=documents)
     if result["unexpected"]:
         sys.exit(1)
 
@@ -160,7 +183,7 @@ def demo(directory: Path | None, preset: str, seed: int):
               help="Arbetsytan vars styrmodell gäller (standard: sökes uppåt från första sökvägen).")
 @click.option("--period", help="Förväntad period; arbetsböcker för andra perioder blir fel.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv exakt den rapport biblioteket ger, som JSON.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Meddelandenas språk.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Skriv rapporten som en arbetsbok (.xlsx) med länk till varje cell.")
 @click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
@@ -168,11 +191,18 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
     """Kontrollera inlämnade arbetsböcker (filer och mappar)."""
     from rodtrad.consolidator.reading.validate import collect, validate_paths
 
+    files, ignored = collect(paths)
+    gone = [p for p, reason in ignored if reason == "finns inte"]
+    if gone:
+        raise click.UsageError("Sökvägen finns inte: " + ", ".join(gone))
+    if not files:
+        raise click.ClickException("Inga arbetsböcker (.xlsx) att kontrollera i " + ", ".join(map(str, paths)) + ".")
     root = root or find_workspace(paths[0])
     if root is None:
         raise click.UsageError("Hittar ingen styrmodell.xlsx ovanför sökvägen; ange --workspace.")
     master = load_master(root, lang)
-    files, _ = collect(paths)
+    if period is not None:
+        known_period(master, period)
     show = len(files) > 10 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="Kontrollerar", file=sys.stderr, hidden=not show) as bar:
         report = validate_paths(paths, master, expected_period=period, jobs=jobs, progress=bar.update, root=root)
@@ -203,7 +233,7 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
 
 @main.command()
 @click.option("--markdown", is_flag=True, help="Som Markdown (docs/findings.md).")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", help="Meddelandenas språk.")
 def findings(markdown: bool, lang: str):
     """Lista alla fyndkoder med exempel."""
     from rodtrad.consolidator.cli.catalogue import example, kinds, markdown as render
@@ -223,12 +253,21 @@ def findings(markdown: bool, lang: str):
 @click.option("--json", "as_json", is_flag=True, help="Skriv sammanfattningen som JSON.")
 @click.option("--break-lock", is_flag=True,
               help="Bryt låset från en sammanställning på en annan dator (du får bekräfta vems lås det är).")
-def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool):
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx", "inga"]), default="pdf", show_default=True,
+              help="Rapportdokument: Word och taggad PDF (pdf), bara Word (docx) eller inga.")
+def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int | None, as_json: bool, break_lock: bool,
+                documents: str):
     """Sammanställ inkorg/PERIOD till KF- och nämndrapporter i rapporter/PERIOD/."""
     from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, consolidate as run
     from rodtrad.consolidator.reading.validate import collect
 
     ws = Workspace(directory)
+    master = load_master(directory)
+    chosen = known_period(master, period)
+    if not ws.outbox(chosen.id).exists() and not ws.inbox(chosen.id).exists():
+        # said first, loudly; the run still goes on, so that every unit is reported missing (exit 1)
+        click.echo(f"Obs: {chosen.name} ({chosen.id}) har aldrig skickats ut och inget har lämnats in: "
+                   f"kör först rodtrad generate {directory} --period {chosen.id}.", err=True)
     files, _ = collect([ws.inbox(period)]) if ws.inbox(period).exists() else ([], [])
     show = len(files) > 10 and sys.stderr.isatty() and not as_json
     token = None
@@ -236,7 +275,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
         try:
             with click.progressbar(length=len(files), label="Sammanställer", file=sys.stderr, hidden=not show) as bar:
                 result = run(directory, period, include_invalid=include_invalid, jobs=jobs, progress=bar.update,
-                             break_lock=token)
+                             break_lock=token, documents=documents)
             break
         except ConsolidationError as exc:
             holder = exc.lock.holder if exc.lock is not None and exc.lock.elsewhere else None
@@ -260,7 +299,7 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
             if not task.valid:
                 click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
         for unit in result.missing:
-            click.echo(f"{unit}: saknas i inkorgen")
+            click.echo(f"{unit_name(master, unit)}: saknas i inkorgen")
         from rodtrad.consolidator.rules.removed import REMOVED
 
         said = {f.message(): f for t in result.report.tasks for f in t.findings if f.code == REMOVED.code}
@@ -268,6 +307,11 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
             click.echo(f"VARNING: {message}")
         click.echo(result.summary())
         click.echo(f"KF-rapport: {result.kf_report}")
+        if result.documents:
+            click.echo(f"Rapportdokument: {len(result.documents)} i Word"
+                       + (" och PDF" if result.documents[0].with_suffix('.pdf').exists() else ""))
+        for finding in result.findings:
+            click.echo(f"Obs: {finding.message()}")
     sys.exit(0 if result.complete else 1)
 
 
@@ -278,8 +322,35 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
 
 
 
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="En sammanställd period (id ur styrmodellen).")
+@click.option("--nod", "nodes", multiple=True, help="Bara denna nod (ansvarskod; kan upprepas). En förvaltning "
+              "får då också sin egen Excelrapport.")
+@click.option("--dokument", "documents", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True,
+              help="Word och taggad PDF, eller bara Word.")
+@click.option("--jobs", type=int, default=None, help="Antal processer (standard: en per kärna).")
+def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str, jobs: int | None):
+    """Skriv rapportdokumenten (Word, PDF) för en sammanställd period, ur arbetsytans mall dokument/rapportmall.docx."""
+    from rodtrad.consolidator.consolidation.consolidate import ConsolidationError
+    from rodtrad.consolidator.consolidation.rapport import rapport as run
+
+    try:
+        written = run(directory, period, nodes, documents, jobs)
+    except ConsolidationError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    for path in written.documents:
+        pdf = path.with_suffix(".pdf")
+        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.exists() else ""))
+    for finding in written.findings:
+        click.echo(f"Obs: {finding.message()}")
+    click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
+
+
 for _command in (verify, trace, diff, archive, excel, import_, fetch, nytt_ar):  # auditors, Excel, imports, fetch, a new year
     main.add_command(_command)
+_swedish_usage(main)
 
 if __name__ == "__main__":
     main()

@@ -98,9 +98,9 @@ def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> 
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("figure")
-@click.option("--period", required=True)
+@click.option("--period", required=True, help="Perioden vars siffror spåras (id ur styrmodellen).")
 @click.option("--report", help="Rapportfilens namn (standard: KF-rapporten).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Skriv spåret som JSON.")
 def trace(directory: Path, figure: str, period: str, report: str | None, as_json: bool):
     """Visa vilka enheter, filer och celler en siffra består av.
 
@@ -129,7 +129,8 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
 @click.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", "-w", "root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workspace", "-w", "root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan vars styrmodell gäller (standard: sökes uppåt från den första filen).")
 def diff(old: Path, new: Path, root: Path | None):
     """Visa vad som ändrats mellan två inlämningar (eller två perioders arbetsböcker)."""
     from rodtrad.consolidator.audit.diff import diff as run
@@ -161,7 +162,7 @@ def diff(old: Path, new: Path, root: Path | None):
 
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--period", required=True)
+@click.option("--period", required=True, help="Perioden som arkiveras (id ur styrmodellen).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Arkivfilen (standard: arkiv/PERIOD.zip).")
 def archive(directory: Path, period: str, out: Path | None):
     """Packa in allt som sammanställdes i ett förseglat arkiv och skriv ut dess kontrollsumma."""

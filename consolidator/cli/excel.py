@@ -55,7 +55,8 @@ def excel_submit():
 
 
 @excel.command("build-addin")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Mappen som tillägget skrivs till.")
 def excel_build_addin(out: Path):
     """Bygg tillägget rodtrad_excel.xlam (för IT: se docs/tillagg.md)."""
     from rodtrad.addin.build import build

@@ -18,7 +18,8 @@ def import_():
 
 @import_.command("ledger")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan som läser in (dess historik.sqlite och styrmodell).")
 @click.option("--encoding", default=None, help="Teckenkodning (SIE: cp437 enligt formatet; CSV: känns igen, annars utf-8, cp1252 eller utf-16).")
 @click.option("--dim", default=None, help="SIE-dimensionen för ansvar (standard: den som heter ansvar, annars 1).")
 @click.option("--dry-run", is_flag=True, help="Visa vad importen skulle ändra (rader tillagda, ersatta, borttagna per enhet och månad) utan att spara.")
@@ -72,7 +73,8 @@ def import_list(root: Path):
 
 @import_.command("kolada")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan som läser in (dess historik.sqlite och styrmodell).")
 def import_kolada(file: Path, root: Path):
     """Importera nyckeltalsvärden i Koladas format (API v3), även andra kommuners för jämförelse."""
     _store_kolada(file, root, load_master(root))
@@ -111,7 +113,8 @@ def fetch():
 
 
 @fetch.command("kolada")
-@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan som läser in (dess historik.sqlite och styrmodell).")
 @click.option("--year", "years", type=int, multiple=True, help="År att hämta (kan upprepas; standard: de fyra åren före budgetåret).")
 @click.option("--peer", "peers", multiple=True, help="Kommunkod att jämföra med (kan upprepas), t.ex. 2380.")
 @click.option("--url", "base", default=None, help="Koladas API-adress (standard: https://api.kolada.se/v3).")

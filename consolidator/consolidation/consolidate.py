@@ -66,6 +66,7 @@ class Result:
     kf_report: Path | None = None
     levels: list[str] = field(default_factory=list)  # förvaltningar and boards whose own follow-up was taken in
     board_reports: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)  # the Word documents (documents/), PDFs beside them
     findings: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Swedish, for the user: e.g. an old folder that could not be deleted
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (benchmarks/consolidate.py)
@@ -83,10 +84,12 @@ class Result:
 
 
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
-                progress=None, break_lock: str | None = None) -> Result:
+                progress=None, break_lock: str | None = None, documents: str = "inga") -> Result:
     """Consolidate a period's inbox into rapporter/<period>/ (see README). `break_lock` is the token
     of a lock taken on another computer that the user has confirmed may be broken (from
-    `ConsolidationError.lock.holder.token`); raises ConsolidationError (Swedish) when it cannot run."""
+    `ConsolidationError.lock.holder.token`); raises ConsolidationError (Swedish) when it cannot run.
+    `documents`: "pdf" (a Word document per KF and board report and a tagged PDF of each), "docx"
+    (the documents only) or "inga" (none; the library's default: `rodtrad consolidate` writes them)."""
     started = time.perf_counter()
     ws = Workspace(Path(root))
     master, findings = masterfile.load(ws.master_file)
@@ -109,7 +112,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
             # build() stages the period's history while the workers write the reports; it is
             # committed once the reports are in place (closing without the commit undoes it)
             with _StagedHistory(ws.root / HISTORY_FILE) as history:
-                result = build(ws, master, period, stage, include_invalid, jobs, progress, history)
+                result = build(ws, master, period, stage, include_invalid, jobs, progress, history, documents)
                 result.seconds = {"styrmodell": loaded - started, **result.seconds}
                 clock = time.perf_counter()
                 notes += _swap(stage, final)
@@ -124,6 +127,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
         result.folder, result.notes = final, notes
         result.kf_report = final / result.kf_report.name
         result.board_reports = [final / p.name for p in result.board_reports]
+        result.documents = [final / p.name for p in result.documents]
     result.seconds["totalt"] = time.perf_counter() - started
     return result
 
@@ -152,9 +156,19 @@ class _StagedHistory:
 
 
 def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress,
-          history: _StagedHistory | None = None) -> Result:
+          history: _StagedHistory | None = None, documents: str = "inga", extra: tuple = (),
+          nodes=None) -> Result:
     """Every output of a consolidation into `stage`; the period's history staged into `history`
-    (None: not stored, as when an auditor's re-run rebuilds the reports to compare)."""
+    (None: not stored, as when an auditor's re-run rebuilds the reports to compare). `documents`
+    as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
+    förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
+    doc_options, doc_findings = None, []
+    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib & co.
+        from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
+
+        doc_options, doc_findings = document.prepare(ws.root)
+        doc_options = document.Options(doc_options.template, doc_options.texts, frozenset(nodes) if nodes else None,
+                                       master.name)
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     # ignored paths as the workspace knows them: no report carries the workspace's own path
     report = Report(ignored=[(manifest.relative(ws.root, p), reason) for p, reason in ignored])
@@ -208,6 +222,8 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             path = stage / node_report.board_report_name(master, board.id, period)
             jobs_list.append((board.id, str(path)))
             result.board_reports.append(path)
+        jobs_list += [(node_id, str(stage / name)) for node_id, name in extra]
+        result.findings += doc_findings
         follow = period.kind != "plan"
         outcomes = None
         if follow:
@@ -234,11 +250,17 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                 history.stage(period.id, period.date, list(included.values()), manifest.sha256(ws.master_file),
                               __version__, len(report.tasks))
 
-        for _, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                                   jobs_list, store, pool, outcomes, levels, meanwhile):
+        for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                                   jobs_list, store, pool, outcomes, levels, meanwhile, doc_options):
             result.findings += findings
             parts.append(Path(part))
+            if doc_options is not None and document.name_for(path).exists():
+                result.documents.append(document.name_for(path))
     seconds["rapporter"], clock = time.perf_counter() - clock, time.perf_counter()
+    if documents == "pdf":
+        _, findings = pdf_export.convert(result.documents)
+        result.findings += findings
+        seconds["pdf"], clock = time.perf_counter() - clock, time.perf_counter()
     (stage / FACTS).unlink(missing_ok=True)
     with (stage / "spårbarhet.jsonl").open("w", encoding="utf-8", newline="\n") as out:
         for part in parts:  # in report order, so the file is the same on every run
@@ -282,7 +304,7 @@ def _digest(task, master):
 
 def _report_one(job, master=None) -> tuple:
     """One report, and its lineage written beside it (the main process never holds all lineage)."""
-    node_id, path, facts, own, (period, submissions, history_path, outcomes) = job
+    node_id, path, facts, own, (period, submissions, history_path, outcomes, documents) = job
     master = master or worker_master()
     path = Path(path)
     if isinstance(facts, FactsAt):  # its units' facts, from the fact file (full ones for a board report)
@@ -297,7 +319,13 @@ def _report_one(job, master=None) -> tuple:
         gc.freeze()
     try:
         with History(history_path, write=False) as history:
-            book = node_report.write(rollup, node_id, period, submissions, path, history)
+            wanted = documents is not None and documents.wants(node_id)
+            if wanted:
+                from rodtrad.consolidator.documents import write as document  # noqa: PLC0415
+            keep = document.keep() if wanted else frozenset()
+            book = node_report.write(rollup, node_id, period, submissions, path, history, keep)
+            if wanted:  # the Word document from the very rows of the workbook (documents/)
+                document.write(rollup, node_id, period, book.kept, path, history, documents)
     finally:
         if freeze:
             gc.unfreeze()
@@ -310,7 +338,7 @@ def _report_one(job, master=None) -> tuple:
 
 
 def _write_reports(master, facts, period, submissions, history_path, jobs_list, store: FactFile, pool=None,
-                   outcomes=None, levels=None, meanwhile=None):
+                   outcomes=None, levels=None, meanwhile=None, documents=None):
     """The KF and board reports in the worker processes (`pool`, from `validate.workers`); each
     report gets only its own units' facts, from the fact file `store` (a board report its units'
     full facts, the KF report every unit's figures). `meanwhile()` runs in this process while they work.
@@ -320,7 +348,8 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
     existed, so none of them holds every unit's facts, and they need no start-up. The largest
     reports are started first, so the workers finish close together."""
     rollup = Rollup(master, {})
-    pooled = pool is not None and len(facts) >= PARALLEL_REPORTS_FROM
+    # with documents a report costs several times more (its charts above all): worth a worker at any size
+    pooled = pool is not None and (len(facts) >= PARALLEL_REPORTS_FROM or documents is not None)
     tasks, sizes = [], []
     for node, path in jobs_list:
         mine = {u: facts[u] for u in rollup.units_under[node] if u in facts}
@@ -336,7 +365,7 @@ def _write_reports(master, facts, period, submissions, history_path, jobs_list, 
         # KF report's figures pickled here, left the workers waiting for their next job).
         mine_submissions = {u: submissions[u] for u in rollup.units_under[node] if u in submissions}
         tasks.append((node, path, mine, {n: f for n, f in (levels or {}).items() if n in under},
-                      (period, mine_submissions, history_path, outcomes)))
+                      (period, mine_submissions, history_path, outcomes, documents)))
     if not pooled:
         if meanwhile:
             meanwhile()

@@ -52,6 +52,13 @@ VALUE_RANGE = define(
     "value.range", ERROR,
     "{field}: {value} ligger utanför det tillåtna intervallet.", "{field}: {value} is out of range.",
     "Tillåtet: {allowed}.", "Allowed: {allowed}.")
+EXCEL_ERROR = define(
+    "value.excel_error", ERROR,
+    "{field}: cellen visar Excels felvärde {value}{swedish}.", "{field}: the cell shows Excel's error value {value}.",
+    "Formeln i cellen går inte att räkna ut. Skriv in värdet självt, eller rätta formeln så att den ger ett värde.",
+    "The cell's formula cannot be calculated. Type the value itself, or correct the formula so that it gives one.")
+SWEDISH_ERRORS = {"#N/A": "#SAKNAS!", "#REF!": "#REFERENS!", "#DIV/0!": "#DIVISION/0!", "#VALUE!": "#VÄRDEFEL!",
+                  "#NAME?": "#NAMN?", "#NUM!": "#OGILTIGT!", "#NULL!": "#SKÄRNING!"}  # files hold the English literal
 SCHEMA_INVALID = define(
     "schema.invalid", ERROR,
     "{field}: värdet följer inte mallen ({detail}).", "{field}: the value does not follow the contract ({detail}).")
@@ -210,8 +217,14 @@ def _read_cell(out: Read, file, sheet, col_spec, raw, pointer, row, col):
 
 
 def _unreadable(out: Read, file, sheet, col_spec, raw, row, col):
-    """The finding for a value that is not of its column's type; the value read is empty."""
+    """The finding for a value that is not of its column's type, or that is an Excel error value
+    (#DIV/0!, #N/A, ...: never read as blank); the value read is empty."""
     sv, en, example = EXPECTED.get(col_spec["type"], ("text", "text", ""))
+    if isinstance(raw, str) and raw in values.EXCEL_ERRORS:
+        swedish = SWEDISH_ERRORS.get(raw)
+        out.findings.append(EXCEL_ERROR(file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec),
+                                        value=raw, params={"swedish": f" ({swedish} i svenska Excel)" if swedish else ""}))
+        return [] if col_spec["type"] == "list" else None
     out.findings.append(VALUE_UNREADABLE(
         file=file, sheet=sheet["name"], cell=a1(row, col), field=_label(col_spec), value=raw,
         params={"expected": sv, "example": example}))
@@ -344,7 +357,7 @@ def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = ""
         if (sheet_name, cell) in reported:
             continue
         where = dict(file=file, sheet=sheet_name, cell=cell, field=label, value=error.instance)
-        if error.validator == "required" or (error.instance in (None, "", []) and error.validator in ("type", "minLength", "minItems")):
+        if error.validator == "required" or error.instance in (None, "", []):  # empty: "måste fyllas i"
             where["value"] = None
             findings.append(FIELD_REQUIRED(**where))
         elif error.validator == "enum":

@@ -63,8 +63,9 @@ class Finding:
         return self.kind.severity
 
     def _fill(self, template: str) -> str:
-        values = _Params(self.params)
-        values.setdefault("value", _show(self.value))
+        values = _Params({k: number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                          for k, v in self.params.items()})
+        values.setdefault("value", show(self.value))
         values.setdefault("field", self.field)
         values.setdefault("sheet", self.sheet)
         values.setdefault("cell", self.cell)
@@ -103,11 +104,31 @@ class Finding:
         }
 
 
-def _show(value: Any) -> str:
+def number(value: float | int) -> str:
+    """A number as a Swedish reader writes it: a space between thousands, a decimal comma, at most
+    two decimals (four below 1), a real minus sign (1691001.59 -> "1 691 001,59")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and abs(value) < 10_000:  # years, codes and 4-digit amounts: as they are
+        return str(value).replace("-", "−")
+    decimals = 2 if abs(value) >= 1 else 4  # kronor to the öre; a share such as 0,693 in full
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
+
+
+def show(value: Any) -> str:
+    """A cell's value in a message: \"(tomt)\", Ja/Nej, a Swedish number, or text (at most 60 characters)."""
     if value is None or value == "":
         return "(tomt)"
+    if value is True or value is False:
+        return "Ja" if value else "Nej"
+    if isinstance(value, (int, float)):
+        return number(value)
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_show = show
 
 
 def _jsonable(value: Any) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -14,6 +15,12 @@ _NUMBER = re.compile(r"^[+\-]?\d+([.,]\d+)?$")  # after "−" (U+2212) has becom
 _SPACES = re.compile(r"[\s\u00a0\u202f']")  # thin/no-break spaces and ' are thousands separators
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EMPTY = ("", None)
+# What a cell shows when its formula fails: Excel's error values, Excel 365's included (Microsoft's
+# list of error values; LibreOffice shows the classic seven). Read as a value, an error would be a
+# text, or '' as python-calamine gives it; the reader reports it on its cell instead (contract.py).
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
+                          "#PYTHON!"})
 
 
 # Control and format characters (Unicode category C) other than tab and newline.
@@ -57,6 +64,8 @@ def clean_text(value) -> str:
 
 
 def as_text(value):
+    if value in EXCEL_ERRORS:
+        raise Unreadable(value)
     text = clean_text(value)
     return text or None
 
@@ -67,6 +76,8 @@ def as_id(value):
         raise Unreadable(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if value in EXCEL_ERRORS:
+        raise Unreadable(value)
     text = clean_text(value)
     return text or None
 
@@ -96,9 +107,10 @@ def as_int(value):
 
 
 def normalise_number(number):
-    """Whole numbers as int so that 12.0 read back equals the 12 we wrote."""
-    if isinstance(number, float) and number.is_integer():
-        return int(number)
+    """Whole numbers as int so that 12.0 read back equals the 12 we wrote; floating-point noise
+    removed (`tidy`), so 0.3999999999999999 in a cell reads as the 0.4 we write."""
+    if isinstance(number, float):
+        return int(number) if number.is_integer() else tidy(number)
     return number
 
 
@@ -172,10 +184,22 @@ def parse(kind: str, value):
     return READERS[kind](value)
 
 
+def tidy(number):
+    """A number as a person wrote it: binary floating-point noise from arithmetic removed
+    (2 - 2 * 0.8 is 0.3999999999999999; the mean of 75.9s is 75.90000000000006), whole numbers as
+    int. Fourteen significant digits keep every amount below 10^12 kr exact to the öre."""
+    if isinstance(number, float) and math.isfinite(number):
+        number = float(f"{number:.14g}")
+        return int(number) if number.is_integer() else number
+    return number
+
+
 def to_cell(kind: str, value):
-    """The value written into a cell for a field of this kind."""
+    """The value written into a cell for a field of this kind (a number without floating-point noise)."""
     if value is None:
         return None
+    if kind == "number":
+        return tidy(value)
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "bool":

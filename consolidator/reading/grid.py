@@ -20,8 +20,10 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.reading import errorcells
 from rodtrad.consolidator.reading import bounds
 
+DAMAGED_ZIP = "zip-arkivet som en .xlsx-fil består av är skadat eller avkortat"  # never the library's exception name
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
@@ -132,7 +134,7 @@ def check_zip(data: bytes, heads: dict | None = None) -> tuple[str, list]:
                 return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})] if total == -1 else [ENTITIES()]
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError,
             OSError, struct.error) as exc:
-        return "", [CORRUPT(params={"detail": type(exc).__name__})]
+        return "", [CORRUPT(params={"detail": DAMAGED_ZIP})]
     names = {m.filename for m in members}
     if "xl/workbook.bin" in names:
         return "", [XLSB()]
@@ -261,7 +263,8 @@ def read_file(path: Path) -> tuple[bytes | None, list]:
             size = path.stat().st_size
             return None, [TOO_LARGE(params={"size": round(size / 2**20, 1), "limit": MAX_FILE_BYTES >> 20})]
     except OSError as exc:
-        return None, [UNREADABLE(params={"detail": exc.strerror or type(exc).__name__})]
+        why = "behörighet saknas" if isinstance(exc, PermissionError) else "filsystemet gav ett fel"
+        return None, [UNREADABLE(params={"detail": why})]
     if not data:
         return None, [EMPTY()]
     return data, []
@@ -335,7 +338,7 @@ def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = Non
                                                   value=f"{bounds.a1(*dim[0])}:{bounds.a1(*dim[1])}"))
         return far, findings
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
-        return set(), [CORRUPT(params={"detail": type(exc).__name__})]
+        return set(), [CORRUPT(params={"detail": DAMAGED_ZIP})]
 
 
 def far_ods(data: bytes) -> list:
@@ -346,7 +349,7 @@ def far_ods(data: bytes) -> list:
         found = bounds.scan_ods(data, _start(data, info), info.compress_size,
                                 info.compress_type == zipfile.ZIP_DEFLATED, bounds.layout_bounds())
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
-        return [CORRUPT(params={"detail": type(exc).__name__})]
+        return [CORRUPT(params={"detail": DAMAGED_ZIP})]
     return [bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*cell)) for sheet, cell in found]
 
 
@@ -377,7 +380,7 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] = frozenset()) -> tuple[Grid | None, list]:
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(errorcells.as_text(data) if fmt == "xlsx" else data))
         grid, findings, limits = Grid(fmt=fmt), [], bounds.layout_bounds()
         budget = limits.cells  # the cells all sheets of a file may become together, as Python values
         for meta in book.sheets_metadata:
@@ -412,4 +415,4 @@ def _read_values(data: bytes, fmt: str, wanted: set[str] | None, far: set[str] =
             return None, [ENCRYPTED()]
         if "Xml" in name and "entit" in str(exc).lower():
             return None, [ENTITIES()]
-        return None, [CORRUPT(params={"detail": f"{name}: {str(exc)[:80]}"})]
+        return None, [CORRUPT(params={"detail": "innehållet följer inte Excels filformat"})]

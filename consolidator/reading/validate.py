@@ -23,6 +23,7 @@ from rodtrad.consolidator.rules import Context, all_rules
 from rodtrad.consolidator.reading.sent import SentCopies
 from rodtrad.consolidator.reading.bounds import READER_DIED, parse_ref
 from rodtrad.consolidator.reading.workers import Workers
+from rodtrad.consolidator.reading import names as typed_names
 
 NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
                      "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
@@ -130,6 +131,7 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
         return task
     got = document.from_grid(sheets, file)
     doc, layout = got.data, got.layout
+    typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
     meta = doc.get("meta") or {}
     task.unit, task.period = meta.get("unit") or "", meta.get("period") or ""
     task.template_version = meta.get("version") or ""
@@ -143,9 +145,10 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     missing = frozenset(key for name, key in names.items() if name in gone)
     ctx = Context(doc=doc, read=got, master=master, file=file, expected_period=expected_period, missing=missing,
                   template=got.template, sent=sent)
+    unreadable = {(f.sheet, f.cell) for f in got.findings if f.cell}  # a cell's value is reported once
     for rule in all_rules(got.template):
         try:
-            findings.extend(rule(ctx))
+            findings.extend(f for f in rule(ctx) if (f.sheet, f.cell) not in unreadable)
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
     for f in findings:
@@ -208,7 +211,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
         task.path, task.sha256, task.size = str(path), sha256, size
         return task
     except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
-        return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": type(exc).__name__})])
+        return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": "ett oväntat fel i Röd tråd"})])
 
 
 def fingerprint(path: Path) -> tuple[str, int]:

@@ -97,11 +97,16 @@ class ReportBook:
         self._style_attr: dict[str, str] = {}  # style -> ' s="N"' (row_xml)
         self._tables = 0
         self._sheets: list[Sheet] = []
+        # tables kept as written (name -> sheet, columns, rows) for the documents (documents/): the
+        # document's figures are then the very rows of the workbook
+        self.keep: frozenset[str] = frozenset()
+        self.kept: dict[str, tuple[str, list[dict], list[list]]] = {}
 
     def sheet(self, name: str, heading: str, note: str = "", widths: list[int] | None = None) -> Sheet:
         ws = self.wb.create_sheet(name)
         for i, width in enumerate(widths or [], start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
+        wbk.print_setup(ws, None, landscape=False)  # a sheet without a table prints too; table() refines it
         sheet = Sheet(self, ws)
         self._sheets.append(sheet)
         sheet.line([heading], ["title"])
@@ -193,6 +198,8 @@ class ReportBook:
         """Header and rows as an Excel table at the sheet's next row; returns the first data row.
         `links`, one per row (or None), makes each row's first cell a hyperlink."""
         ws = sheet.ws
+        if name in self.keep:
+            self.kept[name] = (sheet.title, columns, rows)
         first_table = sheet.tables == 0
         if first_table:
             for i, spec in enumerate(columns, start=1):

@@ -10,6 +10,7 @@ file cells in a few steps, and the lineage grows with the number of nodes, not n
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,10 @@ from rodtrad.consolidator.model.masterdata import FILE_NAME as MASTER_FILE, Peri
 from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, activity_status, risk_class, score
 from rodtrad.consolidator.rollup.rollup import Rollup
 from rodtrad.consolidator.model.workspace import safe_name
-from rodtrad.consolidator.reports.book import KR, NUM, PCT, ReportBook, col
+from rodtrad.consolidator.reports.book import KR, PCT, ReportBook, col
 from rodtrad.consolidator.model import terms
 from rodtrad.consolidator.reports import compass
+from rodtrad.consolidator.reports import lights
 from rodtrad.consolidator.reports.investments import sheet as investment_sheet
 from rodtrad.consolidator.reports.peers import peer_text
 from rodtrad.consolidator.reports.previous_year import sheet as previous_year_sheet
@@ -41,6 +43,18 @@ SHORT_WORDS = tuple((name, word) for word, name in SHORT)  # "delvis" -> the lig
 WORDS = {v: k for k, v in GRADES.items()}  # traffic-light word -> the assessment as the level chose it
 FIRST = 5  # a sheet's first data row: title, note, a blank line, then the table's header in row 4
 STATUS_ORDER = ["planerad", "låst", "Ej påbörjad", "Pågår", "Försenad", "Klar", "Avbruten"]  # activity count columns
+IND = lights.INDICATOR_FORMAT
+DATE = "yyyy-mm-dd"  # a date cell (sortable, filterable) shown as Swedish dates are written
+
+
+def as_date(value):
+    """An ISO date ("2027-10-31") as a date cell; anything else (a unit's unreadable text) as it is."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 
 
@@ -173,6 +187,7 @@ class NodeReport:
             self.management_report()
         self.submissions_sheet()
         self.history(history)
+        lights.legend(self.book, self.m, self.follow)
         self.book.save(path)
         return self.book
 
@@ -197,14 +212,15 @@ class NodeReport:
             if g.level == "kf":  # units assess the board goals: a KF goal counts those serving it
                 for bg in [b for b in boards if g.id in b.parents]:
                     counts.update(r.assessments(self.node.id, bg.id))
-            row = [g.id, g.text, persp.get(g.perspective, ""), r.goal_light(g.id),
+            row = [g.id, g.text, persp.get(g.perspective, ""), lights.goal_light(r, g.id), lights.basis(r, g.id),
                    counts[GREEN], counts[YELLOW], counts[RED], counts[NONE]]
             if self.follow:
                 row.append(self.own_word(g, boards))
             rows.append(row)
         extra = [col("Nämndens bedömning" if not self.is_kf else "Nämndernas bedömning", 24, wrap=True)] if self.follow else []
-        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col(self.t.perspective, 22), col("Trafikljus", 11),
-                                   col("Enheter grön", 9, "0"), col("gul", 7, "0"), col("röd", 7, "0"),
+        first = book.table(sheet, [col("Id", 11), col("Mål", 60, wrap=True), col(self.t.perspective, 22), col("Trafikljus", 14),
+                                   col("Underlag för trafikljuset (nyckeltal)", 40, wrap=True), col("Enheter grön", 9, "0"),
+                                   col("gul", 7, "0"), col("röd", 7, "0"),
                                    col("ej bedömt", 9, "0"), *extra], rows, name="Mal")
         colour_lights(sheet, f"D{first}:D{first + len(rows)}")
         for i, g in enumerate(kf + boards):
@@ -239,14 +255,40 @@ class NodeReport:
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first_eco, max_row=first_eco + len(eco_rows) - 1))
         chart.height, chart.width = 7 + 0.5 * len(eco_rows), 18
-        ws.add_chart(chart, f"J{first}")
+        ws.add_chart(chart, f"L{first}")  # right of the goals table (A to J)
         sheet.gap()
-        counts = r.activity_counts(self.node.id)
-        rows = [["Aktiviteter", status, n] for status, n in sorted(counts["status"].items())]
-        rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in r.uppdrag(self.node.id)).items())]
-        rows += [[self.t.unit_goal, "antal", sum(len(v) for v in r.unit_goals_under(self.node.id).values())]]
-        rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(self.node.id).items())]
-        book.table(sheet, [col("Vad", 20), col("Status", 18), col("Antal", 10, "0")], rows, name="Antal", freeze=False)
+        book.table(sheet, [col("Vad", 20), col("Status", 24), col("Antal", 10, "0")], self.counts(), name="Antal",
+                   freeze=False)
+
+    def counts(self) -> list[list]:
+        """The summary's counts, each from the facts of the sheet it summarises: activities by status
+        (Aktiviteter); uppdrag by the units' statuses this period in a follow-up, by KF's status in a
+        plan (Uppdrag); the units' own goals (Målkedja); risks by class in a plan, this period's
+        control results in a follow-up (Intern kontroll)."""
+        r, node = self.r, self.node.id
+        rows = [["Aktiviteter", status, n] for status, n in sorted(r.activity_counts(node)["status"].items())]
+        uppdrag = r.uppdrag(node)
+        if self.follow:
+            said = Counter()
+            for u in uppdrag:
+                said.update(u["statuses"])
+            rows += [["Uppdrag", f"{status} (enheternas svar)", n] for status, n in sorted(said.items())]
+            silent = sum(1 for u in uppdrag if not u["statuses"])
+            if silent:
+                rows.append(["Uppdrag", "utan svar från enheterna", silent])
+        else:
+            rows += [["Uppdrag", status or "-", n] for status, n in sorted(Counter(u["uppdrag"].status for u in uppdrag).items())]
+        rows.append([self.t.unit_goal, "antal", sum(1 for pairs in r.unit_goals_under(node).values()
+                                                    for _, g in pairs if not g.get("board_row"))])
+        if self.follow:
+            done = Counter(x.get("performed") or "ej svar" for _, x in r.risks(node))
+            rows += [["Intern kontroll", "kontroller utförda", done["Ja"]], ["Intern kontroll", "kontroller ej utförda", done["Nej"]]]
+            if done["ej svar"]:
+                rows.append(["Intern kontroll", "kontroller utan svar", done["ej svar"]])
+            rows.append(["Intern kontroll", "avvikelser", sum(x.get("deviation") == "Ja" for _, x in r.risks(node))])
+        else:
+            rows += [["Intern kontroll", f"risker {cls}", n] for cls, n in sorted(r.risk_counts(node).items())]
+        return rows
 
     def goal_chain(self):
         book, r = self.book, self.r
@@ -269,11 +311,11 @@ class NodeReport:
             return out
 
         for goal in kf:
-            rows.append([t.kf_goal, goal.id, goal.text, "", "", r.goal_light(goal.id), "",
+            rows.append([t.kf_goal, goal.id, goal.text, "", "", lights.goal_light(r, goal.id), "",
                          self.own_word(goal, boards) if self.follow else ""])
             for bg in [g for g in boards if goal.id in g.parents]:
                 own = r.own_goal(bg.owner, bg.id) or {}
-                rows.append([f"  {t.board_goal}", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, r.goal_light(bg.id),
+                rows.append([f"  {t.board_goal}", bg.id, bg.text, goal.id, self.m.by_id[bg.owner].name, lights.goal_light(r, bg.id),
                              own.get("previous") or "", WORDS.get(own.get("assessment"), ""), own.get("comment") or ""])
                 rows += levels_of(bg)
                 if not self.is_kf:
@@ -285,7 +327,7 @@ class NodeReport:
                     rows.append([f"    {t.unit_goal}", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
                                  "(se nämndrapporten)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
-            rows.append([t.board_goal, bg.id, bg.text, "", self.m.by_id[bg.owner].name, r.goal_light(bg.id)])
+            rows.append([t.board_goal, bg.id, bg.text, "", self.m.by_id[bg.owner].name, lights.goal_light(r, bg.id)])
         width = 9 if self.follow else 7
         rows = [(row + [""] * (width - len(row)))[:width] for row in rows]
         extra = [col("Nämndens / förvaltningens bedömning", 16, wrap=True), col("Nämndens / förvaltningens analys", 60, wrap=True)]
@@ -331,16 +373,16 @@ class NodeReport:
                 agg, sources = r.indicator_targets(self.node.id, ind)
                 count = len(sources)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
-            trend_text = "; ".join(f"{p}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
+            trend_text = "; ".join(f"{self.period_name(p)}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
             known = (history.kolada(ind.kolada, code, int(self.period.date[:4]), group[0])
                      if history and ind.kolada and self.follow else None)
             peers = peer_text(known, group)
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
-                         r.indicator_light(ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
+                         lights.indicator_light(r, ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])
             lineage.append(sources)
         first = book.table(sheet, [col("Id", 7), col("Nyckeltal", 44, wrap=True), col("Enhet", 8), col("Riktning", 9),
-                                   col("Utgångsvärde", 12, NUM), col("Målvärde", 11, NUM), col("Utfall", 11, NUM),
-                                   col("Trafikljus", 11), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, NUM),
+                                   col("Utgångsvärde", 12, IND), col("Målvärde", 11, IND), col("Utfall", 11, IND),
+                                   col("Trafikljus", 13), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, IND),
                                    col("Aggregering", 12), col("Antal enheter", 10, "0"),
                                    col("Tidigare perioder (enheternas medel)", 26, wrap=True),
                                    col("Mål", 14), col("Kolada: jämförelse", 34, wrap=True)], rows, name="Nyckeltal")
@@ -428,9 +470,9 @@ class NodeReport:
             return
         pairs = [(f, a) for _, f in r.own_under(self.node.id) for a in f.actions] + r.actions(self.node.id)
         rows = [[f.unit, self.m.by_id[f.unit].name, a.get("id"), a.get("measure"), a.get("account"), a.get("effect"),
-                 a.get("responsible"), a.get("date")] for f, a in pairs]
+                 a.get("responsible"), as_date(a.get("date"))] for f, a in pairs]
         first = book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Åtgärd", 56, wrap=True),
-                                   col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12)],
+                                   col("Konto", 8), col("Effekt (kr)", 14, KR), col("Ansvarig", 20), col("Klart senast", 12, DATE)],
                            rows, name="Atgardsplaner")
         for i, (f, a) in enumerate(pairs):
             book.figure(sheet, f"F{first + i}", f"Åtgärd {a.get('id')} {self.m.by_id[f.unit].name}",
@@ -474,12 +516,12 @@ class NodeReport:
                        name="Aktiviteter")
             return
         sheet = book.sheet("Aktiviteter", "Enheternas aktiviteter")
-        rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if a.get("locked") else "Nej", a.get("text"),
-                 a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), a.get("start"), a.get("end"),
+        rows = [[f.unit, self.m.by_id[f.unit].name, a["id"], "Ja" if r.locked(f.unit, a) else "Nej", a.get("text"),
+                 a.get("link"), persp.get(a.get("perspective"), a.get("perspective")), as_date(a.get("start")), as_date(a.get("end")),
                  a.get("responsible"), activity_status(a), a.get("comment")]
                 for f, a in r.activities(self.node.id)]
         book.table(sheet, [col("Ansvarskod", 11), col("Enhet", 26), col("Id", 7), col("Låst", 6), col("Aktivitet", 50, wrap=True),
-                           col("Kopplad till", 12), col(self.t.perspective, 20), col("Start", 11), col("Slut", 11), col("Ansvarig", 20),
+                           col("Kopplad till", 12), col(self.t.perspective, 20), col("Start", 11, DATE), col("Slut", 11, DATE), col("Ansvarig", 20),
                            col("Status", 11), col("Kommentar", 36, wrap=True)], rows, name="Aktiviteter")
 
     def activity_goals(self):
@@ -525,9 +567,9 @@ class NodeReport:
             if self.follow and u["statuses"]:  # the units' statuses this period, most common first
                 status = ", ".join(f"{word} {n}" for word, n in sorted(u["statuses"].items(), key=lambda kv: (-kv[1], kv[0])))
             rows.append([upp.id, upp.text, ", ".join(self.m.by_id[b].name for b in upp.boards if b in self.m.by_id),
-                         upp.resources, upp.deadline, status, u["units"], len(u["answered"]), contributions])
+                         upp.resources, as_date(upp.deadline), status, u["units"], len(u["answered"]), contributions])
         book.table(sheet, [col("Id", 8), col("Uppdrag", 50, wrap=True), col("Nämnder", 30, wrap=True), col("Resurser (kr)", 14, KR),
-                           col("Deadline", 11), col("Status", 16, wrap=True), col("Enheter", 9, "0"),
+                           col("Deadline", 11, DATE), col("Status", 16, wrap=True), col("Enheter", 9, "0"),
                            col("Med kommentar" if self.follow else "Med bidrag", 10, "0"),
                            col("Enheternas bidrag", 70, wrap=True)], rows, name="Uppdrag")
 
@@ -637,8 +679,9 @@ class NodeReport:
         for g in kf:
             financial = "ekonomi" in (persp.get(g.perspective) or "").lower()
             inds = [i for i in m.indicators if g.id in i.goals]
-            shown = "; ".join(f"{i.id}: {_num(r.outcomes.get(i.id))} (mål {_num(i.target)})" for i in inds) or "-"
-            light = r.goal_light(g.id)
+            shown = "; ".join(f"{i.id}: {lights.number(r.outcomes.get(i.id))} (mål {lights.number(i.target)})"
+                              for i in inds) or "-"
+            light = lights.goal_light(r, g.id)
             counts = r.assessments(self.node.id, g.id)
             for bg in [b for b in boards if g.id in b.parents]:
                 counts.update(r.assessments(self.node.id, bg.id))
@@ -729,18 +772,43 @@ class NodeReport:
                                                                 fill=PatternFill("solid", fgColor=FILLS[fill])))
 
     def history(self, history):
+        """Each stored period's totals over the units under this node that it took in, and this
+        period's; whether they compare the same units is worked out, not assumed."""
         book, r = self.book, self.r
-        sheet = book.sheet("Historik", "Perioder", "Ur arbetsytans historik: samma enheter, varje sammanställd period, "
-                                                   "och denna period.")
-        rows = []
+        units = r.units_under[self.node.id]
+        periods, totals, taken = [], {}, {}
         if history is not None:
             periods = [p for p in history.periods(self.period.date) if p != self.period.id]
-            totals = history.economy_totals(r.units_under[self.node.id], periods)
-            rows = [[p, *totals[p]] for p in periods if p in totals]
+            totals = history.economy_totals(units, periods)
+            taken = history.units_in(units, periods)
+            periods = [p for p in periods if p in totals]
+        here = frozenset(f.unit for f in r.included(self.node.id))
+        if all(taken.get(p) == here for p in periods):
+            note = (f"Ur arbetsytans historik: samma {len(here)} enheter i varje sammanställd period och i denna."
+                    if periods else "Ingen tidigare period är sammanställd; raden visar denna period.")
+        else:
+            note = ("Ur arbetsytans historik, summerat över de enheter som var med i respektive period. Enheterna skiljer "
+                    "sig mellan perioderna (kolumnen Enheter): en förändring i summan kan bero på vilka enheter som kom med.")
+        sheet = book.sheet("Historik", "Perioder", note)
+        rows = [[self.period_name(p), len(taken.get(p, ())), *(_ore(x) for x in totals[p])] for p in periods]
         e = r.economy(self.node.id)
-        rows.append([self.period.id, e.frame, e.budget, e.outcome if self.follow else None, e.forecast if self.follow else None])
-        book.table(sheet, [col("Period", 14), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR), col("Utfall (kr)", 15, KR),
-                           col("Prognos (kr)", 15, KR)], rows, name="Historik")
+        rows.append([self.period.name, len(here), e.frame, e.budget, e.outcome if self.follow else None,
+                     e.forecast if self.follow else None])
+        book.table(sheet, [col("Period", 26), col("Enheter", 9, "0"), col("Ram (kr)", 15, KR), col("Budget (kr)", 15, KR),
+                           col("Utfall (kr)", 15, KR), col("Prognos (kr)", 15, KR)], rows, name="Historik")
+
+    def period_name(self, period_id: str) -> str:
+        """A period as users know it ("Tertial 1 2027"), its id where the master data no longer has it."""
+        period = self.m.period(period_id)
+        return period.name if period is not None and period.id == period_id else period_id
+
+
+def _ore(amount):
+    """A stored sum (SQLite adds floats) back to whole öre: 212805299.0899999 is 212805299.09."""
+    if amount is None:
+        return None
+    amount = round(amount, 2)
+    return int(amount) if amount == int(amount) else amount
 
 
 ASSESSED = {GREEN: "Uppfyllt", YELLOW: "Delvis uppfyllt", RED: "Ej uppfyllt"}
@@ -762,10 +830,6 @@ def fulfilment(light: str, boards: str, units: Counter) -> str:
     return "Ej bedömt"
 
 
-def _num(value) -> str:
-    return "-" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
-
-
 def _master_layout() -> dict:
     from rodtrad.consolidator.model.contract import layout  # noqa: PLC0415
     from rodtrad.consolidator.model.masterdata import NAME  # noqa: PLC0415
@@ -774,5 +838,8 @@ def _master_layout() -> dict:
 
 
 def write(rollup: Rollup, node_id: str, period: Period, submissions: dict[str, Submission], path: Path,
-          history=None) -> ReportBook:
-    return NodeReport(rollup, node_id, period, submissions, Path(path).name).write(path, history)
+          history=None, keep=frozenset()) -> ReportBook:
+    """The report of `node_id`; the tables named in `keep` stay in the returned book's `kept`."""
+    report = NodeReport(rollup, node_id, period, submissions, Path(path).name)
+    report.book.keep = frozenset(keep)
+    return report.write(path, history)

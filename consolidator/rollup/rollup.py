@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from rodtrad.consolidator.rollup import closing
@@ -19,6 +20,17 @@ from rodtrad.consolidator.model.grading import (
 )  # noqa: F401
 from rodtrad.consolidator.rollup.investments import self_financing
 from rodtrad.consolidator.model.masterdata import FILE_NAME as MASTER_FILE, Indicator, MasterData
+from rodtrad.consolidator.model.values import tidy
+
+DECIMALS = 2  # an indicator's mean or weighted mean over units, as the reports and level workbooks show it
+
+
+def shown(mean: float) -> float:
+    """A mean as the reports show it: DECIMALS decimals, half away from zero, of its decimal value
+    (73.575 is 73.58 whichever order the units were added in, though the float sum may end in ...4999)."""
+    exact = Decimal(f"{mean:.14g}").quantize(Decimal(1).scaleb(-DECIMALS), rounding=ROUND_HALF_UP)
+    return tidy(float(exact))
+
 
 class Economy:
     """Summed figures of a node or account. In a plan the deviation is budget − frame; in a
@@ -223,12 +235,12 @@ class Rollup:
         if not values or indicator.aggregation == "ingen":
             return None, len(values)
         if indicator.aggregation == "summa":
-            return sum(values), len(values)
+            return tidy(sum(values)), len(values)
         if indicator.aggregation == "viktat":
             weights = [self.weight(f.unit, indicator) for f, _ in pairs]
             if sum(weights):
-                return sum(v * w for v, w in zip(values, weights)) / sum(weights), len(values)
-        return sum(values) / len(values), len(values)
+                return shown(sum(v * w for v, w in zip(values, weights)) / sum(weights)), len(values)
+        return shown(sum(values) / len(values)), len(values)
 
     def _indicator_values(self, node_id: str) -> dict[str, list[tuple[UnitFacts, tuple]]]:
         """Indicator id -> (unit facts, (value, cell)) of the units under a node, in unit order (once per node)."""
@@ -363,6 +375,20 @@ class Rollup:
 
     def activities(self, node_id: str) -> list[tuple[UnitFacts, dict]]:
         return [(f, a) for f in self.included(node_id) for a in f.activities]
+
+    def locked(self, unit_id: str, activity: dict) -> bool:
+        """Whether an activity is locked: as the plan says, and in a follow-up (whose workbook has no
+        Låst column) as the master data's locked activities for the unit say, which the plan carried."""
+        if activity.get("locked"):
+            return True
+        ids = self._locked_ids.get(unit_id)
+        if ids is None:
+            ids = self._locked_ids[unit_id] = frozenset(a.id for a in self.master.locked_for(unit_id))
+        return activity.get("id") in ids
+
+    @cached_property
+    def _locked_ids(self) -> dict[str, frozenset]:
+        return {}
 
     def activity_counts(self, node_id: str) -> dict[str, Counter]:
         """Activities by status ("status"), by (goal, status) ("goal": every goal an activity serves,

@@ -110,6 +110,21 @@ class History:
             f"WHERE period IN ({marks}) AND unit IN (SELECT unit FROM wanted) GROUP BY period", periods)
         return {r[0]: r[1:] for r in rows}
 
+    def units_in(self, units: list[str], periods: list[str]) -> dict[str, frozenset]:
+        """Period -> which of the units were taken in (the Historik sheet says whether the totals
+        compare the same units)."""
+        if not units or not periods:
+            return {}
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (unit TEXT PRIMARY KEY)")
+        self.con.execute("DELETE FROM wanted")
+        self.con.executemany("INSERT INTO wanted VALUES (?)", [(u,) for u in units])
+        marks = ",".join("?" * len(periods))
+        out: dict[str, set] = {}
+        for period, unit in self.con.execute(f"SELECT DISTINCT period, unit FROM economy WHERE period IN ({marks}) "
+                                             f"AND unit IN (SELECT unit FROM wanted)", periods):
+            out.setdefault(period, set()).add(unit)
+        return {p: frozenset(u) for p, u in out.items()}
+
     def indicator_trend(self, indicator: str, periods: list[str]) -> dict[str, float]:
         """Period -> the mean of the units' values (targets in plans, outcomes in follow-ups): the
         trend column of the reports' Nyckeltal sheet."""

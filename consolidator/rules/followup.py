@@ -25,9 +25,15 @@ STATUS_MISSING = define(
     "followup.status_missing", ERROR, "{field}: {value} saknar status.", "{field}: {value} has no status.",
     "Välj status i listan.", "Choose a status from the list.")
 LATE_COMMENT = define(
-    "followup.late_comment", ERROR, "Aktiviteten {value} är försenad men saknar kommentar.",
-    "The activity {value} is late but has no comment.",
-    "Skriv vad som har hänt och när aktiviteten blir klar.", "Say what happened and when it will be done.")
+    "followup.late_comment", ERROR, "Aktiviteten {value} har status Försenad men ingen kommentar.",
+    "The activity {value} has the status Försenad (late) but no comment.",
+    "Skriv i Kommentar vad som har hänt och när aktiviteten blir klar.", "Say in Kommentar what happened and when it will be done.")
+OVERDUE = define(
+    "followup.overdue", ERROR,
+    "Aktiviteten {value} skulle vara klar {end}, men statusen är fortfarande {status} och kommentar saknas.",
+    "The activity {value} was due {end}, but its status is still {status} and there is no comment.",
+    "Är den klar: välj Klar. Annars: skriv i Kommentar vad som har hänt och när den blir klar{or_date}.",
+    "If it is done, choose Klar. Otherwise say in Kommentar what happened and when it will be done{or_date_en}.")
 FORECAST_MISSING = define(
     "followup.forecast_missing", ERROR, "Konto {value} saknar helårsprognos.", "Account {value} has no full-year forecast.",
     "Skriv prognosen för hela året i kronor (samma tecken som budgeten).", "Write the full-year forecast in kronor.")
@@ -83,23 +89,31 @@ def check(ctx):
     yield from _economy(ctx)
     for i, row in ctx.rows("controls"):
         if not row.get("performed"):
-            yield ctx.at(CONTROL_MISSING, f"/controls/{i}/performed", value=row.get("id"))
+            yield ctx.at(CONTROL_MISSING, f"/controls/{i}/performed", value=named(row, "control"))
         if row.get("deviation") == "Ja" and not row.get("action"):
-            yield ctx.at(CONTROL_ACTION, f"/controls/{i}/action", value=row.get("id"))
+            yield ctx.at(CONTROL_ACTION, f"/controls/{i}/action", value=named(row, "control"))
 
 
 def _goals(ctx):
     for i, row in ctx.rows("assessments"):
         if not row.get("assessment"):
-            yield ctx.at(ASSESSMENT_MISSING, f"/assessments/{i}/assessment", field="Bedömning", value=row.get("id"))
+            yield ctx.at(ASSESSMENT_MISSING, f"/assessments/{i}/assessment", field="Bedömning", value=named(row))
         elif row["assessment"] == "Ej uppfyllt" and not row.get("analysis"):
-            yield ctx.at(ANALYSIS_MISSING, f"/assessments/{i}/analysis", field="Analys", value=row.get("id"))
+            yield ctx.at(ANALYSIS_MISSING, f"/assessments/{i}/analysis", field="Analys", value=named(row))
     indicators = {i.id: i for i in ctx.master.indicators}
     for i, row in ctx.rows("indicators"):
         ind = indicators.get(row.get("id"))
         if ind and light(ind, row.get("outcome")) == RED and not row.get("comment"):
-            yield ctx.at(RED_INDICATOR, f"/indicators/{i}/comment", field="Kommentar", value=row.get("id"),
-                         params={"outcome": str(row.get("outcome")).replace(".", ",")})
+            yield ctx.at(RED_INDICATOR, f"/indicators/{i}/comment", field="Kommentar", value=named(row, "name"),
+                         params={"outcome": row.get("outcome")})
+
+
+def named(row: dict, text: str = "text", width: int = 50) -> str:
+    """A row's id with its name, as a unit knows it: "BUN1 (Alla barn ska känna sig trygga …)"."""
+    rid, name = row.get("id") or row.get("account") or "", str(row.get(text) or "").strip()
+    if not name:
+        return str(rid)
+    return f"{rid} ({name if len(name) <= width else name[:width - 1].rstrip() + '…'})"
 
 
 def _activities(ctx):
@@ -108,13 +122,21 @@ def _activities(ctx):
     for i, row in ctx.rows("activities"):
         status = row.get("status")
         if not status:
-            yield ctx.at(STATUS_MISSING, f"/activities/{i}/status", field="Aktivitet", value=row.get("id"))
-        late = status == "Försenad" or (status not in DONE and today and row.get("end") and row["end"] < today)
-        if late and not row.get("comment"):
-            yield ctx.at(LATE_COMMENT, f"/activities/{i}/comment", field="Kommentar", value=row.get("id"))
+            yield ctx.at(STATUS_MISSING, f"/activities/{i}/status", field="Aktivitet", value=named(row))
+        if row.get("comment"):
+            continue
+        if status == "Försenad":
+            yield ctx.at(LATE_COMMENT, f"/activities/{i}/comment", field="Kommentar", value=named(row))
+        elif status and status not in DONE and today and row.get("end") and row["end"] < today:
+            # the plan's dates are locked in a follow-up: only a new activity's end date can be moved
+            movable = not row.get("carried")
+            yield ctx.at(OVERDUE, f"/activities/{i}/comment", field="Kommentar", value=named(row),
+                         params={"end": row["end"], "status": f"”{status}”",
+                                 "or_date": ", eller ändra slutdatumet" if movable else "",
+                                 "or_date_en": ", or change the end date" if movable else ""})
     for i, row in ctx.rows("uppdrag"):
         if not row.get("status"):
-            yield ctx.at(STATUS_MISSING, f"/uppdrag/{i}/status", field="Uppdrag", value=row.get("id"))
+            yield ctx.at(STATUS_MISSING, f"/uppdrag/{i}/status", field="Uppdrag", value=named(row))
 
 
 def _economy(ctx):
@@ -124,19 +146,19 @@ def _economy(ctx):
     for i, row in ctx.rows("economy"):
         if row.get("forecast") is None:
             complete = False
-            yield ctx.at(FORECAST_MISSING, f"/economy/{i}/forecast", field="Helårsprognos", value=row.get("account"))
+            yield ctx.at(FORECAST_MISSING, f"/economy/{i}/forecast", field="Helårsprognos", value=named(row, "name"))
             continue
         deviation = row["forecast"] - (row.get("budget") or 0)
         budget += row.get("budget") or 0
         forecast += row["forecast"]
         if explain is not None and abs(deviation) >= explain and not row.get("explanation"):
-            yield ctx.at(EXPLANATION_MISSING, f"/economy/{i}/explanation", field="Förklaring", value=row.get("account"),
+            yield ctx.at(EXPLANATION_MISSING, f"/economy/{i}/explanation", field="Förklaring", value=named(row, "name"),
                          params={"deviation": kr(deviation), "limit": kr(explain)})
     accounts = {a.id for a in ctx.master.accounts}
     effects = 0.0
     for i, row in ctx.rows("actions"):
         if row.get("effect") is None:
-            yield ctx.at(ACTION_EFFECT, f"/actions/{i}/effect", field="Effekt helår (kr)", value=row.get("id"))
+            yield ctx.at(ACTION_EFFECT, f"/actions/{i}/effect", field="Effekt helår (kr)", value=named(row, "measure"))
         else:
             effects += abs(row["effect"])
         if row.get("account") and row["account"] not in accounts:

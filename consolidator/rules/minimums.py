@@ -5,7 +5,7 @@ TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in ru
 
 TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minimum} krävs.",
                  "The plan has {count} {what_en}; at least {minimum} are required.",
-                 "Lägg till fler rader på bladet {sheet}.", "Add more rows on the sheet {sheet}.")
+                 "Fyll i fler på de gula raderna på bladet {sheet}.", "Fill in more on the yellow rows of the sheet {sheet}.")
 
 
 def check(ctx):

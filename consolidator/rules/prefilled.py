@@ -1,7 +1,7 @@
 """Prefilled, read-only content is unchanged: the hash in _meta, then cell by cell against what was
 sent (the outbox's copy; for a plan, the master data gives the same)."""
 from rodtrad.consolidator.model.document import PLAN, content_hash, prefill, prefilled_part
-from rodtrad.consolidator.model.findings import ERROR, WARNING, define
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define, show
 
 CHANGED = define("prefilled.changed", ERROR, "{field} är förifyllt och får inte ändras (var: {expected}).",
                  "{field} is prefilled and must not be changed (was: {expected}).",
@@ -102,10 +102,6 @@ def check(ctx):
 
 
 def _show(value):
-    if value is None:
-        return "(tomt)"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if value is True:
-        return "Ja"
-    return str(value)
+        return ", ".join(map(show, value))
+    return show(value)

@@ -17,6 +17,10 @@ def thresholds(master: MasterData) -> tuple[float | None, float | None, float | 
     return r.get("explain_sek"), r.get("action_plan_sek"), r.get("action_plan_pct")
 
 
+def _kr(amount) -> str:
+    return f"{amount:,.0f}".replace(",", " ")
+
+
 def instructions(ws, doc, master):
     ws.title = "Instruktioner"
     h, kind = doc["header"], doc["meta"]["kind"]
@@ -29,7 +33,7 @@ def instructions(ws, doc, master):
              "2. Gula celler fyller du i. Vita och grå celler är förifyllda (planen, huvudboken, Kolada) och låsta.",
              "3. Ekonomi: utfallet t.o.m. perioden kommer ur huvudboken. Skriv en helårsprognos för varje konto.",
              "   Avvikelse = prognos − budget: ett positivt tal är ett sämre resultat (högre kostnad eller lägre intäkt).",
-             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+             (f"4. Förklara varje avvikelse på minst {_kr(explain)} kr, både positiva och negativa."
               if explain else "4. Förklara avvikelserna, både positiva och negativa."),
              (f"5. Visar prognosen ett underskott över {limit}: fyll i en åtgärdsplan med effekt i kronor."
               if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
@@ -39,7 +43,7 @@ def instructions(ws, doc, master):
                   "7. Aktiviteter: ange status för varje aktivitet. En försenad aktivitet behöver en kommentar.",
                   "   Nya aktiviteter skriver du på de gula raderna. Planens rader tas inte bort och kopplas inte om.",
                   "8. Uppdrag och intern kontroll: ange status och resultat för varje rad."]
-    lines += ["9. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+    lines += ["9. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är uppföljningen klar.",
               "10. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.", "",
               f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
               f"Förifyllt ur: {h.get('basis') or '-'}"]
@@ -48,7 +52,9 @@ def instructions(ws, doc, master):
     for i, line in enumerate(lines, start=4):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
+    wbk.wrap_long_lines(ws)
     wbk.protect(ws)
+    wbk.print_setup(ws, None, landscape=False)
 
 
 def level_lines(doc: dict, limit: str, explain) -> list[str]:
@@ -60,7 +66,7 @@ def level_lines(doc: dict, limit: str, explain) -> list[str]:
              "2. Gula celler fyller du i. Vita och grå celler är förifyllda och låsta.",
              f"3. Ekonomi: budget, utfall och enheternas prognos är summerade per konto. Helårsprognosen är {who} egen:",
              "   den är förifylld med enheternas summa; ändra den där ni gör en annan bedömning och förklara varför.",
-             (f"4. Förklara varje avvikelse på minst {explain:,.0f} kr, både positiva och negativa.".replace(",", " ")
+             (f"4. Förklara varje avvikelse på minst {_kr(explain)} kr, både positiva och negativa."
               if explain else "4. Förklara avvikelserna, både positiva och negativa."),
              (f"5. Visar prognosen ett underskott över {limit}: fyll i {who} åtgärdsplan med effekt i kronor."
               if limit else "5. Fyll i en åtgärdsplan om prognosen visar ett underskott.")]
@@ -68,7 +74,7 @@ def level_lines(doc: dict, limit: str, explain) -> list[str]:
         lines += [f"6. Måluppföljning: bedöm varje mål med {who} egen bedömning och analys. Enheternas bedömningar",
                   "   står bredvid och i sin helhet på bladet Enheternas bedömningar.",
                   "7. Uppdrag: ange status och kommentar; enheternas statusar står bredvid. Nyckeltal: kommentera röda."]
-    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är uppföljningen klar.",
+    return lines + ["8. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är uppföljningen klar.",
                     "9. Spara filen med samma namn och lämna in den i periodens inkorg.", "",
                     f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
                     f"Förifyllt ur: {h.get('basis') or '-'}"]
@@ -94,50 +100,3 @@ def decorate(ws, key: str, b: dict, master: MasterData) -> None:
         ws.conditional_formatting.add(rng, FormulaRule(
             formula=[f'AND(ISNUMBER({dev}{b["first"]}),ABS({dev}{b["first"]})>={limit},{why}{b["first"]}="")'],
             fill=PatternFill("solid", fgColor=REDFILL)))
-
-
-def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
-    """The check sheet's rows for a follow-up: the follow-up rules, as COUNTIFS/SUMPRODUCT formulas."""
-
-    rng, blank_where = wbk.check_formulas(bounds)
-
-    items = []
-    if "assessments" in bounds:
-        items += [("Mål utan bedömning", f"={blank_where('assessments', 'id', 'assessment')}"),
-                  ("Mål som inte uppfylls utan analys",
-                   f'=COUNTIFS({rng("assessments", "assessment")},"Ej uppfyllt",{rng("assessments", "analysis")},"")')]
-    if "activities" in bounds:
-        items += [("Aktiviteter utan status", f"={blank_where('activities', 'text', 'status')}"),
-                  ("Försenade aktiviteter utan kommentar",
-                   f'=COUNTIFS({rng("activities", "status")},"Försenad",{rng("activities", "comment")},"")'),
-                  ("Nya aktiviteter utan koppling, perspektiv eller datum",
-                   "=" + "+".join(blank_where("activities", "text", c) for c in ("link", "perspective", "start", "end")))]
-    if "uppdrag" in bounds:
-        items.append(("Uppdrag utan status", f"={blank_where('uppdrag', 'id', 'status')}"))
-    if "indicators" in bounds:
-        items.append(("Nyckeltal med röd signal utan kommentar",
-                      f'=SUMPRODUCT(({rng("indicators", "signal")}="röd")*({rng("indicators", "comment")}=""))'))
-    explain, plan_sek, plan_pct = thresholds(master)
-    e = "economy"
-    items.append(("Konton utan helårsprognos", f"={blank_where(e, 'account', 'forecast')}"))
-    if bounds[e]["last"] >= bounds[e]["first"]:
-        items.append(("Avvikelser utan förklaring",
-                      f'=SUMPRODUCT(ISNUMBER({rng(e, "forecast")})*(ABS(N(+{rng(e, "forecast")})-N(+{rng(e, "budget")}))'
-                      f'>={explain or 0})*({rng(e, "explanation")}=""))'))
-        over = f"(SUM({rng(e, 'forecast')})-SUM({rng(e, 'budget')}))"
-        tests = []
-        if plan_sek:
-            tests.append(f"{over}>{plan_sek}")
-        if plan_pct:
-            tests.append(f"{over}>ABS(SUM({rng(e, 'budget')}))*{plan_pct}/100")
-        if tests:
-            needed = f"AND(COUNT({rng(e, 'forecast')})>0,OR({','.join(tests)}))"
-            items.append(("Åtgärdsplan saknas (prognosen visar underskott över delegationen)",
-                          f"=IF(AND({needed},COUNT({rng('actions', 'effect')})=0),1,0)"))
-    items.append(("Åtgärder utan effekt i kronor",
-                  f"={blank_where('actions', 'measure', 'effect')}"))
-    if "controls" in bounds:
-        items += [("Kontrollmoment utan svar om det är utfört", f"={blank_where('controls', 'id', 'performed')}"),
-                  ("Avvikelser i intern kontroll utan åtgärd",
-                   f'=COUNTIFS({rng("controls", "deviation")},"Ja",{rng("controls", "action")},"")')]
-    return items

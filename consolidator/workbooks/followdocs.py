@@ -13,6 +13,8 @@ prefilled cell a unit changed, carried rows it deleted or re-linked, and ledger 
 """
 from __future__ import annotations
 
+import re
+
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -43,6 +45,11 @@ class Basis:
         for file in dict.fromkeys(f for f, d in ((self.last_full_file, self.last_full), (self.last_file, self.last)) if d):
             parts.append(f"föregående uppföljning: {file}")
         return "; ".join(parts)
+
+
+def readable(label: str) -> str:
+    """A basis as a unit reads it: the files without their SHA-256 (those stay in _meta)."""
+    return re.sub(r" \(sha256 [0-9a-f]+…\)", "", label)
 
 
 @dataclass
@@ -113,7 +120,7 @@ def prefill(master: MasterData, unit_id: str, period_id: str, basis: Basis | Non
                  "basis": basis.label(), "generated": None, "hash": None},
         "header": {"unit_name": unit.name, "unit": unit_id, "manager": unit.manager, "board": board.name if board else None,
                    "period_name": period.name, "period_end": period.date, "deadline": period.deadline,
-                   "basis": basis.label(), "summary": None},
+                   "basis": readable(basis.label()), "summary": None},
         "assessments": _assessments(master, unit_id, plan, full),
         "activities": _activities(plan, full),
         "uppdrag": _uppdrag(master, unit_id, plan),

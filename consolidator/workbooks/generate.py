@@ -95,3 +95,36 @@ def follow_documents(master: MasterData, period, units: list[str], root: Path | 
         if not data.outcome:
             notes.append("Inget utfall ur huvudboken är importerat för perioden (rodtrad import ledger).")
     return {u: followdocs.prefill(master, u, period.id, bases.pop(u, None), data) for u in units}  # each basis let go once used
+
+
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
+
+
+def ledger_gap(master: MasterData, period, root: Path | None) -> str | None:
+    """A warning, in Swedish, when a follow-up period ends after the last month the workspace's
+    ledger holds outcome for: its workbooks' budget to date and outcome to date would cover
+    different months. None when the ledger reaches the period's month, or holds nothing for its year
+    (generate notes that case itself)."""
+    import sqlite3  # noqa: PLC0415
+
+    from rodtrad.consolidator.rollup.store import FILE_NAME  # noqa: PLC0415
+
+    db = Path(root) / FILE_NAME if root else None
+    if period is None or period.kind == "plan" or db is None or not db.exists():
+        return None
+    year, month = int(period.date[:4]), int(period.date[5:7])
+    con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").fetchone():
+            return None
+        (last,) = con.execute("SELECT max(month) FROM ledger WHERE year = ? AND outcome IS NOT NULL AND outcome != 0",
+                              (year,)).fetchone()
+    finally:
+        con.close()
+    if not last or last >= month:
+        return None
+    return (f"Huvudboken är importerad t.o.m. {MONTHS_SV[last - 1]} {year}, men {period.name} gäller t.o.m. "
+            f"{MONTHS_SV[month - 1]}: arbetsböckernas utfall t.o.m. perioden täcker {month - last} månad(er) mindre "
+            f"än budgeten t.o.m. perioden. Importera huvudboken t.o.m. {MONTHS_SV[month - 1]} först "
+            f"(rodtrad import ledger).")

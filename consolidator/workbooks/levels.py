@@ -61,7 +61,7 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
                  "generated": None, "hash": None},
         "header": {"unit_name": node.name, "unit": node_id, "manager": node.manager,
                    "board": board.name if board else None, "period_name": period.name, "period_end": period.date,
-                   "deadline": period.deadline, "basis": label, "summary": None},
+                   "deadline": period.deadline, "basis": followdocs.readable(label), "summary": None},
         "assessments": _assessments(master, node_id, rollup, full),
         "underlying": _underlying(master, node_id, rollup),
         "uppdrag": _uppdrag(master, node_id, rollup),

@@ -62,4 +62,17 @@ def init(root: Path, data: dict) -> Workspace:
     if ws.master_file.exists():
         raise FileExistsError(ws.master_file)
     write(data, ws.master_file)
+    _document_files(ws.root / "dokument")
     return ws
+
+
+def _document_files(folder: Path) -> None:
+    """The report documents' template and an example of the economy department's texts
+    (documents/): copied once, never over the municipality's own."""
+    import shutil  # noqa: PLC0415
+    from importlib.resources import files  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("rapportmall.docx", "texter-exempel.md"):
+        if not (folder / name).exists():
+            shutil.copyfile(str(files("rodtrad.templates") / name), folder / name)

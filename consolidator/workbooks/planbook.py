@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from rodtrad.consolidator.model import document
 from rodtrad.consolidator.workbooks import rendering, workbook as wbk
 from rodtrad.consolidator.model.masterdata import MasterData
+from rodtrad.consolidator.workbooks import kontroll
 
 GREEN, YELLOW, REDFILL = "C6EFCE", "FFEB9C", "FFC7CE"
 LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", "Instruktioner", "Fel"
@@ -53,7 +54,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
                 followbook.decorate(ws, sheet["key"], b, master)
             return b
         bounds[sheet["key"]] = rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, rows), build)
-    items = followbook.check_items(bounds, master) if follow else check_items(bounds, master)
+    items = kontroll.follow(bounds, master, doc["header"]["period_end"]) if follow else kontroll.plan(bounds, master)
     rendering.sheet(wb, CHECK_SHEET, rendering.content_key("check", items, follow), lambda ws: _check_sheet(ws, items, follow))
     rendering.sheet(wb, FINDINGS_SHEET, rendering.content_key("findings"), _findings_sheet)
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
@@ -75,7 +76,7 @@ def _instructions(ws, doc, master):
         "3. Välj kopplingar (mål, åtaganden, uppdrag), perspektiv och ansvarig i listorna i cellerna.",
         "4. Grå rader på bladet Aktiviteter är låsta aktiviteter som alla enheter ska ha: fyll i ansvarig.",
         "5. Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2027-03-01. Belopp i hela kronor.",
-        "6. Bladet Kontroll räknar vad som saknas eller är fel. När alla rader visar OK är planen klar.",
+        "6. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är planen klar.",
         "7. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.",
         "",
         f"Lämnas in senast: {h['deadline'] or 'enligt anvisning'}",
@@ -84,7 +85,9 @@ def _instructions(ws, doc, master):
     for i, line in enumerate(lines, start=4):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120
+    wbk.wrap_long_lines(ws)
     wbk.protect(ws)
+    wbk.print_setup(ws, None, landscape=False)
 
 
 def _lists(wb, lists, titles) -> dict[str, str]:
@@ -108,7 +111,9 @@ def _keyvalue(ws, sheet, data):
     for row, field in enumerate(sheet["fields"], start=4):
         wbk.style(ws.cell(row=row, column=1, value=field["label"]), "label")
         cell = wbk.put(ws.cell(row=row, column=2), wbk.cell_value(field, data.get(field["key"])))
-        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro", {**field, "wrap": True}))
+        # text wraps; a date keeps its date format (a wrapped style would show 2026-12-15 as 46371)
+        wbk.style(cell, wbk.style_name("in" if field.get("input") else "ro",
+                                       field if field["type"] == "date" else {**field, "wrap": True}))
         if field.get("height"):
             ws.row_dimensions[row].height = field["height"]
     ws.column_dimensions["A"].width = 34
@@ -150,6 +155,7 @@ def _table(ws, sheet, rows, header_row, names, master):
     first = header_row + 1
     styles = {(c["key"], mode): wbk.style_name(mode, c) for c in columns for mode in ("in", "ro", "lk")}
     style = wbk.style
+    wrapped = [(c["key"], c.get("width", 14)) for c in columns if c.get("wrap")]
     for r, record in enumerate(rows, start=first):
         locked = bool(record.get(flag))
         for c, col in enumerate(columns, start=1):
@@ -161,6 +167,9 @@ def _table(ws, sheet, rows, header_row, names, master):
             wbk.put(cell, wbk.cell_value(col, record.get(col["key"])))
             editable = col.get("input") is True or (col.get("input") == "unless_locked" and not locked)
             style(cell, styles[(col["key"], "in" if editable else ("lk" if locked else "ro"))])
+        height = wbk.row_height(record, wrapped)
+        if height:
+            ws.row_dimensions[r].height = height
     own_first = first + len(rows)
     fixed = [(c, col) for c, col in enumerate(columns, start=1) if not col.get("input")]
     for r, record in enumerate(blank, start=own_first):
@@ -231,50 +240,17 @@ def _risk_colours(ws, letter, first, last):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour), stopIfTrue=True))
 
 
-def check_items(bounds: dict, master: MasterData) -> list[tuple[str, str]]:
-    """The check sheet's rows: (what is checked, formula counting what is missing or wrong)."""
-    rng, missing = wbk.check_formulas(bounds)
-
-    items = [
-        ("Enhetens mål utan koppling till nämndmål", f"={missing('goals', 'text', 'parent')}"),
-        ("Enhetens mål utan perspektiv", f"={missing('goals', 'text', 'perspective')}"),
-        ("Aktiviteter utan koppling till mål, åtagande eller uppdrag", f"={missing('activities', 'text', 'link')}"),
-        ("Aktiviteter utan perspektiv", f"={missing('activities', 'text', 'perspective')}"),
-        ("Aktiviteter utan startdatum eller slutdatum",
-         f"={missing('activities', 'text', 'start')}+{missing('activities', 'text', 'end')}"),
-        ("Aktiviteter som slutar före start",
-         f"=SUMPRODUCT(({rng('activities', 'start')}<>\"\")*({rng('activities', 'end')}<>\"\")"
-         f"*({rng('activities', 'end')}<{rng('activities', 'start')}))"),
-        ("Aktiviteter utan ansvarig", f"={missing('activities', 'text', 'responsible')}"),
-        ("Uppdrag utan beskrivning av enhetens bidrag", f"={missing('uppdrag', 'id', 'contribution')}"),
-        ("Risker utan sannolikhet eller konsekvens",
-         f"={missing('risks', 'risk', 'probability')}+{missing('risks', 'risk', 'consequence')}"),
-        ("Risker utan kontrollmoment", f"={missing('risks', 'risk', 'control')}"),
-        ("Risker med sannolikhet eller konsekvens utanför 1–4",
-         "=" + "+".join(f'COUNTIFS({rng("risks", k)},"{op}")' for k in ("probability", "consequence") for op in (">4", "<1"))),
-    ]
-    if master.rules.get("min_goals"):
-        n = master.rules["min_goals"]
-        items.append((f"Egna mål som saknas (minst {n})", f"=MAX(0,{n}-COUNTA({rng('goals', 'text')}))"))
-    if master.rules.get("min_activities"):
-        n = master.rules["min_activities"]
-        own = f'COUNTIFS({rng("activities", "text")},"<>",{rng("activities", "locked")},"Nej")'
-        items.append((f"Egna aktiviteter som saknas (minst {n})", f"=MAX(0,{n}-{own})"))
-    if master.rules.get("budget_must_match_frame") and bounds["budget"]["last"] >= bounds["budget"]["first"]:
-        items.append(("Konton där budgeten inte stämmer med ramen",
-                      f"=SUMPRODUCT(--(ROUND({rng('budget', 'diff')},0)<>0))"))
-    return items
-
-
 def _check_sheet(ws, items, follow=False):
     what = "uppföljningen" if follow else "planen"
-    wbk.write_title(ws, "Kontroll", f"Räknar vad som saknas eller är fel. Allt ska visa OK innan {what} lämnas in.")
+    wbk.write_title(ws, "Kontroll", f"Räknar vad som saknas eller är fel. Allt ska visa OK innan {what} lämnas in; "
+                    f"rader utan antal {kontroll.AT_SUBMISSION}.")
     columns = [{"header": "Kontroll", "width": 60}, {"header": "Antal", "width": 10}, {"header": "Status", "width": 14}]
     wbk.write_header(ws, columns, 4)
-    for r, (label, formula) in enumerate(items, start=5):
-        wbk.style(ws.cell(row=r, column=1, value=label), "ro_text")
-        wbk.style(ws.cell(row=r, column=2, value=formula), "ro_int")
-        wbk.style(ws.cell(row=r, column=3, value=f'=IF(B{r}=0,"OK","Åtgärda")'), "ro_text")
+    for r, check in enumerate(items, start=5):
+        wbk.style(ws.cell(row=r, column=1, value=check.label), "ro_wrap")
+        wbk.style(ws.cell(row=r, column=2, value=check.formula), "ro_int")
+        status = f'=IF(B{r}=0,"OK","Åtgärda")' if check.formula else kontroll.AT_SUBMISSION
+        wbk.style(ws.cell(row=r, column=3, value=status), "ro_wrap")
     last = 4 + len(items)
     total = last + 2
     wbk.style(ws.cell(row=total, column=1, value="Att åtgärda totalt"), "label")
@@ -283,8 +259,8 @@ def _check_sheet(ws, items, follow=False):
     ws[f"C{total}"].font = Font(bold=True)
     green, red = PatternFill("solid", fgColor=GREEN), PatternFill("solid", fgColor=REDFILL)
     for rng, ref in ((f"B5:C{last}", "$B5"), (f"B{total}:C{total}", f"$B{total}")):
-        ws.conditional_formatting.add(rng, FormulaRule(formula=[f"{ref}=0"], fill=green))
-        ws.conditional_formatting.add(rng, FormulaRule(formula=[f"{ref}<>0"], fill=red))
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f'AND({ref}<>"",{ref}=0)'], fill=green))
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f'AND({ref}<>"",{ref}<>0)'], fill=red))
     wbk.protect(ws)
     wbk.print_setup(ws, 4, landscape=False)
 
@@ -297,6 +273,7 @@ def _findings_sheet(ws):
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["E"].width = 70
     ws.column_dimensions["F"].width = 50
+    wbk.print_setup(ws, 4)
 
 
 def _meta(ws, sheet, meta):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from rodtrad.consolidator.workbooks import rendering
@@ -175,13 +176,66 @@ def put(cell, value):
 MAX_CELL_TEXT = 32767
 
 
-def print_setup(ws, header_row: int, landscape: bool = True) -> None:
+# Column width (Excel's unit, a "0" of the workbook's 11 pt font) that one A4 page holds with its 10 pt
+# text scaled to no less than 7 pt, with 0.75" margins: 734 pt landscape, 487 pt portrait, at 6.6 pt a
+# unit, which is what LibreOffice gives where Calibri is missing (DejaVu Sans, 1.25 × Calibri's 5.25 pt).
+LANDSCAPE_WIDE, PORTRAIT_WIDE = 155, 105
+FOOTER = "&A – sida &P av &N"  # the sheet's name, the page and the pages
+
+
+def print_setup(ws, header_row: int | None, landscape: bool = True, key_columns: int = 2) -> None:
+    """A4; fitted to the page's width, no page's text below 7 pt: a portrait sheet too wide for that
+    turns landscape, a landscape one spreads across as many pages as it needs, its first
+    `key_columns` repeated on each; the header row repeated on every page, and a footer with the
+    sheet's name and page number (Excel's header and footer codes &A, &P, &N)."""
+    last = getattr(ws, "max_column", None) or max((column_index_from_string(k) for k in ws.column_dimensions), default=1)
+    dims = [ws.column_dimensions.get(get_column_letter(i)) for i in range(1, last + 1)]  # .get: creates none
+    widths = [d.width if d is not None and d.width else 9 for d in dims]  # 9: about Excel's default width
+    width = sum(widths)
+    if not landscape and width > PORTRAIT_WIDE:
+        landscape = True
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
+    key = sum(widths[:key_columns])
+    pages = 1 if width <= LANDSCAPE_WIDE or not landscape else math.ceil((width - key) / (LANDSCAPE_WIDE - key))
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if pages > 1 and key_columns:
+        ws.print_title_cols = f"A:{get_column_letter(key_columns)}"
+    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.size = 10
+
+
+LINE = 13.0  # points a line of 10 pt text takes
+CHARS_PER_UNIT = 1.1  # characters of 10 pt Calibri a unit of column width holds (a unit is an 11 pt "0")
+
+
+def row_height(record: dict, wrapped: list[tuple[str, float]]) -> float | None:
+    """The height in points of a row whose wrapped texts (`wrapped`: column key, width) need more than
+    one line, so that Excel and LibreOffice show them whole without a double-click; None for one line.
+    Excel does not fit a row's height to text written by openpyxl until the cell is edited."""
+    lines = 1
+    for key, width in wrapped:
+        value = record.get(key)
+        if isinstance(value, str) and len(value) > width:
+            per_line = max(1, int(width * CHARS_PER_UNIT))
+            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
+    return LINE * lines if lines > 1 else None
+
+
+def wrap_long_lines(ws, letter: str = "A") -> None:
+    """Wrap the lines of a text sheet (Instruktioner) that are longer than their column, and give
+    their rows the height: text spilling over to the right would widen the printed page."""
+    width = ws.column_dimensions[letter].width or 13
+    for cell in ws[letter]:
+        if isinstance(cell.value, str) and len(cell.value) > width * CHARS_PER_UNIT:
+            alignment = copy(cell.alignment)
+            alignment.wrap_text = True
+            cell.alignment = alignment
+            ws.row_dimensions[cell.row].height = row_height({"line": cell.value}, [("line", width)])
 
 
 def protect(ws) -> None:

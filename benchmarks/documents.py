@@ -1,0 +1,71 @@
+"""Benchmark: the report documents (Word, tagged PDF) against the consolidation of the same period.
+
+    .venv/bin/python benchmarks/documents.py --runs 5
+
+The demo's workspace (Exempelkommun, 49 units, plan, T1 and delår with every level's own follow-up) is made once in
+build/bench-cache/demo (not timed). Its delår is then consolidated in fresh processes, in turn
+without documents, with the .docx files and with the .docx and their PDFs (LibreOffice), and the
+medians compared. Targets (issue 23): the documents' .docx part (with − without) ≤ 1 × the
+consolidation without documents; .docx and PDF ≤ 3 ×.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+PERIOD = "2027-delar"
+
+
+def demo(cache: Path) -> Path:
+    root = cache / "demo"
+    if not (root / "rapporter" / PERIOD).exists():
+        from rodtrad.samples.demo import run
+
+        run(root, echo=lambda *_: None, periods=["2027-T1", PERIOD], documents="inga")
+    return root
+
+
+def consolidate_in_subprocess(root: Path, documents: str) -> dict:
+    code = f"""
+import json, resource, time
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+start = time.perf_counter()
+result = consolidate({str(root)!r}, {PERIOD!r}, documents={documents!r})
+seconds = time.perf_counter() - start
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({{"seconds": seconds, "documents": len(result.documents), "phases": result.seconds,
+                  "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cache", type=Path, default=Path("build/bench-cache"))
+    args = parser.parse_args()
+    root = demo(args.cache)
+    times: dict[str, list[dict]] = {"inga": [], "docx": [], "pdf": []}
+    for _ in range(args.runs):
+        for mode in times:  # in turn, so a busy moment of the machine falls on all three
+            times[mode].append(consolidate_in_subprocess(root, mode))
+    wall = {m: statistics.median(r["seconds"] for r in runs) for m, runs in times.items()}
+    cpu = {m: statistics.median(r["cpu_s"] for r in runs) for m, runs in times.items()}
+    print(f"documents per run: {times['docx'][0]['documents']}")
+    print(f"{'':10}{'wall s':>9}{'cpu s':>9}")
+    for mode in times:
+        print(f"{mode:10}{wall[mode]:9.2f}{cpu[mode]:9.2f}")
+    docx, both = wall["docx"] - wall["inga"], wall["pdf"] - wall["inga"]
+    print(f".docx part: {docx:.2f} s = {docx / wall['inga']:.2f} × the consolidation (target ≤ 1)")
+    print(f".docx + PDF: {both:.2f} s = {both / wall['inga']:.2f} × the consolidation (target ≤ 3)")
+    print(f"cpu: .docx part {(cpu['docx'] - cpu['inga']) / cpu['inga']:.2f} ×, .docx + PDF "
+          f"{(cpu['pdf'] - cpu['inga']) / cpu['inga']:.2f} × (LibreOffice's own CPU counted as a child)")
+
+
+if __name__ == "__main__":
+    main()

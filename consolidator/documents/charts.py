@@ -1,0 +1,179 @@
+"""The documents' pictures, drawn with matplotlib's Agg backend (no display, no pyplot state).
+
+Every chart returns PNG bytes and an alternative text that says what it shows in words and
+figures (WCAG 2.1 1.1.1). The bytes are the same on every run: no software or time stamp in the
+PNG (`metadata`), fixed size and resolution, the bundled DejaVu Sans font (å, ä, ö).
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import AutoLocator, MaxNLocator  # noqa: E402
+
+from .numbers import kr, num  # noqa: E402
+
+COLOURS = {"grön": "#2E7D32", "gul": "#F9A825", "röd": "#C62828", "ej bedömt": "#9E9E9E"}
+BUDGET, FORECAST, OUTCOME = "#1F3A5F", "#E07B39", "#6A9FB5"
+DPI = 100
+_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+       "svg.hashsalt": "rodtrad", "path.simplify": True}
+
+
+def _png(fig: Figure) -> bytes:
+    for ax in fig.axes:  # few ticks: each is a text to lay out and draw (most of a chart's cost)
+        for axis, n in ((ax.xaxis, 4), (ax.yaxis, 4)):
+            if isinstance(axis.get_major_locator(), AutoLocator):
+                axis.set_major_locator(MaxNLocator(n))
+    FigureCanvasAgg(fig)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=None,
+                pil_kwargs={"compress_level": 1})  # the .docx deflates it again; level 6 costs ~15 % of a chart
+    return out.getvalue()
+
+
+def _figure(width: float, height: float, left: float = 0.1, bottom: float = 0.15, top: float = 0.88) -> Figure:
+    """A figure with fixed margins (a layout engine costs ~0.5 s a chart; margins are known here)."""
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width, height))
+        fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=top)
+        return fig
+
+
+def _short(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _millions(value, _pos=None) -> str:
+    return f"{value / 1e6:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def lights(counts: dict[str, int], what: str) -> tuple[bytes, str]:
+    """Horizontal bars: how many goals (or indicators) have each light; `counts` light -> n."""
+    order = [w for w in ("grön", "gul", "röd", "ej bedömt") if counts.get(w)]
+    png = _bars([(w, counts[w], COLOURS[w]) for w in order], f"{what} per trafikljus")
+    said = ", ".join(f"{counts[w]} {w}" for w in order) or "inga"
+    return png, f"Stapeldiagram: {what.lower()} per trafikljus, {sum(counts.values())} totalt: {said}."
+
+
+def controls(counts: list[tuple[str, int]]) -> tuple[bytes, str]:
+    """The internal control's results: (what, n) such as ("utförda", 20), ("avvikelser", 2)."""
+    colours = {"utförda": COLOURS["grön"], "ej utförda": COLOURS["röd"], "ej svar": COLOURS["ej bedömt"],
+               "avvikelser": COLOURS["gul"]}
+    png = _bars([(w, n, colours.get(w, BUDGET)) for w, n in counts], "Kontrollmomenten")
+    said = ", ".join(f"{w} {n}" for w, n in counts)
+    return png, f"Stapeldiagram: intern kontroll, kontrollmomentens resultat: {said}."
+
+
+def _bars(bars: list[tuple[str, int, str]], title: str) -> bytes:
+    with matplotlib.rc_context(_RC):
+        height = 0.9 + 0.35 * max(len(bars), 1)
+        fig = _figure(6.0, height, left=0.16, bottom=0.45 / height, top=1 - 0.3 / height)
+        ax = fig.add_subplot()
+        ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[c for _, _, c in bars])
+        ax.set_yticks(range(len(bars)), [w for w, _, _ in bars])
+        ax.invert_yaxis()
+        for i, (_, n, _) in enumerate(bars):  # the value on each bar: no value axis (its ticks cost half a chart)
+            ax.text(n, i, f" {n}", va="center")
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        ax.set_xlim(0, max([n for _, n, _ in bars] + [1]) * 1.12)
+        return _png(fig)
+
+
+def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: str) -> tuple[bytes, str]:
+    """Pairs of bars per node: (name, budget, forecast) in kr; `first`/`second` name the two amounts."""
+    with matplotlib.rc_context(_RC):
+        height = 1.1 + 0.4 * max(len(rows), 1)
+        fig = _figure(6.3, height, left=0.36, bottom=0.5 / height, top=1 - 0.3 / height)
+        ax = fig.add_subplot()
+        ys = range(len(rows))
+        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET, label=f"{first} (mnkr)")
+        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST, label=f"{second} (mnkr)")
+        ax.set_yticks(list(ys), [_short(r[0]) for r in rows])
+        ax.invert_yaxis()
+        for y, r in zip(ys, rows):  # each amount on its bar, in millions: no value axis
+            ax.text(r[1], y - 0.2, f" {_millions(r[1])}", va="center", fontsize=7)
+            ax.text(r[2], y + 0.2, f" {_millions(r[2])}", va="center", fontsize=7)
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        ax.set_xlim(min(0, *(min(r[1], r[2]) for r in rows)), max([1, *(max(r[1], r[2]) for r in rows)]) * 1.15)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, frameon=False)
+        png = _png(fig)
+    said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
+    return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
+
+
+def forecast_over_time(rows: list[tuple[str, float | None, float | None, float | None]]) -> tuple[bytes, str]:
+    """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast)."""
+    with matplotlib.rc_context(_RC):
+        fig = _figure(6.3, 2.8, left=0.1, bottom=0.12)
+        ax = fig.add_subplot()
+        xs = list(range(len(rows)))
+        for index, label, colour, marker in ((1, "Budget", BUDGET, "s"), (3, "Prognos helår", FORECAST, "o"),
+                                             (2, "Utfall hittills", OUTCOME, "^")):
+            points = [(x, r[index]) for x, r in zip(xs, rows) if r[index] is not None]
+            if points:
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker=marker, color=colour, label=label)
+        ax.set_xticks(xs, [r[0] for r in rows])
+        ax.yaxis.set_major_formatter(_millions)
+        ax.set_ylabel("miljoner kr")
+        ax.legend(loc="best", frameon=False)
+        png = _png(fig)
+    said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
+    return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
+
+
+def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | None]],
+                     periods: list[str]) -> tuple[bytes, str]:
+    """Each indicator's values period by period as per cent of its target (100 = the target reached):
+    series of (name, [(period, value)], target), `periods` in time order; one line per indicator."""
+    used = {p for _, points, _ in series for p, _ in points}
+    periods = [p for p in periods if p in used]
+    with matplotlib.rc_context(_RC):
+        fig = _figure(6.3, 3.2, left=0.17, bottom=0.3, top=0.95)
+        ax = fig.add_subplot()
+        for name, points, target in series:
+            if target:
+                ax.plot([periods.index(p) for p, _ in points], [100 * v / target for _, v in points], marker="o",
+                        label=_short(name, 40))
+        ax.axhline(100, color="#555555", linestyle="--", linewidth=1)
+        ax.set_xticks(range(len(periods)), periods)
+        ax.set_yticks([100], ["målvärdet"])  # one tick: the line that matters (each tick costs as much as a line)
+        ax.set_ylabel("% av målvärdet", fontsize=8)
+        ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+        png = _png(fig)
+    said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"
+                     for name, points, t in series)
+    return png, f"Linjediagram per nyckeltal: utfall period för period mot målvärdet. {said}."
+
+
+def risk_matrix(cells: dict[tuple[int, int], int], size: int = 4) -> tuple[bytes, str]:
+    """Risks counted by (probability, consequence), each 1..size; colour by risk class (score ≥ 9 red, ≥ 4 yellow)."""
+    size = max([size, *(max(k) for k in cells)] if cells else [size])
+    with matplotlib.rc_context(_RC):
+        fig = _figure(4.2, 3.8, left=0.15, bottom=0.14)
+        ax = fig.add_subplot()
+        for p in range(1, size + 1):
+            for c in range(1, size + 1):
+                score = p * c
+                colour = COLOURS["röd"] if score >= 9 else COLOURS["gul"] if score >= 4 else COLOURS["grön"]
+                ax.add_patch(matplotlib.patches.Rectangle((c - 0.5, p - 0.5), 1, 1, color=colour, alpha=0.35))
+                n = cells.get((p, c), 0)
+                if n:
+                    ax.text(c, p, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
+        ax.set_xlim(0.5, size + 0.5)
+        ax.set_ylim(0.5, size + 0.5)
+        ax.set_xticks(range(1, size + 1))
+        ax.set_yticks(range(1, size + 1))
+        ax.set_xlabel("Konsekvens")
+        ax.set_ylabel("Sannolikhet")
+        png = _png(fig)
+    said = "; ".join(f"sannolikhet {p} och konsekvens {c}: {n}" for (p, c), n in sorted(cells.items())) or "inga risker"
+    return png, (f"Riskmatris med sannolikhet (1–{size}) mot konsekvens (1–{size}); riskvärde = sannolikhet × konsekvens, "
+                 f"röd från 9, gul från 4. Antal risker per ruta: {said}. Totalt {sum(cells.values())} risker.")
+

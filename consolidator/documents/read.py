@@ -1,0 +1,43 @@
+"""Reading a report document back: its text, paragraph by paragraph and cell by cell (verify, tests)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def lines(path: Path) -> list[str]:
+    """The document's text in reading order: each paragraph, and each table row as its cells joined
+    by " | ", pictures as "[bild: <alternative text>]". Raises ValueError when it is no .docx."""
+    import zipfile  # noqa: PLC0415
+
+    from docx import Document  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    try:
+        doc = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValueError(type(exc).__name__) from exc
+    out = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            out.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+            out += [f"[bild: {pr.get('descr', '')}]" for pr in el.iter(qn("wp:docPr"))]
+        elif el.tag == qn("w:tbl"):
+            for tr in el.iter(qn("w:tr")):
+                out.append(" | ".join("".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))))
+    return out
+
+
+def text_differences(reported: Path, recomputed: Path, limit: int = 20) -> list[tuple[str, str]]:
+    """Line by line, where the document on disk says something else than the document the inputs give now."""
+    try:
+        a, b = lines(reported), lines(recomputed)
+    except ValueError as exc:
+        return [("", f"dokumentet går inte att läsa ({exc})")]
+    out = []
+    for i in range(max(len(a), len(b))):
+        x, y = (a[i] if i < len(a) else ""), (b[i] if i < len(b) else "")
+        if x != y:
+            out.append((f"stycke {i + 1}", f"i dokumentet: {x[:120]!r}; omräknat: {y[:120]!r}"))
+            if len(out) >= limit:
+                break
+    return out or [("", "filen skiljer sig men inte texten (formatering eller bilder)")]

@@ -1,0 +1,284 @@
+"""Blocks (headings, paragraphs, tables, pictures) into the municipality's Word template with docxtpl.
+
+Accessible by construction (WCAG 2.1 AA as the law on digital public services asks, and what a
+tagged PDF carries over): headings are Word's heading styles in order (the parts start at
+Heading 1 under the Title), the document has a title and the language sv-SE, a table has a
+caption and a description, its first row is marked as the header row and repeats on every page,
+every picture has an alternative text, and a light is always a word beside its coloured symbol.
+
+Why docxtpl: the template stays an ordinary Word document. The economy department moves the
+parts, writes fixed texts, changes the logo, header, fonts and colours in Word, and none of it is
+in code; python-docx alone would need code for every fixed text and layout choice. The parts
+themselves are built with python-docx (docxtpl's sub-documents), so headings, tables and
+alternative texts are right whatever the template does.
+
+The .docx is byte-identical on every run for the same figures: fixed document properties (the
+period's date as created/modified) and fixed dates on the zip entries (`reproducible`).
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SYMBOL = "●"
+LIGHT_COLOURS = {"grön": "2E7D32", "gul": "B8860B", "röd": "C62828", "ej bedömt": "757575"}
+WIDTH_CM = 16.0  # the default template's text width (A4, 2.5 cm margins)
+
+
+@dataclass
+class Heading:
+    level: int  # 1..3 under the document's title
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    style: str | None = None  # a paragraph style of the template by name ("List Bullet", "Caption")
+
+
+@dataclass
+class Light:
+    """A traffic light in a table cell or text: the coloured symbol and the word, never the colour alone."""
+
+    word: str
+
+
+@dataclass
+class Table:
+    caption: str  # above the table, also its description (w:tblCaption) for screen readers
+    columns: list[str]
+    rows: list[list]  # str, or Light
+    numeric: set[int] = field(default_factory=set)  # column indexes aligned right (figures)
+    source: str = ""  # "blad X i Y.xlsx": where the Excel report has the same figures
+
+
+@dataclass
+class Picture:
+    png: bytes
+    alt: str  # what it shows, in words and figures
+    title: str
+    width_cm: float = WIDTH_CM
+
+
+@dataclass
+class Document:
+    """What one report document says: its texts and its parts, each a list of blocks."""
+
+    texts: dict[str, str]  # titel, undertitel, kommun, period, nod, datum
+    parts: dict[str, list] = field(default_factory=dict)
+    date: str = "2027-01-01"  # the period's date: the document's created/modified (reproducible)
+
+
+def render(doc: Document, template: Path, out: Path) -> Path:
+    """Render `doc` into `template` (docxtpl), written to `out` atomically, byte for byte the same
+    on every run. The template is assumed checked (`template.check`)."""
+    from docxtpl import DocxTemplate  # noqa: PLC0415
+
+    tpl = DocxTemplate(str(template))
+    context = {**doc.texts, **_parts(tpl, doc.parts)}
+    tpl.render(context, autoescape=True)
+    _properties(tpl.docx, doc)  # not get_docx(): after render it reloads the template
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tpl.save(str(tmp))
+    reproducible(tmp, f"{doc.date}T00:00:00Z")
+    os.replace(tmp, out)
+    return out
+
+
+def _properties(docx, doc: Document) -> None:
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    when = datetime.fromisoformat(doc.date).replace(tzinfo=timezone.utc)
+    props = docx.core_properties
+    props.title = doc.texts.get("titel", "")
+    props.subject = doc.texts.get("undertitel", "")
+    props.language = "sv-SE"
+    props.author = props.last_modified_by = "Röd tråd"
+    props.keywords = "rodtrad"
+    props.created = props.modified = when
+    props.revision = 1
+    from docx.oxml import OxmlElement  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    # the document's language is the default of every style: sv-SE, whatever the template said
+    defaults = docx.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = rpr.find(qn("w:rPr")) if rpr is not None else None
+    if rpr is not None:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), "sv-SE")
+
+
+class _Part:
+    """A part of the report for a `{{p name }}` place: its WordprocessingML (docxtpl inserts what
+    `__html__` gives). Paragraphs and tables are written as XML text here, ~20 times faster than
+    python-docx's object model; pictures go through python-docx (one sub-document per report),
+    which adds the image parts and their relationships."""
+
+    def __init__(self, xml: list[str]):
+        self.xml = xml
+
+    def __html__(self) -> str:
+        return "".join(self.xml)
+
+    __str__ = __html__
+
+
+class _Writer:
+    """Blocks as WordprocessingML, with the template's style ids (found by style name)."""
+
+    def __init__(self, tpl):
+        self.tpl, self.sd = tpl, None
+        tpl.init_docx()  # loads the template once; render() keeps it (it reloads only after a render)
+        self.styles = {}
+        for style in tpl.docx.styles:
+            try:
+                self.styles.setdefault(style.name, style.style_id)
+            except (AttributeError, KeyError):  # a damaged style entry: left out
+                continue
+
+    def style(self, name: str | None) -> str:
+        sid = self.styles.get(name) if name else None
+        return f'<w:pStyle w:val="{_attr(sid)}"/>' if sid else ""
+
+    def paragraph(self, value, style: str | None = None, right: bool = False, bold: bool = False) -> str:
+        ppr = self.style(style) + ('<w:jc w:val="right"/>' if right else "")
+        return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{_runs(value, bold)}</w:p>"
+
+    def table(self, block: Table) -> str:
+        caption = block.caption + (f" (källa: {block.source})" if block.source else "")
+        widths = _widths(block)
+        sid = self.styles.get("Table Grid")
+        out = [self.paragraph(caption, "Caption"), "<w:tbl><w:tblPr>",
+               f'<w:tblStyle w:val="{_attr(sid)}"/>' if sid else "",
+               '<w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>',
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/>',
+               f'<w:tblCaption w:val="{_attr(block.caption[:255])}"/>',
+               f'<w:tblDescription w:val="{_attr(caption[:255])}"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
+        # the header row: marked as such, repeated on every page, never split
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        for i, header in enumerate(block.columns):
+            out.append(self._cell(widths[i], header, i in block.numeric, True))
+        out.append("</w:tr>")
+        for row in block.rows:
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for i, value in enumerate(row):
+                out.append(self._cell(widths[i], value, i in block.numeric, False))
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
+
+    def _cell(self, width: int, value, right: bool, bold: bool) -> str:
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                f"{self.paragraph(value, None, right, bold)}</w:tc>")
+
+    def picture(self, block: Picture) -> str:
+        from docx.oxml.ns import qn  # noqa: PLC0415
+        from docx.shared import Cm  # noqa: PLC0415
+        from lxml import etree  # noqa: PLC0415
+
+        if self.sd is None:
+            self.sd = self.tpl.new_subdoc()
+        p = self.sd.add_paragraph()
+        run = p.add_run()
+        run.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
+        for pr in run._r.iter(qn("wp:docPr")):
+            pr.set("descr", block.alt)
+            pr.set("title", block.title)
+            pr.set("name", block.title[:60])
+        for pr in run._r.iter(qn("pic:cNvPr")):
+            pr.set("descr", block.alt)
+        xml = etree.tostring(p._p, encoding="unicode")
+        p._p.getparent().remove(p._p)
+        return xml
+
+
+def _parts(tpl, parts: dict[str, list]) -> dict[str, object]:
+    writer = _Writer(tpl)
+    out = {}
+    for name, blocks in parts.items():
+        xml = []
+        for block in blocks:
+            if isinstance(block, Heading):
+                xml.append(writer.paragraph(block.text, f"Heading {block.level}"))
+            elif isinstance(block, Para):
+                xml.append(writer.paragraph(block.text, block.style))
+            elif isinstance(block, Table):
+                xml.append(writer.table(block))
+            elif isinstance(block, Picture):  # the picture, and its caption under it
+                xml.append(writer.picture(block))
+                xml.append(writer.paragraph(f"Figur: {block.title}", "Caption"))
+        out[name] = _Part(xml) if xml else ""
+    return out
+
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _attr(text) -> str:
+    return _esc(str(text)).replace('"', "&quot;")
+
+
+def _esc(text: str) -> str:
+    return _INVALID.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _t(text: str) -> str:
+    """A text as runs' content: a line break as <w:br/>, tabs kept, characters XML cannot hold dropped."""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{_esc(line)}</w:t>' for line in lines)
+
+
+def _runs(value, bold: bool = False) -> str:
+    if isinstance(value, Light):
+        colour = LIGHT_COLOURS.get(value.word, "757575")
+        return (f'<w:r><w:rPr><w:color w:val="{colour}"/></w:rPr>{_t(SYMBOL + " ")}</w:r>'
+                f"<w:r>{_t(value.word)}</w:r>")
+    if value is None or value == "":
+        return ""
+    return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{_t(value)}</w:r>"
+
+
+def _widths(block: Table) -> list[int]:
+    """Column widths in twips by what the columns hold: a long text gets room, a figure what it needs."""
+    weights = []
+    for i, header in enumerate(block.columns):
+        longest = max([len(w) for w in header.split()] + [len(_text(row[i])) for row in block.rows[:200]] or [4])
+        weights.append(min(max(longest, 4), 12 if i in block.numeric else 45))
+    total = sum(weights)
+    return [int(WIDTH_CM * 567 * w / total) for w in weights]
+
+
+def _text(value) -> str:
+    return f"{SYMBOL} {value.word}" if isinstance(value, Light) else str(value or "")
+
+
+def reproducible(path: Path, stamp: str) -> None:
+    """Rewrite a .docx (a zip) with every entry dated 1980-01-01 and in the same order, so the same
+    content gives the same bytes; `stamp` (ISO) replaces any created/modified in docProps/core.xml."""
+    import re  # noqa: PLC0415
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        entries = [(info.filename, z.read(info)) for info in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            z.writestr(info, data)
+    path.write_bytes(out.getvalue())

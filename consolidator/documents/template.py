@@ -1,0 +1,155 @@
+"""The Word template a report document is rendered from, and the check of a municipality's own.
+
+The template is an ordinary .docx that the economy department edits in Word: its logo and
+fixed texts in the header and footer, fonts and colours in the styles, a cover text, and where
+each part of the report goes. Places are docxtpl (Jinja) tags typed in Word:
+
+- `{{ titel }}`, `{{ undertitel }}`, `{{ kommun }}`, `{{ period }}`, `{{ nod }}`, `{{ datum }}`: texts
+- `{{p sammanfattning }}`, `{{p mal }}`, `{{p ekonomi }}`, `{{p investeringar }}`, `{{p uppdrag }}`,
+  `{{p intern_kontroll }}`, `{{p forvaltningsberattelse }}`, `{{p bilaga }}`: the report's parts,
+  each in a paragraph of its own (a part the period does not have leaves nothing behind)
+
+The parts use the template's own styles by name (Rubrik 1-3 are Word's built-in `Heading 1-3`),
+so a changed heading font is the document's heading font. `default()` writes the shipped
+template (`rodtrad/templates/rapportmall.docx`); `init` copies it into the workspace.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from rodtrad.consolidator.model.findings import ERROR, WARNING, Finding, define
+
+FILE_NAME = "rapportmall.docx"  # in the workspace's dokument/ folder, and as package data
+FOLDER = "dokument"
+PARTS = ("sammanfattning", "mal", "ekonomi", "investeringar", "uppdrag", "intern_kontroll", "forvaltningsberattelse",
+         "bilaga")
+TEXTS = ("titel", "undertitel", "kommun", "period", "nod", "datum")
+STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet")
+
+BROKEN = define("document.template_broken", ERROR,
+                "Rapportmallen {value} går inte att använda: {detail}. Dokumenten skrevs med standardmallen.",
+                "The report template {value} cannot be used: {detail}. The documents were written with the default template.",
+                "Öppna mallen (dokument/rapportmall.docx) i Word och rätta den, eller ta bort den så används standardmallen.",
+                "Open the template (dokument/rapportmall.docx) in Word and fix it, or remove it and the default is used.")
+MISSING_STYLE = define("document.template_style", WARNING,
+                       "Rapportmallen {value} saknar formatmallen {field}; rubriker och tabeller får Words standard.",
+                       "The report template {value} lacks the style {field}; headings and tables get Word's default.",
+                       "Lägg till formatmallen i Word (Formatmallar > Ny) eller utgå från standardmallen.",
+                       "Add the style in Word (Styles > New) or start from the default template.")
+MISSING_PART = define("document.template_part", WARNING,
+                      "Rapportmallen {value} har ingen plats för delen {field}; den delen kommer inte med i dokumenten.",
+                      "The report template {value} has no place for the part {field}; that part is left out of the documents.",
+                      "Skriv {{{{p {field} }}}} i ett eget stycke där delen ska stå.",
+                      "Type {{{{p {field} }}}} in a paragraph of its own where the part goes.")
+
+
+def shipped() -> Path:
+    """The default template shipped with the package."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    return Path(str(files("rodtrad.templates") / FILE_NAME))
+
+
+def in_workspace(root: Path) -> Path:
+    return Path(root) / FOLDER / FILE_NAME
+
+
+def check(path: Path) -> tuple[bool, list[Finding]]:
+    """Whether `path` can be used as the report template, and findings naming what is wrong.
+
+    Broken (ERROR, not usable): not a .docx (zip with word/document.xml), or a tag Jinja cannot
+    parse. Usable with warnings: a part without its place, a style the parts use missing."""
+    from docxtpl import DocxTemplate  # noqa: PLC0415
+    from jinja2 import TemplateError  # noqa: PLC0415
+
+    name = Path(path).name
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "word/document.xml" not in z.namelist():
+                return False, [BROKEN(file=name, value=name, params={"detail": "filen är ingen Word-fil (.docx)"})]
+        tpl = DocxTemplate(str(path))
+        names = tpl.get_undeclared_template_variables()
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        detail = "filen är ingen Word-fil (.docx)" if not isinstance(exc, OSError) else "filen kan inte läsas"
+        return False, [BROKEN(file=name, value=name, params={"detail": detail})]
+    except TemplateError as exc:
+        where = f" på rad {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        return False, [BROKEN(file=name, value=name,
+                              params={"detail": f"en platshållare med {{{{ }}}} eller {{% %}} är felskriven{where}"})]
+    except Exception as exc:  # noqa: BLE001 - a damaged template is a finding, never a traceback
+        return False, [BROKEN(file=name, value=name, params={"detail": f"Word-filen är skadad ({type(exc).__name__})"})]
+    findings = [MISSING_PART(file=name, value=name, field=part) for part in PARTS if part not in names]
+    styles = {s.name for s in tpl.get_docx().styles}
+    findings += [MISSING_STYLE(file=name, value=name, field=style) for style in STYLES if style not in styles]
+    return True, findings
+
+
+def default(path: Path) -> Path:
+    """Write the default template: A4, a header with the municipality's name, a footer with the
+    page number, Swedish (sv-SE) as the language of every style, and each part in its place."""
+    from docx import Document  # noqa: PLC0415
+    from docx.enum.section import WD_SECTION  # noqa: F401, PLC0415
+    from docx.oxml import OxmlElement  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+    from docx.shared import Cm, Pt, RGBColor  # noqa: PLC0415
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = "Calibri", Pt(11)
+    rpr = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "sv-SE")
+    lang.set(qn("w:eastAsia"), "sv-SE")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+    dark = RGBColor(0x1F, 0x3A, 0x5F)
+    for name, size in (("Title", 26), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11.5)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = "Calibri", Pt(size), dark
+    styles["Caption"].font.size = Pt(9)
+    header = section.header.paragraphs[0]
+    header.text = "{{ kommun }}\t\t{{ titel }}"
+    header.style = styles["Header"]
+    footer = section.footer.paragraphs[0]
+    footer.style = styles["Footer"]
+    footer.add_run("{{ period }} · sida ")
+    _page_field(footer.add_run(), OxmlElement, qn)
+    doc.add_paragraph("{{ titel }}", style="Title")
+    doc.add_paragraph("{{ undertitel }}", style="Subtitle")
+    doc.add_paragraph("{{ kommun }} · {{ datum }}")
+    for part in PARTS:
+        doc.add_paragraph(f"{{{{p {part} }}}}")
+    props = doc.core_properties
+    props.title, props.language, props.author = "Rapportmall", "sv-SE", "Röd tråd"
+    props.subject = "Mall för KF- och nämndrapporter; redigera i Word"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    from .render import reproducible  # noqa: PLC0415
+
+    reproducible(path, "2026-01-01T00:00:00Z")
+    return path
+
+
+def _page_field(run, OxmlElement, qn) -> None:
+    """A PAGE field (the page number) in a run."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text.strip() == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)

@@ -1,0 +1,57 @@
+"""Writing a node's document beside its Excel report, and choosing the template once per run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import template as tpl
+from .content import TABLES, Content
+from .render import render
+
+MODES = ("pdf", "docx", "inga")  # what a consolidation writes besides the workbooks
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the report workers need to write documents (picklable: it crosses to the workers)."""
+
+    template: str  # a template `template.check` accepted
+    texts: str | None = None  # the folder with texter-<period>.md (the workspace's dokument/)
+    nodes: frozenset | None = None  # the nodes to write documents for; None: those with an Excel report
+    municipality: str = ""
+
+    def wants(self, node_id: str) -> bool:
+        return self.nodes is None or node_id in self.nodes
+
+
+def prepare(root: Path | None, nodes=None) -> tuple[Options, list]:
+    """Options for a run in workspace `root`: its own template (dokument/rapportmall.docx) when it can
+    be used, else the shipped one; findings say why a workspace template was not used."""
+    findings: list = []
+    chosen = tpl.shipped()
+    if root is not None:
+        own = tpl.in_workspace(root)
+        if own.exists():
+            usable, findings = tpl.check(own)
+            if usable:
+                chosen = own
+    texts = str(Path(root) / tpl.FOLDER) if root is not None else None
+    return Options(str(chosen), texts, frozenset(nodes) if nodes else None), findings
+
+
+def name_for(report: Path) -> Path:
+    """The document beside an Excel report: the same name, .docx."""
+    return Path(report).with_suffix(".docx")
+
+
+def keep() -> frozenset:
+    """The Excel report's tables a document is made of (ReportBook.keep)."""
+    return TABLES
+
+
+def write(rollup, node_id: str, period, kept: dict, report: Path, history, options: Options) -> Path:
+    """The document of `node_id` for `period`, next to its Excel report `report` (whose kept tables
+    are `kept`); returns its path. Byte for byte the same for the same figures and template."""
+    content = Content(rollup, node_id, period, kept, Path(report).name, history,
+                      Path(options.texts) if options.texts else None, options.municipality)
+    return render(content.document(), Path(options.template), name_for(report))
