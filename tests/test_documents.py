@@ -411,3 +411,27 @@ def test_charts_are_the_same_bytes_every_time_and_say_their_figures_in_words():
     assert "Socialnämnden: budget 1\u00a0000\u00a0000 kr, prognos helår 1\u00a0250\u00a0000 kr" in a[1]
     png, alt = charts.risk_matrix({(3, 3): 2, (1, 2): 1})
     assert "sannolikhet 3 och konsekvens 3: 2" in alt and "Totalt 3 risker" in alt
+
+
+def test_an_archive_with_the_municipalitys_own_texts_and_template_verifies_on_another_path(vimmerby, tmp_path,
+                                                                                           monkeypatch):
+    """The documents are made again from the workspace's own texts and template, so the archive
+    carries them (found by a new user: without them an untouched archive had 3 deviations)."""
+    from rodtrad.consolidator.audit.archive import archive
+
+    ws = tmp_path / "vimmerby"
+    shutil.copytree(vimmerby, ws)
+    texts = ws / template.FOLDER / "texter-2027-delar.md"
+    texts.write_text("## Väsentliga händelser\nKommunen har öppnat en ny förskola i Södra Vi.\n", encoding="utf-8")
+    consolidate(ws, "2027-delar", documents="docx")
+    kf = Document(str(ws / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.docx"))
+    assert any("ny förskola i Södra Vi" in p.text for p in kf.paragraphs)
+    path, _ = archive(ws, "2027-delar", tmp_path / "arkiv.zip")
+    with zipfile.ZipFile(path) as zf:
+        assert "dokument/texter-2027-delar.md" in zf.namelist()
+    elsewhere = tmp_path / "revision"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["verify", str(path), "--period", "2027-delar"])
+    assert result.exit_code == 0, result.output
+    assert "allt stämmer" in result.output

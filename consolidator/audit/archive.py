@@ -12,6 +12,7 @@ from rodtrad.consolidator.consolidation.manifest import NAME as MANIFEST
 from rodtrad.consolidator.model import inputstate
 from rodtrad.consolidator.model.files import sha256
 from rodtrad.consolidator.rollup.store import FILE_NAME as HISTORY
+from rodtrad.consolidator.documents import template, texts
 from rodtrad.consolidator.model.workspace import Workspace
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -43,6 +44,10 @@ def members(root: Path, period: str) -> dict[str, str]:
     out[f"rapporter/{period}/{MANIFEST}"] = inputstate.FILE
     if (ws.root / HISTORY).exists():
         out[HISTORY] = inputstate.FILE
+    # The documents are made again by verify from the workspace's own template and texts.
+    for doc_input in (Path(template.FOLDER) / template.FILE_NAME, texts.file_for(Path(template.FOLDER), period)):
+        if inputstate.state(ws.root / doc_input)[0] == inputstate.FILE:
+            out[doc_input.as_posix()] = inputstate.FILE
     return out
 
 
