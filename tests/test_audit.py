@@ -142,3 +142,14 @@ def test_reconsolidating_after_a_change_makes_verify_pass_again(ws):
     path.unlink()
     consolidate(ws, PERIOD)
     assert verify(ws, PERIOD).ok
+
+
+def test_in_a_follow_up_the_board_total_is_traced_as_a_forecast_never_under_the_name_budget(demo):
+    """Column E of a follow-up's Ekonomi sheet is the forecast; a new user traced budget/2000 at helår
+    and got the forecast called a budget."""
+    root = demo["workspace"].root
+    folder = root / "rapporter" / "2027-delar"
+    result = trace(folder, "prognos/2000")
+    assert result.what.startswith("Prognos") and result.total == pytest.approx(result.value)
+    out = CliRunner().invoke(main, ["trace", str(root), "budget/2000", "--period", "2027-delar"])
+    assert out.exit_code == 2 and "prognos/2000 (i en uppföljning)" in out.output

@@ -77,7 +77,7 @@ def find(records: list[dict], figure: str, report: str | None = None) -> dict:
         raise TraceError(f"Ingen spårbar siffra i {report or 'KF-rapporten'} på {sheet}!{cell}.")
     matches = [r for r in records if r.get("key") == figure and (not report or r["report"] == report)]
     if not matches:
-        raise TraceError(f"Ingen siffra heter {figure}. Exempel: budget/2000, konto/5010/0000, nyckeltal/N3/2000, "
+        raise TraceError(f"Ingen siffra heter {figure}. Exempel: budget/2000 (i en plan), prognos/2000 (i en uppföljning), konto/5010/0000, nyckeltal/N3/2000, "
                          "eller Blad!Cell som Ekonomi!E6.")
     return min(matches, key=lambda r: (not r["report"].startswith("KF-rapport"), r["report"]))
 

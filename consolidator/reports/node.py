@@ -435,7 +435,8 @@ class NodeReport:
                                    col("Åtgärdsplan krävs", 12), *extra], rows, name="Ekonomi")
         what = "Prognos" if self.follow else "Budget"
         for i, (_, nid) in enumerate(self.shown):
-            book.figure(sheet, f"E{first + i}", f"{what} {self.m.by_id[nid].name}", self.economy_sources(nid), f"budget/{nid}")
+            book.figure(sheet, f"E{first + i}", f"{what} {self.m.by_id[nid].name}", self.economy_sources(nid),
+                        f"{what.lower()}/{nid}")  # budget/2000 in a plan, prognos/2000 in a follow-up
             if self.follow and nid in r.own:
                 book.figure(sheet, f"K{first + i}", f"Egen prognos {self.m.by_id[nid].name}", self.own_sources(nid),
                             f"egen-prognos/{nid}")
