@@ -38,6 +38,10 @@ NOT_COVERED = {
     "Källor": "the lineage of each figure, not a figure (checked by test_audit's trace and verify)",
     "Texter": "the units' free texts, copied as written",
     "Sammanfattning/EkonomiSammanfattning chart": "a chart drawn from the table checked here",
+    "Investeringar": "each project's figures come from the imported ledger's project dimension, checked against "
+                     "sums made from the SIE file itself in test_followup; the self-financing degree they give "
+                     "is recomputed here (the indicator of FM2)",
+    "Föregående år": "last year's outcome from the imported ledger, checked against the SIE file in test_followup",
     "Målkompass": "the model drawn as a compass (Sollefteå's presets): no reference yet; its activity counts "
                   "per area are those of Aktiviteter per mål's perspective table, which is compared",
 }
@@ -535,7 +539,44 @@ class Recomputed:
             out[ind["Id"]] = kolada.get(ind["Id"], value if value is not None else _num(ind["Utgångsvärde"]))
             if ind["Id"] == c.get("Nyckeltal för årets resultat i % av skatter (id)") and share is not None:
                 out[ind["Id"]] = round(share, 2)
+        degree_id = c.get("Nyckeltal för självfinansieringsgrad (id)")
+        if degree_id in out and taxes:
+            degree = self._self_financing(final, result + (_num(c.get("Avskrivningar (kr)")) or 0),
+                                          _num(c.get("Investeringsinkomster (kr)")) or 0)
+            if degree is not None:
+                out[degree_id] = round(degree, 2)
         return out
+
+    def _self_financing(self, final: bool, result_and_depreciation: float, income: float):
+        """Självfinansieringsgrad (%) = 100 × (årets resultat + avskrivningar) / nettoinvesteringar, with
+        the projects read from styrmodell.xlsx here and their outcome to date summed from the imported
+        ledger rows (the import itself is checked against the SIE file in test_followup)."""
+        import sqlite3
+
+        wb = load_workbook(self.root / "styrmodell.xlsx", read_only=True, data_only=True)
+        if "Investeringar" not in wb.sheetnames:
+            return None
+        rows = list(wb["Investeringar"].iter_rows(values_only=True))
+        head = next(i for i, r in enumerate(rows) if r and r[0] == "Projekt")
+        projects = [dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[0]]
+        date = str(self.period["Avser datum"])
+        con = sqlite3.connect(self.root / "historik.sqlite")
+        try:
+            spent = dict(con.execute("SELECT project, sum(outcome) FROM investments WHERE year = ? AND month <= ? "
+                                     "GROUP BY project", (int(date[:4]), int(date[5:7]))).fetchall())
+        except sqlite3.OperationalError:
+            spent = {}
+        finally:
+            con.close()
+        forecasts = []
+        for p in projects:
+            done = spent.get(str(p["Projekt"]), 0.0)
+            year = _num(p["Årets budget (kr)"])
+            forecast = done if final else (None if year is None else max(year, done))
+            if forecast is not None:
+                forecasts.append(forecast)
+        net = sum(forecasts) - income if forecasts else None
+        return 100 * result_and_depreciation / net if net else None
 
     def goal_inds(self, goal_id: str) -> pd.DataFrame:
         return self.m.indicators[self.m.indicators["goals"].map(lambda g: goal_id in g)]

@@ -56,7 +56,8 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None,
 
 
 @import_.command("list")
-@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workspace", "-w", "root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Arbetsytan vars importer ska listas.")
 def import_list(root: Path):
     """Lista arbetsytans importer: fil, SHA-256, tid, vad de täckte och vad de ändrade."""
     from rodtrad.consolidator.imports import changes

@@ -2,6 +2,8 @@
 deviation), and in the KF report the self-financing degree of the year's net investments."""
 from __future__ import annotations
 
+import datetime as dt
+
 from rodtrad.consolidator.rollup import closing, investments
 from rodtrad.consolidator.reports.book import KR, PCT, col
 
@@ -23,16 +25,17 @@ def sheet(report, history=None) -> None:
                     "Kronor. Utfall ur huvudboken (projektdimensionen) t.o.m. perioden. Prognos helår: "
                     + ("utfallet." if final else "projektets budget för året (minst utfallet hittills); "
                        "nämnderna lämnar ännu ingen egen prognos per projekt."))
-    rows = [[p.id, p.name, report.m.by_id[p.board].name if p.board in report.m.by_id else p.board, p.total, p.budget,
-             p.outcome, p.forecast, p.deviation, p.start, p.end] for p in projects]
-    total = [sum(p.budget or 0 for p in projects), sum(p.outcome for p in projects),
-             sum(p.forecast or 0 for p in projects)]
-    rows.append(["Summa", "", "", sum(p.total or 0 for p in projects), total[0], total[1], total[2], total[0] - total[2],
-                 None, None])
+    rows = [[p.id, p.name, report.m.by_id[p.board].name if p.board in report.m.by_id else p.board, _ore(p.total),
+             _ore(p.budget), _ore(p.outcome), _ore(p.forecast), _ore(p.deviation), _date(p.start), _date(p.end)]
+            for p in projects]
+    total = [_ore(sum(p.budget or 0 for p in projects)), _ore(sum(p.outcome for p in projects)),
+             _ore(sum(p.forecast or 0 for p in projects))]
+    rows.append(["Summa", "", "", _ore(sum(p.total or 0 for p in projects)), total[0], total[1], total[2],
+                 _ore(total[0] - total[2]), None, None])
     book.table(ws, [col("Projekt", 10), col("Namn", 36, wrap=True), col("Nämnd", 24), col("Total budget (kr)", 16, KR),
                     col("Årets budget (kr)", 16, KR), col("Utfall t.o.m. perioden (kr)", 18, KR),
                     col("Prognos helår (kr)", 16, KR), col("Avvikelse mot budget (kr)", 18, KR),
-                    col("Start", 12), col("Slut", 12)], rows, name="Investeringar")
+                    col("Start", 12, "yyyy-mm-dd"), col("Slut", 12, "yyyy-mm-dd")], rows, name="Investeringar")
     if not report.is_kf:
         return
     e = report.r.economy(report.node.id)
@@ -49,3 +52,16 @@ def sheet(report, history=None) -> None:
     if degree is None:
         ws.line(["Fyll i skatteintäkter och avskrivningar på bladet Balanskrav i styrmodell.xlsx för att få "
                  "självfinansieringsgraden."], ["label"])
+
+
+def _ore(amount):
+    """An amount in kr to the öre, so sums of floats carry no noise (1626032.379999999) into a cell."""
+    return None if amount is None else round(amount, 2)
+
+
+def _date(text):
+    """A project's start or end (ISO text in the master data) as a date cell; kept as it is when not a date."""
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return text

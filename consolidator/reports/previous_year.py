@@ -33,7 +33,8 @@ def sheet(report, history=None, levels: dict | None = None) -> None:
         node = report.m.by_id[nid]
         now = report.r.economy(nid).outcome
         then = round(sum(before.get(u, 0.0) for u in report.r.units_under[nid]), 2)
-        change = now - then
+        now = round(now, 2)  # öre: sums of floats must not carry noise like 10421236.10999995 into a cell
+        change = round(now - then, 2)
         rows.append([(levels or {}).get(node.level, node.level), nid, "  " * depth + node.name, now, then, change,
                      change / abs(then) if then else None])
     report.book.table(ws, [col("Nivå", 12), col("Ansvarskod", 11), col("Namn", 40), col(f"Utfall {year} (kr)", 16, KR),
