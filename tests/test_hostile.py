@@ -174,6 +174,8 @@ def test_far_cells_merges_and_extents_cost_their_own_file_and_little_memory(host
     for name, (code, sheet, cell) in expected.items():
         found = {(f["code"], f["sheet"], f["cell"]) for f in tasks[name]["findings"]}
         assert (code, sheet, cell) in found, (name, found)
+        if code == "sheet.far_value":  # the refused sheet is named once, never also as missing
+            assert not any(c == "sheet.missing" and s == sheet for c, s, _ in found), (name, found)
     words = {f["message"] for t in tasks.values() for f in t["findings"] if f["code"] == "sheet.far_value"}
     assert any(f"värde i {FAR}, långt utanför arbetsbokens tabeller" in w for w in words)
     for name in valid:
@@ -192,6 +194,7 @@ def test_the_case_file_is_answered_fast_naming_its_far_cell(master):
     task = validate_file(CASES[0], master)
     seconds = time.perf_counter() - started
     assert ("SWOT", FAR, "sheet.far_value") in [f.flat() for f in task.findings]
+    assert not any(f.code == "sheet.missing" for f in task.findings)  # a new user was told SWOT "saknas"
     assert task.unit == "2111"  # the rest of the file is read
     assert seconds < 1.0  # the benchmark measures it (< 100 ms); here only that it is not minutes
 

@@ -207,7 +207,8 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
         task = validate_grid(grid.sheets, master, name, expected_period, grid.hidden, keep_document, grid.merged, sent)
         for f in findings:
             f.file, f.unit = name, task.unit
-        task.findings = findings + task.findings
+        refused = {f.sheet for f in findings if f.code == "sheet.far_value"}  # its finding says why it is not read
+        task.findings = findings + [f for f in task.findings if not (f.code == "sheet.missing" and f.sheet in refused)]
         task.path, task.sha256, task.size = str(path), sha256, size
         return task
     except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
