@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import pickle
 import shutil
 import time

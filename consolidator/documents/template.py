@@ -89,7 +89,6 @@ def default(path: Path) -> Path:
     """Write the default template: A4, a header with the municipality's name, a footer with the
     page number, Swedish (sv-SE) as the language of every style, and each part in its place."""
     from docx import Document  # noqa: PLC0415
-    from docx.enum.section import WD_SECTION  # noqa: F401, PLC0415
     from docx.oxml import OxmlElement  # noqa: PLC0415
     from docx.oxml.ns import qn  # noqa: PLC0415
     from docx.shared import Cm, Pt, RGBColor  # noqa: PLC0415

@@ -8,7 +8,6 @@ for an empty file, a crash on a folder). `state()` is the one way both sides loo
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 FILE, FOLDER, BROKEN_LINK, UNREADABLE, MISSING = "fil", "mapp", "bruten länk", "oläsbar", "saknas"

@@ -133,7 +133,7 @@ def check_zip(data: bytes, heads: dict | None = None) -> tuple[str, list]:
             if total < 0:
                 return "", [BOMB(params={"limit": MAX_UNPACKED_BYTES >> 20})] if total == -1 else [ENTITIES()]
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError,
-            OSError, struct.error) as exc:
+            OSError, struct.error):
         return "", [CORRUPT(params={"detail": DAMAGED_ZIP})]
     names = {m.filename for m in members}
     if "xl/workbook.bin" in names:
@@ -337,7 +337,7 @@ def far_sheets(data: bytes, heads: dict[str, bytes], thorough: bool | None = Non
                 findings.append(bounds.FAR_EXTENT(sheet=sheet, cell=bounds.a1(*dim[0]),
                                                   value=f"{bounds.a1(*dim[0])}:{bounds.a1(*dim[1])}"))
         return far, findings
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError):
         return set(), [CORRUPT(params={"detail": DAMAGED_ZIP})]
 
 
@@ -348,7 +348,7 @@ def far_ods(data: bytes) -> list:
             info = zf.getinfo("content.xml")
         found = bounds.scan_ods(data, _start(data, info), info.compress_size,
                                 info.compress_type == zipfile.ZIP_DEFLATED, bounds.layout_bounds())
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, struct.error, NotImplementedError):
         return [CORRUPT(params={"detail": DAMAGED_ZIP})]
     return [bounds.FAR_VALUE(sheet=sheet, cell=bounds.a1(*cell)) for sheet, cell in found]
 

@@ -211,7 +211,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
         task.findings = findings + [f for f in task.findings if not (f.code == "sheet.missing" and f.sheet in refused)]
         task.path, task.sha256, task.size = str(path), sha256, size
         return task
-    except Exception as exc:  # noqa: BLE001 - untrusted input must never stop the batch
+    except Exception:  # noqa: BLE001 - untrusted input must never stop the batch
         return Task(file=name, path=str(path), findings=[INTERNAL(file=name, params={"detail": "ett oväntat fel i Röd tråd"})])
 
 
