@@ -104,7 +104,7 @@ def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> 
 def trace(directory: Path, figure: str, period: str, report: str | None, as_json: bool):
     """Visa vilka enheter, filer och celler en siffra består av.
 
-    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
+    SIFFRA är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
     utfall/N3/0000, målvärde/N3/0000."""
     from rodtrad.consolidator.audit.trace import TraceError, show_number, trace as run
 
