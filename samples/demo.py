@@ -11,6 +11,7 @@ from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks.generate import generate
 from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build, filler
+from rodtrad.consolidator.model import words
 
 MARKER = ".rodtrad-demo"
 LEVELS = ("förvaltning", "nämnd")  # every level above the units assesses its own part, after the units
@@ -214,7 +215,7 @@ def _levels(root: Path, master, period_id: str, seed: int, echo, step: int, jobs
         followfill.fill_all(paths, ws.inbox(period_id) / level, master, seed=seed, mistakes={})
         count += len(paths)
     outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
-    echo(f"{step}. Förvaltningar och nämnder, {period.name}: {count} arbetsböcker med enheternas sammanställning; "
+    echo(f"{step}. Förvaltningar och nämnder, {period.name}: {words.count(count, 'arbetsbok', 'arbetsböcker')} med enheternas sammanställning; "
          f"egna bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
     return outcome
 
@@ -231,6 +232,6 @@ def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, p
                      jobs=jobs)
     planted = followfill.fill_all(paths, ws.inbox(period_id), master, seed=seed, mistakes=planned)
     outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
-    echo(f"{step}. {period.name}: {len(paths)} arbetsböcker förifyllda ur plan, huvudbok och Kolada; "
-         f"{len({p[0] for p in planted})} enheter med planterade misstag; {outcome.summary()}")
+    echo(f"{step}. {period.name}: {words.count(len(paths), 'arbetsbok', 'arbetsböcker')} förifyllda ur plan, huvudbok och Kolada; "
+         f"{words.count(len({p[0] for p in planted}), 'enhet', 'enheter')} med planterade misstag; {outcome.summary()}")
     return outcome, planted

@@ -12,18 +12,21 @@ from click.testing import CliRunner
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.cli.swedish import NAMES
 
-# Words of click's and Python's English, an exception's class name, a Python list/dict/tuple repr.
-LEAK = re.compile(
+# Words of click's and Python's English; an exception's class name, a Python repr, a traceback.
+ENGLISH = re.compile(
     r"Usage:|Options:|Commands:|Error:|Missing|Invalid value|does not exist|is a directory|is a file|"
-    r"is not a valid|is not one of|No such|Got unexpected|\b(File|Directory|Path) '|Traceback|Errno|"
-    r"\b[A-Z][A-Za-z]+(Error|Exception|Warning)\b|BadZipFile|Expecting|char \d|\bline \d|"
-    r"\[['\"(\[{]|\{['\"]|\(\(|\bNone\b|\b(integer|float|file|directory|path)\b")
+    r"is not a valid|is not one of|No such|Got unexpected|\b(File|Directory|Path) '|Expecting|char \d|\bline \d|"
+    r"\b(integer|float|file|directory|path)\b")
+PYTHON = re.compile(r"Traceback|Errno|\b[A-Z][A-Za-z]+(Error|Exception|Warning)\b|BadZipFile|\['|\{'|\[\d+, \d+|"
+                    r"\(\(|\bNone\b")
+LEAK = re.compile(f"{ENGLISH.pattern}|{PYTHON.pattern}")
 
 
-def run(*args):
+def run(*args, english=False):
+    """The command's result; its output has no Python in it, and no English unless asked for."""
     result = CliRunner().invoke(main, [str(a) for a in args], prog_name="rodtrad")
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert not LEAK.search(result.output), result.output
+    assert not (PYTHON if english else LEAK).search(result.output), result.output
     return result
 
 
@@ -94,3 +97,159 @@ def test_every_placeholder_a_help_text_names_is_one_its_usage_line_shows(path, c
     english = {name.upper() for name in NAMES} - set(NAMES.values())
     for word in set(re.findall(r"\b[A-ZÅÄÖ]{4,}\b", body)) & english:
         assert word in usage, (word, usage)
+
+
+# -- counts and what went wrong, said in Swedish ----------------------------------------------
+
+@pytest.mark.parametrize("n, one, many, said", [(0, "arbetsbok", "arbetsböcker", "0 arbetsböcker"),
+                                                (1, "arbetsbok", "arbetsböcker", "1 arbetsbok"),
+                                                (2, "varning", "varningar", "2 varningar"),
+                                                (1, "godkänd", "godkända", "1 godkänd"),
+                                                (12345, "rad", "rader", "12\u00a0345 rader")])
+def test_a_count_agrees_with_its_noun(n, one, many, said):
+    from rodtrad.consolidator.model.words import count
+
+    assert count(n, one, many) == said
+
+
+def _raised(action):
+    try:
+        action()
+    except BaseException as exc:  # noqa: BLE001 - the exception is what is tested
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def _failures(tmp_path):
+    """Exceptions as the libraries really raise them, each with what its explanation must say."""
+    import json
+    import urllib.error
+    import urllib.request
+    import zipfile
+    import zlib
+
+    junk = tmp_path / "skräp.zip"
+    junk.write_bytes(b"inte en zip")
+    yield "JSON", _raised(lambda: json.loads('{"values": [1,]}')), "ogiltig JSON på rad 1"
+    yield "teckenkodning", _raised(lambda: "å".encode("cp1252").decode("utf-8")), "tecknen går inte att läsa som utf-8"
+    yield "zip", _raised(lambda: zipfile.ZipFile(junk)), "ingen hel zip-fil"
+    yield "zlib", _raised(lambda: zlib.decompress(b"inte packat")), "skadad"
+    yield "saknad fil", _raised(lambda: open(tmp_path / "saknas.json")), "finns inte"
+    yield "mapp", _raised(lambda: open(tmp_path)), "en mapp"
+    yield "anslutning", _raised(lambda: urllib.request.urlopen("http://127.0.0.1:9/", timeout=5)), "nekades"
+    yield "HTTP", urllib.error.HTTPError("http://x", 404, "Not Found", {}, None), "404 (finns inte)"
+    yield "nyckel", _raised(lambda: {}["values"]), "fältet values saknas"
+
+
+def test_every_kind_of_library_failure_is_said_in_swedish_without_its_english_or_class_name(tmp_path):
+    from rodtrad.consolidator.model.words import explain
+
+    for what, exc, said in _failures(tmp_path):
+        text = explain(exc)
+        assert said in text, (what, text)
+        assert not LEAK.search(text) and type(exc).__name__ not in text, (what, text)
+        place = str(getattr(exc, "filename", None) or "\0")  # the file's own name may be said
+        english = set(re.findall(r"[A-Za-z]{5,}", str(exc).replace(place, ""))) - {"values"}
+        assert not english & set(re.findall(r"[A-Za-z]{5,}", text.replace(place, ""))), (what, text)
+
+
+# -- the commands that read a user's file: each kind of bad file -------------------------------
+
+@pytest.fixture(scope="module")
+def ws(workspace, tmp_path_factory):
+    """A copy of the session's workspace with a year's ledger imported, and a bad file of each kind."""
+    import shutil
+
+    from rodtrad.samples import ledgerdata
+
+    root = tmp_path_factory.mktemp("lackor") / "ws"
+    shutil.copytree(workspace, root, ignore=shutil.ignore_patterns("utskick", "inkorg", "*.sqlite"))
+    assert run("import", "ledger", ledgerdata.shipped(ledgerdata.SIE_FILE), "-w", root).exit_code == 0
+    return root
+
+
+def bad_files(folder):
+    """(name, bytes): files a user may give an import by mistake."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "konto"
+    wb.save(folder / "blad.xlsx")
+    lines = "".join(f"rad {i};{i}\n" for i in range(300)).encode()
+    return {"tom": b"", "binär": bytes(range(256)) * 40, "kalkylblad": (folder / "blad.xlsx").read_bytes(),
+            "json-trasig": b'{"values": [1,]}', "json-fel-form": b'{"values": {"kpi": 1}}',
+            "text": "Hej! Här är huvudboken.\n".encode() * 200, "csv-skräp": lines, "pdf": b"%PDF-1.7\n" + b"x" * 100}
+
+
+@pytest.mark.parametrize("command", ["ledger", "kolada"])
+@pytest.mark.parametrize("suffix", [".se", ".csv", ".json"])
+def test_every_kind_of_bad_file_given_to_an_import_is_a_few_swedish_lines_and_nothing_imported(ws, tmp_path, command,
+                                                                                               suffix):
+    for name, content in bad_files(tmp_path).items():
+        path = tmp_path / f"{name}{suffix}"
+        path.write_bytes(content)
+        result = run("import", command, path, "-w", ws)
+        assert result.exit_code == 1, (name, result.output)
+        assert "inget importerades" in result.output, (name, result.output)
+        assert len(result.output.splitlines()) <= 16, (name, result.output)
+
+
+def test_a_file_that_is_not_a_ledger_export_is_one_finding_saying_what_it_looks_like(ws, tmp_path):
+    said = {"binär": "en binär fil", "kalkylblad": "ett Excel-kalkylblad", "json-trasig": "en JSON-fil",
+            "pdf": "en PDF", "tom": "en tom fil"}
+    for name, content in bad_files(tmp_path).items():
+        if name in said:
+            (tmp_path / f"{name}.se").write_bytes(content)
+            result = run("import", "ledger", tmp_path / f"{name}.se", "-w", ws)
+            assert result.output.count("[ledger.not_ledger]") == 1 and said[name] in result.output, result.output
+            assert result.output.count("FEL") == 1
+
+
+def test_a_long_list_of_one_finding_is_cut_with_the_count_of_the_rest(ws, tmp_path):
+    path = tmp_path / "halv.se"
+    path.write_text("#FLAGGA 0\n#SIETYP 4\n" + "".join(f"#PSALDO 0 {i} 5010 x\n" for i in range(200)), "cp437")
+    result = run("import", "ledger", path, "-w", ws)
+    assert re.search(r"… och \d+ till av samma slag \[sie\.\w+\]", result.output), result.output
+    assert len(result.output.splitlines()) < 40
+
+
+def test_a_two_row_csv_lists_the_two_months_it_changes_not_every_unit_of_the_year(ws, tmp_path):
+    path = tmp_path / "två.csv"
+    path.write_text("ar;period;ansvar;verksamhet;konto;utfall;budget\n2027;202701;2111;Förskola;5010;616 500,00;0\n"
+                    "2027;202702;2111;Förskola;5010;-1 234,50;0\n", "cp1252")
+    result = run("import", "ledger", path, "-w", ws, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"^  2111 (\w+) 2027: 0 tillagda, 1 ersatt,", result.output, re.M) == ["januari", "februari"]
+    assert len(result.output.splitlines()) < 12, result.output
+
+
+def test_import_list_says_its_lists_in_words(ws, tmp_path):
+    from rodtrad.samples.ledgerdata import shipped
+
+    run("import", "kolada", shipped("kolada-exempelkommun.json"), "-w", ws)
+    result = run("import", "list", "-w", ws)
+    assert re.search(r"nyckeltal N\d+, N\d+", result.output), result.output
+
+
+@pytest.mark.parametrize("url, said", [("http://127.0.0.1:9/v3", "anslutningen nekades"),
+                                       ("http://rodtrad-finns-inte.invalid/v3", "adressen går inte att slå upp")])
+def test_fetching_without_a_network_says_why_in_swedish(ws, url, said):
+    result = run("fetch", "kolada", "-w", ws, "--url", url, "--year", "2026")
+    assert result.exit_code == 1 and said in result.output, result.output
+
+
+@pytest.mark.parametrize("lang, words, other", [("sv", ["arbetsbok:", "godkänd", "ignorerade"], ["workbook", "ignored"]),
+                                                ("en", ["workbook:", "valid", "ignored"], ["arbetsbok", "ignorerade",
+                                                                                          "godkänd", "varning"])])
+def test_validate_and_check_master_speak_the_language_asked_for(ws, returned, tmp_path, lang, words, other):
+    import shutil
+
+    shutil.copy(returned, tmp_path / returned.name)
+    (tmp_path / "anteckning.txt").write_text("x")
+    result = run("validate", tmp_path, "--workspace", ws, "--lang", lang, english=lang == "en")
+    for word in words:
+        assert word in result.output, (word, result.output)
+    for word in other:
+        assert word not in result.output, (word, result.output)
+    master = run("check-master", ws, "--lang", lang, english=lang == "en").output
+    assert ("the master data is valid" in master) == (lang == "en") and ("styrmodellen är giltig" in master) == (lang == "sv")

@@ -24,6 +24,8 @@ from rodtrad.consolidator.reading.validate import collect
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.model import inputstate
 from rodtrad.consolidator.documents.read import text_differences
+from rodtrad.consolidator.model.words import explain
+from rodtrad.consolidator.model.words import count
 
 
 @dataclass
@@ -66,12 +68,13 @@ class Verdict:
         counts: dict[str, int] = {}
         for d in self.differences:
             counts[d.kind] = counts.get(d.kind, 0) + 1
-        lines.append(f"Resultat: {len(self.differences)} avvikelser ("
+        lines.append(f"Resultat: {count(len(self.differences), 'avvikelse', 'avvikelser')} ("
                      + ", ".join(f"{kind} {n}" for kind, n in counts.items()) + ").")
         shown = self.differences if limit is None else self.differences[:limit]
         lines += [f"- {d.kind}: {d.where} – {d.detail}" for d in shown]
         if len(shown) < len(self.differences):
-            lines.append(f"… och {len(self.differences) - len(shown)} avvikelser till. Alla {len(self.differences)} "
+            lines.append(f"… och {count(len(self.differences) - len(shown), 'avvikelse', 'avvikelser')} till. "
+                         f"Alla {len(self.differences)} "
                          f"finns i {listed_in} (bladet Avvikelser) och i verifiering.json.")
         return "\n".join(lines)
 
@@ -222,7 +225,7 @@ def _cell_differences(reported: Path, recomputed: Path) -> list[tuple[str, str]]
     try:
         a, b = CalamineWorkbook.from_path(str(reported)), CalamineWorkbook.from_path(str(recomputed))
     except Exception as exc:  # noqa: BLE001 - a damaged report is a difference, not a crash
-        return [("", f"rapporten går inte att läsa ({type(exc).__name__})")]
+        return [("", f"rapporten går inte att läsa ({explain(exc)})")]
     out = []
     names = list(b.sheet_names) + [n for n in a.sheet_names if n not in b.sheet_names]
     for name in sheet_order(names):

@@ -1,7 +1,6 @@
 """The `rodtrad` command: thin — parse options, call the library, render, set the exit code."""
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.cli.swedish import install as _swedish, usage as _swedish_usage
 from rodtrad.consolidator.cli.rollover import nytt_ar
+from rodtrad.consolidator.model.words import count, explain, in_language
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
 _swedish()  # click's own messages in Swedish
@@ -38,21 +38,11 @@ class Guarded(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
             if os.environ.get("RODTRAD_DEBUG"):
                 raise
-            click.echo(f"Fel: {_describe(exc)}. Kommandot avbröts. "
+            click.echo(f"Fel: {explain(exc)}. Kommandot avbröts. "
                        "(Kör med RODTRAD_DEBUG=1 för detaljer till den som förvaltar Röd tråd.)", err=True)
             ctx.exit(2)
 
 
-OS_ERRORS = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas", errno.EPERM: "behörighet saknas",
-             errno.EROFS: "platsen är skrivskyddad", errno.ENOENT: "filen eller mappen finns inte",
-             errno.EBUSY: "filen används av ett annat program"}
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{OS_ERRORS.get(exc.errno) or exc.strerror or exc}{where}"
-    return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def known_period(master, period_id: str | None):
@@ -105,11 +95,14 @@ def check_master(directory: Path, as_json: bool, lang: str):
         click.echo(json.dumps({"valid": master is not None, "findings": [f.to_dict(lang) for f in findings]},
                               ensure_ascii=False, indent=1))
     elif master is None:
-        click.echo(f"{path}: {len(findings)} fel")
+        click.echo(f"{path}: {count(len(findings), 'error', 'errors') if lang == 'en' else f'{len(findings)} fel'}")
         print_findings(findings, lang)
+    elif lang == "en":
+        click.echo(f"{path}: the master data is valid ({count(len(master.org), 'organisational unit', 'organisational units')}, "
+                   f"{count(len(master.units()), 'unit', 'units')} that get workbooks, {count(len(master.goals), 'goal', 'goals')})")
     else:
-        click.echo(f"{path}: styrmodellen är giltig ({len(master.org)} organisationsenheter, "
-                   f"{len(master.units())} enheter som får arbetsböcker, {len(master.goals)} mål)")
+        click.echo(f"{path}: styrmodellen är giltig ({count(len(master.org), 'organisationsenhet', 'organisationsenheter')}, "
+                   f"{count(len(master.units()), 'enhet', 'enheter')} som får arbetsböcker, {len(master.goals)} mål)")
     sys.exit(0 if master is not None else 1)
 
 
@@ -158,7 +151,7 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
         raise click.ClickException(str(e)) from None
     for note in notes:
         click.echo(f"Obs: {note}")
-    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}{', ' + level if level else ''}) i {target}")
+    click.echo(f"{count(len(paths), 'arbetsbok', 'arbetsböcker')} ({chosen.name}{', ' + level if level else ''}) i {target}")
 
 
 @main.command()
@@ -217,15 +210,15 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
             if task.valid and not task.warnings:
                 status = "godkänd" if lang == "sv" else "valid"
             else:
-                status = (f"{task.errors} fel, {task.warnings} varningar" if lang == "sv"
-                          else f"{task.errors} errors, {task.warnings} warnings")
+                status = (f"{task.errors} fel, {count(task.warnings, 'varning', 'varningar')}" if lang == "sv"
+                          else f"{count(task.errors, 'error', 'errors')}, {count(task.warnings, 'warning', 'warnings')}")
             click.echo(f"{task.file}: {status}")
             print_findings(task.findings, lang)
         for path, reason in report.ignored:
-            click.echo(f"{Path(path).name}: {reason}")
-        click.echo(report.summary())
+            click.echo(f"{Path(path).name}: {in_language(reason, lang)}")
+        click.echo(report.summary(lang))
         if report_file:
-            click.echo(f"Rapport: {report_file}")
+            click.echo(f"{'Report' if lang == 'en' else 'Rapport'}: {report_file}")
     sys.exit(0 if report.valid else 1)
 
 

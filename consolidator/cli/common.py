@@ -12,8 +12,18 @@ from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.model.workspace import Workspace
 
 
-def print_findings(findings, lang="sv", indent="  ") -> None:
+LIMIT = 10  # findings of one code printed; the rest are counted ("… och 157 till av samma slag")
+
+
+def print_findings(findings, lang="sv", indent="  ", limit: int = LIMIT) -> None:
+    """Each finding with its place, code, message and hint; at most `limit` of each code (a file that
+    is not what it claims to be can give hundreds of the same), the rest counted on one line per
+    code. Every finding is in the command's --json and --report, where those exist."""
+    shown: dict[str, int] = {}
     for f in findings:
+        shown[f.code] = shown.get(f.code, 0) + 1
+        if limit and shown[f.code] > limit:
+            continue
         where = f" {f.where}" if f.where else ""
         mark = "FEL" if f.severity == ERROR else "VARNING" if f.severity == "warning" else "INFO"
         if lang == "en":
@@ -21,6 +31,11 @@ def print_findings(findings, lang="sv", indent="  ") -> None:
         click.echo(f"{indent}{mark}{where} [{f.code}] {f.message(lang)}")
         if f.hint(lang):
             click.echo(f"{indent}    → {f.hint(lang)}")
+    for code, n in shown.items():
+        if limit and n > limit:
+            more = n - limit
+            click.echo(f"{indent}… and {more} more of the same kind [{code}]" if lang == "en"
+                       else f"{indent}… och {more} till av samma slag [{code}]")
 
 
 def load_master(root: Path, lang: str = "sv") -> masterdata.MasterData:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
 
 
 def lines(path: Path) -> list[str]:
@@ -15,7 +16,7 @@ def lines(path: Path) -> list[str]:
     try:
         doc = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValueError(type(exc).__name__) from exc
+        raise ValueError(explain(exc)) from exc
     out = []
     for el in doc.element.body.iterchildren():
         if el.tag == qn("w:p"):

@@ -10,6 +10,7 @@ from rodtrad.consolidator.model.files import relative, sha256
 from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.imports.text import decode
+from rodtrad.consolidator.model.words import explain
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",
@@ -55,10 +56,10 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
             return [], [problem(file=name)], []
         data = json.loads(text)
         entries = data["values"]
-        if not isinstance(entries, list):
-            raise TypeError("values är ingen lista")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [], [SHAPE(file=name, params={"detail": str(exc)[:80]})], []
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        return [], [SHAPE(file=name, params={"detail": explain(exc, "filen har fel form")})], []
+    if not isinstance(entries, list):
+        return [], [SHAPE(file=name, params={"detail": "values är ingen lista"})], []
     for i, entry in enumerate(entries):
         where = f"values[{i}]"
         try:
@@ -80,7 +81,7 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
                     continue
                 rows.append((kpi, municipality, period, gender, number))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            findings.append(SHAPE(file=name, value=where, params={"detail": f"{where}: {exc}"}))
+            findings.append(SHAPE(file=name, value=where, params={"detail": f"{where}: {explain(exc, 'ett värde har fel form')}"}))
     found = {r[0] for r in rows if r[4] is not None}
     names = {i.kolada: i.name for i in master.indicators if i.source == "kolada" and i.kolada}
     findings += [NO_VALUES(file=name, value=kpi, params={"detail": names[kpi]}) for kpi in sorted(wanted - found)]
@@ -203,9 +204,9 @@ def _get_pages(url: str, timeout: float) -> list:
             with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - https, a fixed host
                 body = answer.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            raise FetchError(f"Kolada svarade {exc.code} {exc.reason} på {url}") from None
+            raise FetchError(f"Kolada: {explain(exc)}, på {url}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise FetchError(f"Kunde inte nå Kolada ({getattr(exc, 'reason', exc)}). Finns det nätverk? "
+            raise FetchError(f"Kunde inte nå Kolada ({explain(exc)}). Finns det nätverk? "
                              "Utan nätverk: hämta filen på annat sätt och kör rodtrad import kolada.") from None
         if len(body) > MAX_BYTES:
             raise FetchError(f"Kolada svarade med mer än {MAX_BYTES // 2**20} MiB på en sida.")
@@ -213,7 +214,7 @@ def _get_pages(url: str, timeout: float) -> list:
             data = json.loads(body.decode("utf-8-sig"))
             values += list(data["values"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise FetchError(f"Koladas svar gick inte att läsa som JSON i API v3:s form ({str(exc)[:80]}).") from None
+            raise FetchError(f"Koladas svar gick inte att läsa som JSON i API v3:s form ({explain(exc)}).") from None
         url = data.get("next_url") or data.get("next_page")
     return values
 
