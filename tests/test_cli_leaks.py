@@ -253,3 +253,28 @@ def test_validate_and_check_master_speak_the_language_asked_for(ws, returned, tm
         assert word not in result.output, (word, result.output)
     master = run("check-master", ws, "--lang", lang, english=lang == "en").output
     assert ("the master data is valid" in master) == (lang == "en") and ("styrmodellen är giltig" in master) == (lang == "sv")
+
+
+@pytest.fixture(scope="module")
+def master_file(workspace):
+    from rodtrad.consolidator.model import masterdata
+
+    return workspace / masterdata.FILE_NAME
+
+
+def test_a_far_cell_in_any_sheet_of_the_master_data_is_its_one_finding_naming_sheet_and_cell(master_file, tmp_path):
+    from test_hostile import FAR, far_value, rezip, sheet_members
+
+    members = sheet_members(master_file)
+    assert len(members) > 10
+    for sheet, member in members.items():
+        root = tmp_path / sheet.replace(" ", "_")
+        root.mkdir()
+        rezip(master_file, root / master_file.name, {member: far_value})
+        result = run("check-master", root)
+        assert result.exit_code == 1
+        assert result.output.splitlines()[1:] == [
+            f"  FEL {sheet}!{FAR} [sheet.far_value] Bladet {sheet} har ett värde i {FAR}, långt utanför arbetsbokens "
+            "tabeller; bladet läses inte.",
+            f"      → Gå till cellen (Ctrl+G, skriv {FAR}), ta bort värdet och spara igen. Ctrl+End visar bladets sista "
+            "använda cell."], result.output
