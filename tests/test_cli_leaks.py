@@ -246,11 +246,20 @@ def test_validate_and_check_master_speak_the_language_asked_for(ws, returned, tm
 
     shutil.copy(returned, tmp_path / returned.name)
     (tmp_path / "anteckning.txt").write_text("x")
-    result = run("validate", tmp_path, "--workspace", ws, "--lang", lang, english=lang == "en")
+    report = tmp_path.parent / f"rapport-{lang}.xlsx"
+    result = run("validate", tmp_path, "--workspace", ws, "--lang", lang, "--report", report, english=lang == "en")
     for word in words:
         assert word in result.output, (word, result.output)
     for word in other:
         assert word not in result.output, (word, result.output)
+    from openpyxl import load_workbook
+
+    book = load_workbook(report)
+    said = " ".join([*book.sheetnames, *(str(c.value) for s in book for row in s.iter_rows() for c in row
+                                         if isinstance(c.value, str) and not c.value.endswith((".xlsx", ".txt")))])
+    swedish = {"Sammanfattning", "Ansvarskod", "Varningar", "Meddelande", "Godkänd", "Ignorerade", "arbetsbok"}
+    found = {w for w in swedish if w in said}
+    assert found == (swedish if lang == "sv" else set()), found
     master = run("check-master", ws, "--lang", lang, english=lang == "en").output
     assert ("the master data is valid" in master) == (lang == "en") and ("styrmodellen är giltig" in master) == (lang == "sv")
 
