@@ -287,3 +287,23 @@ def test_a_far_cell_in_any_sheet_of_the_master_data_is_its_one_finding_naming_sh
             "tabeller; bladet läses inte.",
             f"      → Gå till cellen (Ctrl+G, skriv {FAR}), ta bort värdet och spara igen. Ctrl+End visar bladets sista "
             "använda cell."], result.output
+
+
+@pytest.mark.parametrize("action", ["validate", "submit"])
+def test_the_excel_commands_without_excel_say_so_in_swedish(action):
+    result = run("excel", action)
+    assert result.exit_code == 2 and ("Excel" in result.output or "Tillägget" in result.output), result.output
+
+
+def test_kolada_values_of_the_wrong_kind_are_shown_as_the_file_writes_them(ws, tmp_path):
+    import json
+
+    from rodtrad.samples.ledgerdata import shipped
+
+    data = json.loads(shipped("kolada-exempelkommun.json").read_text(encoding="utf-8"))
+    entry = data["values"][0]
+    entry["values"] = [{"gender": None, "value": 1.0}, {"gender": "T", "value": ["12", None]}]
+    path = tmp_path / "kolada.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", "kolada", path, "-w", ws)
+    assert "okänt kön inget" in result.output and 'värdet ["12", null] är inget tal' in result.output, result.output

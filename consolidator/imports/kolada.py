@@ -45,6 +45,11 @@ def read(path: Path, master: MasterData) -> tuple[list[tuple], list]:
     return rows, findings
 
 
+def _shown(value) -> str:
+    """A value from the file as the file writes it (JSON), never as Python would (None, ['x'])."""
+    return "inget" if value is None else json.dumps(value, ensure_ascii=False)[:60]
+
+
 def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[list[tuple], list, list[dict]]:
     """`read`, plus the municipality groups a fetch kept in the file (`peer_groups`); `known_groups`
     (from earlier fetches, `stored_groups`) resolve a peer group id the file does not carry."""
@@ -73,11 +78,11 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
             for value in entry["values"]:
                 gender = value.get("gender")
                 if gender not in GENDERS:
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"okänt kön {gender!r} (T, K eller M)"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"okänt kön {_shown(gender)} (T, K eller M)"}))
                     continue
                 number = value.get("value")
                 if number is not None and not isinstance(number, (int, float)):
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"värdet {number!r} är inget tal"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"värdet {_shown(number)} är inget tal"}))
                     continue
                 rows.append((kpi, municipality, period, gender, number))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
