@@ -148,6 +148,7 @@ def test_every_kind_of_library_failure_is_said_in_swedish_without_its_english_or
         text = explain(exc)
         assert said in text, (what, text)
         assert not LEAK.search(text) and type(exc).__name__ not in text, (what, text)
+        assert text.en != text and not PYTHON.search(text.en) and type(exc).__name__ not in text.en, (what, text.en)
         place = str(getattr(exc, "filename", None) or "\0")  # the file's own name may be said
         english = set(re.findall(r"[A-Za-z]{5,}", str(exc).replace(place, ""))) - {"values"}
         assert not english & set(re.findall(r"[A-Za-z]{5,}", text.replace(place, ""))), (what, text)
@@ -307,3 +308,26 @@ def test_kolada_values_of_the_wrong_kind_are_shown_as_the_file_writes_them(ws, t
     path.write_text(json.dumps(data), encoding="utf-8")
     result = run("import", "kolada", path, "-w", ws)
     assert "okänt kön inget" in result.output and 'värdet ["12", null] är inget tal' in result.output, result.output
+
+
+def test_a_parameter_said_in_both_languages_is_shown_in_the_language_of_the_message():
+    import pickle
+
+    from rodtrad.consolidator.imports import sniff
+
+    finding = sniff.NOT_LEDGER(file="x.se", params={"detail": sniff.of_bytes(b"%PDF-1.7")[1]})
+    again = pickle.loads(pickle.dumps(finding))  # as a reading worker hands it back
+    assert again.message("sv").endswith("den ser ut som en PDF.")
+    assert again.message("en").endswith("it looks like a PDF.")
+    assert again.to_dict("en")["message"] == again.message("en")
+
+
+def test_two_files_for_one_unit_are_named_with_and_in_english(ws, returned, tmp_path):
+    import json
+    import shutil
+
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(returned, tmp_path / name)
+    result = run("validate", tmp_path, "--workspace", ws, "--lang", "en", "--json", english=True)
+    messages = [f["message"] for t in json.loads(result.output)["tasks"] for f in t["findings"]]
+    assert any("a.xlsx and b.xlsx" in m for m in messages), messages

@@ -11,7 +11,7 @@ import click
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator import __version__
 from rodtrad.consolidator.cli.audit import archive, diff, trace, verify
-from rodtrad.consolidator.cli.common import find_workspace, load_master, print_findings
+from rodtrad.consolidator.cli.common import find_workspace, load_master, mark, print_findings
 from rodtrad.consolidator.cli.excel import excel
 from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
@@ -235,7 +235,7 @@ def findings(markdown: bool, lang: str):
         click.echo(render())
         return
     for kind in kinds():
-        click.echo(f"{kind.code:28} {kind.severity:8} {example(kind).message(lang)}")
+        click.echo(f"{kind.code:28} {mark(kind.severity, lang):8} {example(kind).message(lang)}")
 
 
 @main.command()

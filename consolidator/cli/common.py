@@ -12,6 +12,13 @@ from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.model.workspace import Workspace
 
 
+def mark(severity: str, lang: str = "sv") -> str:
+    """A finding's severity as the CLI shows it: FEL, VARNING, INFO (ERROR, WARNING, INFO)."""
+    if lang == "en":
+        return {ERROR: "ERROR", "warning": "WARNING"}.get(severity, "INFO")
+    return {ERROR: "FEL", "warning": "VARNING"}.get(severity, "INFO")
+
+
 LIMIT = 10  # findings of one code printed; the rest are counted ("… och 157 till av samma slag")
 
 
@@ -25,10 +32,7 @@ def print_findings(findings, lang="sv", indent="  ", limit: int = LIMIT) -> None
         if limit and shown[f.code] > limit:
             continue
         where = f" {f.where}" if f.where else ""
-        mark = "FEL" if f.severity == ERROR else "VARNING" if f.severity == "warning" else "INFO"
-        if lang == "en":
-            mark = {"FEL": "ERROR", "VARNING": "WARNING"}.get(mark, mark)
-        click.echo(f"{indent}{mark}{where} [{f.code}] {f.message(lang)}")
+        click.echo(f"{indent}{mark(f.severity, lang)}{where} [{f.code}] {f.message(lang)}")
         if f.hint(lang):
             click.echo(f"{indent}    → {f.hint(lang)}")
     for code, n in shown.items():

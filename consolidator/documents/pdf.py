@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import WARNING, define
-from rodtrad.consolidator.model.words import explain
+from rodtrad.consolidator.model.words import Said, explain
 
 FILTER = "pdf:writer_pdf_Export:" + json.dumps({
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
@@ -69,7 +69,7 @@ def convert(documents: list[Path], timeout: int = 600) -> tuple[list[Path], list
                                 "--nologo", "--convert-to", FILTER, "--outdir", str(folder), *map(str, docs)],
                                check=False, capture_output=True, timeout=timeout)
             except (OSError, subprocess.TimeoutExpired) as exc:
-                findings += [FAILED(file=d.name, value=d.name, params={"detail": "tidsgränsen nåddes" if isinstance(exc, subprocess.TimeoutExpired)
+                findings += [FAILED(file=d.name, value=d.name, params={"detail": Said("tidsgränsen nåddes", "the time limit was reached") if isinstance(exc, subprocess.TimeoutExpired)
                                                 else explain(exc)}) for d in docs]
                 continue
             for d in docs:

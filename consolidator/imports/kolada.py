@@ -10,7 +10,7 @@ from rodtrad.consolidator.model.files import relative, sha256
 from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.imports.text import decode
-from rodtrad.consolidator.model.words import explain
+from rodtrad.consolidator.model.words import Said, explain
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",
@@ -62,9 +62,9 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
         data = json.loads(text)
         entries = data["values"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        return [], [SHAPE(file=name, params={"detail": explain(exc, "filen har fel form")})], []
+        return [], [SHAPE(file=name, params={"detail": explain(exc, Said("filen har fel form", "the file has the wrong form"))})], []
     if not isinstance(entries, list):
-        return [], [SHAPE(file=name, params={"detail": "values är ingen lista"})], []
+        return [], [SHAPE(file=name, params={"detail": Said("values är ingen lista", "values is not a list")})], []
     for i, entry in enumerate(entries):
         where = f"values[{i}]"
         try:
@@ -78,15 +78,16 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
             for value in entry["values"]:
                 gender = value.get("gender")
                 if gender not in GENDERS:
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"okänt kön {_shown(gender)} (T, K eller M)"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": Said(f"okänt kön {_shown(gender)} (T, K eller M)", f"unknown gender {_shown(gender)} (T, K or M)")}))
                     continue
                 number = value.get("value")
                 if number is not None and not isinstance(number, (int, float)):
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"värdet {_shown(number)} är inget tal"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": Said(f"värdet {_shown(number)} är inget tal", f"the value {_shown(number)} is not a number")}))
                     continue
                 rows.append((kpi, municipality, period, gender, number))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            findings.append(SHAPE(file=name, value=where, params={"detail": f"{where}: {explain(exc, 'ett värde har fel form')}"}))
+            said = explain(exc, Said("ett värde har fel form", "a value has the wrong form"))
+            findings.append(SHAPE(file=name, value=where, params={"detail": Said(f"{where}: {said}", f"{where}: {said.en}")}))
     found = {r[0] for r in rows if r[4] is not None}
     names = {i.kolada: i.name for i in master.indicators if i.source == "kolada" and i.kolada}
     findings += [NO_VALUES(file=name, value=kpi, params={"detail": names[kpi]}) for kpi in sorted(wanted - found)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import ERROR, define
+from rodtrad.consolidator.model.words import Said
 
 NOT_LEDGER = define(
     "ledger.not_ledger", ERROR,
@@ -23,16 +24,20 @@ NOT_LEDGER = define(
     "konto, utfall and budget, and import that file.")
 
 SAMPLE = 64 * 1024  # bytes looked at
-_MAGIC = ((b"PK\x03\x04", "ett kalkylblad eller annat zip-paket (.xlsx, .ods, .docx, .zip)"),
-          (b"\xd0\xcf\x11\xe0", "ett äldre Office-dokument (.xls eller .doc)"),
-          (b"%PDF", "en PDF"), (b"\x89PNG", "en bild"), (b"\xff\xd8\xff", "en bild"), (b"GIF8", "en bild"),
-          (b"SQLite format 3", "en databas (SQLite)"), (b"\x1f\x8b", "en packad fil (gzip)"),
-          (b"<?xml", "en XML-fil"), (b"<!DOCTYPE", "en webbsida (HTML)"), (b"<html", "en webbsida (HTML)"))
+_PICTURE = Said("en bild", "a picture")
+_HTML = Said("en webbsida (HTML)", "a web page (HTML)")
+_MAGIC = ((b"PK\x03\x04", Said("ett kalkylblad eller annat zip-paket (.xlsx, .ods, .docx, .zip)",
+                              "a spreadsheet or another zip package (.xlsx, .ods, .docx, .zip)")),
+          (b"\xd0\xcf\x11\xe0", Said("ett äldre Office-dokument (.xls eller .doc)", "an older Office document (.xls or .doc)")),
+          (b"%PDF", Said("en PDF", "a PDF")), (b"\x89PNG", _PICTURE), (b"\xff\xd8\xff", _PICTURE), (b"GIF8", _PICTURE),
+          (b"SQLite format 3", Said("en databas (SQLite)", "a database (SQLite)")),
+          (b"\x1f\x8b", Said("en packad fil (gzip)", "a packed file (gzip)")),
+          (b"<?xml", Said("en XML-fil", "an XML file")), (b"<!DOCTYPE", _HTML), (b"<html", _HTML))
 
 
-def kind(path: Path) -> tuple[str, str]:
-    """("sie" | "csv" | "other", what it looks like in Swedish, for NOT_LEDGER's {detail}). Reads at
-    most SAMPLE bytes; a file that cannot be opened is "other" with the reason left to the reader."""
+def kind(path: Path) -> tuple[str, Said]:
+    """("sie" | "csv" | "other", what it looks like: Swedish with its English, for NOT_LEDGER's
+    {detail}). Reads at most SAMPLE bytes; a zip package's directory is read to say what it holds."""
     with open(path, "rb") as f:
         head = f.read(SAMPLE)
     form, looks = of_bytes(head)
@@ -41,7 +46,7 @@ def kind(path: Path) -> tuple[str, str]:
     return form, looks
 
 
-def _package(path: Path) -> str:
+def _package(path: Path) -> Said | None:
     """What a zip package holds, from its directory alone (nothing unpacked)."""
     import zipfile  # noqa: PLC0415
 
@@ -49,20 +54,20 @@ def _package(path: Path) -> str:
         with zipfile.ZipFile(path) as z:
             names = z.namelist()[:10000]
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "en skadad zip-fil"
+        return Said("en skadad zip-fil", "a damaged zip file")
     if any(n.startswith("xl/") for n in names):
-        return "ett Excel-kalkylblad (.xlsx); spara bladet som CSV i Excel"
+        return Said("ett Excel-kalkylblad (.xlsx); spara bladet som CSV i Excel", "an Excel workbook (.xlsx); save the sheet as CSV in Excel")
     if "content.xml" in names:
-        return "ett OpenDocument-dokument (.ods); spara bladet som CSV"
+        return Said("ett OpenDocument-dokument (.ods); spara bladet som CSV", "an OpenDocument file (.ods); save the sheet as CSV")
     if any(n.startswith("word/") for n in names):
-        return "ett Word-dokument"
-    return "en zip-fil"
+        return Said("ett Word-dokument", "a Word document")
+    return Said("en zip-fil", "a zip file")
 
 
-def of_bytes(head: bytes) -> tuple[str, str]:
+def of_bytes(head: bytes) -> tuple[str, Said]:
     """The same as `kind`, for the first bytes of a file."""
     if not head.strip():
-        return "other", "en tom fil"
+        return "other", Said("en tom fil", "an empty file")
     for magic, what in _MAGIC:
         if head.lstrip()[:len(magic)].lower() == magic.lower():
             return "other", what
@@ -70,18 +75,18 @@ def of_bytes(head: bytes) -> tuple[str, str]:
         text = head.decode("utf-16", errors="replace")
     else:
         if b"\0" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100:
-            return "other", "en binär fil (inte text)"
+            return "other", Said("en binär fil (inte text)", "a binary file (not text)")
         text = head.decode("latin-1")
     lines = [line.strip() for line in text.lstrip("\ufeff\u00ef\u00bb\u00bf").splitlines() if line.strip()]
     if len(head) == SAMPLE and len(lines) > 1:
         lines = lines[:-1]  # the last line of the sample may be cut
     labels = [line for line in lines if line.startswith("#")]
     if lines and (lines[0].upper().startswith("#FLAGGA") or len(labels) * 2 > len(lines)):
-        return "sie", "en SIE-fil"
+        return "sie", Said("en SIE-fil", "an SIE file")
     if lines and lines[0][:1] in "{[":
-        return "other", "en JSON-fil"
+        return "other", Said("en JSON-fil", "a JSON file")
     first = lines[0] if lines else ""
     delimiter = max(";\t,", key=first.count)
     if first.count(delimiter) >= 2:
-        return "csv", "en CSV-fil"
-    return "other", "en textfil utan SIE-rader eller kolumner"
+        return "csv", Said("en CSV-fil", "a CSV file")
+    return "other", Said("en textfil utan SIE-rader eller kolumner", "a text file without SIE lines or columns")

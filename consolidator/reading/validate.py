@@ -377,7 +377,7 @@ def flag_duplicates(report: Report) -> None:
             by_key.setdefault((task.unit, task.period), []).append(task)
     for (unit, period), tasks in by_key.items():
         if len(tasks) > 1:
-            names = " och ".join(t.file for t in tasks)
+            names = Said(" och ".join(t.file for t in tasks), " and ".join(t.file for t in tasks))
             for task in tasks:
                 task.findings.insert(0, DUPLICATE_UNIT(file=task.file, unit=unit, value=unit,
                                                        params={"period": period, "files": names}))
