@@ -48,7 +48,8 @@ def load_master(root: Path, lang: str = "sv") -> masterdata.MasterData:
         raise click.UsageError(f"Hittar ingen {masterdata.FILE_NAME} i {root} (skapa en med `rodtrad init`).")
     master, findings = masterfile.load(ws.master_file)
     if master is None:
-        click.echo(f"{ws.master_file}: styrmodellen har fel och kan inte användas:", err=True)
+        click.echo(f"{ws.master_file}: " + ("the master data has errors and cannot be used:" if lang == "en" else
+                                            "styrmodellen har fel och kan inte användas:"), err=True)
         print_findings(findings, lang)
         sys.exit(1)
     return master
