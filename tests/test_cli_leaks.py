@@ -331,3 +331,16 @@ def test_two_files_for_one_unit_are_named_with_and_in_english(ws, returned, tmp_
     result = run("validate", tmp_path, "--workspace", ws, "--lang", "en", "--json", english=True)
     messages = [f["message"] for t in json.loads(result.output)["tasks"] for f in t["findings"]]
     assert any("a.xlsx and b.xlsx" in m for m in messages), messages
+
+
+def test_a_value_that_breaks_a_schema_rule_is_said_in_words_not_in_jsonschema_s_english():
+    import copy
+
+    from rodtrad.consolidator.model import contract, masterdata
+    from rodtrad.samples import build
+
+    data = copy.deepcopy(build("exempelkommun"))
+    data["municipality"]["name"] = 12
+    (finding,) = contract.schema_findings(masterdata.NAME, data, contract.Read(), {"sheets": []}, "styrmodell.xlsx")
+    assert finding.message() == "name: värdet följer inte mallen (fel typ av värde)."
+    assert finding.message("en") == "name: the value does not follow the contract (the wrong kind of value)."
