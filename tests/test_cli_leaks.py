@@ -344,3 +344,28 @@ def test_a_value_that_breaks_a_schema_rule_is_said_in_words_not_in_jsonschema_s_
     (finding,) = contract.schema_findings(masterdata.NAME, data, contract.Read(), {"sheets": []}, "styrmodell.xlsx")
     assert finding.message() == "name: värdet följer inte mallen (fel typ av värde)."
     assert finding.message("en") == "name: the value does not follow the contract (the wrong kind of value)."
+
+
+@pytest.mark.parametrize("command, name, line, limit", [
+    ("ledger", "stor.se", "#TRANS 5010 {} 100.00\n", "1024 MB för SIE"),
+    ("ledger", "stor.csv", "2027;202701;2111;Förskola;5010;1;0\n", "256 MB för CSV"),
+    ("kolada", "stor.json", '{"values": [\n', "256 MB för Koladas JSON")])
+def test_an_import_file_larger_than_its_kind_may_be_is_refused_before_it_is_read(ws, tmp_path, command, name, line,
+                                                                                 limit):
+    path = tmp_path / name
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(("#FLAGGA 0\n" if name.endswith(".se") else "ar;period;ansvar;verksamhet;konto;utfall;budget\n"
+                 if name.endswith(".csv") else "") + line * 4000)
+        f.truncate(int(limit.split()[0]) * 2**20 + 1)  # sparse: large on the file system, nothing on the disk
+    result = run("import", command, path, "-w", ws)
+    assert result.exit_code == 1 and "[import.too_large]" in result.output and limit in result.output, result.output
+
+
+def test_a_long_flood_of_sie_errors_is_kept_to_its_first_thousand_and_a_count(ws, tmp_path):
+    from rodtrad.consolidator.imports import sie
+
+    path = tmp_path / "trasig.se"
+    path.write_text("#FLAGGA 0\n" + "inte sie\n" * 5000, "cp437")
+    read = sie.read(path)
+    assert len(read.findings) == sie.MAX_SYNTAX + 1
+    assert read.findings[-1].message() == "Ytterligare 4000 rader har fel; bara de första 1000 visas."

@@ -37,8 +37,10 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None,
 
     master = load_master(root)
     form, looks = sniff.kind(file)  # by what it is, not by its name
-    if form == "other":
-        print_findings([sniff.NOT_LEDGER(file=file.name, params={"detail": looks})])
+    refused = (sniff.NOT_LEDGER(file=file.name, params={"detail": looks}) if form == "other"
+               else sniff.too_large(file, form))
+    if refused:
+        print_findings([refused])
         click.echo(f"{file.name}: inget importerades.")
         sys.exit(1)
     if form == "csv":
@@ -107,7 +109,10 @@ def _store_kolada(file: Path, root: Path, master) -> None:
             known = kolada.stored_groups(con)
         finally:
             con.close()
-    rows, findings, groups = kolada.read_with_groups(file, master, known)
+    from rodtrad.consolidator.imports import sniff
+
+    refused = sniff.too_large(file, "kolada")
+    rows, findings, groups = ([], [refused], []) if refused else kolada.read_with_groups(file, master, known)
     print_findings(findings)
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")

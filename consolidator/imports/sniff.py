@@ -23,6 +23,30 @@ NOT_LEDGER = define(
     "Export the ledger from the financial system as SIE (type 1–4) or as CSV with the columns ar, period, ansvar, "
     "konto, utfall and budget, and import that file.")
 
+TOO_LARGE = define(
+    "import.too_large", ERROR, "Filen är för stor att importera ({size} MB, högst {limit} MB för {detail}).",
+    "The file is too large to import ({size} MB, at most {limit} MB for {detail}).",
+    "Kontrollera att det är rätt fil. En huvudbok kan exporteras per månad och importeras fil för fil; Koladas "
+    "värden kan hämtas för färre år eller kommuner.",
+    "Check that it is the right file. A ledger can be exported per month and imported file by file; Kolada's "
+    "values can be fetched for fewer years or municipalities.",
+    example={"size": 2048, "limit": 1024, "detail": "SIE"})
+# The largest a file may be, by kind: SIE is read line by line (a big municipality's year of
+# vouchers is ~150 MB); a CSV and a Kolada JSON are read whole and parsed in memory.
+LIMITS = {"sie": (1024, Said("SIE", "SIE")), "csv": (256, Said("CSV", "CSV")),
+          "kolada": (256, Said("Koladas JSON", "Kolada's JSON"))}
+
+
+def too_large(path: Path, form: str):
+    """A TOO_LARGE finding when the file at `path` is larger than a file of `form` ("sie", "csv",
+    "kolada") may be; None otherwise. The size is taken from the file system, nothing is read."""
+    limit, what = LIMITS[form]
+    size = Path(path).stat().st_size
+    if size <= limit << 20:
+        return None
+    return TOO_LARGE(file=Path(path).name, params={"size": round(size / 2**20), "limit": limit, "detail": what})
+
+
 SAMPLE = 64 * 1024  # bytes looked at
 _PICTURE = Said("en bild", "a picture")
 _HTML = Said("en webbsida (HTML)", "a web page (HTML)")
