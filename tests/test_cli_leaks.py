@@ -369,3 +369,11 @@ def test_a_long_flood_of_sie_errors_is_kept_to_its_first_thousand_and_a_count(ws
     read = sie.read(path)
     assert len(read.findings) == sie.MAX_SYNTAX + 1
     assert read.findings[-1].message() == "Ytterligare 4000 rader har fel; bara de första 1000 visas."
+
+
+def test_a_csv_row_the_csv_module_cannot_read_is_a_finding_on_its_line(ws, tmp_path):
+    path = tmp_path / "lång.csv"
+    path.write_text("ar;period;ansvar;verksamhet;konto;utfall;budget\n2027;202701;2111;" + "x" * 200_000 + ";5010;1;0\n",
+                    "utf-8")
+    result = run("import", "ledger", path, "-w", ws)
+    assert result.exit_code == 1 and "[ledger.csv_row] Rad 2: raden går inte att läsa som CSV" in result.output, result.output
