@@ -377,3 +377,13 @@ def test_a_csv_row_the_csv_module_cannot_read_is_a_finding_on_its_line(ws, tmp_p
                     "utf-8")
     result = run("import", "ledger", path, "-w", ws)
     assert result.exit_code == 1 and "[ledger.csv_row] Rad 2: raden går inte att läsa som CSV" in result.output, result.output
+
+
+def test_a_workspace_without_master_data_is_said_so_by_every_command_that_needs_one(tmp_path):
+    for args in (["check-master", tmp_path], ["generate", tmp_path], ["consolidate", tmp_path, "--period", "x"],
+                 ["import", "list", "-w", tmp_path]):
+        result = run(*args)
+        assert result.exit_code in (0, 2), (args, result.output)
+        assert result.exit_code == 0 or "Hittar ingen styrmodell.xlsx" in result.output, (args, result.output)
+    result = run("nytt-år", tmp_path, "--till", "2028")
+    assert "Filen går inte att läsa (filen eller mappen finns inte)" in result.output, result.output

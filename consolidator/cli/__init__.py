@@ -90,6 +90,8 @@ def init(directory: Path, preset: str):
 def check_master(directory: Path, as_json: bool, lang: str):
     """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
     path = Workspace(directory).master_file
+    if not path.exists():
+        load_master(directory, lang)  # says where none was found, and how to make one
     master, findings = masterfile.load(path)
     if as_json:
         click.echo(json.dumps({"valid": master is not None, "findings": [f.to_dict(lang) for f in findings]},

@@ -75,18 +75,18 @@ HTTP = {400: ("ogiltig fråga", "bad request"), 401: ("inloggning krävs", "logi
 UNEXPECTED = Said("ett oväntat fel", "an unexpected error")
 
 
-def explain(exc: BaseException, default: str = UNEXPECTED) -> Said:
+def explain(exc: BaseException, default: str = UNEXPECTED, file: bool = True) -> Said:
     """What went wrong, in Swedish (a `Said`: its English in `.en`, for --lang en), from the
     exception a library raised: never its English message, never its class name. An exception of a
     kind not known here is `default` (the CLI adds that RODTRAD_DEBUG=1 shows the traceback to
-    whoever maintains the installation)."""
-    sv, en = _explain(exc)
+    whoever maintains the installation). `file`: an OS error names its file, in parentheses."""
+    sv, en = _explain(exc, file)
     if sv is None:
         return default if isinstance(default, Said) else Said(default)
     return Said(sv, en)
 
 
-def _explain(exc: BaseException) -> tuple[str | None, str | None]:
+def _explain(exc: BaseException, file: bool = True) -> tuple[str | None, str | None]:
     import ssl  # noqa: PLC0415
     import urllib.error  # noqa: PLC0415
 
@@ -109,7 +109,7 @@ def _explain(exc: BaseException) -> tuple[str | None, str | None]:
                 f"the server answered {exc.code}" + (f" ({en})" if en else ""))
     if isinstance(exc, urllib.error.URLError):
         if isinstance(exc.reason, BaseException):
-            return _explain(exc.reason)
+            return _explain(exc.reason, file)
         return "adressen går inte att nå", "the address cannot be reached"
     if isinstance(exc, socket.gaierror):
         return ("adressen går inte att slå upp: namnet finns inte, eller nätverk saknas",
@@ -122,7 +122,7 @@ def _explain(exc: BaseException) -> tuple[str | None, str | None]:
         sv, en = OS_ERRORS.get(exc.errno) or ((f"systemfel {exc.errno}", f"system error {exc.errno}") if exc.errno
                                                else ("filen eller nätverket gick inte att använda",
                                                      "the file or the network could not be used"))
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({exc.filename})" if exc.filename and file else ""
         return sv + where, en + where
     if isinstance(exc, MemoryError):
         return "minnet räckte inte", "out of memory"
