@@ -71,7 +71,7 @@ def _import_ledger(ws: Workspace, master, data: dict, preset: str, months: int) 
     path = _ledger_files(ws, data, preset, months)
     imported = ledger.from_sie(path, master)
     changes.store(imported, ws.root / FILE_NAME, path)
-    return f"{len(imported.rows)} rader utfall och budget (enhet, konto, månad) ur {path.name}{said}"
+    return f"{words.count(len(imported.rows), 'rad', 'rader')} utfall och budget (enhet, konto, månad) ur {path.name}{said}"
 
 
 def _import_kolada(ws: Workspace, master, data: dict, preset: str) -> str:
@@ -138,12 +138,12 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
                          + "; ".join(f.message() for f in findings))
     planned = mistakes(preset) if planned is None else planned
     period = master.period(None).id
-    echo(f"1. Arbetsyta:  {ws.root}  ({master.name}, {len(master.units())} enheter)")
+    echo(f"1. Arbetsyta:  {ws.root}  ({master.name}, {words.count(len(master.units()), 'enhet', 'enheter')})")
     paths = generate(master, period, ws.outbox(period), now=f"{master.years[0] - 1}-11-01 08:00:00", jobs=jobs)
-    echo(f"2. Utskick:    {len(paths)} förifyllda arbetsböcker i {ws.outbox(period)}")
+    echo(f"2. Utskick:    {words.count(len(paths), 'förifylld arbetsbok', 'förifyllda arbetsböcker')} i {ws.outbox(period)}")
     planted = filler.fill_all(paths, ws.inbox(period), seed=seed, mistakes=planned.plan, master=master)
-    echo(f"3. Svar:       {len(paths)} ifyllda arbetsböcker i {ws.inbox(period)} "
-         f"({len({p[0] for p in planted})} enheter har gjort typiska misstag)")
+    echo(f"3. Svar:       {words.count(len(paths), 'ifylld arbetsbok', 'ifyllda arbetsböcker')} i {ws.inbox(period)} "
+         f"({words.count(len({p[0] for p in planted}), 'enhet', 'enheter')} har gjort typiska misstag)")
     result = {"workspace": ws, "master": master, "period": period, "outbox": paths, "planted": planted,
               "checks": {}, "cycle": {}}
     from rodtrad.consolidator.consolidation.consolidate import consolidate  # noqa: PLC0415 - the demo runs the whole chain
@@ -178,7 +178,8 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
                   for k, (want, found) in result["checks"].items() if want != found}
     result["unexpected"] = unexpected
     for k, (extra, missing) in unexpected.items():
-        echo(f"OBS {k}: {len(extra)} oväntade fel, {len(missing)} planterade misstag hittades inte.")
+        echo(f"OBS {k}: {len(extra)} oväntade fel, {words.count(len(missing), 'planterat misstag', 'planterade misstag')} "
+             "hittades inte.")
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     if outcome.documents:
