@@ -387,3 +387,21 @@ def test_a_workspace_without_master_data_is_said_so_by_every_command_that_needs_
         assert result.exit_code == 0 or "Hittar ingen styrmodell.xlsx" in result.output, (args, result.output)
     result = run("nytt-år", tmp_path, "--till", "2028")
     assert "Filen går inte att läsa (filen eller mappen finns inte)" in result.output, result.output
+
+
+@pytest.mark.parametrize("items, said", [(3, ["0", "1", "2"]), (4, ["0", "1", "2", "… och 1 enhet till"]),
+                                         (9, ["0", "1", "2", "… och 6 enheter till"])])
+def test_a_long_list_is_cut_with_the_rest_counted_in_agreement(items, said):
+    from rodtrad.consolidator.model.words import capped, count
+
+    assert capped([str(i) for i in range(items)], 3, lambda n: f"… och {count(n, 'enhet', 'enheter')} till") == said
+
+
+def test_consolidating_with_most_units_missing_lists_twenty_and_counts_the_rest(year):
+    master, books = year
+    root = books["plan"].parents[2]
+    result = run("consolidate", root, "--period", "2027-05", "--dokument", "inga")
+    assert result.exit_code == 1
+    missing = [line for line in result.output.splitlines() if line.endswith(": saknas i inkorgen")]
+    assert len(missing) == 20, result.output
+    assert re.search(r"^… och \d+ enheter till saknas \(alla i inlamning\.xlsx\)$", result.output, re.M), result.output

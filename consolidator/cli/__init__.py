@@ -17,9 +17,10 @@ from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.cli.swedish import install as _swedish, usage as _swedish_usage
 from rodtrad.consolidator.cli.rollover import nytt_ar
-from rodtrad.consolidator.model.words import count, explain, in_language
+from rodtrad.consolidator.model.words import capped, count, explain, in_language
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+LISTED = 20  # lines of one list a command prints (files ignored, units missing); the rest counted, all in its files
 _swedish()  # click's own messages in Swedish
 
 
@@ -216,8 +217,12 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
                           else f"{count(task.errors, 'error', 'errors')}, {count(task.warnings, 'warning', 'warnings')}")
             click.echo(f"{task.file}: {status}")
             print_findings(task.findings, lang)
-        for path, reason in report.ignored:
-            click.echo(f"{Path(path).name}: {in_language(reason, lang)}")
+        def more(n):
+            return (f"… and {count(n, 'more ignored file', 'more ignored files')} (--json lists them all)" if lang == "en"
+                    else f"… och {count(n, 'ignorerad fil', 'ignorerade filer')} till (--json listar alla)")
+        for line in capped([f"{Path(path).name}: {in_language(reason, lang)}" for path, reason in report.ignored],
+                           LISTED, more):
+            click.echo(line)
         click.echo(report.summary(lang))
         if report_file:
             click.echo(f"{'Report' if lang == 'en' else 'Rapport'}: {report_file}")
@@ -290,11 +295,15 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
                                "board_reports": [str(p) for p in result.board_reports],
                                "validation": result.report.to_dict()}, ensure_ascii=False, indent=1))
     else:
-        for task in result.report.tasks:
-            if not task.valid:
-                click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
-        for unit in result.missing:
-            click.echo(f"{unit_name(master, unit)}: saknas i inkorgen")
+        invalid = [f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)")
+                   for task in result.report.tasks if not task.valid]
+        for line in capped(invalid, LISTED, lambda n: f"… och {count(n, 'arbetsbok', 'arbetsböcker')} till med fel "
+                                                      "(alla i valideringsrapport.xlsx)"):
+            click.echo(line)
+        missing = [f"{unit_name(master, unit)}: saknas i inkorgen" for unit in result.missing]
+        for line in capped(missing, LISTED, lambda n: f"… och {count(n, 'enhet', 'enheter')} till saknas "
+                                                      "(alla i inlamning.xlsx)"):
+            click.echo(line)
         from rodtrad.consolidator.rules.removed import REMOVED
 
         said = {f.message(): f for t in result.report.tasks for f in t.findings if f.code == REMOVED.code}

@@ -58,7 +58,7 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None,
     click.echo(f"{file.name}: {'skulle ändra' if dry_run else 'ändrar'} {count(len(result.rows), 'rad', 'rader')} (enhet, konto, månad) "
                f"för {', '.join(map(str, sorted(result.years))) or 'inga år'}:")
     *lines, total = change.lines()
-    for line in capped(lines, LINES, "  … och {n} enheter och månader till"):
+    for line in capped(lines, LINES, lambda n: f"  … och {n} till (enhet och månad)"):
         click.echo(line)
     click.echo(total)
     if dry_run:

@@ -23,12 +23,14 @@ def count(n: int, one: str, many: str) -> str:
     return f"{number} {one if n == 1 else many}"
 
 
-def capped(items: list, limit: int, more: str = "… och {n} till") -> list:
-    """At most `limit` of `items`; when some are left out, the last shown is followed by `more` with
-    {n} the number left out (a str item). limit <= 0: all of them."""
+def capped(items: list, limit: int, more="… och {n} till") -> list:
+    """At most `limit` of `items`; when some are left out, the last shown is followed by `more`: a
+    str with {n} the number left out, or a function of that number (to make its noun agree with
+    `count`). limit <= 0: all of them."""
     if limit <= 0 or len(items) <= limit:
         return list(items)
-    return [*items[:limit], more.format(n=len(items) - limit)]
+    n = len(items) - limit
+    return [*items[:limit], more(n) if callable(more) else more.format(n=n)]
 
 
 class Said(str):
