@@ -203,3 +203,16 @@ for path in generate(md, {PERIOD!r}, {str(root / 'utskick' / PERIOD)!r}, units=[
     for path in sent:  # each unit's forecast is the sum of what it answered, read from its own cells
         unit = path.name.split()[0]
         assert reported[unit] == pytest.approx(sum(forecasts(root / "inkorg" / PERIOD / path.name).values()))
+
+
+def test_a_sheet_a_later_version_added_is_neither_looked_for_nor_missing_from_the_document(monkeypatch):
+    """The kind beside columns: a whole sheet added in a version (declared as ["*"])."""
+    later = layouts.HISTORY[document.FOLLOW][1]
+    monkeypatch.setitem(layouts.HISTORY, document.FOLLOW, ("0.8", [("1.0", {"controls": [layouts.WHOLE]}), *later]))
+    assert layouts.versions(document.FOLLOW) == ["0.8", "1.0", "1.1"]
+    old = layouts.as_of(document.spec(document.FOLLOW, "tertial"), document.FOLLOW, "0.8")
+    assert "controls" not in {s["key"] for s in old["sheets"]}
+    assert {s["key"] for s in old["sheets"]} | {"controls"} == {s["key"] for s in document.spec(document.FOLLOW, "tertial")["sheets"]}
+    doc = {"economy": [{"account": "5010"}]}
+    layouts.complete(doc, document.FOLLOW, "0.8")
+    assert doc == {"economy": [{"account": "5010", "last_year": None}], "controls": []}

@@ -18,13 +18,16 @@ from rodtrad.consolidator.model import contract
 from rodtrad.consolidator.model.findings import ERROR, Finding, define
 
 # template (layout name) -> (the first version released, [(a later version, {sheet key: [the
-# column or field keys it added]})], oldest first). The last version is the layout file's own.
+# column or field keys it added], or ["*"] for a whole sheet})], oldest first). The last version
+# is the layout file's own.
 HISTORY: dict[str, tuple[str, list[tuple[str, dict[str, list[str]]]]]] = {
     "plan": ("1.0", []),
     "follow": ("1.0", [
         ("1.1", {"economy": ["last_year"]}),  # issue 20: Utfall samma period i fjol
     ]),
 }
+
+WHOLE = "*"  # a sheet a version added, rather than some of its columns
 
 TOO_OLD = define(
     "meta.version", ERROR,
@@ -82,6 +85,8 @@ def as_of(layout: dict, name: str, version: str | None) -> dict:
     sheets = []
     for sheet in layout["sheets"]:
         gone = added.get(sheet["key"], set())
+        if WHOLE in gone:
+            continue
         if gone:
             sheet = {**sheet, **{part: [c for c in sheet[part] if c["key"] not in gone]
                                  for part in ("columns", "fields") if part in sheet}}
@@ -93,6 +98,9 @@ def complete(doc: dict, name: str, version: str | None) -> None:
     """Give a document read by an older layout the keys the current one has (None: not asked),
     in place, so everything after reading sees one shape."""
     for key, fields in added_after(name, version).items():
+        if WHOLE in fields:
+            doc.setdefault(key, [])  # a keyvalue sheet is never added later: the header and _meta were first
+            continue
         part = doc.get(key)
         for record in part if isinstance(part, list) else [part] if isinstance(part, dict) else []:
             for field in fields:
