@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, terms
 from rodtrad.consolidator.model.findings import ERROR, Finding, INFO, WARNING, define
 from rodtrad.consolidator.reading.grid import TOO_LARGE, open_grid, read_file
 from rodtrad.consolidator.model.files import sha256
@@ -114,8 +114,8 @@ class Report:
 
 # -- one workbook -----------------------------------------------------------------------------
 
-def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
-    names = [s["name"] for s in document.spec(*document.template_of(sheets))["sheets"]]
+def is_rodtrad(sheets: dict, words: terms.Terms | None = None) -> tuple[bool, list[str]]:
+    names = [s["name"] for s in document.spec(*document.template_of(sheets), words)["sheets"]]
     missing = [n for n in names if n not in sheets]
     return "_meta" in sheets or len(missing) <= len(names) // 2, missing
 
@@ -125,11 +125,12 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     """Validate one workbook's cell values (sheet -> rows). `sent` (reading.sent.SentCopies) holds what
     the workspace sent out, for the prefilled check of follow-ups."""
     task = Task(file=file, path=file)
-    ours, missing = is_rodtrad(sheets)
+    words = terms.of(master)  # the model's words: its sheets and headers (model/wording.py)
+    ours, missing = is_rodtrad(sheets, words)
     if not ours:
         task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
         return task
-    got = document.from_grid(sheets, file)
+    got = document.from_grid(sheets, file, words)
     doc, layout = got.data, got.layout
     typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
     meta = doc.get("meta") or {}
@@ -199,7 +200,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
             grid = None
         else:
             sha256, size = hashlib.sha256(data).hexdigest(), len(data)
-            grid, findings = open_grid(path, wanted=document.sheet_names(), data=data)
+            grid, findings = open_grid(path, wanted=document.sheet_names(terms.of(master)), data=data)
         if grid is None:
             for f in findings:
                 f.file = name

@@ -1,4 +1,5 @@
 """Every link points to an id that exists, at the right level for the unit."""
+from rodtrad.consolidator.model import wording
 from rodtrad.consolidator.model.findings import ERROR, define
 
 UNKNOWN = define("link.unknown", ERROR, "{field}: {value} finns inte bland {target}.",
@@ -14,14 +15,19 @@ def check(ctx):
     links = board_goals | {c.id for c in m.commitments_for(unit)} | {u.id for u in m.uppdrag_for(unit)}
     perspectives = {p.id for p in m.perspectives}
     locked = {a.id: a for a in m.locked_for(unit)}
-    checks = [("goals", "parent", "Kopplat till nämndmål", lambda r: board_goals, "nämndens mål"),
-              ("goals", "perspective", "Perspektiv", lambda r: perspectives, "perspektiven"),
-              ("activities", "link", "Kopplad till",
+    checks = [("goals", "parent", lambda r: board_goals, "nämndens mål"),
+              ("goals", "perspective", lambda r: perspectives, ""),
+              ("activities", "link",
                lambda r: links | ({locked[r["id"]].link} if r.get("locked") and r["id"] in locked else set()),
                "nämndens mål, åtaganden och uppdrag"),
-              ("activities", "perspective", "Perspektiv", lambda r: perspectives, "perspektiven"),
-              ("development", "link", "Kopplat till", lambda r: links, "nämndens mål, åtaganden och uppdrag")]
-    for key, field, label, known, target in checks:
+              ("activities", "perspective", lambda r: perspectives, ""),
+              ("development", "link", lambda r: links, "nämndens mål, åtaganden och uppdrag")]
+    sheets = {s["key"] for s in ctx.read.layout["sheets"]}
+    for key, field, known, target in checks:
+        if key not in sheets:
+            continue
+        label = wording.header(ctx.read.layout, key, field)  # the column as the model's workbook names it
+        target = target or f"värdena i listan {label}"  # perspectives: in the model's word for them
         for i, row in ctx.rows(key):
             value = row.get(field)
             if value and not row.get("carried") and value not in known(row):  # carried rows: rules/prefilled

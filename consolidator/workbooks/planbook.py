@@ -10,7 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rodtrad.consolidator.model import document
+from rodtrad.consolidator.model import document, terms
 from rodtrad.consolidator.workbooks import rendering, workbook as wbk
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.workbooks import kontroll
@@ -22,7 +22,7 @@ LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", 
 def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now: str | None = None) -> None:
     """Write one unit's workbook; `now` fixes the generation time (reproducible output). The time is
     written with a space, not ISO's "T": xlwings' Excel clients read "…T…" text as a date."""
-    spec = document.spec_of(doc)
+    spec = document.spec_of(doc, terms.of(master))  # the model's words for sheets and headers
     follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
@@ -73,7 +73,8 @@ def _instructions(ws, doc, master):
         "Så här fyller du i arbetsboken",
         "1. Öppna filen och klicka på ”Aktivera redigering” om Excel visar en gul rad (skyddad vy).",
         "2. Gula celler fyller du i. Vita och grå celler är förifyllda från kommunens styrmodell och är låsta.",
-        "3. Välj kopplingar (mål, åtaganden, uppdrag), perspektiv och ansvarig i listorna i cellerna.",
+        f"3. Välj kopplingar (mål, åtaganden, uppdrag), {terms.Terms.lower(terms.of(master).perspective)} och ansvarig "
+        "i listorna i cellerna.",
         "4. Grå rader på bladet Aktiviteter är låsta aktiviteter som alla enheter ska ha: fyll i ansvarig.",
         "5. Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2027-03-01. Belopp i hela kronor.",
         "6. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är planen klar.",

@@ -1,0 +1,100 @@
+"""The one place where a model's own words (model/terms.py) enter the workbook layouts.
+
+templates/*.layout.json are written in Exempelkommun's words. `worded(name, layout, t)` gives the same
+layout in another model's words: the sheet names, titles, column headers and list titles named in
+`WORDED` below, each a pattern of placeholders (`words(t)`). Generation (workbooks/planbook.py) and
+reading (model/document.from_grid, reading/validate.py) both take the layout through
+`document.spec(..., words=t)` with the Terms of the same master data, so a header written is a
+header found. With Exempelkommun's terms the worded layout equals the JSON (tests/test_wording.py).
+
+A word that becomes a sheet name is made safe for Excel (at most 31 characters, none of
+`[ ] : * ? / \\`; no apostrophe, which formulas would have to double: Excel's rules, see ../shared/EXCEL-NOTES.md); a
+name that would collide with another sheet of the workbook keeps the JSON's name.
+"""
+from __future__ import annotations
+
+import re
+
+from rodtrad.consolidator.model.terms import Terms
+
+# (template, sheet key, column key or "" for the sheet itself) -> {part: pattern}. A sheet's parts are
+# "name" and "title", a column's "header"; lists are keyed ("lists", list key).
+WORDED: dict[tuple[str, str, str], dict[str, str]] = {
+    ("plan", "chain", ""): {"title": "Målkedjan: {kf_goal} > {board_goal_lc} > {commitment_lc} (läses, ändras inte)"},
+    ("plan", "chain", "perspective"): {"header": "{perspective}"},
+    ("plan", "goals", ""): {"name": "{unit_goal}", "title": "{unit_goal}: egna mål, vart och ett kopplat till {board_goal_lc}"},
+    ("plan", "goals", "parent"): {"header": "Kopplat till {board_goal_lc}"},
+    ("plan", "goals", "perspective"): {"header": "{perspective}"},
+    ("plan", "activities", "perspective"): {"header": "{perspective}"},
+    ("plan", "lists", "perspektiv"): {"title": "{perspective}"},
+    ("plan", "lists", "namndmal"): {"title": "{board_goal}"},
+    ("follow", "underlying", "text"): {"header": "{unit_goal}"},
+    ("follow", "activities", "perspective"): {"header": "{perspective}"},
+    ("follow", "lists", "perspektiv"): {"title": "{perspective}"},
+}
+
+# Sheets every workbook has besides the layout's (workbooks/planbook.py) and Excel's reserved name:
+# a term never renames a sheet onto one of them.
+FIXED_SHEETS = ("Instruktioner", "Kontroll", "Fel", "_listor", "History")
+
+BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+
+def words(t: Terms | None = None) -> dict[str, str]:
+    """Placeholder -> word: each term as a heading starts it (`board_goal`: "Nämndsmål") and inside a
+    sentence (`board_goal_lc`: "nämndsmål"), and the goal chain (`chain`). Finding
+    templates (model/findings.py) and the layout patterns above use these names."""
+    t = t or Terms()
+    out = {}
+    for key in ("kf_goal", "board_goal", "commitment", "unit_goal", "perspective"):
+        word = getattr(t, key)
+        out[key], out[f"{key}_lc"] = word, Terms.lower(word)
+    out["chain"] = t.chain
+    return out
+
+
+def safe_sheet_name(word: str) -> str:
+    """A word as an Excel sheet name: Excel's forbidden characters and apostrophes dropped (a formula
+    quotes a sheet name in apostrophes), spaces collapsed, at most 31 characters ("" when nothing is left)."""
+    name = re.sub(r"\s+", " ", BAD_SHEET_CHARS.sub("", str(word or "")).replace("'", "")).strip()
+    return name[:SHEET_NAME_MAX].rstrip()
+
+
+def worded(name: str, layout: dict, t: Terms | None) -> dict:
+    """`layout` (of template `name`, possibly already cut to a period kind and level) in the words
+    of `t`: a new dict, the JSON's own dict untouched. `t` None or Exempelkommun's terms: `layout` itself."""
+    if t is None or t == Terms():
+        return layout
+    w = words(t)
+    taken = {n.casefold() for n in [*(s["name"] for s in layout["sheets"]), *FIXED_SHEETS]}
+    sheets = []
+    for sheet in layout["sheets"]:
+        own = WORDED.get((name, sheet["key"], ""), {})
+        sheet = dict(sheet)
+        if "name" in own:
+            candidate = safe_sheet_name(own["name"].format_map(w))
+            if candidate and (candidate.casefold() == sheet["name"].casefold() or candidate.casefold() not in taken):
+                sheet["name"] = candidate
+        if "title" in own and sheet.get("title") is not None:
+            sheet["title"] = own["title"].format_map(w)
+        if "columns" in sheet:
+            sheet["columns"] = [{**c, "header": WORDED[(name, sheet["key"], c["key"])]["header"].format_map(w)}
+                                if "header" in WORDED.get((name, sheet["key"], c["key"]), {}) else c
+                                for c in sheet["columns"]]
+        sheets.append(sheet)
+    lists = {key: WORDED[(name, "lists", key)]["title"].format_map(w) if (name, "lists", key) in WORDED else title
+             for key, title in layout.get("lists", {}).items()}
+    return {**layout, "sheets": sheets, "lists": lists}
+
+
+def header(layout: dict, sheet_key: str, column_key: str) -> str:
+    """The header of a column in a (worded) layout: what a finding about that column calls it.
+    Raises StopIteration when the layout has no such column (a programming error)."""
+    sheet = next(s for s in layout["sheets"] if s["key"] == sheet_key)
+    return next(c["header"] for c in sheet["columns"] if c["key"] == column_key)
+
+
+def sheet_name(layout: dict, sheet_key: str) -> str:
+    """The name of a sheet in a (worded) layout, by its key ("" when the layout has no such sheet)."""
+    return next((s["name"] for s in layout["sheets"] if s["key"] == sheet_key), "")
