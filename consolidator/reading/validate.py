@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodtrad.consolidator.model import contract, document, terms
+from rodtrad.consolidator.model import contract, document, terms, wording
 from rodtrad.consolidator.model.findings import ERROR, Finding, INFO, WARNING, define
 from rodtrad.consolidator.reading.grid import TOO_LARGE, open_grid, read_file
 from rodtrad.consolidator.model.files import sha256
@@ -152,8 +152,9 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
             findings.extend(f for f in rule(ctx) if (f.sheet, f.cell) not in unreadable)
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
+    said = wording.words(words)
     for f in findings:
-        f.file, f.unit = file, task.unit
+        f.file, f.unit, f.words = file, task.unit, said
     task.findings = _ordered(findings, layout)
     if keep_document:
         task.document, task.cells = doc, got.cells

@@ -1,9 +1,8 @@
 """Every link points to an id that exists, at the right level for the unit."""
-from rodtrad.consolidator.model import wording
 from rodtrad.consolidator.model.findings import ERROR, define
 
-UNKNOWN = define("link.unknown", ERROR, "{field}: {value} finns inte bland {target}.",
-                 "{field}: {value} is not among {target}.",
+UNKNOWN = define("link.unknown", ERROR, "{field}: {value} finns inte i listan {target}.",
+                 "{field}: {value} is not in the list {target}.",
                  "Välj ett värde i listan i cellen.", "Choose a value from the cell's dropdown list.")
 
 
@@ -15,19 +14,19 @@ def check(ctx):
     links = board_goals | {c.id for c in m.commitments_for(unit)} | {u.id for u in m.uppdrag_for(unit)}
     perspectives = {p.id for p in m.perspectives}
     locked = {a.id: a for a in m.locked_for(unit)}
-    checks = [("goals", "parent", lambda r: board_goals, "nämndens mål"),
-              ("goals", "perspective", lambda r: perspectives, ""),
+    checks = [("goals", "parent", lambda r: board_goals),
+              ("goals", "perspective", lambda r: perspectives),
               ("activities", "link",
-               lambda r: links | ({locked[r["id"]].link} if r.get("locked") and r["id"] in locked else set()),
-               "nämndens mål, åtaganden och uppdrag"),
-              ("activities", "perspective", lambda r: perspectives, ""),
-              ("development", "link", lambda r: links, "nämndens mål, åtaganden och uppdrag")]
-    sheets = {s["key"] for s in ctx.read.layout["sheets"]}
-    for key, field, known, target in checks:
+               lambda r: links | ({locked[r["id"]].link} if r.get("locked") and r["id"] in locked else set())),
+              ("activities", "perspective", lambda r: perspectives),
+              ("development", "link", lambda r: links)]
+    layout = ctx.read.layout  # in the model's words (model/wording.py): its headers and list titles
+    sheets = {s["key"]: s for s in layout["sheets"]}
+    for key, field, known in checks:
         if key not in sheets:
             continue
-        label = wording.header(ctx.read.layout, key, field)  # the column as the model's workbook names it
-        target = target or f"värdena i listan {label}"  # perspectives: in the model's word for them
+        column = next(c for c in sheets[key]["columns"] if c["key"] == field)
+        label, target = column["header"], layout["lists"].get(column.get("list"), column["header"])
         for i, row in ctx.rows(key):
             value = row.get(field)
             if value and not row.get("carried") and value not in known(row):  # carried rows: rules/prefilled
