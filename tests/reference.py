@@ -328,7 +328,7 @@ def _unit(wb, unit, follow, frames, locked: set, master: Master) -> None:
                     frames["indicators"].append([unit, r["Id"], _num(r["Utfall"])])
         if "Måluppföljning" in wb:
             for r in wb.rows("Måluppföljning"):
-                own = r["Nivå"] == "Enhetens mål"
+                own = r["Nivå"] == unit_goal  # a unit's own goal, in the model's word
                 frames["goals"].append([unit, r["Id"], _id(r.get("Kopplat till")) if own else r["Id"], not own,
                                         GRADE.get(r.get("Bedömning"), NONE)])
         if "Aktiviteter" in wb:

@@ -209,6 +209,7 @@ def from_grid(sheets: dict, file: str = "", words: terms.Terms | None = None) ->
     name, kind, level = template_of(sheets)
     layout = spec(name, kind, level, words)
     got = contract.read(sheets, layout, file)
+    wording.canonical(name, got.data, words)  # "Delmål" in a Nivå cell is the document's own-goal marker
     got.template, got.layout = name, layout
     return got
 

@@ -37,6 +37,12 @@ WORDED: dict[tuple[str, str, str], dict[str, str]] = {
 # a term never renames a sheet onto one of them.
 FIXED_SHEETS = ("Instruktioner", "Kontroll", "Fel", "_listor", "History")
 
+# Values the documents keep in Exempelkommun's words (facts.py and rules/removed.py tell a unit's own
+# goals by grading.OWN_GOAL) but a workbook shows in the model's: (template, sheet key, column key) ->
+# {canonical value: term}. The writer shows them (`shown`), the reader takes them back (`canonical`).
+OWN_GOAL = "Enhetens mål"  # grading.OWN_GOAL
+VALUES: dict[tuple[str, str, str], dict[str, str]] = {("follow", "assessments", "level"): {OWN_GOAL: "unit_goal"}}
+
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
 
@@ -98,3 +104,31 @@ def header(layout: dict, sheet_key: str, column_key: str) -> str:
 def sheet_name(layout: dict, sheet_key: str) -> str:
     """The name of a sheet in a (worded) layout, by its key ("" when the layout has no such sheet)."""
     return next((s["name"] for s in layout["sheets"] if s["key"] == sheet_key), "")
+
+
+def _values(name: str, sheet_key: str, t: Terms | None) -> dict[str, dict[str, str]]:
+    """column key -> {canonical value: the model's word} for one sheet (empty when the words are Exempelkommun's)."""
+    if t is None or t == Terms():
+        return {}
+    return {col: {value: getattr(t, term) for value, term in words_.items() if getattr(t, term) != value}
+            for (tpl, key, col), words_ in VALUES.items() if tpl == name and key == sheet_key}
+
+
+def shown(name: str, sheet_key: str, record: dict, t: Terms | None) -> dict:
+    """A document's row as the model's workbook shows it (a unit's own goal: "Delmål", not "Enhetens mål")."""
+    changes = {col: table[record[col]] for col, table in _values(name, sheet_key, t).items() if record.get(col) in table}
+    return {**record, **changes} if changes else record
+
+
+def canonical(name: str, doc: dict, t: Terms | None) -> None:
+    """The reader's side of `shown`, in place: the model's word back to the document's value. A word
+    that is also another row's value (the model calls its unit goals what it calls its board goals)
+    is left as read."""
+    for (tpl, key, col), _ in VALUES.items():
+        if tpl != name:
+            continue
+        back = {word: value for value, word in _values(name, key, t).get(col, {}).items()}
+        taken = set(back) & {getattr(t, term) for term in ("kf_goal", "board_goal", "commitment")} if back else set()
+        for row in doc.get(key) or []:
+            if isinstance(row, dict) and row.get(col) in back and row.get(col) not in taken:
+                row[col] = back[row[col]]

@@ -10,7 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rodtrad.consolidator.model import document, terms
+from rodtrad.consolidator.model import document, terms, wording
 from rodtrad.consolidator.workbooks import rendering, workbook as wbk
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.workbooks import kontroll
@@ -22,7 +22,9 @@ LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", 
 def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now: str | None = None) -> None:
     """Write one unit's workbook; `now` fixes the generation time (reproducible output). The time is
     written with a space, not ISO's "T": xlwings' Excel clients read "…T…" text as a date."""
-    spec = document.spec_of(doc, terms.of(master))  # the model's words for sheets and headers
+    words = terms.of(master)
+    spec = document.spec_of(doc, words)  # the model's words for sheets, headers and shown values
+    template = document.TEMPLATES.get(spec["template"], document.PLAN)
     follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
@@ -46,7 +48,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
             rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, data),
                             lambda ws, sheet=sheet, data=data: _keyvalue(ws, sheet, data))
             continue
-        rows = [_resolved(sheet, record, pick) for record in doc[sheet["key"]]]
+        rows = [_resolved(sheet, wording.shown(template, sheet["key"], record, words), pick) for record in doc[sheet["key"]]]
 
         def build(ws, sheet=sheet, rows=rows):
             b = _table(ws, sheet, rows, spec["header_row"], names, master)
