@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from rodtrad.consolidator.model.terms import Terms
+from rodtrad.consolidator.model.values import clean_text
 
 # (template, sheet key, column key or "" for the sheet itself) -> {part: pattern}. A sheet's parts are
 # "name" and "title", a column's "header"; lists are keyed ("lists", list key).
@@ -54,7 +55,7 @@ def words(t: Terms | None = None) -> dict[str, str]:
     t = t or Terms()
     out = {}
     for key in ("kf_goal", "board_goal", "commitment", "unit_goal", "perspective"):
-        word = getattr(t, key)
+        word = re.sub(r"\s+", " ", clean_text(getattr(t, key)))  # no control characters: a cell and a header hold it
         out[key], out[f"{key}_lc"] = word, Terms.lower(word)
     out["chain"] = t.chain
     return out
@@ -63,7 +64,7 @@ def words(t: Terms | None = None) -> dict[str, str]:
 def safe_sheet_name(word: str) -> str:
     """A word as an Excel sheet name: Excel's forbidden characters and apostrophes dropped (a formula
     quotes a sheet name in apostrophes), spaces collapsed, at most 31 characters ("" when nothing is left)."""
-    name = re.sub(r"\s+", " ", BAD_SHEET_CHARS.sub("", str(word or "")).replace("'", "")).strip()
+    name = re.sub(r"\s+", " ", BAD_SHEET_CHARS.sub("", clean_text(word)).replace("'", "")).strip()
     return name[:SHEET_NAME_MAX].rstrip()
 
 
@@ -85,20 +86,31 @@ def worded(name: str, layout: dict, t: Terms | None) -> dict:
         if "title" in own and sheet.get("title") is not None:
             sheet["title"] = own["title"].format_map(w)
         if "columns" in sheet:
-            sheet["columns"] = [{**c, "header": WORDED[(name, sheet["key"], c["key"])]["header"].format_map(w)}
-                                if "header" in WORDED.get((name, sheet["key"], c["key"]), {}) else c
-                                for c in sheet["columns"]]
+            sheet["columns"] = _headers(name, sheet, w)
         sheets.append(sheet)
     lists = {key: WORDED[(name, "lists", key)]["title"].format_map(w) if (name, "lists", key) in WORDED else title
              for key, title in layout.get("lists", {}).items()}
     return {**layout, "sheets": sheets, "lists": lists}
 
 
-def header(layout: dict, sheet_key: str, column_key: str) -> str:
-    """The header of a column in a (worded) layout: what a finding about that column calls it.
-    Raises StopIteration when the layout has no such column (a programming error)."""
-    sheet = next(s for s in layout["sheets"] if s["key"] == sheet_key)
-    return next(c["header"] for c in sheet["columns"] if c["key"] == column_key)
+def _norm(text: str) -> str:
+    """A header as the reader compares it (contract.norm: case, spacing and a trailing '*' ignored)."""
+    return re.sub(r"\s+", " ", clean_text(text)).strip(" *").lower()
+
+
+def _headers(name: str, sheet: dict, w: dict) -> list[dict]:
+    """A sheet's columns with the model's headers; a header that would be blank or the same as another
+    column's (the reader finds columns by header) keeps the JSON's."""
+    columns = list(sheet["columns"])
+    for i, c in enumerate(columns):
+        pattern = WORDED.get((name, sheet["key"], c["key"]), {}).get("header")
+        if pattern is None:
+            continue
+        text = re.sub(r"\s+", " ", pattern.format_map(w)).strip()
+        others = {_norm(o["header"]) for j, o in enumerate(columns) if j != i}
+        if _norm(text) and _norm(text) not in others:
+            columns[i] = {**c, "header": text}
+    return columns
 
 
 def sheet_name(layout: dict, sheet_key: str) -> str:

@@ -98,7 +98,7 @@ def _lists(wb, lists, titles) -> dict[str, str]:
     names = {}
     for col, (key, title) in enumerate(titles.items(), start=1):
         items = lists.get(key) or []
-        ws.cell(row=1, column=col, value=title)
+        wbk.put(ws.cell(row=1, column=col), title)
         for row, item in enumerate(items, start=2):
             wbk.put(ws.cell(row=row, column=col), item)
         letter = wbk.letters([{"key": k} for k in titles])[key]
@@ -250,7 +250,7 @@ def _check_sheet(ws, items, follow=False):
     columns = [{"header": "Kontroll", "width": 60}, {"header": "Antal", "width": 10}, {"header": "Status", "width": 14}]
     wbk.write_header(ws, columns, 4)
     for r, check in enumerate(items, start=5):
-        wbk.style(ws.cell(row=r, column=1, value=check.label), "ro_wrap")
+        wbk.style(wbk.put(ws.cell(row=r, column=1), check.label), "ro_wrap")  # labels hold the model's words
         wbk.style(ws.cell(row=r, column=2, value=check.formula), "ro_int")
         status = f'=IF(B{r}=0,"OK","Åtgärda")' if check.formula else kontroll.AT_SUBMISSION
         wbk.style(ws.cell(row=r, column=3, value=status), "ro_wrap")
