@@ -98,3 +98,22 @@ def test_hostile_words_become_text_and_safe_sheet_names_and_the_filled_workbook_
     filled = tmp_path / "in" / sent.name
     assert filler.fill(sent, filled, random.Random(1), master=master) == []
     assert validate_file(filled, master).findings == []
+
+
+def test_check_master_warns_with_begrepps_cell_when_a_word_cannot_name_a_sheet_or_column(tmp_path):
+    from rodtrad.consolidator.reading import masterfile
+    from rodtrad.consolidator.workbooks.masterbook import init
+    from rodtrad.samples import build
+
+    data = build("solleftea")
+    data["terms"] = {**data["terms"], "unit_goal": "Aktiviteter", "perspective": "Kommentar"}
+    ws = init(tmp_path / "kommun", data)
+    master, findings = masterfile.load(ws.master_file)
+    assert master is not None
+    said = {(f.field, f.sheet): f for f in findings if f.code == "master.term_unusable"}
+    assert set(said) == {("unit_goal", "Begrepp"), ("perspective", "Begrepp")}
+    assert all(f.cell for f in said.values())
+    assert said[("unit_goal", "Begrepp")].message() == (
+        "Begreppet Aktiviteter kan inte användas som bladnamn i arbetsböckerna; de skriver Enhetens mål.")
+    _, fine = masterfile.load(init(tmp_path / "sollefteå", build("solleftea")).master_file)
+    assert fine == []

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from rodtrad.consolidator.model import contract, mastercheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
-from rodtrad.consolidator.model import answerable, terms, wording
+from rodtrad.consolidator.model import answerable, terms, termscheck, wording
 
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
@@ -299,6 +299,7 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
         return None, _worded(findings, said)
     master = MasterData(got.data)
     findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
+    findings += termscheck.check(got.data, got, file)  # Begrepp's words the workbooks cannot use as given
     _worded(findings, said)
     if has_errors(findings):
         return None, findings
