@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, terms
 
 GOALS = [
     "Alla medarbetare ska känna till nämndens mål och hur enheten bidrar.",
@@ -84,8 +84,10 @@ class Sheet:
         return out
 
 
-def _sheets(wb) -> dict[str, Sheet]:
-    return {s["key"]: Sheet(wb[s["name"]], s) for s in document.tables()}
+def _sheets(wb, master=None) -> dict[str, Sheet]:
+    """The plan's tables, found by the model's sheet names and headers (None: Exempelkommun's)."""
+    words = terms.of(master) if master is not None else None
+    return {s["key"]: Sheet(wb[s["name"]], s) for s in document.tables(document.spec(words=words))}
 
 
 def _list(wb, key) -> list:
@@ -101,7 +103,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     rules = master.rules if master is not None else {}
     min_goals, min_activities = int(rules.get("min_goals") or 0), int(rules.get("min_activities") or 0)
     wb = load_workbook(src)
-    s = _sheets(wb)
+    s = _sheets(wb, master)
     people = _list(wb, "personal") or ["Okänd"]
     links, goals, persp = _list(wb, "kopplingar"), _list(wb, "namndmal"), _list(wb, "perspektiv")
     overview = wb["Översikt"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import document
+from rodtrad.consolidator.model import document, terms
 from rodtrad.samples.filler import ACTIVITIES, Sheet, _list, _where
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.rules.followup import action_plan_limit
@@ -38,7 +38,7 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     meta = _meta(wb)
     kind, period = meta["Periodtyp"], master.period(str(meta["Period"]))
     level = meta.get("Nivå") or document.UNIT_LEVEL
-    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level))}
+    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level, words=terms.of(master)))}
     if level != document.UNIT_LEVEL:
         _level(wb, s, rng, master, "Förvaltningen" if level == "förvaltning" else "Nämnden")
         dst.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ TERMS = {  # the model's own words (master data sheet Begrepp)
     "unit_goal": "Delmål",
     "perspective": "Område",
     "compass": True,
+    "kf_report": "Målkompassrapport",
 }
 
 

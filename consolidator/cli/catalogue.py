@@ -38,7 +38,7 @@ EXAMPLES = {
     "link.removed_from_master": {"sheet": "Måluppföljning", "cell": "B6", "value": "BUN1", "what": "Mål",
                                  "what_en": "Goal", "answers": "18 enheters bedömningar",
                                  "answers_en": "18 units' assessments are"},
-    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99"},
+    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99", "target": "Nämndmål"},
     "locked.missing": {"cell": "", "value": "L1 (Genomföra medarbetarsamtal med samtliga medarbetare.)"},
     "master.duplicate_id": {"sheet": "Mål", "cell": "A3", "value": "LM1"},
     "master.org_cycle": {"sheet": "Organisation", "cell": "C3", "value": "100"},
@@ -139,7 +139,10 @@ def markdown() -> str:
     lines = ["# Findings catalogue", "",
              "Generated from the code by `rodtrad findings --markdown`; do not edit by hand.",
              "Every finding has a stable code, a severity (error: the workbook is not accepted; warning: look at it),",
-             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.", ""]
+             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.",
+             "A message names sheets, columns, goal levels and perspectives in the model's own words (the master",
+             "data's sheet Begrepp: placeholders such as {board_goal} and {perspective_lc}, model/wording.py);",
+             "shown here in Exempelkommun's.", ""]
     for kind in kinds():
         code = kind.code
         f = example(kind)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, terms
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks import workbook as wbk
@@ -203,12 +203,13 @@ def _list(wb, name: str) -> list[str]:
     return [c.value for row in wb[sheet][ref.replace("$", "")] for c in row if c.value is not None]
 
 
-def prefill_activities(path: Path, rows: list[dict], when: str | None = None) -> None:
+def prefill_activities(path: Path, rows: list[dict], when: str | None = None, words=None) -> None:
     """Write carried activities into a generated plan workbook's own rows of the same id (input cells,
     so the unit keeps, changes or clears them); a link or perspective is written as its list entry.
-    `when` is the workbook's generation time, which its package keeps (reproducible)."""
+    `when` is the workbook's generation time, which its package keeps (reproducible); `words`: the
+    model's terms (its headers), None for Exempelkommun's."""
     wb = load_workbook(path)
-    spec = next(s for s in document.tables() if s["key"] == "activities")
+    spec = next(s for s in document.tables(document.spec(words=words)) if s["key"] == "activities")
     ws = wb[spec["name"]]
     head = [[c.value for c in r] for r in ws.iter_rows(max_row=min(ws.max_row, 30))]
     header_row, found = contract.find_header(head, [c["header"] for c in spec["columns"]])
@@ -270,7 +271,7 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     for path in paths:
         unit = path.name.split(" ", 1)[0]
         if carried.get(unit) and new.is_unit(unit):
-            prefill_activities(path, carried[unit], now)
+            prefill_activities(path, carried[unit], now, terms.of(new))
     summary.activities = {u: rows for u, rows in carried.items() if new.is_unit(u)}
     n = sum(len(r) for r in summary.activities.values())
     summary.carried.append(f"{n} pågående aktiviteter hos {len(summary.activities)} enheter förifyllda i planerna "
