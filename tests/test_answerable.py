@@ -10,6 +10,7 @@ import random
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
+from openpyxl import load_workbook
 
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.reading.validate import validate_file
@@ -22,9 +23,16 @@ N = int(os.environ.get("RODTRAD_FUZZ_EXAMPLES", 200)) if FUZZ else None
 
 
 def load(data: dict, tmp_path, name="styrmodell.xlsx"):
-    """check-master's answer on the master data written as the economy department keeps it."""
+    """check-master's answer on the master data written as the economy department keeps it (a
+    `_typed` entry: cells then typed over by hand, as (sheet, cell, value))."""
     path = tmp_path / name
+    typed = data.pop("_typed", [])
     masterbook.write(data, path)
+    if typed:
+        wb = load_workbook(path)
+        for sheet, cell, value in typed:
+            wb[sheet][cell] = value
+        wb.save(path)
     return masterfile.load(path)
 
 
@@ -80,7 +88,71 @@ def a_board_without_goals(data):
     return [("Regler", "B6", "master.nothing_to_link"), ("Regler", "B5", "master.nothing_to_link")] * 3
 
 
-KINDS = [ostersund_as_published, locked_without_dates, locked_ends_before_it_starts, locked_after_the_plan_years,
+# -- the calendar (Perioder: plan, T1, delår, helår in rows 2-5) and the plan years' frames --------
+
+def period_without_a_date(data):
+    data["periods"][1].update(date=None)
+    return [("Perioder", "C3", "field.required")]
+
+
+def period_date_that_is_not_a_date(data):
+    data["_typed"] = [("Perioder", "C3", "30 april")]
+    return [("Perioder", "C3", "value.unreadable")]
+
+
+def follow_up_after_the_budget_year(data):
+    data["periods"][1].update(date="2028-04-30", deadline="2028-05-12")
+    return [("Perioder", "C3", "master.period_outside_year")]
+
+
+def plan_sent_two_years_early(data):
+    data["periods"][0].update(date="2025-10-31", deadline="2025-12-15")
+    return [("Perioder", "C2", "master.period_outside_year")]
+
+
+def deadline_before_the_period_ends(data):
+    data["periods"][1].update(deadline="2027-04-15")
+    return [("Perioder", "D3", "master.period_deadline")]
+
+
+def periods_of_one_kind_out_of_order(data):
+    data["periods"].append({"id": "2027-T0", "name": "Tertial 0", "date": "2027-03-31", "deadline": "2027-04-12",
+                            "kind": "tertial"})
+    return [("Perioder", "C6", "master.period_order")]
+
+
+def two_periods_of_one_kind_in_one_month(data):
+    data["periods"].append({"id": "2027-T1b", "name": "Tertial 1 igen", "date": "2027-04-15",
+                            "deadline": "2027-05-12", "kind": "tertial"})
+    return [("Perioder", "C6", "master.period_order")]
+
+
+def a_second_helar(data):
+    data["periods"].append(dict(data["periods"][3], id="2027-helar2"))
+    return [("Perioder", "C6", "master.period_order")]
+
+
+def calendar_without_helar(data):
+    data["periods"] = [p for p in data["periods"] if p["kind"] != "helår"]
+    return [("Perioder", "", "master.no_year_end_period")]
+
+
+def frames_for_a_year_the_plan_lacks(data):
+    data["budget_plan"] = [{"unit": "111", "account": "5010", "year": 2028, "amount": 1000.0},
+                           {"unit": "111", "account": "5010", "year": 2031, "amount": 1000.0}]
+    return [("Budget planår", "C3", "master.budget_plan_year")]
+
+
+def plan_year_frames_for_a_unit_not_in_the_organisation(data):
+    data["budget_plan"] = [{"unit": "999", "account": "5010", "year": 2028, "amount": 1000.0}]
+    return [("Budget planår", "A2", "master.unknown_ref")]
+
+
+KINDS = [period_without_a_date, period_date_that_is_not_a_date, follow_up_after_the_budget_year,
+         plan_sent_two_years_early, deadline_before_the_period_ends, periods_of_one_kind_out_of_order,
+         two_periods_of_one_kind_in_one_month, a_second_helar, calendar_without_helar,
+         frames_for_a_year_the_plan_lacks, plan_year_frames_for_a_unit_not_in_the_organisation,
+         ostersund_as_published, locked_without_dates, locked_ends_before_it_starts, locked_after_the_plan_years,
          locked_linked_to_another_boards_goal, more_goals_than_rows, more_activities_than_rows,
          plan_years_before_the_budget_year, a_board_without_goals]
 

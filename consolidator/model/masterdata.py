@@ -5,7 +5,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from rodtrad.consolidator.model import contract, mastercheck
+from rodtrad.consolidator.model import contract, mastercheck, periodcheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
 from rodtrad.consolidator.model import answerable
@@ -288,6 +288,8 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings = (findings or []) + got.findings
     findings += contract.schema_findings(NAME, got.data, got, spec, file)
     findings += mastercheck.integrity(got.data, got, file)
+    if not has_errors(findings):  # the calendar and plan years, once the values are what the schema says
+        findings += periodcheck.check(got.data, got, file)
     if has_errors(findings):
         return None, findings
     master = MasterData(got.data)
