@@ -1,22 +1,28 @@
 """check-master finds master data that makes a valid return impossible, with sheet and cell; and the
-property behind it: for master data drawn at random within the schema, either check-master reports a
-finding, or every unit's plan workbook can be filled so that it validates without errors.
+property behind it: for master data drawn at random within the schema (goals, commitments, uppdrag,
+locked activities, minimums, plan years, the calendar), either check-master reports a finding, or every
+unit's workbook of every period (the plan and each follow-up of the calendar) can be filled so that it
+validates without errors.
 
 `make test` runs a few derandomised examples; `make fuzz` many random ones."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
+from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.model import document
+from rodtrad.consolidator.model.workspace import workbook_name
+from rodtrad.consolidator.reading import masterfile, sent
 from rodtrad.consolidator.reading.validate import validate_file
-from rodtrad.consolidator.workbooks import masterbook
+from rodtrad.consolidator.workbooks import followdocs, masterbook, planbook
 from rodtrad.consolidator.workbooks.generate import generate
-from rodtrad.samples import build, filler
+from rodtrad.samples import build, filler, followfill
 
 FUZZ = os.environ.get("RODTRAD_FUZZ") == "1"
 N = int(os.environ.get("RODTRAD_FUZZ_EXAMPLES", 200)) if FUZZ else None
@@ -182,16 +188,68 @@ LOCKED = st.fixed_dictionaries({
     "perspective": st.sampled_from([None, "K1", "K2", "K6"]),
     "units": st.sampled_from([["alla"], ["2"], ["201"], ["3", "1"], ["30"]]),
     "start": DATES, "end": DATES})
+FITTING = st.fixed_dictionaries({  # a locked activity every unit can carry, so that the follow-ups are reached
+    "text": st.sampled_from(["Arbetsplatsträff varje månad.", "Medarbetarsamtal med alla."]),
+    "link": st.sampled_from(["M1", "M2"]), "perspective": st.sampled_from(["K1", "K2"]),
+    "units": st.sampled_from([["alla"], ["2"]]), "start": st.sampled_from(["2027-01-01", "2027-03-15"]),
+    "end": st.sampled_from(["2027-06-30", "2027-12-31"])})
+FOLLOW_UPS = st.sampled_from([("månad", "2027-01-31"), ("månad", "2027-02-28"), ("månad", "2027-06-15"),
+                              ("månad", "2027-11-30"), ("tertial", "2027-04-30"), ("tertial", "2027-12-31"),
+                              ("delår", "2027-08-31"), ("delår", "2027-07-31"),
+                              ("tertial", "2027-11-15")])  # a new activity then may run into next year
+FAULTS = st.sampled_from([None] * 6 + ["after the year", "plan too early", "deadline first", "out of order",
+                                       "two helår", "no helår"])
 
 
 @st.composite
-def models(draw) -> dict:
-    """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake."""
+def calendars(draw) -> list[dict]:
+    """A plan, up to three follow-ups and a helår in date order, now and then with one fault of the kinds
+    check-master knows (or with none and still a trap: a tertial on the year's last day beside the helår)."""
+    rows = [("plan", "2026-10-31")] + sorted(draw(st.lists(FOLLOW_UPS, max_size=3, unique=True)), key=lambda r: r[1])
+    rows.append(("helår", "2027-12-31"))
+    fault = draw(FAULTS)
+    late = {"deadline first": draw(st.integers(0, len(rows) - 1))}.get(fault)
+    if fault == "after the year":
+        rows.insert(-1, ("tertial", "2028-04-30"))
+    elif fault == "plan too early":
+        rows[0] = ("plan", "2025-10-31")
+    elif fault == "out of order" and len(rows) > 3:
+        rows[1], rows[2] = rows[2], rows[1]
+    elif fault == "two helår":
+        rows.append(("helår", "2027-12-31"))
+    elif fault == "no helår":
+        rows.pop()
+    out = []
+    for i, (kind, date) in enumerate(rows):
+        deadline = dt.date.fromisoformat(date) + dt.timedelta(days=-5 if i == late else 12)
+        out.append({"id": f"P{i}", "name": f"{kind.capitalize()} {date}", "date": date, "deadline": deadline.isoformat(),
+                    "kind": kind, "asks": None})
+    return out
+
+
+def one_unit_per_board() -> dict:
     data = build("solleftea")
     keep = {"101", "201", "301"}
     data["org"] = [r for r in data["org"] if r["level"] != "enhet" or r["id"] in keep]
     data["people"] = [p for p in data["people"] if p["unit"] in keep]
     data["budget"] = [b for b in data["budget"] if b["unit"] in keep]
+    return data
+
+
+def every_kind_of_period() -> dict:
+    """The example `make test` always runs: a month, a tertial, a delår and a helår, and a locked
+    activity due before the delår (its follow-ups must say why it is not done)."""
+    data = one_unit_per_board()
+    data["periods"] = [p for p in data["periods"] if p["kind"] != "månad" or p["date"] == "2027-01-31"]
+    data["locked_activities"] = [{"id": "GEM1", "text": "Arbetsplatsträff varje månad.", "link": "M1",
+                                  "perspective": "K1", "units": ["alla"], "start": "2027-01-01", "end": "2027-06-30"}]
+    return data
+
+
+@st.composite
+def models(draw) -> dict:
+    """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake."""
+    data = one_unit_per_board()
     data["rules"].update(min_goals=draw(st.one_of(st.integers(0, 4), st.integers(0, 17))),
                          min_activities=draw(st.one_of(st.integers(0, 6), st.integers(0, 62))))
     data["municipality"]["plan_years"] = draw(st.sampled_from([[], ["2028"], ["2028", "2029"], ["2026"], ["2029"]]))
@@ -202,25 +260,63 @@ def models(draw) -> dict:
     if draw(st.booleans()):
         data["uppdrag"] = [{"id": "UPP1", "text": "Ett uppdrag.", "boards": ["3"], "resources": 0,
                             "start": "2027-01-01", "deadline": "2027-12-31", "status": "ej påbörjat"}]
-    data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(draw(st.lists(LOCKED, max_size=2)), 1)]
+    data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(draw(st.lists(st.one_of(FITTING, LOCKED), max_size=2)), 1)]
+    data["periods"] = draw(calendars())
+    years = [int(y) for y in data["municipality"]["plan_years"]]
+    data["budget_plan"] = [{"unit": "101", "account": "5010", "year": y, "amount": 1000.0}
+                           for y in draw(st.sampled_from([[], [], [], years[:1], years[:1], years[:1], years[:1], [2031]]))]
     return data
 
 
-@settings(max_examples=N or 10, deadline=None, derandomize=not FUZZ,
+def errors(task) -> list[tuple]:
+    return [(task.file, f.sheet, f.cell, f.code, f.message()) for f in task.findings if f.severity == "error"]
+
+
+def answer_the_year(master, folder: Path) -> list[tuple]:
+    """Every unit answers every period of the calendar, in date order, as the samples' fillers do: the plan
+    from its generated workbook; each follow-up prefilled from the unit's validated plan and its latest
+    follow-ups (as generate does from a workspace's consolidations), its sent copy kept for validation.
+    The errors found, [] when every workbook validates."""
+    found, plans, last, full = [], {}, {}, {}
+    plan = master.period(None).id
+    for path in generate(master, plan, folder / "utskick" / plan, jobs=1):
+        filled = folder / "inkorg" / plan / path.name
+        filler.fill(path, filled, random.Random(path.name), master=master)
+        task = validate_file(filled, master, keep_document=True)
+        found += errors(task)
+        plans[task.unit] = task.document
+    for period in sorted((p for p in master.periods if p.kind != "plan"), key=lambda p: p.date):
+        outbox, stamp = folder / "utskick" / period.id, f"{period.date} 08:00:00"
+        docs = {u: followdocs.prefill(master, u, period.id, followdocs.Basis(
+            plan=plans.get(u), last=last.get(u), last_full=full.get(u))) for u in master.unit_ids}
+        for doc in docs.values():
+            doc["meta"]["generated"], doc["meta"]["hash"] = stamp, document.content_hash(doc)
+        outbox.mkdir(parents=True)
+        sent.write_sent(outbox, list(docs.values()))
+        for unit, doc in docs.items():
+            path = outbox / workbook_name(unit, master.by_id[unit].name, period.id)
+            planbook.write(doc, followdocs.lists(master, unit), master, path, stamp)
+            filled = folder / "inkorg" / period.id / path.name
+            followfill.fill(path, filled, random.Random(path.name), master)
+            task = validate_file(filled, master, keep_document=True, sent=sent.SentCopies(folder))
+            found += errors(task)
+            last[unit] = task.document
+            if period.kind != "månad":
+                full[unit] = task.document
+    return found
+
+
+@settings(max_examples=N or 8, deadline=None, derandomize=not FUZZ,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=models())
-def test_either_check_master_finds_something_or_every_unit_can_return_a_valid_plan(data, tmp_path_factory):
+@example(data=every_kind_of_period())
+def test_either_check_master_finds_something_or_every_unit_answers_every_period_validly(data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("modell")
     master, findings = load(data, folder)
     if master is None:
         assert findings  # check-master said why
         event(f"check-master: {sorted({f.code for f in findings})}")
         return
-    event("every unit answered")
-    period = master.period(None).id
-    for path in generate(master, period, folder / "utskick", jobs=1):
-        filled = folder / "inkorg" / path.name
-        filler.fill(path, filled, random.Random(path.name), master=master)
-        errors = [(f.sheet, f.cell, f.code, f.message()) for f in validate_file(filled, master).findings
-                  if f.severity == "error"]
-        assert errors == [], (path.name, data["rules"], data["municipality"]["plan_years"], data["locked_activities"])
+    event(f"every unit answered {len(master.periods)} periods")
+    assert answer_the_year(master, folder) == [], (data["rules"], data["municipality"]["plan_years"],
+                                                   data["locked_activities"], data["periods"])
