@@ -192,6 +192,17 @@ def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tm
         filled = tmp_path / "inkorg" / path.name
         filler.fill(path, filled, random.Random(path.name), master=master)
         assert [f.code for f in validate_file(filled, master).findings if f.severity == "error"] == [], path.name
+    # the unit closes a carried activity by clearing its row: nothing to say about it
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "inkorg" / plan.name)
+    sheet = book["Aktiviteter"]
+    (row,) = [r for r in sheet.iter_rows() if r[0].value == rows[0]["id"]]
+    for cell in row[2:]:
+        if cell.value is not None and not str(cell.value).startswith("="):
+            cell.value = None
+    book.save(tmp_path / "stängd.xlsx")
+    assert validate_file(tmp_path / "stängd.xlsx", master).findings == []
     with sqlite3.connect(folder / "historik.sqlite") as db:  # this year's outcome, history in next year's reports
         assert "2027-helar" in {r[0] for r in db.execute("SELECT period FROM runs")}
     # and in next year's follow-ups: T1 2028's column "last year" is January–April 2027 as the SIE file says
