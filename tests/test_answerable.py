@@ -251,7 +251,11 @@ def models(draw) -> dict:
     """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake."""
     data = one_unit_per_board()
     data["rules"].update(min_goals=draw(st.one_of(st.integers(0, 4), st.integers(0, 17))),
-                         min_activities=draw(st.one_of(st.integers(0, 6), st.integers(0, 62))))
+                         min_activities=draw(st.one_of(st.integers(0, 6), st.integers(0, 62))),
+                         explain_sek=draw(st.sampled_from([None, 0, 50_000])),
+                         action_plan_sek=draw(st.sampled_from([None, 0, 200_000])),
+                         action_plan_pct=draw(st.sampled_from([None, 0.5, 2])),
+                         budget_must_match_frame=draw(st.booleans()))
     data["municipality"]["plan_years"] = draw(st.sampled_from([[], ["2028"], ["2028", "2029"], ["2026"], ["2029"]]))
     without = draw(st.sampled_from([None, None, None, "1", "2", "3"]))  # a board without goals of its own
     data["goals"] = [g for g in data["goals"] if g["owner"] != without]
