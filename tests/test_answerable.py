@@ -266,6 +266,10 @@ def models(draw) -> dict:
                             "start": "2027-01-01", "deadline": "2027-12-31", "status": "ej påbörjat"}]
     data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(draw(st.lists(st.one_of(FITTING, LOCKED), max_size=2)), 1)]
     data["periods"] = draw(calendars())
+    for ind in data["indicators"]:  # thresholds in any order, or none: a red one needs a comment, no more
+        ind.update(direction=draw(st.sampled_from(["högre", "lägre"])),
+                   green=draw(st.sampled_from([None, 1, 75, 1000])), red=draw(st.sampled_from([None, 1, 65, 1000])),
+                   target=draw(st.sampled_from([None, 7, 75])))
     years = [int(y) for y in data["municipality"]["plan_years"]]
     data["budget_plan"] = [{"unit": "101", "account": "5010", "year": y, "amount": 1000.0}
                            for y in draw(st.sampled_from([[], [], [], years[:1], years[:1], years[:1], years[:1], [2031]]))]
