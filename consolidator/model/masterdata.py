@@ -288,8 +288,7 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings = (findings or []) + got.findings
     findings += contract.schema_findings(NAME, got.data, got, spec, file)
     findings += mastercheck.integrity(got.data, got, file)
-    if not has_errors(findings):  # the calendar and plan years, once the values are what the schema says
-        findings += periodcheck.check(got.data, got, file)
+    findings += periodcheck.check(got.data, got, file)  # the calendar and plan years (readable values only)
     if has_errors(findings):
         return None, findings
     master = MasterData(got.data)
