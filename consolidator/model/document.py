@@ -8,6 +8,7 @@ from functools import lru_cache
 from rodtrad.consolidator.model import contract, values
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.model import terms
+from rodtrad.consolidator.model import layouts
 
 PLAN, FOLLOW = "plan", "follow"  # the layouts in templates/: the plan, and every follow-up period
 TEMPLATES = {"rodtrad.plan": PLAN, "rodtrad.uppfoljning": FOLLOW}  # _meta's template id -> layout
@@ -18,11 +19,14 @@ LEVEL_NAMES = {"kf": "KF-mål", "nämnd": "Nämndmål", "förvaltning": "Förval
 
 
 @lru_cache(maxsize=None)
-def spec(name: str = PLAN, kind: str | None = None, level: str | None = None) -> dict:
+def spec(name: str = PLAN, kind: str | None = None, level: str | None = None, version: str | None = None) -> dict:
     """A template's layout; for a follow-up, only the sheets its period kind asks for (a month asks
     for the economy, a tertial, delår or helår for everything), and the sheets, columns and fields
     of its level (a unit's own workbook, or a förvaltning's or board's assessment of its units).
-    Without kind and level: the whole layout. Shared: do not modify."""
+    Without kind and level: the whole layout. With an earlier `version` the reader still reads
+    (layouts.py): the layout as that version wrote it. Shared: do not modify."""
+    if version is not None:
+        return layouts.as_of(spec(name, kind, level), name, version)
     layout = contract.layout(name)
     if kind is None and level is None:
         return layout
@@ -44,7 +48,7 @@ def spec(name: str = PLAN, kind: str | None = None, level: str | None = None) ->
 def spec_of(doc: dict) -> dict:
     meta = doc.get("meta") or {}
     name = TEMPLATES.get(meta.get("template"), PLAN)
-    return spec(name, *_kind(name, meta.get("kind"), meta.get("level")))
+    return spec(name, *_kind(name, meta.get("kind"), meta.get("level")), meta.get("version") or None)
 
 
 def _kind(name: str, kind, level=None) -> tuple[str | None, str | None]:
@@ -201,8 +205,10 @@ def from_grid(sheets: dict, file: str = "") -> contract.Read:
     """Map a grid (sheet -> rows) onto a document by the layout its _meta names; the source map
     keeps every value's cell, and `read.template`/`read.layout` say which layout was used."""
     name, kind, level = template_of(sheets)
-    layout = spec(name, kind, level)
+    version, _ = layouts.version_cell(sheets)
+    layout = spec(name, kind, level, version)  # an earlier version's workbook by its own layout
     got = contract.read(sheets, layout, file)
+    layouts.complete(got.data, name, version)
     got.template, got.layout = name, layout
     return got
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, layouts
 from rodtrad.consolidator.model.findings import ERROR, Finding, INFO, WARNING, define
 from rodtrad.consolidator.reading.grid import TOO_LARGE, open_grid, read_file
 from rodtrad.consolidator.model.files import sha256
@@ -129,6 +129,10 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     if not ours:
         task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
         return task
+    refused = _unreadable_version(sheets, file, task)
+    if refused:
+        task.findings = [refused]  # one finding for the economy department, not the columns it cannot find
+        return task
     got = document.from_grid(sheets, file)
     doc, layout = got.data, got.layout
     typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
@@ -157,6 +161,19 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     if keep_document:
         task.document, task.cells = doc, got.cells
     return task
+
+
+def _unreadable_version(sheets: dict, file: str, task: Task):
+    """The finding for a workbook whose layout version the reader cannot read (model/layouts.py),
+    with the task's unit and period taken from its _meta sheet; None when it can be read."""
+    version, cell = layouts.version_cell(sheets)
+    refused = layouts.refusal(document.template_of(sheets)[0], version, file, "_meta", cell)
+    if refused is not None:
+        meta = {contract.norm(row[0]): row[1] for row in sheets.get("_meta") or [] if len(row) > 1}
+        task.unit, task.period = str(meta.get("ansvarskod") or ""), str(meta.get("period") or "")
+        task.template_version = version or ""
+        refused.unit = task.unit
+    return refused
 
 
 def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:

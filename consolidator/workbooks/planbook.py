@@ -26,7 +26,8 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
-    wb = wbk.new_workbook()
+    meta = doc["meta"]
+    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level")))  # its own style table
     if follow:
         from rodtrad.consolidator.workbooks import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
         followbook.instructions(wb.active, doc, master)
@@ -62,7 +63,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 1
     wb.security = WorkbookProtection(lockStructure=True)
-    wbk.save_atomic(wb, path)
+    wbk.save_atomic(wb, path, when=doc["meta"]["generated"])  # its times are its generation's (reproducible)
 
 
 def _instructions(ws, doc, master):

@@ -217,9 +217,10 @@ def _list(wb, name: str) -> list[str]:
     return [c.value for row in wb[sheet][ref.replace("$", "")] for c in row if c.value is not None]
 
 
-def prefill_activities(path: Path, rows: list[dict]) -> None:
+def prefill_activities(path: Path, rows: list[dict], when: str | None = None) -> None:
     """Write carried activities into a generated plan workbook's own rows of the same id (input cells,
-    so the unit keeps, changes or clears them); a link or perspective is written as its list entry."""
+    so the unit keeps, changes or clears them); a link or perspective is written as its list entry.
+    `when` is the workbook's generation time, which its package keeps (reproducible)."""
     wb = load_workbook(path)
     spec = next(s for s in document.tables() if s["key"] == "activities")
     ws = wb[spec["name"]]
@@ -244,7 +245,7 @@ def prefill_activities(path: Path, rows: list[dict]) -> None:
             elif key in ("start", "end") and value:
                 value = dt.date.fromisoformat(value)
             wbk.put(ws.cell(row=r, column=col[key]), value)  # unit text: stored as text, never a formula
-    wb.save(path)
+    wbk.save_atomic(wb, Path(path), when=when)
 
 
 def roll(root: Path, to: int, target: Path | None = None, now: str | None = None) -> tuple[Path, Summary]:
@@ -287,11 +288,12 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     links = {g.id for g in new.goals} | {c.id for c in new.commitments} | {u.id for u in new.uppdrag}
     carried = open_activities(docs, to, links, {a.id for a in master.locked_activities})
     plan = new.period(None)
-    paths = generate(new, plan.id, ws.outbox(plan.id), now=now or f"{to - 1}-11-01 08:00:00", jobs=1)
+    now = now or f"{to - 1}-11-01 08:00:00"
+    paths = generate(new, plan.id, ws.outbox(plan.id), now=now, jobs=1)
     for path in paths:
         unit = path.name.split(" ", 1)[0]
         if carried.get(unit) and new.is_unit(unit):
-            prefill_activities(path, carried[unit])
+            prefill_activities(path, carried[unit], now)
     summary.activities = {u: rows for u, rows in carried.items() if new.is_unit(u)}
     n = sum(len(r) for r in summary.activities.values())
     summary.carried.append(f"{n} pågående aktiviteter hos {len(summary.activities)} enheter förifyllda i planerna "
