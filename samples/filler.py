@@ -118,7 +118,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     for row_id in s["activities"].ids(locked=True):
         s["activities"].set(row_id, "responsible", people[0])
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
-    year = int(str(meta["Period"])[:4])
+    year = master.years[0] if master is not None else int(str(meta["Period"])[:4])  # the budget year (ids are free)
     last = dt.date(master.years[-1] if master is not None else year + 2, 12, 31)  # the plan's last year
     carried = [r for r in s["activities"].ids(locked=False) if s["activities"].get(r, "text")]  # from last year
     for row_id in carried:  # the unit keeps them, choosing a link or perspective where none was left

@@ -265,8 +265,28 @@ def test_the_demo_rolls_over_into_the_next_year_with_what_is_still_open(year, tm
         filled = tmp_path / "inkorg" / path.name
         filler.fill(path, filled, random.Random(path.name), master=master)
         assert [f.code for f in validate_file(filled, master).findings if f.severity == "error"] == [], path.name
+    # the unit closes a carried activity by clearing its row: nothing to say about it
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "inkorg" / plan.name)
+    sheet = book["Aktiviteter"]
+    (row,) = [r for r in sheet.iter_rows() if r[0].value == rows[0]["id"]]
+    for cell in row[2:]:
+        if cell.value is not None and not str(cell.value).startswith("="):
+            cell.value = None
+    book.save(tmp_path / "stängd.xlsx")
+    assert validate_file(tmp_path / "stängd.xlsx", master).findings == []
     with sqlite3.connect(folder / "historik.sqlite") as db:  # this year's outcome, history in next year's reports
         assert "2027-helar" in {r[0] for r in db.execute("SELECT period FROM runs")}
+    # and in next year's follow-ups: T1 2028's column "last year" is January–April 2027 as the SIE file says
+    from rodtrad.consolidator.workbooks import followdocs
+
+    t1 = next(p for p in master.periods if p.kind == "tertial")
+    last_year = followdocs.sources(folder / "historik.sqlite", master, t1).last_year
+    text = (old / "ekonomi" / "exempelkommun-2027-12.se").read_bytes().decode("cp437")
+    want = sum(float(m.group(2)) for m in re.finditer(r'^#PSALDO 0 2027(\d\d) \d+ \{1 "[^"]+"\} (-?[\d.]+)', text, re.M)
+               if int(m.group(1)) <= 4)
+    assert want != 0 and sum(last_year.values()) == pytest.approx(want, abs=1)
     assert "Förs vidare:" in (folder / "nytt-år-2028.txt").read_text("utf-8")
 
 

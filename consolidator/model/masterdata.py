@@ -5,7 +5,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from rodtrad.consolidator.model import contract, mastercheck
+from rodtrad.consolidator.model import contract, mastercheck, periodcheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
 from rodtrad.consolidator.model import answerable, terms, termscheck, wording
@@ -294,6 +294,7 @@ def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData
     findings = (findings or []) + got.findings
     findings += contract.schema_findings(NAME, got.data, got, spec, file)
     findings += mastercheck.integrity(got.data, got, file)
+    findings += periodcheck.check(got.data, got, file)  # the calendar and plan years (readable values only)
     said = wording.words(terms.of(got.data))  # the model's own words in the messages' placeholders
     if has_errors(findings):
         return None, _worded(findings, said)
