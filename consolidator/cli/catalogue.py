@@ -8,11 +8,12 @@ from rodtrad.consolidator.imports import changes, kolada, ledger, sie, sniff, te
 from rodtrad.consolidator.documents import pdf, template  # noqa: F401 - the report documents' codes
 from rodtrad.consolidator.model.findings import CATALOGUE, Finding
 from rodtrad.consolidator.rules import all_rules
+from rodtrad.consolidator.model.words import Said
 
 EXAMPLE = {  # parameter -> example value, so every template renders as a user would see it
     "value": "NM9", "field": "Kopplad till", "sheet": "Aktiviteter", "cell": "D8", "expected": "KF3",
-    "target": "nämndens mål", "allowed": "1, 2, 3, 4", "detail": "BadZipFile", "size": 31.5, "limit": 25,
-    "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": "a.xlsx och b.xlsx",
+    "target": "nämndens mål", "allowed": "1, 2, 3, 4", "detail": Said("zip-arkivet är skadat", "the zip archive is damaged"), "size": 31.5, "limit": 25,
+    "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": Said("a.xlsx och b.xlsx", "a.xlsx and b.xlsx"),
     "start": "2027-06-15", "first": 2027, "last": 2029, "account": "5010", "total": "7 475 000",
     "frame": "7 325 000", "diff": "150 000", "count": 1, "minimum": 3, "what": "egna aktiviteter",
     "what_en": "own activities", "line": 42,
@@ -38,7 +39,7 @@ EXAMPLES = {
     "link.removed_from_master": {"sheet": "Måluppföljning", "cell": "B6", "value": "BUN1", "what": "Mål",
                                  "what_en": "Goal", "answers": "18 enheters bedömningar",
                                  "answers_en": "18 units' assessments are"},
-    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99"},
+    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99", "target": "Nämndmål"},
     "locked.missing": {"cell": "", "value": "L1 (Genomföra medarbetarsamtal med samtliga medarbetare.)"},
     "master.duplicate_id": {"sheet": "Mål", "cell": "A3", "value": "LM1"},
     "master.org_cycle": {"sheet": "Organisation", "cell": "C3", "value": "100"},
@@ -139,7 +140,10 @@ def markdown() -> str:
     lines = ["# Findings catalogue", "",
              "Generated from the code by `rodtrad findings --markdown`; do not edit by hand.",
              "Every finding has a stable code, a severity (error: the workbook is not accepted; warning: look at it),",
-             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.", ""]
+             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.",
+             "A message names sheets, columns, goal levels and perspectives in the model's own words (the master",
+             "data's sheet Begrepp: placeholders such as {board_goal} and {perspective_lc}, model/wording.py);",
+             "shown here in Exempelkommun's.", ""]
     for kind in kinds():
         code = kind.code
         f = example(kind)

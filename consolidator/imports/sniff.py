@@ -21,7 +21,9 @@ NOT_LEDGER = define(
     "Exportera huvudboken ur ekonomisystemet som SIE (typ 1–4) eller som CSV med kolumnerna ar, period, ansvar, "
     "konto, utfall och budget, och importera den filen.",
     "Export the ledger from the financial system as SIE (type 1–4) or as CSV with the columns ar, period, ansvar, "
-    "konto, utfall and budget, and import that file.")
+    "konto, utfall and budget, and import that file.",
+    example={"detail": Said("ett Excel-kalkylblad (.xlsx); spara bladet som CSV i Excel",
+                            "an Excel workbook (.xlsx); save the sheet as CSV in Excel")})
 
 TOO_LARGE = define(
     "import.too_large", ERROR, "Filen är för stor att importera ({size} MB, högst {limit} MB för {detail}).",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodtrad.consolidator.model import contract, document, layouts
+from rodtrad.consolidator.model import contract, document, layouts, terms, wording
 from rodtrad.consolidator.model.findings import ERROR, Finding, INFO, WARNING, define
 from rodtrad.consolidator.reading.grid import TOO_LARGE, open_grid, read_file
 from rodtrad.consolidator.model.files import sha256
@@ -125,8 +125,8 @@ class Report:
 
 # -- one workbook -----------------------------------------------------------------------------
 
-def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
-    names = [s["name"] for s in document.spec(*document.template_of(sheets))["sheets"]]
+def is_rodtrad(sheets: dict, words: terms.Terms | None = None) -> tuple[bool, list[str]]:
+    names = [s["name"] for s in document.spec(*document.template_of(sheets), words=words)["sheets"]]
     missing = [n for n in names if n not in sheets]
     return "_meta" in sheets or len(missing) <= len(names) // 2, missing
 
@@ -136,7 +136,8 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     """Validate one workbook's cell values (sheet -> rows). `sent` (reading.sent.SentCopies) holds what
     the workspace sent out, for the prefilled check of follow-ups."""
     task = Task(file=file, path=file)
-    ours, missing = is_rodtrad(sheets)
+    words = terms.of(master)  # the model's words: its sheets and headers (model/wording.py)
+    ours, missing = is_rodtrad(sheets, words)
     if not ours:
         task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
         return task
@@ -144,7 +145,7 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     if refused:
         task.findings = [refused]  # one finding for the economy department, not the columns it cannot find
         return task
-    got = document.from_grid(sheets, file)
+    got = document.from_grid(sheets, file, words)
     doc, layout = got.data, got.layout
     typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
     meta = doc.get("meta") or {}
@@ -166,8 +167,9 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
             findings.extend(f for f in rule(ctx) if (f.sheet, f.cell) not in unreadable)
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
+    said = wording.words(words)
     for f in findings:
-        f.file, f.unit = file, task.unit
+        f.file, f.unit, f.words = file, task.unit, said
     task.findings = _ordered(findings, layout)
     if keep_document:
         task.document, task.cells = doc, got.cells
@@ -227,7 +229,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
             grid = None
         else:
             sha256, size = hashlib.sha256(data).hexdigest(), len(data)
-            grid, findings = open_grid(path, wanted=document.sheet_names(), data=data)
+            grid, findings = open_grid(path, wanted=document.sheet_names(terms.of(master)), data=data)
         if grid is None:
             for f in findings:
                 f.file = name

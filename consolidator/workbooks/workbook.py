@@ -137,16 +137,14 @@ def letters(columns: list[dict]) -> dict[str, str]:
 
 
 def write_title(ws, title: str, subtitle: str = "") -> None:
-    ws["A1"] = title
-    style(ws["A1"], "title")
+    style(put(ws["A1"], title), "title")  # a title may hold the master data's words: text, never a formula
     if subtitle:
-        ws["A2"] = subtitle
-        style(ws["A2"], "subtitle")
+        style(put(ws["A2"], subtitle), "subtitle")
 
 
 def write_header(ws, columns: list[dict], row: int) -> None:
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=i, value=col["header"])
+        cell = put(ws.cell(row=row, column=i), col["header"])  # the model's words (wording.py): text
         style(cell, "hd")
         ws.column_dimensions[get_column_letter(i)].width = col.get("width", 14)
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
