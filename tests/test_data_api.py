@@ -139,3 +139,24 @@ def test_a_follow_ups_frames_hold_what_units_and_boards_wrote_in_their_returned_
     assert own  # the boards' own economy (their forecasts) in a delår
     summaries = frames["summaries"]
     assert set(summaries.loc[summaries["level"] == "nämnd", "unit"]) == set(ref.levels)
+
+
+def test_a_plans_frames_hold_what_the_units_wrote_in_their_returned_workbooks(demo_cycle):
+    """The plan's budget (frame and months per unit and account), the units' indicator targets and their
+    activities, against the returned workbooks read with openpyxl (tests/reference.py)."""
+    root = demo_cycle["workspace"].root
+    master = reference.Master.read(root / "styrmodell.xlsx")
+    ref = reference.read_returned(root, master, "2027-plan", follow=False)
+    frames = {k: taken(f, consolidated(root, "2027-plan")) for k, f in analysis.load(root, "2027-plan").items()}
+    months = [f"m{i:02d}" for i in range(1, 13)]
+    got = {(r.unit, r.account): [round(r.frame, 2), *(round(getattr(r, m), 2) for m in months)]
+           for r in frames["budget"].fillna(0).itertuples()}
+    want = {(r.unit, r.account): [round(r.frame, 2), *(round(getattr(r, m), 2) for m in months)]
+            for r in ref.economy.fillna(0).itertuples()}
+    assert got == want and len(got) > 100
+    targets = {k: v for k, v in as_dict(frames["indicators"], ["unit", "id"], "unit_target").items() if v is not None}
+    assert targets == {(r.unit, r.id): r.value for r in ref.indicators.itertuples()} and targets
+    assert set(zip(frames["activities"]["unit"], frames["activities"]["id"])) == \
+        {(r.unit, r.id) for r in ref.activities.itertuples()}
+    locked = frames["activities"][frames["activities"]["locked"].fillna(False)]
+    assert set(zip(locked["unit"], locked["id"])) == {(r.unit, r.id) for r in ref.activities.itertuples() if r.locked}
