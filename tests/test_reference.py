@@ -52,7 +52,7 @@ def test_each_presets_plan_and_follow_up_equal_the_reference_recomputation(prese
         uncovered = {sheet for _, sheet in comparison.sheets} - {sheet for _, sheet in comparison.cells}
         assert uncovered <= set(reference.NOT_COVERED), uncovered
         if preset == "solleftea":  # the model drawn as a målkompass: delmål and activities done per area
-            assert comparison.cells[f"KF-rapport {period}.xlsx", "Målkompass"] > 20
+            assert sum(n for (_, sheet), n in comparison.cells.items() if sheet == "Målkompass") > 20
 
 
 def test_one_changed_cell_moves_the_recomputation_and_the_report_together(demo_cycle, tmp_path):

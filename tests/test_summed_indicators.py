@@ -19,7 +19,8 @@ def answering(master) -> dict:
 
 def council_sums(root, period: str, plan: bool) -> dict:
     """Summed indicator id -> (the KF report's value, target, units that answered)."""
-    wb = load_workbook(root / "rapporter" / period / f"KF-rapport {period}.xlsx")
+    name = reference.Master.read(root / "styrmodell.xlsx").word("Rapporten till fullmäktige", "KF-rapport")
+    wb = load_workbook(root / "rapporter" / period / f"{name} {period}.xlsx")  # the model's name for it
     header, rows = reference.report_table(wb, "Nyckeltal", "Nyckeltal")
     value = "Enheternas målvärde" if plan else "Utfall"
     return {r[0]: (r[header.index(value)], r[header.index("Målvärde")], r[header.index("Antal enheter")])
