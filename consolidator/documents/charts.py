@@ -62,6 +62,14 @@ def _key(fig: Figure, entries: list[tuple[str, str, str | None]], y: float, colu
         fig.text(x + 0.045, at, label, va="center", fontsize=fontsize)
 
 
+def _labels(ax, ys, labels: list[str]) -> None:
+    """Category labels left of the axes at data heights `ys`, as plain texts: a tick is a text and
+    three lines made and laid out by the axis machinery, which the bar charts do not need."""
+    ax.set_yticks([])
+    for y, label in zip(ys, labels):
+        ax.text(-0.015, y, label, transform=ax.get_yaxis_transform(), ha="right", va="center")
+
+
 def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
@@ -93,7 +101,7 @@ def _bars(bars: list[tuple[str, int, str]], title: str) -> bytes:
         fig = _figure(6.0, height, left=0.16, bottom=0.45 / height, top=1 - 0.3 / height)
         ax = fig.add_subplot()
         ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[c for _, _, c in bars])
-        ax.set_yticks(range(len(bars)), [w for w, _, _ in bars])
+        _labels(ax, range(len(bars)), [w for w, _, _ in bars])
         ax.invert_yaxis()
         for i, (_, n, _) in enumerate(bars):  # the value on each bar: no value axis (its ticks cost half a chart)
             ax.text(n, i, f" {n}", va="center")
@@ -112,7 +120,7 @@ def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: st
         ys = range(len(rows))
         ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET)
         ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST)
-        ax.set_yticks(list(ys), [_short(r[0]) for r in rows])
+        _labels(ax, ys, [_short(r[0]) for r in rows])
         ax.invert_yaxis()
         for y, r in zip(ys, rows):  # each amount on its bar, in millions: no value axis
             ax.text(r[1], y - 0.2, f" {_millions(r[1])}", va="center", fontsize=7)
