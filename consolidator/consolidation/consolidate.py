@@ -164,7 +164,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
     förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
     doc_options, doc_findings = None, []
-    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib & co.
+    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib, docxtpl & co.
         from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
 
         doc_options, doc_findings = document.prepare(ws.root)
