@@ -571,3 +571,26 @@ def test_the_forecast_charts_words_name_each_periods_budget_outcome_and_forecast
     for (name, budget, outcome, forecast), row in zip(said, rows):
         assert name.strip() == row[0]
         assert [parse(budget), parse(outcome), parse(forecast)] == [round(v) if v is not None else None for v in row[1:]]
+
+
+@pytest.mark.parametrize("period", ["2027-T1", "2027-delar"])
+def test_each_goals_words_give_the_units_assessments_and_the_boards_own_as_the_summary_sheet_has_them(demo, period):
+    """Per goal, the sentence "Enheternas bedömningar: …" carries the goal table (Sammanfattning)'s counts (Enheter grön,
+    gul, röd, ej bedömt) and the boards' assessment is the sheet's own text, read by header here: the
+    document once read the sheet by position and, after a column was added, said the basis text was a count."""
+    docx = kf_document(demo[0], period)
+    book = load_workbook(docx.with_suffix(".xlsx"), read_only=True)
+    rows = excel_table(book, "Sammanfattning", ["Id", "Mål", "Enheter grön", "gul", "röd", "ej bedömt", "Nämndernas bedömning"])
+    paragraphs = [p.text for p in Document(str(docx)).paragraphs]
+    checked = 0
+    for goal, text, green, yellow, red, none, boards in rows:
+        at = paragraphs.index(f"{goal} {text}")
+        words = paragraphs[at + 1]
+        assert words.startswith("Enligt nyckeltalen"), words
+        counts = [int(n) for n in re.findall(r"\d+", words.split("Enheternas bedömningar:")[1])]
+        assert counts == [green or 0, yellow or 0, red or 0, none or 0], (goal, words)
+        assert "(" not in words.split(":")[1].split(".")[0] or words.count("inget nyckeltal") < 2, words
+        if boards:
+            assert paragraphs[at + 2] == f"Nämndernas bedömning: {boards}.", goal
+        checked += 1
+    assert checked == len(rows) > 3

@@ -53,6 +53,13 @@ class Content:
     def rows(self, name: str) -> list[list]:
         return self.kept.get(name, ("", [], []))[2]
 
+    def records(self, name: str) -> list[dict]:
+        """The kept table `name`'s rows as {header: value}: read by the workbook's own headers, never by
+        position (a column added to a report sheet must not shift what a sentence says)."""
+        _, columns, rows = self.kept.get(name, ("", [], []))
+        headers = [c["header"] for c in columns]
+        return [dict(zip(headers, row)) for row in rows]
+
     def column(self, name: str, header: str) -> int:
         return [c["header"] for c in self.kept[name][1]].index(header)
 
@@ -98,7 +105,7 @@ class Content:
 
     def summary(self) -> list:
         out = [Heading(1, "Sammanfattning")]
-        lights = Counter(row[3] for row in self.rows("Mal"))
+        lights = Counter(rec["Trafikljus"] for rec in self.records("Mal"))
         n = sum(lights.values())
         if n:
             out.append(Para(f"Av {n} mål har {lights[GREEN]} grönt ljus (uppfyllda), {lights[YELLOW]} gult (delvis "
@@ -146,17 +153,20 @@ class Content:
         if table:
             out.append(table)
         indicators = self.rows("Nyckeltal")
-        for row in self.rows("Mal"):
-            goal = self.m.goal_by_id.get(row[0])
-            out.append(Heading(2, f"{row[0]} {row[1]}"))
-            light = row[3]
-            units = distribution(Counter({GREEN: row[4], YELLOW: row[5], RED: row[6], NONE: row[7]})) or "inga"
-            out.append(Para(f"Enligt nyckeltalen: {light} ({LIGHT_WORDS.get(light, light)}). Enheternas bedömningar: "
-                            f"{units}."))
-            if self.follow and len(row) > 8 and row[8]:
-                out.append(Para(f"{'Nämndernas' if self.is_kf else 'Nämndens'} bedömning: {row[8]}."))
-            ids = {i.id for i in self.m.indicators if row[0] in i.goals}
-            t = self.table("Nyckeltal", f"Nyckeltal för {row[0]}", ["Id", "Nyckeltal", "Målvärde", "Utfall", "Trafikljus",
+        for rec in self.records("Mal"):
+            goal_id = rec["Id"]
+            goal = self.m.goal_by_id.get(goal_id)
+            out.append(Heading(2, f"{goal_id} {rec['Mål']}"))
+            light = rec["Trafikljus"]
+            units = distribution(Counter({GREEN: rec["Enheter grön"], YELLOW: rec["gul"], RED: rec["röd"],
+                                          NONE: rec["ej bedömt"]})) or "inga"
+            said_light = f"{light} ({LIGHT_WORDS[light]})" if light in LIGHT_WORDS else light  # a phrase is said once
+            out.append(Para(f"Enligt nyckeltalen: {said_light}. Enheternas bedömningar: {units}."))
+            said = next((rec[h] for h in own if rec.get(h)), None)
+            if self.follow and said:
+                out.append(Para(f"{'Nämndernas' if self.is_kf else 'Nämndens'} bedömning: {said}."))
+            ids = {i.id for i in self.m.indicators if goal_id in i.goals}
+            t = self.table("Nyckeltal", f"Nyckeltal för {goal_id}", ["Id", "Nyckeltal", "Målvärde", "Utfall", "Trafikljus",
                                                                      "Enheternas utfall", "Enheternas målvärde"],
                            keep=lambda r, ids=ids: r[0] in ids)
             if t:
@@ -299,8 +309,8 @@ class Content:
         return out
 
     def appendix(self) -> list:
-        goals = [self.m.goal_by_id[row[0]] for row in self.rows("Mal") if row[0] in self.m.goal_by_id]
-        light = {row[0]: row[3] for row in self.rows("Mal")}
+        goals = [self.m.goal_by_id[rec["Id"]] for rec in self.records("Mal") if rec["Id"] in self.m.goal_by_id]
+        light = {rec["Id"]: rec["Trafikljus"] for rec in self.records("Mal")}
         out = [Heading(1, "Bilaga: mål och Agenda 2030, Barnkonventionen")]
         by_target: dict[str, list] = {}
         for g in goals:
