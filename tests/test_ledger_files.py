@@ -512,6 +512,29 @@ def test_investment_outcome_is_read_per_project_from_the_vouchers(tmp_path, mast
     assert result.coverage.describe()["investeringar"] == coverage
 
 
+YEAR_HEAD = HEAD.format(typ=4) + '#RAR 0 20270101 20271231\r\n#DIM 1 "Ansvar"\r\n#DIM 6 "Projekt"\r\n'
+BALANCES = ('#PSALDO 0 202703 1229 {} 5000.00\r\n#PSALDO 0 202703 1229 {6 "P101"} 5000.00\r\n'
+            '#PSALDO 0 202703 1229 {1 "2111" 6 "P101"} 5000.00\r\n#PSALDO 0 202704 1229 {6 "P102"} 250.50\r\n')
+SOURCES = {  # SIE 4B: #PSALDO's object list may name the project; a voucher row names it per row
+    "balances only: each project once, however many combinations repeat it": (
+        YEAR_HEAD + BALANCES, {(2027, 3, "P101"): 5000.0, (2027, 4, "P102"): 250.5}),
+    "vouchers only": (
+        YEAR_HEAD + _project_voucher(1, "20270310", "P101", "1500.00") + _project_voucher(2, "20270320", "P101", "500.00"),
+        {(2027, 3, "P101"): 2000.0}),
+    "both: the vouchers win for the project they carry, the balances give the other": (
+        YEAR_HEAD + BALANCES + _project_voucher(1, "20270310", "P101", "1500.00"),
+        {(2027, 3, "P101"): 1500.0, (2027, 4, "P102"): 250.5}),
+}
+
+
+@pytest.mark.parametrize("text,projects", SOURCES.values(), ids=SOURCES.keys())
+def test_project_outcome_comes_from_the_vouchers_or_else_the_period_balances(tmp_path, master, text, projects):
+    result = ledger.from_sie(_write(tmp_path, "p.se", text), master)
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    assert dict(result.projects) == projects
+    assert set(result.coverage.describe()["investeringar"]) == {f"{y}-{m:02d}" for y, m, _ in projects}
+
+
 def test_an_unknown_project_is_reported_once_and_not_imported(tmp_path, master):
     text = HEAD.format(typ=4) + _project_voucher(1, "20270825", "P999", "1.00") + _project_voucher(2, "20270826", "P999", "2.00")
     result = ledger.from_sie(_write(tmp_path, "x.si", text), master)
