@@ -40,8 +40,9 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     level = meta.get("Nivå") or document.UNIT_LEVEL
     s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level))
          if sh["name"] in wb.sheetnames}  # an optional sheet (Investeringar) only where it has rows
-    if "investments" in s:
-        _investments(s["investments"], rng, master, keep=level != document.UNIT_LEVEL)
+    if "investments" in s:  # its own random draws: the other answers stay as they were before projects
+        _investments(s["investments"], random.Random(f"investeringar:{src.name}"), master,
+                     keep=level != document.UNIT_LEVEL)
     if level != document.UNIT_LEVEL:
         _level(wb, s, rng, master, "Förvaltningen" if level == "förvaltning" else "Nämnden")
         dst.parent.mkdir(parents=True, exist_ok=True)

@@ -198,6 +198,27 @@ def test_an_old_periods_investments_hold_after_a_new_ledger_import(answered, tmp
     assert after["P101"]["Utfall t.o.m. perioden (kr)"] != pytest.approx(was["P101"]["Utfall t.o.m. perioden (kr)"])
 
 
+def test_the_reference_recomputation_finds_a_wrong_figure_on_the_investeringar_sheet(demo_cycle, tmp_path):
+    """tests/reference.py compares the sheet cell by cell (outcome from the SIE files, forecasts from
+    the returned workbooks): a forecast and a self-financing degree changed in the report are found."""
+    import reference
+
+    root = shutil.copytree(demo_cycle["workspace"].root, tmp_path / "ws")
+    assert [d for d in reference.check_period(root, PERIOD, nodes={KF}).differences if d[1] == "Investeringar"] == []
+    path = root / "rapporter" / PERIOD / f"KF-rapport {PERIOD}.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Investeringar"]
+    header = [c.value for c in ws[4]]
+    for row in ws.iter_rows(min_row=5):
+        if row[0].value == "P101":
+            row[header.index("Prognos helår (kr)")].value += 1000
+        elif row[0].value == "Självfinansieringsgrad":
+            row[1].value += 0.01
+    wb.save(path)
+    found = [d for d in reference.check_period(root, PERIOD, nodes={KF}).differences if d[1] == "Investeringar"]
+    assert [(d[2], d[3]) for d in found] == [(("P101",), "Prognos helår (kr)"), ("Självfinansieringsgrad", "Belopp")]
+
+
 # -- the rule, in every case it has (rules/investments.py) ------------------------------------------
 
 def _edit(src, dst, project, forecast, comment=None) -> dict[str, str]:
