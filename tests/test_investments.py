@@ -261,3 +261,21 @@ def test_a_projects_forecast_and_comment_are_checked_as_the_period_asks(demo_cyc
     assert [(f.code, f.cell) for f in found] == [(code, where[column]) for code, column in codes]
     for f in found:  # Swedish, naming the project
         assert "P101" in f.message() or f.code == "value.unreadable", f.message()
+
+
+@pytest.mark.parametrize("header,code", [("Utfall t.o.m. perioden", "followup.outcome_changed"),
+                                         ("Årets budget", "prefilled.changed"), ("Total budget", "prefilled.changed")])
+def test_a_projects_prefilled_figures_are_locked_and_an_edit_is_named_at_its_cell(demo_cycle, tmp_path, header, code):
+    from rodtrad.consolidator.reading.sent import SentCopies
+
+    root, master = demo_cycle["workspace"].root, demo_cycle["master"]
+    src = one(root / "inkorg" / PERIOD, "2111")
+    wb = load_workbook(src)
+    ws = wb["Investeringar"]
+    at, col = cells(ws)
+    cell = ws[f"{col[header]}{at['P101']}"]
+    assert cell.protection.locked and ws.protection.sheet
+    cell.value = (cell.value or 0) + 1000
+    wb.save(tmp_path / src.name)
+    found = validate_file(tmp_path / src.name, master, sent=SentCopies(root)).findings
+    assert [(f.sheet, f.cell, f.code) for f in found] == [("Investeringar", cell.coordinate, code)]
