@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from rodtrad.consolidator.consolidation import consolidate as cons
 from rodtrad.consolidator.cli import main
-from rodtrad.samples.demo import run as run_demo
 from rodtrad.consolidator.model.masterdata import Indicator
 from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, light
 
@@ -20,10 +19,10 @@ PERIOD = "2027-plan"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The whole demo once; tests that change the workspace copy it first."""
-    root = tmp_path_factory.mktemp("demo") / "exempelkommun"
-    return run_demo(root, echo=lambda *_: None)
+def demo(demo_cycle):
+    """The session's demo (conftest.demo_cycle: its plan is what these tests read); tests that change
+    the workspace copy it first."""
+    return demo_cycle
 
 
 @pytest.fixture
