@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from rodtrad.consolidator.reading import masterfile
-from rodtrad.consolidator.model import document, masterdata
+from rodtrad.consolidator.model import document, masterdata, terms
 from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.reading.validate import Task, validate_grid
 from rodtrad.consolidator.workbooks.workbook import INPUT_FILL, LOCKED_FILL
@@ -31,7 +31,7 @@ def validate(book, master: masterdata.MasterData, now: dt.datetime | None = None
     sheets = livebook.grid(book, far)
     task = validate_grid(sheets, master, file=book.name)
     task.findings = far + task.findings
-    _clear_marks(book, sheets)
+    _clear_marks(book, sheets, terms.of(master))
     for f in task.findings:
         if f.sheet in sheets and f.cell and ":" not in f.cell:
             rng = book.sheets[f.sheet][f.cell]
@@ -50,20 +50,20 @@ def _previous_marks(book) -> list[tuple[str, str]]:
     return [(r[1], r[2]) for r in rows[HEADER_ROW:] if len(r) > 2 and r[1] and r[2] and ":" not in str(r[2])]
 
 
-def _clear_marks(book, sheets) -> None:
+def _clear_marks(book, sheets, words=None) -> None:
     for sheet, cell in _previous_marks(book):
         if sheet in sheets:
             rng = book.sheets[sheet][cell]
-            rng.color = _original_fill(sheet, cell, sheets)
+            rng.color = _original_fill(sheet, cell, sheets, words)
             _note(rng, None)
 
 
-def _original_fill(sheet_name: str, cell: str, sheets: dict) -> str | None:
+def _original_fill(sheet_name: str, cell: str, sheets: dict, words=None) -> str | None:
     """The fill a cell had when the workbook was generated, from the layout: input cells yellow,
     a locked activity's cells grey, others none."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    spec = next((s for s in document.spec(*document.template_of(sheets))["sheets"] if s["name"] == sheet_name), None)
+    spec = next((s for s in document.spec(*document.template_of(sheets), words=words)["sheets"] if s["name"] == sheet_name), None)
     if spec is None:
         return None
     if spec["kind"] == "keyvalue":
@@ -120,7 +120,7 @@ def _write_findings(book, task: Task, now: dt.datetime) -> None:
 def lists_for(book, master) -> tuple[str, dict[str, list], list[str]]:
     """The unit, its dropdown lists as the master data has them now, and the lists' order in _listor
     (a plan's and a follow-up's lists differ)."""
-    got = document.from_grid(livebook.grid(book))
+    got = document.from_grid(livebook.grid(book), words=terms.of(master))
     unit = (got.data.get("meta") or {}).get("unit")
     if unit not in master.by_id:
         raise ActionError("Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd för den här kommunen.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, terms
 
 GOALS = [
     "Alla medarbetare ska känna till nämndens mål och hur enheten bidrar.",
@@ -84,8 +84,10 @@ class Sheet:
         return out
 
 
-def _sheets(wb) -> dict[str, Sheet]:
-    return {s["key"]: Sheet(wb[s["name"]], s) for s in document.tables()}
+def _sheets(wb, master=None) -> dict[str, Sheet]:
+    """The plan's tables, found by the model's sheet names and headers (None: Exempelkommun's)."""
+    words = terms.of(master) if master is not None else None
+    return {s["key"]: Sheet(wb[s["name"]], s) for s in document.tables(document.spec(words=words))}
 
 
 def _list(wb, key) -> list:
@@ -101,7 +103,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     rules = master.rules if master is not None else {}
     min_goals, min_activities = int(rules.get("min_goals") or 0), int(rules.get("min_activities") or 0)
     wb = load_workbook(src)
-    s = _sheets(wb)
+    s = _sheets(wb, master)
     people = _list(wb, "personal") or ["Okänd"]
     links, goals, persp = _list(wb, "kopplingar"), _list(wb, "namndmal"), _list(wb, "perspektiv")
     overview = wb["Översikt"]
@@ -116,7 +118,7 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
     for row_id in s["activities"].ids(locked=True):
         s["activities"].set(row_id, "responsible", people[0])
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
-    year = int(str(meta["Period"])[:4])
+    year = master.years[0] if master is not None else int(str(meta["Period"])[:4])  # the budget year (ids are free)
     last = dt.date(master.years[-1] if master is not None else year + 2, 12, 31)  # the plan's last year
     carried = [r for r in s["activities"].ids(locked=False) if s["activities"].get(r, "text")]  # from last year
     for row_id in carried:  # the unit keeps them, choosing a link or perspective where none was left

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import document
+from rodtrad.consolidator.model import document, terms
 from rodtrad.samples.filler import ACTIVITIES, Sheet, _list, _where
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.rules.followup import action_plan_limit
@@ -38,7 +38,8 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     meta = _meta(wb)
     kind, period = meta["Periodtyp"], master.period(str(meta["Period"]))
     level = meta.get("Nivå") or document.UNIT_LEVEL
-    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level))
+    s = {sh["key"]: Sheet(wb[sh["name"]], sh)
+         for sh in document.tables(document.spec(document.FOLLOW, kind, level, words=terms.of(master)))
          if sh["name"] in wb.sheetnames}  # an optional sheet (Investeringar) only where it has rows
     if "investments" in s:  # its own random draws: the other answers stay as they were before projects
         _investments(s["investments"], random.Random(f"investeringar:{src.name}"), master,
@@ -54,7 +55,8 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
             row[1].value = "Verksamheten följer planen. Ekonomin följs upp månadsvis med verksamhetschefen."
     _economy(s, rng, master, int(period.date[5:7]))
     if "assessments" in s:
-        _goals(s, rng, period.date, people, _list(wb, "kopplingar"), _list(wb, "perspektiv"))
+        _goals(s, rng, period.date, people, _list(wb, "kopplingar"), _list(wb, "perspektiv"),
+               last=dt.date(master.years[-1], 12, 31))
     planted = [PLANT[m](s, rng) for m in mistakes if PLANT_KINDS.get(m, "all") == "all" or kind != "månad"]
     dst.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dst)
@@ -111,7 +113,8 @@ def _investments(sheet, rng, master, keep=False):
             sheet.set(pid, "comment", INVESTMENT_COMMENTS[1 if deviation > 0 else -1])
 
 
-def _goals(s, rng, today, people, links, persp):
+def _goals(s, rng, today, people, links, persp, last: dt.date):
+    """Assessments, statuses and now and then a new activity (within the plan's last year, `last`)."""
     for goal in s["assessments"].ids():
         grade = rng.choices(["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt"], weights=[4, 5, 1])[0]
         s["assessments"].set(goal, "assessment", grade)
@@ -129,13 +132,14 @@ def _goals(s, rng, today, people, links, persp):
         act.set(row_id, "comment", "Blir klar under hösten; personalbrist under våren." if status == "Försenad"
                 else "Enligt plan.")
     new = [r for r in act.ids() if act.get(r, "carried") != "Ja"]
-    if new and rng.random() < 0.5 and end_of_period.month < 12:  # at year end a new activity belongs to next year's plan
-        row_id, start = new[0], end_of_period + dt.timedelta(days=1)
+    start = end_of_period + dt.timedelta(days=1)
+    if new and rng.random() < 0.5 and end_of_period.month < 12 and start < last:  # at year end it belongs to next year's plan
+        row_id = new[0]
         act.set(row_id, "text", rng.choice(ACTIVITIES))
         act.set(row_id, "link", rng.choice(links))
         act.set(row_id, "perspective", rng.choice(persp))
         act.set(row_id, "start", start)
-        act.set(row_id, "end", start + dt.timedelta(days=60))
+        act.set(row_id, "end", min(start + dt.timedelta(days=60), last))
         act.set(row_id, "responsible", rng.choice(people))
         act.set(row_id, "status", "Ej påbörjad")
     for row_id in s["uppdrag"].ids():

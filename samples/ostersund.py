@@ -27,8 +27,10 @@ TERMS = {  # the model's own words (master data sheet Begrepp)
     "kf_goal": "Långsiktigt mål",
     "board_goal": "Nämndsmål",
     "commitment": "Åtagande",
-    "unit_goal": "Enhetens mål",
+    "unit_goal": "Enhetens åtaganden",  # a unit commits to åtaganden under the nämndsmål
     "perspective": "Perspektiv",
+    "kf_report": "Kommunrapport",
+    "board_report": "Nämndsrapport",
 }
 
 

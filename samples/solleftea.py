@@ -6,7 +6,7 @@ from __future__ import annotations
 from .builder import ACCOUNTS, DEFAULT_RULES, budget, closing, goal, org_tree, periods, indicator
 
 YEAR = 2027
-Y = (YEAR, YEAR)
+Y = (YEAR, YEAR + 3)  # the målkompass holds for the term of office (2027–2030); the delmål are the workplaces' own
 
 
 def _u(prefix, names):
@@ -29,6 +29,7 @@ TERMS = {  # the model's own words (master data sheet Begrepp)
     "unit_goal": "Delmål",
     "perspective": "Område",
     "compass": True,
+    "kf_report": "Målkompassrapport",
 }
 
 

@@ -28,6 +28,7 @@ TERMS = {  # the model's own words (master data sheet Begrepp)
     "commitment": "Åtagande",
     "unit_goal": "Enhetens mål",
     "perspective": "Perspektiv",
+    "kf_report": "Kommunrapport",
 }
 
 

@@ -307,6 +307,11 @@ def _plan_locked(root: Path, master: Master) -> dict[str, set]:
 
 
 def _unit(wb, unit, follow, frames, locked: set, master: Master) -> None:
+    # the workbook's sheet and headers in the model's words (Begrepp), as a unit sees them
+    persp = master.word("Perspektiv", "Perspektiv")
+    unit_goal = master.word("Enhetens egna mål", "Enhetens mål")
+    board_goal = master.word("Nämndens mål", "Nämndmål")
+    board_goal = board_goal if board_goal[1:2].isupper() else board_goal[:1].lower() + board_goal[1:]
     if follow:
         for r in wb.rows("Ekonomi"):
             budget = _num(r.get("Budget helår")) or 0
@@ -320,13 +325,13 @@ def _unit(wb, unit, follow, frames, locked: set, master: Master) -> None:
                     frames["indicators"].append([unit, r["Id"], _num(r["Utfall"])])
         if "Måluppföljning" in wb:
             for r in wb.rows("Måluppföljning"):
-                own = r["Nivå"] == "Enhetens mål"
+                own = r["Nivå"] == unit_goal  # a unit's own goal, in the model's word
                 frames["goals"].append([unit, r["Id"], _id(r.get("Kopplat till")) if own else r["Id"], not own,
                                         GRADE.get(r.get("Bedömning"), NONE)])
         if "Aktiviteter" in wb:
             for r in wb.rows("Aktiviteter"):
                 if r.get("Aktivitet"):
-                    frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get("Perspektiv")),
+                    frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get(persp)),
                                                  r.get("Status"), r["Id"] in locked])
         if "Uppdrag" in wb:
             for r in wb.rows("Uppdrag"):
@@ -344,13 +349,13 @@ def _unit(wb, unit, follow, frames, locked: set, master: Master) -> None:
     for r in wb.rows("Nyckeltal"):
         if _num(r.get("Enhetens målvärde")) is not None:
             frames["indicators"].append([unit, r["Id"], _num(r["Enhetens målvärde"])])
-    for r in wb.rows("Enhetens mål"):
+    for r in wb.rows(unit_goal):
         if r.get("Mål"):
-            frames["goals"].append([unit, r["Id"], _id(r.get("Kopplat till nämndmål")), False, NONE])
+            frames["goals"].append([unit, r["Id"], _id(r.get(f"Kopplat till {board_goal}")), False, NONE])
     for r in wb.rows("Aktiviteter"):
         if r.get("Aktivitet"):
             is_locked = r.get("Låst") == "Ja"
-            frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get("Perspektiv")),
+            frames["activities"].append([unit, r["Id"], _id(r.get("Kopplad till")), _id(r.get(persp)),
                                          "låst" if is_locked else "planerad", is_locked])
     for r in wb.rows("Uppdrag"):
         frames["uppdrag"].append([unit, r["Id"], bool(r.get("Enhetens bidrag")), None])
@@ -740,9 +745,9 @@ def check_period(root: Path, pid: str, comparison: Comparison | None = None, nod
     every = [master.root] + [n for _, n in master.subtree(master.root) if master.level(n) in BOARDS]
     for node in [n for n in every if nodes is None or n in nodes]:
         if node == master.root:
-            (path,) = folder.glob(f"KF-rapport {pid}.xlsx")
+            (path,) = folder.glob(f"{master.word('Rapporten till fullmäktige', 'KF-rapport')} {pid}.xlsx")
         else:
-            (path,) = folder.glob(f"Nämndrapport {node} *.xlsx")
+            (path,) = folder.glob(f"{master.word('Nämndens rapport', 'Nämndrapport')} {node} *.xlsx")
         checker = Checker(comparison, path)
         NodeCheck(rc, node, checker).run()
         check_investments(rc, node, checker)

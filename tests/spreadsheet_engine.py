@@ -38,3 +38,20 @@ def convert(src: Path, workdir: Path, target: str) -> Path:
 def recalculate(src: Path, workdir: Path) -> Path:
     """Open, recalculate and save as .xlsx, as a unit's LibreOffice would."""
     return convert(src, workdir, "xlsx:Calc MS Excel 2007 XML")
+
+
+def recalculate_many(paths: list[Path], workdir: Path) -> dict[Path, Path]:
+    """`recalculate` for several files in ONE LibreOffice run (one start-up): {original: saved .xlsx}.
+    Stems must be unique."""
+    profile = workdir / "lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_XCU, encoding="utf-8")
+    out = workdir / "converted"
+    out.mkdir(exist_ok=True)
+    subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *map(str, paths)],
+                   check=True, capture_output=True, timeout=300)
+    result = {p: out / f"{p.stem}.xlsx" for p in paths}
+    missing = [p.name for p, r in result.items() if not r.exists()]
+    assert not missing, f"LibreOffice wrote nothing for {missing}"
+    return result

@@ -133,11 +133,12 @@ def fields(sheet: dict, same_period: bool) -> list[dict]:
             and (same_period or editable(c))]
 
 
-def diff(old: dict, new: dict) -> list[Change]:
+def diff(old: dict, new: dict, words=None) -> list[Change]:
     """Compare two documents sheet by sheet by their own layouts; rows are matched by id, so
     re-sorting is not a change. Returns the changes in the newer layout's sheet order, rows in id
-    order. Documents are as `validate_file(..., keep_document=True).document` gives them."""
-    before_layout, after_layout = spec_of(old), spec_of(new)
+    order. Documents are as `validate_file(..., keep_document=True).document` gives them; `words`
+    (terms.of(master)) names sheets and columns in the model's words."""
+    before_layout, after_layout = spec_of(old, words), spec_of(new, words)
     same_period = (old.get("meta") or {}).get("period") == (new.get("meta") or {}).get("period")
     before_sheets = {s["key"]: s for s in before_layout["sheets"]}
     changes: list[Change] = []

@@ -65,13 +65,19 @@ def load(folder: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def _is_kf(record: dict) -> bool:
+    """Whether a lineage record is the KF report's: recorded as "kf" (any model's name for the
+    report); lineage written before that was recorded is told by Exempelkommun's file name."""
+    return record.get("kf", str(record["report"]).startswith("KF-rapport"))
+
+
 def find(records: list[dict], figure: str, report: str | None = None) -> dict:
     """A figure by 'Blad!Cell' (in `report`, the KF report by default) or by key ('budget/2000')."""
     if "!" in figure:
         sheet, cell = figure.rsplit("!", 1)
         sheet = sheet.strip("'")
         for r in records:
-            in_report = r["report"] == report if report else r["report"].startswith("KF-rapport")
+            in_report = r["report"] == report if report else _is_kf(r)
             if in_report and r["sheet"] == sheet and r["cell"] == cell.upper():
                 return r
         raise TraceError(f"Ingen spårbar siffra i {report or 'KF-rapporten'} på {sheet}!{cell}.")
@@ -79,7 +85,7 @@ def find(records: list[dict], figure: str, report: str | None = None) -> dict:
     if not matches:
         raise TraceError(f"Ingen siffra heter {figure}. Exempel: budget/2000 (i en plan), prognos/2000 (i en uppföljning), konto/5010/0000, nyckeltal/N3/2000, "
                          "eller Blad!Cell som Ekonomi!E6.")
-    return min(matches, key=lambda r: (not r["report"].startswith("KF-rapport"), r["report"]))
+    return min(matches, key=lambda r: (not _is_kf(r), r["report"]))
 
 
 def trace(folder: Path, figure: str, report: str | None = None) -> Trace:

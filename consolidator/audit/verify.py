@@ -16,6 +16,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from rodtrad.consolidator.reading import masterfile
+from rodtrad.consolidator.model import terms
 from rodtrad.consolidator import __version__
 from rodtrad.consolidator.consolidation import manifest as mf
 from rodtrad.consolidator.consolidation.consolidate import build
@@ -110,9 +111,11 @@ KIND_ORDER = {kind: i for i, kind in enumerate((
 FIRST_SHEETS = ("Sammanfattning", "Ekonomi", "Nyckeltal")  # what a reader of a report looks at first
 
 
-def report_rank(name: str) -> tuple:
-    """The KF report first, then the board reports, then the rest (validation report, submissions)."""
-    return (0 if name.startswith("KF-rapport") else 1 if name.startswith("Nämndrapport") else 2, name)
+def report_rank(name: str, words=None) -> tuple:
+    """The KF report first, then the board reports, then the rest (validation report, submissions);
+    the reports told by the model's names for them (`words`: terms.of(master), None: Exempelkommun's)."""
+    t = words or terms.Terms()
+    return (0 if name.startswith(t.kf_report + " ") else 1 if name.startswith(t.board_report + " ") else 2, name)
 
 
 def sheet_order(names: list[str]) -> list[str]:
@@ -192,7 +195,7 @@ def _recompute(ws, recorded, verdict, period, jobs):
                 verdict.add("annat valideringsutslag", item["path"],
                             f"registrerat: {old['verdict']} ({old['errors']} fel); nu: {item['verdict']} ({item['errors']} fel)")
         reports = sorted((o for o in recorded["outputs"] if o["path"].endswith(".xlsx")),
-                         key=lambda o: report_rank(o["path"]))
+                         key=lambda o: report_rank(o["path"], terms.of(master)))
         verdict.checked["reports"] = len(reports)
         now = {o["path"]: o["sha256"] for o in again["outputs"]}
         for out in reports:  # the report as it is on disk against the report the inputs give now

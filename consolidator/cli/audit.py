@@ -148,7 +148,9 @@ def diff(old: Path, new: Path, root: Path | None):
             print_findings(task.findings)
             sys.exit(1)
         docs.append(task.document)
-    changes = run(*docs)
+    from rodtrad.consolidator.model import terms
+
+    changes = run(*docs, words=terms.of(master))
     metas = [d.get("meta") or {} for d in docs]
     if metas[0].get("unit") != metas[1].get("unit"):
         click.echo(f"Obs: filerna gäller olika enheter ({metas[0].get('unit') or '?'} och {metas[1].get('unit') or '?'}).")

@@ -38,7 +38,7 @@ EXAMPLES = {
     "link.removed_from_master": {"sheet": "Måluppföljning", "cell": "B6", "value": "BUN1", "what": "Mål",
                                  "what_en": "Goal", "answers": "18 enheters bedömningar",
                                  "answers_en": "18 units' assessments are"},
-    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99"},
+    "link.unknown": {"sheet": "Enhetens mål", "cell": "C5", "field": "Kopplat till nämndmål", "value": "NM99", "target": "Nämndmål"},
     "locked.missing": {"cell": "", "value": "L1 (Genomföra medarbetarsamtal med samtliga medarbetare.)"},
     "master.duplicate_id": {"sheet": "Mål", "cell": "A3", "value": "LM1"},
     "master.org_cycle": {"sheet": "Organisation", "cell": "C3", "value": "100"},
@@ -52,7 +52,8 @@ EXAMPLES = {
     "meta.level_unknown": {"sheet": "_meta", "cell": "B4", "value": "2111", "level": "nämnd"},
     "meta.unit_mismatch": {"sheet": "Översikt", "cell": "B5", "value": "2112", "expected": "2111"},
     "meta.unit_unknown": {"sheet": "_meta", "cell": "B4", "value": "7777"},
-    "meta.version": {"sheet": "_meta", "cell": "B2", "value": "0.9"},
+    "meta.version": {"sheet": "_meta", "cell": "B2", "value": "0.9", "supported": "1.0, 1.1"},
+    "meta.version_newer": {"sheet": "_meta", "cell": "B2", "value": "2.0", "supported": "1.0, 1.1"},
     "plan.too_few": {"cell": "", "field": "egna aktiviteter", "value": 1},
     "prefilled.changed": {"cell": "C5", "field": "Aktivitet", "value": "Medarbetarsamtal om tid finns",
                           "expected": "Genomföra medarbetarsamtal med samtliga medarbetare."},
@@ -138,7 +139,10 @@ def markdown() -> str:
     lines = ["# Findings catalogue", "",
              "Generated from the code by `rodtrad findings --markdown`; do not edit by hand.",
              "Every finding has a stable code, a severity (error: the workbook is not accepted; warning: look at it),",
-             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.", ""]
+             "the file, unit, sheet and cell it concerns, and a message in Swedish and English with a hint.",
+             "A message names sheets, columns, goal levels and perspectives in the model's own words (the master",
+             "data's sheet Begrepp: placeholders such as {board_goal} and {perspective_lc}, model/wording.py);",
+             "shown here in Exempelkommun's.", ""]
     for kind in kinds():
         code = kind.code
         f = example(kind)

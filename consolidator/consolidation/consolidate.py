@@ -215,7 +215,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
                         missing=sorted(u for u, s in submissions.items() if s.status == "saknas"),
                         levels=sorted(levels))
         root = next(n for n in master.org if not n.parent)
-        result.kf_report = stage / node_report.kf_report_name(period)
+        result.kf_report = stage / node_report.kf_report_name(period, master)
         jobs_list = [(root.id, str(result.kf_report))]
         for board in [n for n in master.org if n.level in node_report.BOARD_LEVELS]:
             path = stage / node_report.board_report_name(master, board.id, period)
@@ -340,10 +340,11 @@ def _report_one(job, master=None) -> tuple:
     finally:
         if freeze:
             gc.unfreeze()
+    kf = not master.by_id[node_id].parent  # the KF report, whatever the model calls it (trace finds it by this)
     part = path.with_name(f".{path.stem}.spår")
     with part.open("w", encoding="utf-8", newline="\n") as out:
         for sheet, cell, what, sources, key in book.lineage:
-            out.write(json.dumps({"report": path.name, "sheet": sheet, "cell": cell, "what": what, "key": key,
+            out.write(json.dumps({"report": path.name, "kf": kf, "sheet": sheet, "cell": cell, "what": what, "key": key,
                                   "sources": [s.__dict__ for s in sources]}, ensure_ascii=False, sort_keys=True) + "\n")
     return str(path), str(part), book.findings
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rodtrad.consolidator.model import package
 
 SYMBOL = "●"
 LIGHT_COLOURS = {"grön": "2E7D32", "gul": "B8860B", "röd": "C62828", "ej bedömt": "757575"}
@@ -265,20 +266,7 @@ def _text(value) -> str:
 
 
 def reproducible(path: Path, stamp: str) -> None:
-    """Rewrite a .docx (a zip) with every entry dated 1980-01-01 and in the same order, so the same
-    content gives the same bytes; `stamp` (ISO) replaces any created/modified in docProps/core.xml."""
-    import re  # noqa: PLC0415
-
-    path = Path(path)
-    with zipfile.ZipFile(path) as z:
-        entries = [(info.filename, z.read(info)) for info in z.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            z.writestr(info, data)
-    path.write_bytes(out.getvalue())
+    """Rewrite a .docx (a zip) so the same content gives the same bytes: every entry in the same
+    order and dated `stamp` (ISO), which also replaces created/modified in docProps/core.xml
+    (model/package.py, shared with the workbooks)."""
+    package.repack(Path(path), package.moment(stamp))

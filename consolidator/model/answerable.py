@@ -36,7 +36,7 @@ LOCKED_LINK = define(
     "master.locked_link_outside", ERROR,
     "Den låsta aktiviteten {value} är kopplad till {link}, som inte finns i målkedjan för {unit}.",
     "The locked activity {value} is linked to {link}, which is not in the goal chain of {unit}.",
-    "Koppla till ett mål som alla enheterna har ovanför sig (ett KF-mål), eller begränsa Enheter.",
+    "Koppla till ett mål som alla enheterna har ovanför sig (på nivån {kf_goal}), eller begränsa Enheter.",
     "Link to a goal every unit has above it (a council goal), or narrow Units.",
     example={"value": "LÅ1 (Följa upp åtagandena)", "link": "VON-N1", "unit": "111 Ekonomi",
              "sheet": "Låsta aktiviteter", "cell": "C2"})
@@ -50,7 +50,7 @@ NOTHING_TO_LINK = define(
     "master.nothing_to_link", ERROR,
     "{unit} ska skriva minst {minimum} {what} men har {missing} att koppla dem till.",
     "{unit} must write at least {minimum} {what_en} but has {missing_en} to link them to.",
-    "Lägg till mål för enhetens nämnd och perspektiv, eller sänk minimikravet.",
+    "Lägg till mål på nivån {board_goal} för enhetens nämnd och värden i listan {perspective}, eller sänk minimikravet.",
     "Add goals for the unit's board and perspectives, or lower the minimum.",
     example={"value": "301", "unit": "301 Hemtjänst Ramsele", "minimum": 2, "what": "egna mål", "what_en": "own goals",
              "missing": "inga nämndmål", "missing_en": "no board goals", "sheet": "Regler", "cell": "B6"})

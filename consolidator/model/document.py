@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rodtrad.consolidator.model import contract, values
 from rodtrad.consolidator.model.masterdata import MasterData
-from rodtrad.consolidator.model import terms
+from rodtrad.consolidator.model import layouts, terms, wording
 
 PLAN, FOLLOW = "plan", "follow"  # the layouts in templates/: the plan, and every follow-up period
 TEMPLATES = {"rodtrad.plan": PLAN, "rodtrad.uppfoljning": FOLLOW}  # _meta's template id -> layout
@@ -18,11 +18,18 @@ LEVEL_NAMES = {"kf": "KF-mål", "nämnd": "Nämndmål", "förvaltning": "Förval
 
 
 @lru_cache(maxsize=None)
-def spec(name: str = PLAN, kind: str | None = None, level: str | None = None) -> dict:
+def spec(name: str = PLAN, kind: str | None = None, level: str | None = None, version: str | None = None,
+         words: terms.Terms | None = None) -> dict:
     """A template's layout; for a follow-up, only the sheets its period kind asks for (a month asks
     for the economy, a tertial, delår or helår for everything), and the sheets, columns and fields
     of its level (a unit's own workbook, or a förvaltning's or board's assessment of its units).
-    Without kind and level: the whole layout. Shared: do not modify."""
+    Without kind and level: the whole layout. With an earlier `version` the reader still reads
+    (layouts.py): the layout as that version wrote it. `words`: the model's terms (model/wording.py
+    names the sheets and headers they change); None is Exempelkommun's. Shared: do not modify."""
+    if version is not None:
+        return layouts.as_of(spec(name, kind, level, words=words), name, version)
+    if words is not None and words != terms.Terms():
+        return wording.worded(name, spec(name, kind, level), words)
     layout = contract.layout(name)
     if kind is None and level is None:
         return layout
@@ -41,10 +48,11 @@ def spec(name: str = PLAN, kind: str | None = None, level: str | None = None) ->
     return {**layout, "sheets": sheets}
 
 
-def spec_of(doc: dict) -> dict:
+def spec_of(doc: dict, words: terms.Terms | None = None) -> dict:
+    """The layout a document follows (its _meta), in the model's words."""
     meta = doc.get("meta") or {}
     name = TEMPLATES.get(meta.get("template"), PLAN)
-    return spec(name, *_kind(name, meta.get("kind"), meta.get("level")))
+    return spec(name, *_kind(name, meta.get("kind"), meta.get("level")), meta.get("version") or None, words)
 
 
 def _kind(name: str, kind, level=None) -> tuple[str | None, str | None]:
@@ -66,9 +74,9 @@ def tables(layout: dict | None = None) -> list[dict]:
     return [s for s in (layout or spec())["sheets"] if s["kind"] == "table"]
 
 
-def sheet_names() -> set[str]:
-    """Every sheet any template has: what a reader opens of an untrusted file."""
-    return {s["name"] for name in TEMPLATES.values() for s in spec(name)["sheets"]}
+def sheet_names(words: terms.Terms | None = None) -> set[str]:
+    """Every sheet any template has, in the model's words: what a reader opens of an untrusted file."""
+    return {s["name"] for name in TEMPLATES.values() for s in spec(name, words=words)["sheets"]}
 
 
 def template_of(sheets: dict) -> tuple[str, str | None, str | None]:
@@ -199,12 +207,16 @@ def content_hash(doc: dict) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 
-def from_grid(sheets: dict, file: str = "") -> contract.Read:
-    """Map a grid (sheet -> rows) onto a document by the layout its _meta names; the source map
-    keeps every value's cell, and `read.template`/`read.layout` say which layout was used."""
+def from_grid(sheets: dict, file: str = "", words: terms.Terms | None = None) -> contract.Read:
+    """Map a grid (sheet -> rows) onto a document by the layout its _meta names, in the words of the
+    model (`words`: terms.of(master); None is Exempelkommun's); the source map keeps every value's
+    cell, and `read.template`/`read.layout` say which layout was used."""
     name, kind, level = template_of(sheets)
-    layout = spec(name, kind, level)
+    version, _ = layouts.version_cell(sheets)
+    layout = spec(name, kind, level, version, words)  # an earlier version's workbook by its own layout
     got = contract.read(sheets, layout, file)
+    layouts.complete(got.data, name, version)
+    wording.canonical(name, got.data, words)  # "Delmål" in a Nivå cell is the document's own-goal marker
     got.template, got.layout = name, layout
     return got
 

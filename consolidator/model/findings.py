@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
+from rodtrad.consolidator.model import wording
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -38,6 +40,9 @@ def define(code, severity, sv, en, hint_sv="", hint_en="", example=None) -> Kind
     return kind
 
 
+DEFAULT_WORDS = wording.words()
+
+
 class _Params(dict):
     def __missing__(self, key):  # a template never crashes on a missing parameter
         return "?"
@@ -53,6 +58,10 @@ class Finding:
     field: str = ""
     value: Any = None
     params: dict = dc_field(default_factory=dict)
+    # The model's words for the templates' placeholders {kf_goal}, {board_goal_lc}, {perspective} …
+    # (model/wording.words); empty: Exempelkommun's. Set where the master data is known (validation,
+    # check-master), so a message names a goal level, unit goal or perspective as the model does.
+    words: dict = dc_field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -69,6 +78,8 @@ class Finding:
         values.setdefault("field", self.field)
         values.setdefault("sheet", self.sheet)
         values.setdefault("cell", self.cell)
+        for key, word in (self.words or DEFAULT_WORDS).items():
+            values.setdefault(key, word)
         try:
             return template.format_map(values)
         except (ValueError, IndexError, AttributeError):  # a template mistake must not hide the finding

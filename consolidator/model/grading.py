@@ -2,6 +2,7 @@
 word. One place for the words, so rules, roll-up, workbooks and reports say the same."""
 from __future__ import annotations
 
+from rodtrad.consolidator.model import wording
 from rodtrad.consolidator.model.masterdata import Indicator
 
 GREEN, YELLOW, RED, NONE = "grön", "gul", "röd", "ej bedömt"
@@ -51,7 +52,7 @@ def score(risk: dict):
     return p * c if isinstance(p, int) and isinstance(c, int) else None
 
 
-OWN_GOAL = "Enhetens mål"
+OWN_GOAL = wording.OWN_GOAL  # a unit's own goal in a follow-up's Måluppföljning (shown in the model's word)
 GRADES = {"Uppfyllt": "grön", "Delvis uppfyllt": "gul", "Ej uppfyllt": "röd", "Ej bedömt": "ej bedömt"}
 DONE = {"Klar", "Avbruten"}
 SHORT = ((GREEN, "uppfyllt"), (YELLOW, "delvis"), (RED, "ej uppfyllt"), (NONE, "ej bedömt"))

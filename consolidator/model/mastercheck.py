@@ -90,9 +90,10 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
         ref("locked_activities", i, "perspective", a.get("perspective"), ids["perspectives"], "perspektiven", "Perspektiv")
         for unit in a.get("units") or []:
             ref("locked_activities", i, "units", unit, set(org) | {"alla"}, "organisationens ansvarskoder", "Enheter")
-    for i, b in enumerate(data.get("budget") or []):
-        ref("budget", i, "unit", b.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
-        ref("budget", i, "account", b.get("account"), ids["accounts"], "kontona", "Konto")
+    for key in ("budget", "budget_plan"):  # this year's frames and the plan years'
+        for i, b in enumerate(data.get(key) or []):
+            ref(key, i, "unit", b.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")
+            ref(key, i, "account", b.get("account"), ids["accounts"], "kontona", "Konto")
     for i, p in enumerate(data.get("projects") or []):
         ref("projects", i, "board", p.get("board"), boards, "nämnderna och styrelserna", "Nämnd")
         ref("projects", i, "unit", p.get("unit"), org, "organisationens ansvarskoder", "Ansvarskod")

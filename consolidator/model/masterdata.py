@@ -5,10 +5,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from rodtrad.consolidator.model import contract, mastercheck
+from rodtrad.consolidator.model import contract, mastercheck, periodcheck
 from rodtrad.consolidator.model.mastercheck import BOARD_LEVELS
 from rodtrad.consolidator.model.findings import has_errors
-from rodtrad.consolidator.model import answerable
+from rodtrad.consolidator.model import answerable, terms, termscheck, wording
 
 NAME = "styrmodell"
 FILE_NAME = "styrmodell.xlsx"
@@ -282,16 +282,26 @@ class MasterData:
         return ([manager] if manager and manager not in names else []) + names
 
 
+def _worded(findings: list, said: dict) -> list:
+    for f in findings:
+        f.words = said
+    return findings
+
+
 def from_grid(grid, file: str, findings: list | None = None) -> tuple[MasterData | None, list]:
     spec = contract.layout(NAME)
     got = contract.read(grid.sheets, spec, file)
     findings = (findings or []) + got.findings
     findings += contract.schema_findings(NAME, got.data, got, spec, file)
     findings += mastercheck.integrity(got.data, got, file)
+    findings += periodcheck.check(got.data, got, file)  # the calendar and plan years (readable values only)
+    said = wording.words(terms.of(got.data))  # the model's own words in the messages' placeholders
     if has_errors(findings):
-        return None, findings
+        return None, _worded(findings, said)
     master = MasterData(got.data)
     findings += answerable.check(master, got, file)  # can every unit's return be valid at all?
+    findings += termscheck.check(got.data, got, file)  # Begrepp's words the workbooks cannot use as given
+    _worded(findings, said)
     if has_errors(findings):
         return None, findings
     # where the figures reports use as sources sit in styrmodell.xlsx (indicators' baselines and targets)

@@ -2,14 +2,15 @@
 
 Read from the master data's optional sheet *Begrepp* (key `terms`); a word the sheet leaves blank is
 Exempelkommun's. Reports and workbooks name things with these words, so Östersund reads
-"Långsiktiga mål > Nämndsmål", Sollefteå "Delmål" and "Område".
+"Långsiktiga mål > Nämndsmål", Sollefteå "Delmål" and "Område"; the reports' file names start with
+`kf_report` and `board_report`. Workbooks take them through model/wording.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
 DEFAULTS = {"kf_goal": "KF-mål", "board_goal": "Nämndmål", "commitment": "Åtagande", "unit_goal": "Enhetens mål",
-            "perspective": "Perspektiv"}
+            "perspective": "Perspektiv", "kf_report": "KF-rapport", "board_report": "Nämndrapport"}
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Terms:
     commitment: str = DEFAULTS["commitment"]
     unit_goal: str = DEFAULTS["unit_goal"]
     perspective: str = DEFAULTS["perspective"]
+    kf_report: str = DEFAULTS["kf_report"]  # the report to the council: its file name starts with it
+    board_report: str = DEFAULTS["board_report"]  # a board's report: "<board_report> <board id> <name> <period>"
     compass: bool = False  # the report draws the model as a målkompass (per area: goals and activities done)
 
     @staticmethod

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, layouts, terms, wording
 from rodtrad.consolidator.model.findings import ERROR, Finding, INFO, WARNING, define
 from rodtrad.consolidator.reading.grid import TOO_LARGE, open_grid, read_file
 from rodtrad.consolidator.model.files import sha256
@@ -114,8 +114,8 @@ class Report:
 
 # -- one workbook -----------------------------------------------------------------------------
 
-def is_rodtrad(sheets: dict) -> tuple[bool, list[str]]:
-    names = [s["name"] for s in document.spec(*document.template_of(sheets))["sheets"]]
+def is_rodtrad(sheets: dict, words: terms.Terms | None = None) -> tuple[bool, list[str]]:
+    names = [s["name"] for s in document.spec(*document.template_of(sheets), words=words)["sheets"]]
     missing = [n for n in names if n not in sheets]
     return "_meta" in sheets or len(missing) <= len(names) // 2, missing
 
@@ -125,11 +125,16 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
     """Validate one workbook's cell values (sheet -> rows). `sent` (reading.sent.SentCopies) holds what
     the workspace sent out, for the prefilled check of follow-ups."""
     task = Task(file=file, path=file)
-    ours, missing = is_rodtrad(sheets)
+    words = terms.of(master)  # the model's words: its sheets and headers (model/wording.py)
+    ours, missing = is_rodtrad(sheets, words)
     if not ours:
         task.findings.append(NOT_RODTRAD(file=file, params={"detail": ", ".join(missing[:4])}))
         return task
-    got = document.from_grid(sheets, file)
+    refused = _unreadable_version(sheets, file, task)
+    if refused:
+        task.findings = [refused]  # one finding for the economy department, not the columns it cannot find
+        return task
+    got = document.from_grid(sheets, file, words)
     doc, layout = got.data, got.layout
     typed_names.resolve(doc, master, (doc.get("meta") or {}).get("unit") or "")  # "Ekonomi" typed for "P1 – Ekonomi"
     meta = doc.get("meta") or {}
@@ -151,12 +156,26 @@ def validate_grid(sheets: dict, master: MasterData, file: str = "", expected_per
             findings.extend(f for f in rule(ctx) if (f.sheet, f.cell) not in unreadable)
         except Exception:  # noqa: BLE001 - a failing rule is a finding, never a crash of the batch
             findings.append(RULE_FAILED(file=file, value=getattr(rule, "__module__", str(rule)).rsplit(".", 1)[-1]))
+    said = wording.words(words)
     for f in findings:
-        f.file, f.unit = file, task.unit
+        f.file, f.unit, f.words = file, task.unit, said
     task.findings = _ordered(findings, layout)
     if keep_document:
         task.document, task.cells = doc, got.cells
     return task
+
+
+def _unreadable_version(sheets: dict, file: str, task: Task):
+    """The finding for a workbook whose layout version the reader cannot read (model/layouts.py),
+    with the task's unit and period taken from its _meta sheet; None when it can be read."""
+    version, cell = layouts.version_cell(sheets)
+    refused = layouts.refusal(document.template_of(sheets)[0], version, file, "_meta", cell)
+    if refused is not None:
+        meta = {contract.norm(row[0]): row[1] for row in sheets.get("_meta") or [] if len(row) > 1}
+        task.unit, task.period = str(meta.get("ansvarskod") or ""), str(meta.get("period") or "")
+        task.template_version = version or ""
+        refused.unit = task.unit
+    return refused
 
 
 def _merged_over_inputs(merged: dict, got, file: str) -> list[Finding]:
@@ -199,7 +218,7 @@ def validate_file(path: Path, master: MasterData, expected_period: str | None = 
             grid = None
         else:
             sha256, size = hashlib.sha256(data).hexdigest(), len(data)
-            grid, findings = open_grid(path, wanted=document.sheet_names(), data=data)
+            grid, findings = open_grid(path, wanted=document.sheet_names(terms.of(master)), data=data)
         if grid is None:
             for f in findings:
                 f.file = name

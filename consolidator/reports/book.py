@@ -239,7 +239,7 @@ class ReportBook:
             self.write_sources()
         for sheet in self._sheets:
             sheet.flush()
-        wbk.save_atomic(self.wb, Path(path), reproducible=True)
+        wbk.save_atomic(self.wb, Path(path), compresslevel=wbk.COMPRESSLEVEL)
 
 
 FAST_ROWS = True  # False: every cell goes through openpyxl's streamed writer (the tests compare the bytes)

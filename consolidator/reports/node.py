@@ -69,12 +69,16 @@ class Submission:
     warnings: int = 0
 
 
-def kf_report_name(period: Period) -> str:
-    return safe_name(f"KF-rapport {period.id}") + ".xlsx"
+def kf_report_name(period: Period, master=None) -> str:
+    """The KF report's file name: the model's word for it (Begrepp `kf_report`, default "KF-rapport")
+    and the period id, e.g. "KF-rapport 2027-delar.xlsx"."""
+    word = terms.of(master).kf_report if master is not None else terms.DEFAULTS["kf_report"]
+    return safe_name(f"{word} {period.id}") + ".xlsx"
 
 
 def board_report_name(master, board_id: str, period: Period) -> str:
-    return safe_name(f"Nämndrapport {board_id} {master.by_id[board_id].name} {period.id}") + ".xlsx"
+    """A board's report: "<board_report> <id> <name> <period>.xlsx" (Begrepp `board_report`, default "Nämndrapport")."""
+    return safe_name(f"{terms.of(master).board_report} {board_id} {master.by_id[board_id].name} {period.id}") + ".xlsx"
 
 
 def colour_lights(sheet, rng: str) -> None:
@@ -325,7 +329,7 @@ class NodeReport:
                                      unit_goal.get("assessment") or NONE, unit_goal.get("previous") or ""])
                 else:
                     rows.append([f"    {t.unit_goal}", "", f"{len(by_parent.get(bg.id, []))} mål från enheterna "
-                                 "(se nämndrapporten)", bg.id, "", ""])
+                                 "(se nämndens rapport)", bg.id, "", ""])
         for bg in [g for g in boards if not set(g.parents) & {k.id for k in kf}]:
             rows.append([t.board_goal, bg.id, bg.text, "", self.m.by_id[bg.owner].name, lights.goal_light(r, bg.id)])
         width = 9 if self.follow else 7
@@ -508,7 +512,7 @@ class NodeReport:
         book, r = self.book, self.r
         persp = {p.id: p.name for p in self.m.perspectives}
         if self.is_kf:
-            sheet = book.sheet("Aktiviteter", "Aktiviteter per nämnd och status", "Aktiviteterna i detalj finns i nämndrapporterna.")
+            sheet = book.sheet("Aktiviteter", "Aktiviteter per nämnd och status", "Aktiviteterna i detalj finns i nämndernas rapporter.")
             rows = []
             for board in self.child_boards():
                 for status, n in sorted(r.activity_counts(board)["status"].items()):
@@ -561,7 +565,7 @@ class NodeReport:
         for u in r.uppdrag(self.node.id):
             upp = u["uppdrag"]
             if self.is_kf:
-                contributions = f"{len(u['answered'])} enheter har beskrivit sitt bidrag (se nämndrapporterna)"
+                contributions = f"{len(u['answered'])} enheter har beskrivit sitt bidrag (se nämndernas rapporter)"
             else:
                 contributions = "\n".join(f"{self.m.by_id[f.unit].name}: {text}" for f, (text, _) in u["answered"])
             status = upp.status
@@ -581,7 +585,7 @@ class NodeReport:
             return
         if self.is_kf:
             sheet = book.sheet("Intern kontroll", "Intern kontroll: risker per nämnd och riskklass",
-                               "Riskvärde = sannolikhet × konsekvens; röd från 9, gul från 4. Detaljer i nämndrapporterna.")
+                               "Riskvärde = sannolikhet × konsekvens; röd från 9, gul från 4. Detaljer i nämndernas rapporter.")
             rows = []
             for board in self.child_boards():
                 counts = r.risk_counts(board)

@@ -6,9 +6,6 @@ from rodtrad.consolidator.model.document import answers
 TEMPLATE = define("meta.template", ERROR, "Arbetsboken är inte en enhetsplan eller uppföljning från Röd tråd (mall {value}).",
                   "The workbook is not a Röd tråd unit plan or follow-up (template {value}).",
                   "Utgå från den arbetsbok som skickades ut.", "Start from the workbook that was sent out.")
-VERSION = define("meta.version", ERROR, "Mallversion {value} stöds inte (stöds: {supported}).",
-                 "Template version {value} is not supported (supported: {supported}).",
-                 "Be ekonomiavdelningen om en ny arbetsbok.", "Ask the economy department for a new workbook.")
 UNIT_UNKNOWN = define("meta.unit_unknown", ERROR, "Ansvarskoden {value} finns inte bland styrmodellens enheter.",
                       "The unit code {value} is not one of the master data's units.",
                       "Kontrollera att arbetsboken kommer från rätt kommun och år.", "Check the workbook's municipality and year.")
@@ -24,15 +21,13 @@ PERIOD_UNEXPECTED = define("meta.period_unexpected", ERROR, "Arbetsboken gäller
                            "The workbook is for period {value}, but {expected} is being validated.",
                            "Lämna in arbetsboken för rätt period.", "Hand in the workbook for the right period.")
 
-SUPPORTED = ("1.0",)
+# A template version the reader cannot read is refused before any rule runs (model/layouts.py).
 
 
 def check(ctx):
     meta = ctx.doc.get("meta") or {}
     if meta.get("template") and meta["template"] not in KNOWN:
         yield ctx.at(TEMPLATE, "/meta/template", value=meta["template"])
-    if meta.get("version") and meta["version"] not in SUPPORTED:
-        yield ctx.at(VERSION, "/meta/version", value=meta["version"], params={"supported": ", ".join(SUPPORTED)})
     unit, level = meta.get("unit"), meta.get("level")
     if unit and not answers(ctx.master, unit, level):
         yield ctx.at(UNIT_UNKNOWN if level in (None, "enhet") else LEVEL_UNKNOWN, "/meta/unit", value=unit,

@@ -1,4 +1,5 @@
 """The municipality's minimums: at least so many own goals and own activities (locked ones not counted)."""
+from rodtrad.consolidator.model import wording
 from rodtrad.consolidator.model.findings import ERROR, define
 
 TEMPLATES = ("plan",)  # the follow-up checks carried rows and its economy in rules/followup.py
@@ -9,9 +10,10 @@ TOO_FEW = define("plan.too_few", ERROR, "Planen har {count} {what}; minst {minim
 
 
 def check(ctx):
-    for key, rule, what, what_en, sheet in (("goals", "min_goals", "egna mål", "own goals", "Enhetens mål"),
-                                            ("activities", "min_activities", "egna aktiviteter", "own activities", "Aktiviteter")):
-        if key in ctx.missing:
+    for key, rule, what, what_en in (("goals", "min_goals", "egna mål", "own goals"),
+                                     ("activities", "min_activities", "egna aktiviteter", "own activities")):
+        sheet = wording.sheet_name(ctx.read.layout, key)  # the sheet as the model's workbook names it
+        if key in ctx.missing or not sheet:
             continue
         minimum = ctx.master.rules.get(rule)
         count = sum(not row.get("locked") for row in ctx.doc.get(key) or [])

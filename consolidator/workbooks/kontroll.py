@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rodtrad.consolidator.model import contract
+from rodtrad.consolidator.model import contract, terms, wording
 
 AT_SUBMISSION = "kontrolleras när du lämnar in"
 
@@ -89,17 +89,18 @@ SUBMISSION = [  # what only the validator can check: listed, so that no finding 
 def plan(bounds: dict, master) -> list[Check]:
     """The unit plan's checks (the contract's required fields; rules/: dates, minimums, budget)."""
     rng, started, missing = formulas(bounds, "plan")
+    w = wording.words(terms.of(master))  # the model's words: "Delmål utan område"
 
     def required(label, key, *cols):
         return Check(label, f"={missing(key, *cols)}", tuple(f"field.required@{key}.{c}" for c in cols))
 
     checks = [
-        required("Enhetens mål utan text", "goals", "text"),
-        required("Enhetens mål utan koppling till nämndmål", "goals", "parent"),
-        required("Enhetens mål utan perspektiv", "goals", "perspective"),
+        required(f"{w['unit_goal']} utan text", "goals", "text"),
+        required(f"{w['unit_goal']} utan koppling till {w['board_goal_lc']}", "goals", "parent"),
+        required(f"{w['unit_goal']} utan {w['perspective_lc']}", "goals", "perspective"),
         required("Aktiviteter utan beskrivning", "activities", "text"),
-        required("Aktiviteter utan koppling till mål, åtagande eller uppdrag", "activities", "link"),
-        required("Aktiviteter utan perspektiv", "activities", "perspective"),
+        required(f"Aktiviteter utan koppling till mål, {w['commitment_lc']} eller uppdrag", "activities", "link"),
+        required(f"Aktiviteter utan {w['perspective_lc']}", "activities", "perspective"),
         required("Aktiviteter utan startdatum eller slutdatum", "activities", "start", "end"),
         _end_before_start(rng),
         _outside_years(rng, master.years, "locked"),
@@ -136,6 +137,7 @@ def follow(bounds: dict, master, period_end: str, kind: str | None = None) -> li
     """A follow-up's checks (rules/followup.py, rules/investments.py; the thresholds from the master
     data's rules); `kind` the period kind (investment forecasts are required at delår and helår)."""
     rng, _, missing = formulas(bounds, "follow")
+    w = wording.words(terms.of(master))
     checks = []
     if "assessments" in bounds:
         checks += [Check("Mål utan bedömning", f"={missing('assessments', 'assessment')}",
@@ -154,7 +156,7 @@ def follow(bounds: dict, master, period_end: str, kind: str | None = None) -> li
                    Check(f"Försenade aktiviteter utan kommentar (status Försenad, eller slutdatum före "
                          f"{str(period_end)[:10]} och inte Klar)", f'=SUMPRODUCT({late}*({comment}=""))',
                          ("followup.late_comment", "followup.overdue")),
-                   Check("Nya aktiviteter utan beskrivning, koppling, perspektiv eller datum",
+                   Check(f"Nya aktiviteter utan beskrivning, koppling, {w['perspective_lc']} eller datum",
                          f"={missing('activities', *NEW)}", tuple(f"field.required@activities.{c}" for c in NEW)),
                    _end_before_start(rng),
                    _outside_years(rng, master.years, None)]

@@ -10,7 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rodtrad.consolidator.model import document
+from rodtrad.consolidator.model import document, terms, wording
 from rodtrad.consolidator.workbooks import rendering, workbook as wbk
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.workbooks import kontroll
@@ -22,11 +22,14 @@ LISTS_SHEET, CHECK_SHEET, INSTRUCTIONS, FINDINGS_SHEET = "_listor", "Kontroll", 
 def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now: str | None = None) -> None:
     """Write one unit's workbook; `now` fixes the generation time (reproducible output). The time is
     written with a space, not ISO's "T": xlwings' Excel clients read "…T…" text as a date."""
-    spec = document.spec_of(doc)
+    words = terms.of(master)
+    spec = document.spec_of(doc, words)  # the model's words for sheets, headers and shown values
+    template = document.TEMPLATES.get(spec["template"], document.PLAN)
     follow = spec["template"] != document.spec()["template"]
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
-    wb = wbk.new_workbook()
+    meta = doc["meta"]
+    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level")))  # its own style table
     if follow:
         from rodtrad.consolidator.workbooks import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
         followbook.instructions(wb.active, doc, master)
@@ -46,7 +49,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
             rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, data),
                             lambda ws, sheet=sheet, data=data: _keyvalue(ws, sheet, data))
             continue
-        rows = [_resolved(sheet, record, pick) for record in doc[sheet["key"]]]
+        rows = [_resolved(sheet, wording.shown(template, sheet["key"], record, words), pick) for record in doc[sheet["key"]]]
 
         def build(ws, sheet=sheet, rows=rows):
             b = _table(ws, sheet, rows, spec["header_row"], names, master)
@@ -62,7 +65,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 1
     wb.security = WorkbookProtection(lockStructure=True)
-    wbk.save_atomic(wb, path)
+    wbk.save_atomic(wb, path, when=doc["meta"]["generated"])  # its times are its generation's (reproducible)
 
 
 def _instructions(ws, doc, master):
@@ -73,7 +76,8 @@ def _instructions(ws, doc, master):
         "Så här fyller du i arbetsboken",
         "1. Öppna filen och klicka på ”Aktivera redigering” om Excel visar en gul rad (skyddad vy).",
         "2. Gula celler fyller du i. Vita och grå celler är förifyllda från kommunens styrmodell och är låsta.",
-        "3. Välj kopplingar (mål, åtaganden, uppdrag), perspektiv och ansvarig i listorna i cellerna.",
+        f"3. Välj kopplingar (mål, åtaganden, uppdrag), {terms.Terms.lower(terms.of(master).perspective)} och ansvarig "
+        "i listorna i cellerna.",
         "4. Grå rader på bladet Aktiviteter är låsta aktiviteter som alla enheter ska ha: fyll i ansvarig.",
         "5. Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2027-03-01. Belopp i hela kronor.",
         "6. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är planen klar.",
@@ -95,7 +99,7 @@ def _lists(wb, lists, titles) -> dict[str, str]:
     names = {}
     for col, (key, title) in enumerate(titles.items(), start=1):
         items = lists.get(key) or []
-        ws.cell(row=1, column=col, value=title)
+        wbk.put(ws.cell(row=1, column=col), title)
         for row, item in enumerate(items, start=2):
             wbk.put(ws.cell(row=row, column=col), item)
         letter = wbk.letters([{"key": k} for k in titles])[key]
@@ -247,7 +251,7 @@ def _check_sheet(ws, items, follow=False):
     columns = [{"header": "Kontroll", "width": 60}, {"header": "Antal", "width": 10}, {"header": "Status", "width": 14}]
     wbk.write_header(ws, columns, 4)
     for r, check in enumerate(items, start=5):
-        wbk.style(ws.cell(row=r, column=1, value=check.label), "ro_wrap")
+        wbk.style(wbk.put(ws.cell(row=r, column=1), check.label), "ro_wrap")  # labels hold the model's words
         wbk.style(ws.cell(row=r, column=2, value=check.formula), "ro_int")
         status = f'=IF(B{r}=0,"OK","Åtgärda")' if check.formula else kontroll.AT_SUBMISSION
         wbk.style(ws.cell(row=r, column=3, value=status), "ro_wrap")

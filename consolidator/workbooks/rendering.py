@@ -4,12 +4,14 @@ A municipality's unit workbooks are mostly their board's: 2,000 units share a ha
 chains, uppdrag lists, check sheets and blank input sheets. Three things make writing them fast
 (measured in benchmarks/generate.py):
 
-1. **One style table per process.** A workbook made by `new_workbook()` shares the process's style
-   lists (fonts, fills, borders, alignments, protections, number formats, cell formats and the
-   conditional formats' styles). The lists only grow, so a style has the same index in every such
-   workbook: a sheet rendered for one workbook is valid in the next, and styles.xml is serialised
-   once per state of the table. A workbook's stylesheet may list styles it does not use; Excel
-   does not mind.
+1. **One style table per family.** A workbook made by `new_workbook(seed, family)` shares the
+   style lists (fonts, fills, borders, alignments, protections, number formats, cell formats and
+   the conditional formats' styles) of its family in this process (a family: one layout, period
+   kind and level). The lists only grow, so a style has the same index in every such workbook: a
+   sheet rendered for one workbook is valid in the next, and styles.xml is serialised once per
+   state of the table. A workbook's stylesheet may list styles it does not use; Excel does not
+   mind. One table per family, not per process, keeps a workbook's bytes independent of what
+   else the process wrote before it (a T1 written after the plans equals one written alone).
 2. **Sheets in memory.** openpyxl serialises each worksheet into a temporary file and copies it
    into the zip; ours are small, so they are serialised in memory.
 3. **Each distinct sheet rendered once.** `sheet(wb, title, key, build)` builds a sheet with
@@ -29,11 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import pickle
 import zipfile
 from collections import OrderedDict
 from copy import copy
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from openpyxl import Workbook
@@ -49,15 +53,17 @@ from openpyxl.xml.constants import (ARC_APP, ARC_CORE, ARC_ROOT_RELS, ARC_STYLE,
                                     ARC_WORKBOOK_RELS)
 from openpyxl.xml.functions import tostring
 
+from rodtrad.consolidator.model import package
+
 _STYLE_LISTS = ("_fonts", "_alignments", "_borders", "_fills", "_number_formats", "_date_formats",
                 "_timedelta_formats", "_protections", "_colors", "_cell_styles", "_named_styles",
                 "_table_styles", "_differential_styles")
 _GROWING = ("_fonts", "_alignments", "_borders", "_fills", "_number_formats", "_protections", "_cell_styles",
             "_named_styles")
-_shared: dict | None = None
-_stylesheet: tuple | None = None  # (state of the style table, serialised styles.xml)
+_shared: dict = {}  # family -> its style lists
+_stylesheets: dict = {}  # family -> (state of its style table, serialised styles.xml)
 MAX_SHEETS = 512  # rendered sheets kept per process (a few KiB each)
-_sheets: "OrderedDict[bytes, Rendered]" = OrderedDict()
+_sheets: "OrderedDict[tuple, Rendered]" = OrderedDict()  # (family, content key) -> sheet
 enabled = True  # the sheet cache (benchmarks/generate.py measures without it too)
 counts = {"rendered": 0, "reused": 0}  # sheets of keyed builds, since the last forget()
 
@@ -73,18 +79,18 @@ def _state(wb) -> tuple:
     return tuple(len(getattr(wb, name)) for name in _GROWING) + (len(wb._differential_styles.styles),)
 
 
-def new_workbook(seed: Callable[[Workbook], None]) -> Workbook:
-    """An empty workbook (one blank sheet, as `Workbook()`) that shares the process's style table;
-    the first one of a process is given to `seed`, which puts our styles in the table in a fixed order."""
-    global _shared
+def new_workbook(seed: Callable[[Workbook], None], family: Any = None) -> Workbook:
+    """An empty workbook (one blank sheet, as `Workbook()`) that shares its family's style table
+    (a family: any hashable, such as (layout, period kind, level)); the first one of a family in a
+    process is given to `seed`, which puts our styles in the table in a fixed order."""
     wb = Workbook()
-    if _shared is None:
-        _shared = {name: getattr(wb, name) for name in _STYLE_LISTS}
+    wb._rodtrad_shared, wb._rodtrad_family = True, family
+    if family not in _shared:
+        _shared[family] = {name: getattr(wb, name) for name in _STYLE_LISTS}
         seed(wb)
     else:
-        for name, value in _shared.items():
+        for name, value in _shared[family].items():
             setattr(wb, name, value)
-    wb._rodtrad_shared = True
     return wb
 
 
@@ -113,6 +119,8 @@ def sheet(wb: Workbook, title: str, key: bytes | None, build: Callable[[Any], An
     already rendered in this process. Returns what `build` returned (kept with the rendering)."""
     ws = wb.create_sheet(title)
     cached = enabled and key is not None and getattr(wb, "_rodtrad_shared", False)
+    if cached:
+        key = (wb._rodtrad_family, key)  # a rendered sheet's style indices are its family's
     hit = _sheets.get(key) if cached else None
     if hit is None:
         counts["rendered"] += 1
@@ -198,7 +206,6 @@ class _Writer(ExcelWriter):
 
     def write_data(self):
         """As openpyxl's, for what our workbooks hold (no VBA, custom properties or external links)."""
-        global _stylesheet
         archive, wb = self._archive, self.workbook
         archive.writestr(ARC_APP, tostring(ExtendedProperties().to_tree()))
         archive.writestr(ARC_CORE, tostring(wb.properties.to_tree()))
@@ -208,10 +215,10 @@ class _Writer(ExcelWriter):
         self._write_images()
         self._write_charts()
         if getattr(wb, "_rodtrad_shared", False):  # after the sheets: they register conditional formats' styles
-            state = _state(wb)
-            if _stylesheet is None or _stylesheet[0] != state:
-                _stylesheet = (state, tostring(write_stylesheet(wb)))
-            archive.writestr(ARC_STYLE, _stylesheet[1])
+            state, known = _state(wb), _stylesheets.get(wb._rodtrad_family)
+            if known is None or known[0] != state:
+                known = _stylesheets[wb._rodtrad_family] = (state, tostring(write_stylesheet(wb)))
+            archive.writestr(ARC_STYLE, known[1])
         else:
             archive.writestr(ARC_STYLE, tostring(write_stylesheet(wb)))
         writer = WorkbookWriter(wb)
@@ -221,14 +228,19 @@ class _Writer(ExcelWriter):
         self.manifest._write(archive, wb)
 
 
-def save(wb: Workbook, target, compression: int = zipfile.ZIP_DEFLATED) -> None:
-    """Save like `Workbook.save`, to a path or a binary file object. `ZIP_STORED` is for a package
-    that is compressed afterwards anyway (workbook.save_atomic's reproducible path)."""
+def save(wb: Workbook, target, compression: int = zipfile.ZIP_DEFLATED, when: dt.datetime | None = None,
+         compresslevel: int | None = None) -> None:
+    """Save like `Workbook.save`, to a path or a binary file object, with every time in the package
+    `when` (zip entries, docProps/core.xml; package.EPOCH when None), so the same content gives the
+    same bytes. `compresslevel`: deflate's level (None: zlib's default)."""
+    when = when or package.EPOCH
     if wb._external_links or wb.vba_archive or len(wb.custom_doc_props):
         wb.save(target)
+        if isinstance(target, (str, os.PathLike)):
+            package.repack(Path(target), when, compresslevel)
         return
     if wb.write_only and not wb.worksheets:  # as Workbook.save: a package needs a sheet
         wb.create_sheet()
-    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    with zipfile.ZipFile(target, "w", compression, allowZip64=True) as archive:
+    wb.properties.created = wb.properties.modified = when
+    with package.DatedZip(target, "w", compression, when=when, compresslevel=compresslevel, allowZip64=True) as archive:
         _Writer(wb, archive).write_data()

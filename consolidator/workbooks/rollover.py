@@ -22,6 +22,7 @@ to the new workspace as `nytt-år-<year>.txt`.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rodtrad.consolidator.model import contract, document
+from rodtrad.consolidator.model import contract, document, terms
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks import workbook as wbk
@@ -39,6 +40,7 @@ from rodtrad.consolidator.workbooks import workbook as wbk
 CLOSED = {"genomfört", "avslutat"}  # the master data's uppdrag statuses that end an uppdrag
 OPEN_ACTIVITY = {"Ej påbörjad", "Pågår", "Försenad"}  # an activity still going at the year's end
 YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class RolloverError(Exception):
@@ -52,17 +54,29 @@ class Summary:
     carried: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     activities: dict[str, list[dict]] = field(default_factory=dict)  # unit -> rows prefilled in its plan
+    to_do: list[str] = field(default_factory=list)  # what next year's master data needs before plans go out
 
     def text(self) -> str:
         lines = [f"Nytt år {self.year}", "", "Förs vidare:"] + [f"- {x}" for x in self.carried]
         lines += ["", "Tas inte med:"] + [f"- {x}" for x in self.dropped or ["inget"]]
+        if self.to_do:
+            lines += ["", "Att komplettera i nästa års styrmodell innan planerna skickas ut "
+                      "(sedan: rodtrad check-master och rodtrad generate):"] + [f"- {x}" for x in self.to_do]
         return "\n".join(lines) + "\n"
 
 
 def _shift(text, years: int):
-    """Every year in a text (id, name, ISO date) moved on by `years`; 29 February becomes the 28th."""
+    """Every year in a text (id, name, ISO date) moved on by `years`. A date on the last day of its
+    month stays on the last day (a month period ending 28 February 2027 ends 29 February 2028); 29
+    February becomes the 28th in a year without it."""
     if not isinstance(text, str):
         return text
+    if ISO_DATE.match(text) and 1 <= int(text[5:7]) <= 12:
+        year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+        last = calendar.monthrange(year, month)[1]
+        if day <= last:
+            new_last = calendar.monthrange(year + years, month)[1]
+            return f"{year + years:04d}-{month:02d}-{new_last if day == last else min(day, new_last):02d}"
     out = YEAR.sub(lambda m: str(int(m.group(1)) + years), text)
     return out.replace("-02-29", "-02-28")
 
@@ -203,11 +217,13 @@ def _list(wb, name: str) -> list[str]:
     return [c.value for row in wb[sheet][ref.replace("$", "")] for c in row if c.value is not None]
 
 
-def prefill_activities(path: Path, rows: list[dict]) -> None:
+def prefill_activities(path: Path, rows: list[dict], when: str | None = None, words=None) -> None:
     """Write carried activities into a generated plan workbook's own rows of the same id (input cells,
-    so the unit keeps, changes or clears them); a link or perspective is written as its list entry."""
+    so the unit keeps, changes or clears them); a link or perspective is written as its list entry.
+    `when` is the workbook's generation time, which its package keeps (reproducible); `words`: the
+    model's terms (its headers), None for Exempelkommun's."""
     wb = load_workbook(path)
-    spec = next(s for s in document.tables() if s["key"] == "activities")
+    spec = next(s for s in document.tables(document.spec(words=words)) if s["key"] == "activities")
     ws = wb[spec["name"]]
     head = [[c.value for c in r] for r in ws.iter_rows(max_row=min(ws.max_row, 30))]
     header_row, found = contract.find_header(head, [c["header"] for c in spec["columns"]])
@@ -230,14 +246,16 @@ def prefill_activities(path: Path, rows: list[dict]) -> None:
             elif key in ("start", "end") and value:
                 value = dt.date.fromisoformat(value)
             wbk.put(ws.cell(row=r, column=col[key]), value)  # unit text: stored as text, never a formula
-    wb.save(path)
+    wbk.save_atomic(wb, Path(path), when=when)
 
 
 def roll(root: Path, to: int, target: Path | None = None, now: str | None = None) -> tuple[Path, Summary]:
     """Write next year's workspace (default: beside this one, named `<name>-<year>`) with its master
     data, the history store and every unit's plan workbook for the new year, prefilled with the
-    activities still open. Raises RolloverError (Swedish) when the master data cannot be read or the
-    target exists."""
+    activities still open. When next year's master data has findings (say every goal ended with the
+    year), the workspace is written without plans and `summary.to_do` lists the findings, sheet and
+    cell, to complete first. Raises RolloverError (Swedish) when this year's master data cannot be read
+    or the target exists."""
     from rodtrad.consolidator.rollup.store import FILE_NAME  # noqa: PLC0415
     from rodtrad.consolidator.workbooks.generate import generate  # noqa: PLC0415
     from rodtrad.consolidator.workbooks.masterbook import init  # noqa: PLC0415
@@ -256,19 +274,27 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     data = next_year(master.data, to, docs, summary)
     ws = init(target, data)
     new, findings = masterfile.load(ws.master_file)
-    if new is None:
-        raise RolloverError("Nästa års styrmodell har fel: " + "; ".join(f.message() for f in findings[:5]))
     if (root / FILE_NAME).exists():
         shutil.copyfile(root / FILE_NAME, target / FILE_NAME)
         summary.carried.append(f"Historiken ({FILE_NAME}): årets perioder syns i nästa års rapporter")
+    if new is None:  # e.g. every goal ended with the year: the council decides next year's before plans go out
+        summary.to_do = [f"{f.sheet}{'!' + f.cell if f.cell else ''}: {f.message()}" for f in findings]
+        carried = open_activities(docs, to, set(), {a.id for a in master.locked_activities})
+        summary.activities = {u: rows for u, rows in carried.items() if master.is_unit(u)}
+        summary.to_do += [f"Enhet {u}: pågående aktivitet {r['id']} ({r['text']}) förs in i enhetens plan för {to}"
+                          for u, rows in summary.activities.items() for r in rows]
+        summary.carried.append("Inga planarbetsböcker ännu: nästa års styrmodell behöver kompletteras (se nedan)")
+        (target / f"nytt-år-{to}.txt").write_text(summary.text(), encoding="utf-8")
+        return target, summary
     links = {g.id for g in new.goals} | {c.id for c in new.commitments} | {u.id for u in new.uppdrag}
     carried = open_activities(docs, to, links, {a.id for a in master.locked_activities})
     plan = new.period(None)
-    paths = generate(new, plan.id, ws.outbox(plan.id), now=now or f"{to - 1}-11-01 08:00:00", jobs=1)
+    now = now or f"{to - 1}-11-01 08:00:00"
+    paths = generate(new, plan.id, ws.outbox(plan.id), now=now, jobs=1)
     for path in paths:
         unit = path.name.split(" ", 1)[0]
         if carried.get(unit) and new.is_unit(unit):
-            prefill_activities(path, carried[unit])
+            prefill_activities(path, carried[unit], now, terms.of(new))
     summary.activities = {u: rows for u, rows in carried.items() if new.is_unit(u)}
     n = sum(len(r) for r in summary.activities.values())
     summary.carried.append(f"{n} pågående aktiviteter hos {len(summary.activities)} enheter förifyllda i planerna "

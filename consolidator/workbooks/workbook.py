@@ -1,13 +1,10 @@
 """Writing workbooks with openpyxl: named styles, layout-driven tables, atomic saves."""
 from __future__ import annotations
 
-import io
 import math
 import os
-import re
 import tempfile
 import warnings
-import zipfile
 import weakref
 from copy import copy
 from pathlib import Path
@@ -18,7 +15,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from rodtrad.consolidator.workbooks import rendering
-from rodtrad.consolidator.model import values
+from rodtrad.consolidator.model import package, values
 
 RED = "9B1B30"  # the red thread
 INPUT_FILL = "FFF7D6"  # pale yellow: the cells a unit fills in
@@ -80,14 +77,17 @@ class Styler:
 _stylers: "weakref.WeakKeyDictionary[Workbook, Styler]" = weakref.WeakKeyDictionary()
 
 
-_shared_styler = Styler()  # for workbooks that share the process's style table (rendering.py)
+_family_stylers: dict = {}  # family -> the Styler of workbooks that share its style table (rendering.py)
 
 
 def style(cell, name: str) -> None:
     """Give a cell one of our named styles (see STYLES)."""
     wb = cell.parent.parent
     if getattr(wb, "_rodtrad_shared", False):
-        _shared_styler(cell, name)
+        styler = _family_stylers.get(wb._rodtrad_family)
+        if styler is None:
+            styler = _family_stylers[wb._rodtrad_family] = Styler()
+        styler(cell, name)
         return
     styler = _stylers.get(wb)
     if styler is None:
@@ -97,13 +97,19 @@ def style(cell, name: str) -> None:
 
 def seed_styles(wb) -> None:
     """Register every style of ours, in a fixed order, in the (shared) style table of `wb`, so their
-    indices do not depend on which workbook happened to use a style first."""
+    indices do not depend on which workbook happened to use a style first: the fonts, fills and
+    formats when a cell is styled, and the cell formats (cellXfs) themselves, which openpyxl
+    otherwise adds as it writes cells, in the order the first workbook of a family happens to have."""
     ws = wb.create_sheet("_seed")
+    cell = ws.cell(row=1, column=1)
     for name in STYLES:
-        _shared_styler(ws.cell(row=1, column=1), name)
-    for kind in ("text", *FORMATS):
-        unlock_column(ws, "A", {"type": kind})
-        unlock_column(ws, "B", {"type": kind, "wrap": True})
+        style(cell, name)
+        cell.style_id  # noqa: B018 - registers the cell format
+    for i, kind in enumerate(("text", *FORMATS)):
+        for wrap in (False, True):
+            letter = get_column_letter(2 * i + wrap + 2)
+            unlock_column(ws, letter, {"type": kind, "wrap": wrap})
+            ws.column_dimensions[letter].style_id  # noqa: B018
     wb.remove(ws)
 
 
@@ -131,16 +137,14 @@ def letters(columns: list[dict]) -> dict[str, str]:
 
 
 def write_title(ws, title: str, subtitle: str = "") -> None:
-    ws["A1"] = title
-    style(ws["A1"], "title")
+    style(put(ws["A1"], title), "title")  # a title may hold the master data's words: text, never a formula
     if subtitle:
-        ws["A2"] = subtitle
-        style(ws["A2"], "subtitle")
+        style(put(ws["A2"], subtitle), "subtitle")
 
 
 def write_header(ws, columns: list[dict], row: int) -> None:
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=i, value=col["header"])
+        cell = put(ws.cell(row=row, column=i), col["header"])  # the model's words (wording.py): text
         style(cell, "hd")
         ws.column_dimensions[get_column_letter(i)].width = col.get("width", 14)
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
@@ -248,27 +252,23 @@ def protect(ws) -> None:
     ws.protection.autoFilter = False
 
 
-FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+COMPRESSLEVEL = 1  # deflate's fastest: a report is ~20 % larger than at the default 6, and written 2.5 × as fast
 
 
-def save_atomic(wb: Workbook, path: Path, reproducible: bool = False) -> None:
+def save_atomic(wb: Workbook, path: Path, when=None, compresslevel: int | None = None) -> None:
     """Write beside the target and rename, so a crash never leaves half a file.
 
-    `reproducible` makes the same content give the same bytes: openpyxl stamps the save time into
-    docProps/core.xml and every zip entry, so the package is rewritten with fixed times."""
+    The same content and `when` give the same bytes: the zip entries' dates and docProps/core.xml's
+    created and modified are `when` (a generation's `now`, "2027-05-02 08:00:00", or a datetime),
+    or package.EPOCH when no time is meaningful (model/package.py). `compresslevel`: deflate's
+    level (COMPRESSLEVEL for the big reports; None: zlib's default)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        if reproducible:
-            buffer = io.BytesIO()
-            rendering.save(wb, buffer, zipfile.ZIP_STORED)  # compressed once, by _normalise
-            _normalise(buffer, Path(tmp))
-        else:
-            rendering.save(wb, tmp)
+        rendering.save(wb, tmp, when=package.moment(when), compresslevel=compresslevel)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; reports are for sharing
         os.replace(tmp, path)
     except BaseException:
@@ -276,21 +276,10 @@ def save_atomic(wb: Workbook, path: Path, reproducible: bool = False) -> None:
         raise
 
 
-COMPRESSLEVEL = 1  # deflate's fastest: a report is ~20 % larger than at the default 6, and written 2.5 × as fast
-
-
-def _normalise(buffer: io.BytesIO, target: Path) -> None:
-    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            zout.writestr(zipfile.ZipInfo(item.filename, date_time=FIXED_TIME), data, zipfile.ZIP_DEFLATED, COMPRESSLEVEL)
-
-
-def new_workbook():
-    """An empty workbook that shares the process's style table, seeded with our styles (rendering.py)."""
-    return rendering.new_workbook(seed_styles)
+def new_workbook(family=None):
+    """An empty workbook that shares its family's style table (any hashable, such as the layout,
+    period kind and level it is written by), seeded with our styles (rendering.py)."""
+    return rendering.new_workbook(seed_styles, family)
 
 
 def check_formulas(bounds: dict):
