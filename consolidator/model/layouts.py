@@ -24,7 +24,7 @@ HISTORY: dict[str, tuple[str, list[tuple[str, dict[str, list[str]]]]]] = {
     "plan": ("1.0", []),
     "follow": ("1.0", [
         ("1.1", {"economy": ["last_year"]}),  # issue 20: Utfall samma period i fjol
-        ("1.2", {"investments": [WHOLE]}),  # issue 20: Investeringar, a forecast and comment per project
+        ("1.2", {"investments": ["*"]}),  # issue 20: the sheet Investeringar ("*": WHOLE, below)
     ]),
 }
 
