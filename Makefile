@@ -8,9 +8,14 @@ EXAMPLES ?= 1000
 
 .PHONY: demo test fuzz libreoffice bench clean
 
+# The product alone (what `make demo` needs); the tests' extras on top, only for `make test`.
 $(BIN)/rodtrad: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-extras: $(BIN)/rodtrad
 	$(BIN)/pip install --quiet -e '.[addin,test]'
 	touch $@
 
@@ -26,12 +31,12 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils; }
 
-test: $(BIN)/rodtrad libreoffice
+test: $(VENV)/.test-extras libreoffice
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Random property-based cases against the validator (make test runs a fixed set).
-fuzz: $(BIN)/rodtrad
+fuzz: $(VENV)/.test-extras
 	RODTRAD_FUZZ=1 RODTRAD_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q tests/test_properties.py tests/test_answerable.py
 
 bench: $(BIN)/rodtrad

@@ -15,6 +15,7 @@ from rodtrad.consolidator.model.workspace import Workspace, workbook_name
 from rodtrad.consolidator.model.values import inert
 
 from . import config as cfg, livebook
+from rodtrad.consolidator.model.words import count, explain
 
 FINDINGS_SHEET = "Fel"
 HEADER_ROW = 4
@@ -102,7 +103,7 @@ def _write_findings(book, task: Task, now: dt.datetime) -> None:
         sheet["A1"].value = [["Inga fel"], [f"Kontrollerad {stamp}. Arbetsboken kan lämnas in."]]
         return
     rows = [["Fel och varningar", None, None, None, None, None],
-            [f"Kontrollerad {stamp}: {task.errors} fel, {task.warnings} varningar. Klicka på cellen för att gå dit.",
+            [f"Kontrollerad {stamp}: {task.errors} fel, {count(task.warnings, 'varning', 'varningar')}. Klicka på cellen för att gå dit.",
              None, None, None, None, None],
             [None] * 6,
             ["Allvar", "Blad", "Cell", "Kod", "Meddelande", "Gör så här"]]
@@ -217,7 +218,7 @@ def run_main(book, config: cfg.Config | None = None, now=None) -> str:
             refresh(book, master)
         task = validate(book, master, now)
         if task.errors:
-            book.app.alert(f"{task.errors} fel och {task.warnings} varningar. Se bladet Fel – de markerade cellerna "
+            book.app.alert(f"{task.errors} fel och {count(task.warnings, 'varning', 'varningar')}. Se bladet Fel – de markerade cellerna "
                            "behöver rättas.", title=TITLE)
             return "fel"
         answer = book.app.alert("Inga fel. Vill du lämna in arbetsboken nu?", title=TITLE, buttons="yes_no")
@@ -228,6 +229,6 @@ def run_main(book, config: cfg.Config | None = None, now=None) -> str:
         book.app.alert(str(exc), title=TITLE)
         return "avbruten"
     except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
-        book.app.alert(f"Något gick fel i Röd tråd ({type(exc).__name__}). Spara arbetsboken och kontakta "
+        book.app.alert(f"Något gick fel i Röd tråd ({explain(exc)}). Spara arbetsboken och kontakta "
                        "ekonomiavdelningen.", title=TITLE)
         return "avbruten"

@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
 
 FILE = Path.home() / ".rodtrad" / "config.json"
 
@@ -37,7 +38,7 @@ def load(path: Path | None = None) -> Config:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"Inställningsfilen {path} går inte att läsa ({exc}).") from None
+            raise ConfigError(f"Inställningsfilen {path} går inte att läsa ({explain(exc)}).") from None
     workspace = os.environ.get("RODTRAD_WORKSPACE") or data.get("workspace")
     if not workspace:
         raise ConfigError("Röd tråd vet inte var kommunens styrmodell finns. Be IT ange arbetsytan i "

@@ -11,6 +11,7 @@ from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks.generate import generate
 from rodtrad.consolidator.workbooks.masterbook import init
 from rodtrad.samples import build, filler
+from rodtrad.consolidator.model import words
 
 MARKER = ".rodtrad-demo"
 LEVELS = ("förvaltning", "nämnd")  # every level above the units assesses its own part, after the units
@@ -70,7 +71,7 @@ def _import_ledger(ws: Workspace, master, data: dict, preset: str, months: int) 
     path = _ledger_files(ws, data, preset, months)
     imported = ledger.from_sie(path, master)
     changes.store(imported, ws.root / FILE_NAME, path)
-    return f"{len(imported.rows)} rader utfall och budget (enhet, konto, månad) ur {path.name}{said}"
+    return f"{words.count(len(imported.rows), 'rad', 'rader')} utfall och budget (enhet, konto, månad) ur {path.name}{said}"
 
 
 def _import_kolada(ws: Workspace, master, data: dict, preset: str) -> str:
@@ -137,12 +138,12 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
                          + "; ".join(f.message() for f in findings))
     planned = mistakes(preset) if planned is None else planned
     period = master.period(None).id
-    echo(f"1. Arbetsyta:  {ws.root}  ({master.name}, {len(master.units())} enheter)")
+    echo(f"1. Arbetsyta:  {ws.root}  ({master.name}, {words.count(len(master.units()), 'enhet', 'enheter')})")
     paths = generate(master, period, ws.outbox(period), now=f"{master.years[0] - 1}-11-01 08:00:00", jobs=jobs)
-    echo(f"2. Utskick:    {len(paths)} förifyllda arbetsböcker i {ws.outbox(period)}")
+    echo(f"2. Utskick:    {words.count(len(paths), 'förifylld arbetsbok', 'förifyllda arbetsböcker')} i {ws.outbox(period)}")
     planted = filler.fill_all(paths, ws.inbox(period), seed=seed, mistakes=planned.plan, master=master)
-    echo(f"3. Svar:       {len(paths)} ifyllda arbetsböcker i {ws.inbox(period)} "
-         f"({len({p[0] for p in planted})} enheter har gjort typiska misstag)")
+    echo(f"3. Svar:       {words.count(len(paths), 'ifylld arbetsbok', 'ifyllda arbetsböcker')} i {ws.inbox(period)} "
+         f"({words.count(len({p[0] for p in planted}), 'enhet', 'enheter')} har gjort typiska misstag)")
     result = {"workspace": ws, "master": master, "period": period, "outbox": paths, "planted": planted,
               "checks": {}, "cycle": {}}
     from rodtrad.consolidator.consolidation.consolidate import consolidate  # noqa: PLC0415 - the demo runs the whole chain
@@ -177,7 +178,8 @@ def run(directory: Path, seed: int = 2027, echo=print, preset: str = "exempelkom
                   for k, (want, found) in result["checks"].items() if want != found}
     result["unexpected"] = unexpected
     for k, (extra, missing) in unexpected.items():
-        echo(f"OBS {k}: {len(extra)} oväntade fel, {len(missing)} planterade misstag hittades inte.")
+        echo(f"OBS {k}: {len(extra)} oväntade fel, {words.count(len(missing), 'planterat misstag', 'planterade misstag')} "
+             "hittades inte.")
     echo(f"\nKlart. KF-rapporten för {outcome.period}: {outcome.kf_report}")
     echo(f"Alla perioders rapporter, valideringsrapporter, dataexport och manifest i {outcome.folder.parent}")
     if outcome.documents:
@@ -214,7 +216,7 @@ def _levels(root: Path, master, period_id: str, seed: int, echo, step: int, jobs
         followfill.fill_all(paths, ws.inbox(period_id) / level, master, seed=seed, mistakes={})
         count += len(paths)
     outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
-    echo(f"{step}. Förvaltningar och nämnder, {period.name}: {count} arbetsböcker med enheternas sammanställning; "
+    echo(f"{step}. Förvaltningar och nämnder, {period.name}: {words.count(count, 'arbetsbok', 'arbetsböcker')} med enheternas sammanställning; "
          f"egna bedömningar, prognoser och åtgärdsplaner tillbaka; {outcome.summary()}")
     return outcome
 
@@ -231,6 +233,6 @@ def _follow_up(root: Path, master, period_id: str, seed: int, echo, step: int, p
                      jobs=jobs)
     planted = followfill.fill_all(paths, ws.inbox(period_id), master, seed=seed, mistakes=planned)
     outcome = consolidate(root, period_id, jobs=jobs, documents=documents)
-    echo(f"{step}. {period.name}: {len(paths)} arbetsböcker förifyllda ur plan, huvudbok och Kolada; "
-         f"{len({p[0] for p in planted})} enheter med planterade misstag; {outcome.summary()}")
+    echo(f"{step}. {period.name}: {words.count(len(paths), 'arbetsbok', 'arbetsböcker')} förifyllda ur plan, huvudbok och Kolada; "
+         f"{words.count(len({p[0] for p in planted}), 'enhet', 'enheter')} med planterade misstag; {outcome.summary()}")
     return outcome, planted

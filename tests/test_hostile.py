@@ -249,7 +249,7 @@ def test_a_worker_killed_mid_file_costs_that_file_and_the_batch_goes_on(returned
     assert "signal 9" in killed.findings[0].message()
     assert all(t.unit for t in tasks if t is not killed)
     report = Report(tasks=tasks)
-    assert not report.valid and "1 filer kunde inte läsas (läsaren avbröts)" in report.summary()
+    assert not report.valid and "1 fil kunde inte läsas (läsaren avbröts)" in report.summary()
 
 
 def test_workers_exit_when_the_main_process_is_killed(returned, tmp_path):

@@ -153,6 +153,7 @@ def test_an_old_report_that_cannot_be_deleted_costs_a_note_never_a_run(workspace
     left = sorted(p.name for p in (workspace / "rapporter").iterdir() if ".gammal" in p.name)
     assert len(left) == 2
     assert any(left[0] in n and "kunde inte tas bort" in n for n in first.notes + second.notes)
+    assert any("behörighet saknas" in n for n in first.notes) and not any("Permission" in n for n in first.notes)
     monkeypatch.setattr(swap.shutil, "rmtree", real)
     cons.consolidate(workspace, PERIOD)
     assert [p for p in (workspace / "rapporter").iterdir() if p.name.startswith(".")] == []

@@ -5,6 +5,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
 
 LINEAGE = "spårbarhet.jsonl"
 
@@ -62,7 +63,10 @@ def load(folder: Path) -> list[dict]:
     path = Path(folder) / LINEAGE
     if not path.exists():
         raise TraceError(f"Hittar ingen {LINEAGE} i {folder}: är perioden sammanställd?")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    try:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    except (ValueError, OSError) as exc:
+        raise TraceError(f"{LINEAGE} i {folder} går inte att läsa ({explain(exc)}); sammanställ perioden igen.") from None
 
 
 def _is_kf(record: dict) -> bool:
@@ -109,11 +113,18 @@ def trace(folder: Path, figure: str, report: str | None = None) -> Trace:
 
 
 def cell_value(path: Path, sheet: str, cell: str):
-    """A value as the report file holds it."""
+    """A value as the report file holds it, read with the bounds of a returned workbook (a report
+    file on a shared drive may have been replaced by anything); TraceError (Swedish) when the file
+    or the sheet cannot be read."""
     from openpyxl.utils.cell import coordinate_to_tuple
-    from python_calamine import CalamineWorkbook
+
+    from rodtrad.consolidator.reading.grid import open_grid
 
     row, col = coordinate_to_tuple(cell)
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    grid, findings = open_grid(Path(path), wanted={sheet})
+    rows = grid.sheets.get(sheet) if grid is not None else None
+    if rows is None:
+        said = "; ".join(f.message() for f in findings) or f"bladet {sheet} finns inte"
+        raise TraceError(f"{Path(path).name} går inte att läsa: {said}")
     value = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
     return None if value == "" else value

@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
 
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.model import terms
@@ -21,10 +20,13 @@ from rodtrad.consolidator import __version__
 from rodtrad.consolidator.consolidation import manifest as mf
 from rodtrad.consolidator.consolidation.consolidate import build
 from rodtrad.consolidator.model.contract import a1
+from rodtrad.consolidator.reading.grid import open_grid
 from rodtrad.consolidator.reading.validate import collect
+from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.model import inputstate
 from rodtrad.consolidator.documents.read import text_differences
+from rodtrad.consolidator.model.words import count
 
 
 @dataclass
@@ -67,12 +69,13 @@ class Verdict:
         counts: dict[str, int] = {}
         for d in self.differences:
             counts[d.kind] = counts.get(d.kind, 0) + 1
-        lines.append(f"Resultat: {len(self.differences)} avvikelser ("
+        lines.append(f"Resultat: {count(len(self.differences), 'avvikelse', 'avvikelser')} ("
                      + ", ".join(f"{kind} {n}" for kind, n in counts.items()) + ").")
         shown = self.differences if limit is None else self.differences[:limit]
         lines += [f"- {d.kind}: {d.where} – {d.detail}" for d in shown]
         if len(shown) < len(self.differences):
-            lines.append(f"… och {len(self.differences) - len(shown)} avvikelser till. Alla {len(self.differences)} "
+            lines.append(f"… och {count(len(self.differences) - len(shown), 'avvikelse', 'avvikelser')} till. "
+                         f"Alla {len(self.differences)} "
                          f"finns i {listed_in} (bladet Avvikelser) och i verifiering.json.")
         return "\n".join(lines)
 
@@ -222,18 +225,21 @@ def _cell_differences(reported: Path, recomputed: Path) -> list[tuple[str, str]]
     difference, sheets in reading order (sheet_order), rows top to bottom."""
     if not reported.exists() or not recomputed.exists():
         return [("", "rapporten finns inte i båda")]
-    try:
-        a, b = CalamineWorkbook.from_path(str(reported)), CalamineWorkbook.from_path(str(recomputed))
-    except Exception as exc:  # noqa: BLE001 - a damaged report is a difference, not a crash
-        return [("", f"rapporten går inte att läsa ({type(exc).__name__})")]
-    out = []
-    names = list(b.sheet_names) + [n for n in a.sheet_names if n not in b.sheet_names]
+    a, said_a = open_grid(reported)  # bounded as a returned workbook: a report file may be hostile too
+    b, said_b = open_grid(recomputed)
+    if a is None or b is None:
+        return [("", f"rapporten går inte att läsa ({'; '.join(f.message() for f in said_a + said_b)})")]
+    out = [(f"{f.sheet}!{f.cell}" if f.sheet else "", f"i rapporten: {f.message()}")
+           for f in said_a if f.severity == ERROR]
+    refused = {f.sheet for f in said_a + said_b if f.severity == ERROR}
+    names = list(b.names) + [n for n in a.names if n not in b.names]
     for name in sheet_order(names):
-        if name not in a.sheet_names or name not in b.sheet_names:
+        if name in refused:
+            continue  # said above, with its far cell
+        if name not in a.names or name not in b.names:
             out.append((name, "bladet finns bara i den ena"))
             continue
-        rows_a = a.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        rows_b = b.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows_a, rows_b = a.sheets.get(name, []), b.sheets.get(name, [])
         for r in range(max(len(rows_a), len(rows_b))):
             ra = rows_a[r] if r < len(rows_a) else []
             rb = rows_b[r] if r < len(rows_b) else []

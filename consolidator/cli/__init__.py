@@ -1,7 +1,6 @@
 """The `rodtrad` command: thin — parse options, call the library, render, set the exit code."""
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
@@ -12,14 +11,16 @@ import click
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator import __version__
 from rodtrad.consolidator.cli.audit import archive, diff, trace, verify
-from rodtrad.consolidator.cli.common import find_workspace, load_master, print_findings
+from rodtrad.consolidator.cli.common import find_workspace, load_master, mark, print_findings
 from rodtrad.consolidator.cli.excel import excel
 from rodtrad.consolidator.cli.imports import fetch, import_
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.cli.swedish import install as _swedish, usage as _swedish_usage
 from rodtrad.consolidator.cli.rollover import nytt_ar
+from rodtrad.consolidator.model.words import capped, count, explain, in_language
 
 PRESETS = ("exempelkommun", "ostersund", "vimmerby", "solleftea")
+LISTED = 20  # lines of one list a command prints (files ignored, units missing); the rest counted, all in its files
 _swedish()  # click's own messages in Swedish
 
 
@@ -38,21 +39,11 @@ class Guarded(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence; the cause is named below
             if os.environ.get("RODTRAD_DEBUG"):
                 raise
-            click.echo(f"Fel: {_describe(exc)}. Kommandot avbröts. "
+            click.echo(f"Fel: {explain(exc)}. Kommandot avbröts. "
                        "(Kör med RODTRAD_DEBUG=1 för detaljer till den som förvaltar Röd tråd.)", err=True)
             ctx.exit(2)
 
 
-OS_ERRORS = {errno.ENOSPC: "disken är full", errno.EACCES: "behörighet saknas", errno.EPERM: "behörighet saknas",
-             errno.EROFS: "platsen är skrivskyddad", errno.ENOENT: "filen eller mappen finns inte",
-             errno.EBUSY: "filen används av ett annat program"}
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{OS_ERRORS.get(exc.errno) or exc.strerror or exc}{where}"
-    return f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def known_period(master, period_id: str | None):
@@ -100,16 +91,21 @@ def init(directory: Path, preset: str):
 def check_master(directory: Path, as_json: bool, lang: str):
     """Kontrollera styrmodell.xlsx: varje fel med blad och cell."""
     path = Workspace(directory).master_file
+    if not path.exists():
+        load_master(directory, lang)  # says where none was found, and how to make one
     master, findings = masterfile.load(path)
     if as_json:
         click.echo(json.dumps({"valid": master is not None, "findings": [f.to_dict(lang) for f in findings]},
                               ensure_ascii=False, indent=1))
     elif master is None:
-        click.echo(f"{path}: {len(findings)} fel")
+        click.echo(f"{path}: {count(len(findings), 'error', 'errors') if lang == 'en' else f'{len(findings)} fel'}")
         print_findings(findings, lang)
+    elif lang == "en":
+        click.echo(f"{path}: the master data is valid ({count(len(master.org), 'organisational unit', 'organisational units')}, "
+                   f"{count(len(master.units()), 'unit', 'units')} that get workbooks, {count(len(master.goals), 'goal', 'goals')})")
     else:
-        click.echo(f"{path}: styrmodellen är giltig ({len(master.org)} organisationsenheter, "
-                   f"{len(master.units())} enheter som får arbetsböcker, {len(master.goals)} mål)")
+        click.echo(f"{path}: styrmodellen är giltig ({count(len(master.org), 'organisationsenhet', 'organisationsenheter')}, "
+                   f"{count(len(master.units()), 'enhet', 'enheter')} som får arbetsböcker, {len(master.goals)} mål)")
     sys.exit(0 if master is not None else 1)
 
 
@@ -158,7 +154,7 @@ def generate(directory: Path, period: str | None, units: tuple[str, ...], jobs: 
         raise click.ClickException(str(e)) from None
     for note in notes:
         click.echo(f"Obs: {note}")
-    click.echo(f"{len(paths)} arbetsböcker ({chosen.name}{', ' + level if level else ''}) i {target}")
+    click.echo(f"{count(len(paths), 'arbetsbok', 'arbetsböcker')} ({chosen.name}{', ' + level if level else ''}) i {target}")
 
 
 @main.command()
@@ -217,15 +213,19 @@ def validate(paths, root, period, as_json, lang, report_file, jobs):
             if task.valid and not task.warnings:
                 status = "godkänd" if lang == "sv" else "valid"
             else:
-                status = (f"{task.errors} fel, {task.warnings} varningar" if lang == "sv"
-                          else f"{task.errors} errors, {task.warnings} warnings")
+                status = (f"{task.errors} fel, {count(task.warnings, 'varning', 'varningar')}" if lang == "sv"
+                          else f"{count(task.errors, 'error', 'errors')}, {count(task.warnings, 'warning', 'warnings')}")
             click.echo(f"{task.file}: {status}")
             print_findings(task.findings, lang)
-        for path, reason in report.ignored:
-            click.echo(f"{Path(path).name}: {reason}")
-        click.echo(report.summary())
+        def more(n):
+            return (f"… and {count(n, 'more ignored file', 'more ignored files')} (--json lists them all)" if lang == "en"
+                    else f"… och {count(n, 'ignorerad fil', 'ignorerade filer')} till (--json listar alla)")
+        for line in capped([f"{Path(path).name}: {in_language(reason, lang)}" for path, reason in report.ignored],
+                           LISTED, more):
+            click.echo(line)
+        click.echo(report.summary(lang))
         if report_file:
-            click.echo(f"Rapport: {report_file}")
+            click.echo(f"{'Report' if lang == 'en' else 'Rapport'}: {report_file}")
     sys.exit(0 if report.valid else 1)
 
 
@@ -242,7 +242,7 @@ def findings(markdown: bool, lang: str):
         click.echo(render())
         return
     for kind in kinds():
-        click.echo(f"{kind.code:28} {kind.severity:8} {example(kind).message(lang)}")
+        click.echo(f"{kind.code:28} {mark(kind.severity, lang):8} {example(kind).message(lang)}")
 
 
 @main.command()
@@ -295,11 +295,15 @@ def consolidate(directory: Path, period: str, include_invalid: bool, jobs: int |
                                "board_reports": [str(p) for p in result.board_reports],
                                "validation": result.report.to_dict()}, ensure_ascii=False, indent=1))
     else:
-        for task in result.report.tasks:
-            if not task.valid:
-                click.echo(f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)"))
-        for unit in result.missing:
-            click.echo(f"{unit_name(master, unit)}: saknas i inkorgen")
+        invalid = [f"{task.file}: {task.errors} fel" + (" (medräknad)" if include_invalid else " (inte medräknad)")
+                   for task in result.report.tasks if not task.valid]
+        for line in capped(invalid, LISTED, lambda n: f"… och {count(n, 'arbetsbok', 'arbetsböcker')} till med fel "
+                                                      "(alla i valideringsrapport.xlsx)"):
+            click.echo(line)
+        missing = [f"{unit_name(master, unit)}: saknas i inkorgen" for unit in result.missing]
+        for line in capped(missing, LISTED, lambda n: f"… och {count(n, 'enhet', 'enheter')} till saknas "
+                                                      "(alla i inlamning.xlsx)"):
+            click.echo(line)
         from rodtrad.consolidator.rules.removed import REMOVED
 
         said = {f.message(): f for t in result.report.tasks for f in t.findings if f.code == REMOVED.code}

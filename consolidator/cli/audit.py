@@ -10,6 +10,7 @@ import click
 
 from rodtrad.consolidator.cli.common import find_workspace, load_master, print_findings
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.model.words import count, explain
 
 
 @click.command()
@@ -37,7 +38,8 @@ def verify(target: Path, period: str, out: Path | None, as_json: bool):
             restore(target, root)
         except (ArchiveError, OSError, ValueError, zipfile.BadZipFile) as exc:
             shutil.rmtree(scratch, ignore_errors=True)
-            raise click.UsageError(f"Arkivet går inte att öppna: {exc}") from None
+            said = exc if isinstance(exc, ArchiveError) else explain(exc)
+            raise click.UsageError(f"Arkivet går inte att öppna: {said}") from None
         default = target.parent / f"granskning-{period}"
     else:
         default = Workspace(root).root / "granskning" / period
@@ -104,7 +106,7 @@ def _write_verdict(verdict, chosen: Path | None, default: Path, period: str) -> 
 def trace(directory: Path, figure: str, period: str, report: str | None, as_json: bool):
     """Visa vilka enheter, filer och celler en siffra består av.
 
-    FIGURE är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
+    SIFFRA är Blad!Cell (t.ex. Ekonomi!E6) eller ett namn: budget/2000, konto/5010/0000, nyckeltal/N3/2000,
     utfall/N3/0000, målvärde/N3/0000."""
     from rodtrad.consolidator.audit.trace import TraceError, show_number, trace as run
 
@@ -118,8 +120,8 @@ def trace(directory: Path, figure: str, period: str, report: str | None, as_json
     click.echo(f"{result.report} {result.sheet}!{result.cell}: {result.what} = {show_number(result.value)}")
     combined = {"medel": f"medel {show_number(result.combined)}", "viktat": "viktat medel, vikter ur styrmodellen",
                 "ingen": "redovisas per enhet"}.get(result.aggregation, f"summa {show_number(result.total)}")
-    click.echo(f"består av {len(result.sources)} celler i {len({s['file'] for s in result.sources})} filer "
-               f"({combined}; {result.steps} steg):")
+    click.echo(f"består av {count(len(result.sources), 'cell', 'celler')} i "
+               f"{count(len({s['file'] for s in result.sources}), 'fil', 'filer')} ({combined}; {result.steps} steg):")
     for s in result.sources:
         sha = f"  sha256 {s['sha256'][:16]}…" if s["sha256"] else ""
         where = f"{s['sheet']}!{s['cell']}" if not s["sheet"].startswith("Kolada ") else f"{s['sheet']}, {s['cell']}"
@@ -159,7 +161,7 @@ def diff(old: Path, new: Path, root: Path | None):
                    "skrivit, rad för rad; nya rader visas som nya.")
     for change in changes:
         click.echo(change.line())
-    click.echo(f"{len(changes)} ändringar" if changes else "Inga ändringar.")
+    click.echo(count(len(changes), "ändring", "ändringar") if changes else "Inga ändringar.")
 
 
 @click.command()

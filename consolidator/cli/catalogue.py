@@ -4,15 +4,16 @@ from __future__ import annotations
 from rodtrad.consolidator.consolidation import consolidate  # noqa: F401 - importing them registers their codes
 from rodtrad.consolidator.reading import grid, validate  # noqa: F401
 from rodtrad.consolidator.model import masterdata  # noqa: F401
-from rodtrad.consolidator.imports import changes, kolada, ledger, sie, text  # noqa: F401
+from rodtrad.consolidator.imports import changes, kolada, ledger, sie, sniff, text  # noqa: F401
 from rodtrad.consolidator.documents import pdf, template  # noqa: F401 - the report documents' codes
 from rodtrad.consolidator.model.findings import CATALOGUE, Finding
 from rodtrad.consolidator.rules import all_rules
+from rodtrad.consolidator.model.words import Said
 
 EXAMPLE = {  # parameter -> example value, so every template renders as a user would see it
     "value": "NM9", "field": "Kopplad till", "sheet": "Aktiviteter", "cell": "D8", "expected": "KF3",
-    "target": "nämndens mål", "allowed": "1, 2, 3, 4", "detail": "BadZipFile", "size": 31.5, "limit": 25,
-    "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": "a.xlsx och b.xlsx",
+    "target": "nämndens mål", "allowed": "1, 2, 3, 4", "detail": Said("zip-arkivet är skadat", "the zip archive is damaged"), "size": 31.5, "limit": 25,
+    "example": "2027-03-01", "supported": "1.0", "period": "2027-plan", "files": Said("a.xlsx och b.xlsx", "a.xlsx and b.xlsx"),
     "start": "2027-06-15", "first": 2027, "last": 2029, "account": "5010", "total": "7 475 000",
     "frame": "7 325 000", "diff": "150 000", "count": 1, "minimum": 3, "what": "egna aktiviteter",
     "what_en": "own activities", "line": 42,

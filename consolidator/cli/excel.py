@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from rodtrad.consolidator.cli.common import print_findings
+from rodtrad.consolidator.model.words import count
 
 
 @click.group()
@@ -19,9 +20,11 @@ def _active_book():
         import xlwings as xw
 
         return xw.books.active
-    except Exception as exc:  # noqa: BLE001 - no Excel on this machine, or none running
-        raise click.UsageError(f"Hittar ingen öppen arbetsbok i Excel ({type(exc).__name__}). "
-                               "Öppna arbetsboken i Excel och försök igen.") from None
+    except ImportError:
+        raise click.UsageError("Tillägget är inte installerat (pip install 'rodtrad[addin]'); "
+                               "se docs/tillagg.md.") from None
+    except Exception:  # noqa: BLE001 - no Excel on this machine, or none running
+        raise click.UsageError("Hittar ingen öppen arbetsbok i Excel. Öppna arbetsboken i Excel och försök igen.") from None
 
 
 @excel.command("validate")
@@ -35,7 +38,7 @@ def excel_validate():
     except (actions.ActionError, config.ConfigError) as exc:
         raise click.UsageError(str(exc)) from None
     print_findings(task.findings)
-    click.echo(f"{task.errors} fel, {task.warnings} varningar")
+    click.echo(f"{task.errors} fel, {count(task.warnings, 'varning', 'varningar')}")
     sys.exit(0 if task.valid else 1)
 
 

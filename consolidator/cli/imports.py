@@ -9,6 +9,9 @@ import click
 from rodtrad.consolidator.cli.common import load_master, print_findings
 from rodtrad.consolidator.model.findings import ERROR
 from rodtrad.consolidator.model.workspace import Workspace
+from rodtrad.consolidator.model.words import capped, count
+
+LINES = 40  # lines of an import's change printed (unit and month); the rest counted
 
 
 @click.group("import")
@@ -29,11 +32,18 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None,
 
     Importen ersätter bara det filen täcker (dess månader, enheter, utfall eller budget); inget
     tidigare försvinner utan att det sägs."""
-    from rodtrad.consolidator.imports import changes, ledger
+    from rodtrad.consolidator.imports import changes, ledger, sniff
     from rodtrad.consolidator.rollup.store import FILE_NAME
 
     master = load_master(root)
-    if file.suffix.lower() in (".csv", ".txt"):
+    form, looks = sniff.kind(file)  # by what it is, not by its name
+    refused = (sniff.NOT_LEDGER(file=file.name, params={"detail": looks}) if form == "other"
+               else sniff.too_large(file, form))
+    if refused:
+        print_findings([refused])
+        click.echo(f"{file.name}: inget importerades.")
+        sys.exit(1)
+    if form == "csv":
         result = ledger.from_csv(file, master, encoding)
     else:
         result = ledger.from_sie(file, master, encoding or "cp437", dim)
@@ -45,10 +55,12 @@ def import_ledger(file: Path, root: Path, encoding: str | None, dim: str | None,
     db = Workspace(root).root / FILE_NAME
     change = changes.plan(result, db, file.name, remove_missing)
     print_findings(result.findings + change.findings)
-    click.echo(f"{file.name}: {'skulle ändra' if dry_run else 'ändrar'} {len(result.rows)} rader (enhet, konto, månad) "
+    click.echo(f"{file.name}: {'skulle ändra' if dry_run else 'ändrar'} {count(len(result.rows), 'rad', 'rader')} (enhet, konto, månad) "
                f"för {', '.join(map(str, sorted(result.years))) or 'inga år'}:")
-    for line in change.lines():
+    *lines, total = change.lines()
+    for line in capped(lines, LINES, lambda n: f"  … och {n} till (enhet och månad)"):
         click.echo(line)
+    click.echo(total)
     if dry_run:
         click.echo("Provkörning: inget sparades.")
         return
@@ -97,15 +109,19 @@ def _store_kolada(file: Path, root: Path, master) -> None:
             known = kolada.stored_groups(con)
         finally:
             con.close()
-    rows, findings, groups = kolada.read_with_groups(file, master, known)
+    from rodtrad.consolidator.imports import sniff
+
+    refused = sniff.too_large(file, "kolada")
+    rows, findings, groups = ([], [refused], []) if refused else kolada.read_with_groups(file, master, known)
     print_findings(findings)
     if any(f.severity == ERROR for f in findings):
         click.echo(f"{file.name}: fel – inget importerades.")
         sys.exit(1)
-    count = kolada.store(rows, db, file, groups)
+    stored = kolada.store(rows, db, file, groups)
     changes.record(db, "kolada", file, {"nyckeltal": sorted({r[0] for r in rows}), "år": sorted({r[2] for r in rows}),
-                                        "kommuner": sorted({r[1] for r in rows})}, {"värden": count})
-    click.echo(f"{file}: {count} värden för {len({r[0] for r in rows})} nyckeltal och {len({r[1] for r in rows})} kommuner")
+                                        "kommuner": sorted({r[1] for r in rows})}, {"värden": stored})
+    click.echo(f"{file}: {count(stored, 'värde', 'värden')} för {len({r[0] for r in rows})} nyckeltal och "
+               f"{count(len({r[1] for r in rows}), 'kommun', 'kommuner')}")
 
 
 @click.group("fetch")

@@ -114,7 +114,11 @@ def _metavar(param) -> str | None:
         return NAMES.get(param.name, param.name.upper())
     if isinstance(param.type, click.Path):
         return "MAPP" if not param.type.file_okay else "FIL" if not param.type.dir_okay else "SÖKVÄG"
-    return {"integer": "HELTAL", "float": "TAL", "text": "TEXT"}.get(param.type.name, None)
+    if isinstance(param.type, click.types.IntParamType):
+        return "HELTAL"
+    if isinstance(param.type, click.types.FloatParamType):
+        return "TAL"
+    return "TEXT" if isinstance(param.type, click.types.StringParamType) else None
 
 
 def usage(group) -> None:
@@ -131,3 +135,11 @@ def usage(group) -> None:
         for param in command.params:
             if param.metavar is None and not getattr(param, "is_flag", False):
                 param.metavar = _metavar(param)
+            _name_in_swedish(param.type)
+
+
+def _name_in_swedish(kind) -> None:
+    """A parameter type's name goes into click's messages ("File 'x' does not exist.", "'x' is not a
+    valid integer."); click.Path takes it at construction, i.e. when a command module is imported,
+    which may be before `install()`: the name is translated here, once every command is known."""
+    kind.name = gettext(kind.name)

@@ -43,6 +43,7 @@ from rodtrad.consolidator.reading.bounds import READER_DIED
 from rodtrad.consolidator.rules.removed import count_removed
 from rodtrad.consolidator.imports import changes as imports_log
 from rodtrad.consolidator.rollup import investments
+from rodtrad.consolidator.model.words import count
 
 
 class ConsolidationError(Exception):
@@ -77,8 +78,9 @@ class Result:
     def summary(self) -> str:
         own = f", {len(self.levels)} nämnders/förvaltningars egna bedömningar" if self.levels else ""
         died = sum(any(f.code == READER_DIED.code for f in t.findings) for t in self.report.tasks)
-        died = f", {died} filer kunde inte läsas (läsaren avbröts)" if died else ""
-        return (f"{len(self.consolidated)} enheter sammanställda, {len(self.invalid)} med fel{died}, "
+        died = f", {count(died, 'fil', 'filer')} kunde inte läsas (läsaren avbröts)" if died else ""
+        return (f"{count(len(self.consolidated), 'enhet sammanställd', 'enheter sammanställda')}, "
+                f"{len(self.invalid)} med fel{died}, "
                 f"{len(self.missing)} saknas{own}; rapporter i {self.folder}")
 
 

@@ -21,6 +21,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
 
 
 class LockError(Exception):
@@ -156,7 +157,7 @@ class Lock:
                 except FileNotFoundError:
                     continue  # released meanwhile: try again
                 except OSError as exc:
-                    raise LockError(f"Låset {self.path} går inte att läsa ({exc.strerror}).") from None
+                    raise LockError(f"Låset {self.path} går inte att läsa ({explain(exc)}).") from None
                 self._judge(other)
                 self.path.unlink(missing_ok=True)
         raise LockError(f"Kunde inte ta låset {self.path}: det skapas och tas bort av någon annan hela tiden.")

@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
 
 
 class SwapError(Exception):
@@ -24,7 +25,8 @@ def _old_folders(final: Path) -> list[Path]:
 
 
 def _why(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    """Why, in Swedish (exc.strerror is the C library's English: "Permission denied")."""
+    return explain(exc)
 
 
 def remove(folder: Path) -> str | None:

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.model.words import Said, explain
 
 FILTER = "pdf:writer_pdf_Export:" + json.dumps({
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
@@ -68,7 +69,8 @@ def convert(documents: list[Path], timeout: int = 600) -> tuple[list[Path], list
                                 "--nologo", "--convert-to", FILTER, "--outdir", str(folder), *map(str, docs)],
                                check=False, capture_output=True, timeout=timeout)
             except (OSError, subprocess.TimeoutExpired) as exc:
-                findings += [FAILED(file=d.name, value=d.name, params={"detail": type(exc).__name__}) for d in docs]
+                findings += [FAILED(file=d.name, value=d.name, params={"detail": Said("tidsgränsen nåddes", "the time limit was reached") if isinstance(exc, subprocess.TimeoutExpired)
+                                                else explain(exc)}) for d in docs]
                 continue
             for d in docs:
                 pdf = d.with_suffix(".pdf")

@@ -2,20 +2,37 @@
 from __future__ import annotations
 
 from pathlib import Path
+from rodtrad.consolidator.model.words import explain
+from rodtrad.consolidator.reading.grid import MAX_FILE_BYTES, MAX_MEMBERS, MAX_UNPACKED_BYTES
+
+
+class TooLarge(ValueError):
+    """A document larger than a returned workbook may be (the message is Swedish)."""
 
 
 def lines(path: Path) -> list[str]:
     """The document's text in reading order: each paragraph, and each table row as its cells joined
-    by " | ", pictures as "[bild: <alternative text>]". Raises ValueError when it is no .docx."""
+    by " | ", pictures as "[bild: <alternative text>]". Raises ValueError (Swedish) when it is no
+    .docx, or when it is larger, packed or unpacked, than a returned workbook may be (reading/grid.py:
+    a document on a shared drive may have been replaced by anything; zipfile never inflates a
+    member beyond the size its directory states)."""
     import zipfile  # noqa: PLC0415
 
     from docx import Document  # noqa: PLC0415
     from docx.oxml.ns import qn  # noqa: PLC0415
 
     try:
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            raise TooLarge(f"filen är större än {MAX_FILE_BYTES >> 20} MB")
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+            raise TooLarge(f"filen packas upp till mer än {MAX_UNPACKED_BYTES >> 20} MB")
         doc = Document(str(path))
+    except TooLarge:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValueError(type(exc).__name__) from exc
+        raise ValueError(explain(exc, "ingen Word-fil")) from exc
     out = []
     for el in doc.element.body.iterchildren():
         if el.tag == qn("w:p"):

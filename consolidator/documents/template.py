@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import ERROR, WARNING, Finding, define
+from rodtrad.consolidator.model.words import Said, explain
 
 FILE_NAME = "rapportmall.docx"  # in the workspace's dokument/ folder, and as package data
 FOLDER = "dokument"
@@ -55,6 +56,10 @@ def in_workspace(root: Path) -> Path:
     return Path(root) / FOLDER / FILE_NAME
 
 
+def _damaged(said: Said) -> Said:
+    return Said(f"Word-filen är skadad ({said})", f"the Word file is damaged ({said.en})")
+
+
 def check(path: Path) -> tuple[bool, list[Finding]]:
     """Whether `path` can be used as the report template, and findings naming what is wrong.
 
@@ -78,7 +83,7 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
         return False, [BROKEN(file=name, value=name,
                               params={"detail": f"en platshållare med {{{{ }}}} eller {{% %}} är felskriven{where}"})]
     except Exception as exc:  # noqa: BLE001 - a damaged template is a finding, never a traceback
-        return False, [BROKEN(file=name, value=name, params={"detail": f"Word-filen är skadad ({type(exc).__name__})"})]
+        return False, [BROKEN(file=name, value=name, params={"detail": _damaged(explain(exc))})]
     findings = [MISSING_PART(file=name, value=name, field=part) for part in PARTS if part not in names]
     styles = {s.name for s in tpl.get_docx().styles}
     findings += [MISSING_STYLE(file=name, value=name, field=style) for style in STYLES if style not in styles]

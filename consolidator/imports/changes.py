@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import WARNING, define
+from rodtrad.consolidator.model.words import capped, count
 from rodtrad.consolidator.imports.ledger import BUDGET, INVEST, OUTCOME, Ledger, month_name
 
 KEPT = define("ledger.kept", WARNING,
@@ -38,13 +39,27 @@ CREATE TABLE IF NOT EXISTS imports (id INTEGER PRIMARY KEY, kind TEXT, file TEXT
                                     coverage TEXT, changes TEXT);"""
 COUNTS = ("added", "replaced", "removed", "kept")
 KINDS_SV = ("utfall", "budget", "investeringar")  # OUTCOME, BUDGET, INVEST as the lines name them
+SV = {"added": ("tillagd", "tillagda"), "replaced": ("ersatt", "ersatta"), "removed": ("borttagen", "borttagna"),
+      "kept": ("behållen (saknas i filen)", "behållna (saknas i filen)"), "värden": ("värde", "värden")}
 
 
 def kr(amount: float) -> str:
     """An amount to the öre as a Swedish user reads it: "611 299,40 kr", "−1 000,00 kr"."""
     text = f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",")
     return ("−" if round(amount, 2) < 0 else "") + text + " kr"
-SV = {"added": "tillagda", "replaced": "ersatta", "removed": "borttagna", "kept": "behållna (saknas i filen)"}
+
+
+def _counted(n: int, what: str) -> str:
+    return count(n, *SV[what]) if what in SV else f"{n} {what}"
+
+
+def _listed(values) -> str:
+    """A logged list in words: "N09805, N15419 … och 3 till", never a Python list."""
+    if isinstance(values, dict):
+        return ", ".join(f"{k} {_listed(v)}" for k, v in values.items())
+    if isinstance(values, (list, tuple, set)):
+        return ", ".join(capped([str(v) for v in values], 12))
+    return str(values)
 
 
 @dataclass
@@ -70,15 +85,17 @@ class Plan:
         return sum(c[what] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        """The change in Swedish, one line per unit and month, then the totals."""
+        """The change in Swedish, one line per unit and month the file changes, then the totals (rows
+        only kept are counted in the totals and named by the ledger.kept warning, not listed: a
+        two-row file must not print a line for every unit of the year)."""
         out = []
         for (unit, year, month), c in sorted(self.counts.items()):
-            if any(c.values()):
-                out.append(f"  {unit} {month_name(year, month)}: " + ", ".join(f"{c[k]} {SV[k]}" for k in COUNTS))
+            if c["added"] or c["replaced"] or c["removed"]:
+                out.append(f"  {unit} {month_name(year, month)}: " + ", ".join(_counted(c[k], k) for k in COUNTS))
             for account, kind, old, new in sorted(self.amounts.get((unit, year, month), [])):
                 what = f"konto {account} {kind}" if account else kind
                 out.append(f"    {what}: {kr(old)} → {kr(new)} (skillnad {kr(new - old)})")
-        out.append("  Totalt: " + ", ".join(f"{self.total(k)} {SV[k]}" for k in COUNTS))
+        out.append("  Totalt: " + ", ".join(_counted(self.total(k), k) for k in COUNTS))
         differences = self.differences()
         if differences:
             out.append("  Summa av skillnaderna: " + "; ".join(f"{kind} {kr(d)}" for kind, d in differences.items()))
@@ -267,13 +284,13 @@ def describe_coverage(coverage: dict) -> str:
             units = sorted({u for v in months.values() if isinstance(v, list) for u in v})
             whole = any(v == "alla" for v in months.values())
             things = ("projekt", "projekt") if kind == "investeringar" else ("enheter", "enhet")
-            who = f"alla {things[0]}" if whole else (f"{things[1]} " + ", ".join(units) if units else f"inga {things[0]}")
+            who = f"alla {things[0]}" if whole else (f"{things[1]} " + _listed(units) if units else f"inga {things[0]}")
             keys = sorted(months)
             parts.append(f"{kind} {keys[0]}" + (f"–{keys[-1]}" if len(keys) > 1 else "") + f" ({len(keys)} mån, {who})")
         else:
-            parts.append(f"{kind} {months}")
+            parts.append(f"{kind} {_listed(months)}")
     return "; ".join(parts) or "inget"
 
 
 def describe_changes(counts: dict) -> str:
-    return ", ".join(f"{counts.get(k, 0)} {SV.get(k, k)}" for k in counts)
+    return ", ".join(_counted(counts.get(k, 0), k) for k in counts)

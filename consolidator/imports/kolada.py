@@ -10,6 +10,7 @@ from rodtrad.consolidator.model.files import relative, sha256
 from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.imports.text import decode
+from rodtrad.consolidator.model.words import Said, explain
 
 SHAPE = define("kolada.shape", ERROR, "Filen följer inte Koladas format ({detail}).",
                "The file does not follow Kolada's format ({detail}).",
@@ -44,6 +45,11 @@ def read(path: Path, master: MasterData) -> tuple[list[tuple], list]:
     return rows, findings
 
 
+def _shown(value) -> str:
+    """A value from the file as the file writes it (JSON), never as Python would (None, ['x'])."""
+    return "inget" if value is None else json.dumps(value, ensure_ascii=False)[:60]
+
+
 def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[list[tuple], list, list[dict]]:
     """`read`, plus the municipality groups a fetch kept in the file (`peer_groups`); `known_groups`
     (from earlier fetches, `stored_groups`) resolve a peer group id the file does not carry."""
@@ -55,10 +61,10 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
             return [], [problem(file=name)], []
         data = json.loads(text)
         entries = data["values"]
-        if not isinstance(entries, list):
-            raise TypeError("values är ingen lista")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [], [SHAPE(file=name, params={"detail": str(exc)[:80]})], []
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        return [], [SHAPE(file=name, params={"detail": explain(exc, Said("filen har fel form", "the file has the wrong form"))})], []
+    if not isinstance(entries, list):
+        return [], [SHAPE(file=name, params={"detail": Said("values är ingen lista", "values is not a list")})], []
     for i, entry in enumerate(entries):
         where = f"values[{i}]"
         try:
@@ -72,15 +78,16 @@ def read_with_groups(path: Path, master: MasterData, known_groups=()) -> tuple[l
             for value in entry["values"]:
                 gender = value.get("gender")
                 if gender not in GENDERS:
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"okänt kön {gender!r} (T, K eller M)"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": Said(f"okänt kön {_shown(gender)} (T, K eller M)", f"unknown gender {_shown(gender)} (T, K or M)")}))
                     continue
                 number = value.get("value")
                 if number is not None and not isinstance(number, (int, float)):
-                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": f"värdet {number!r} är inget tal"}))
+                    findings.append(BAD_VALUE(file=name, value=where, params={"detail": Said(f"värdet {_shown(number)} är inget tal", f"the value {_shown(number)} is not a number")}))
                     continue
                 rows.append((kpi, municipality, period, gender, number))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            findings.append(SHAPE(file=name, value=where, params={"detail": f"{where}: {exc}"}))
+            said = explain(exc, Said("ett värde har fel form", "a value has the wrong form"))
+            findings.append(SHAPE(file=name, value=where, params={"detail": Said(f"{where}: {said}", f"{where}: {said.en}")}))
     found = {r[0] for r in rows if r[4] is not None}
     names = {i.kolada: i.name for i in master.indicators if i.source == "kolada" and i.kolada}
     findings += [NO_VALUES(file=name, value=kpi, params={"detail": names[kpi]}) for kpi in sorted(wanted - found)]
@@ -203,9 +210,9 @@ def _get_pages(url: str, timeout: float) -> list:
             with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - https, a fixed host
                 body = answer.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            raise FetchError(f"Kolada svarade {exc.code} {exc.reason} på {url}") from None
+            raise FetchError(f"Kolada: {explain(exc)}, på {url}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise FetchError(f"Kunde inte nå Kolada ({getattr(exc, 'reason', exc)}). Finns det nätverk? "
+            raise FetchError(f"Kunde inte nå Kolada ({explain(exc)}). Finns det nätverk? "
                              "Utan nätverk: hämta filen på annat sätt och kör rodtrad import kolada.") from None
         if len(body) > MAX_BYTES:
             raise FetchError(f"Kolada svarade med mer än {MAX_BYTES // 2**20} MiB på en sida.")
@@ -213,7 +220,7 @@ def _get_pages(url: str, timeout: float) -> list:
             data = json.loads(body.decode("utf-8-sig"))
             values += list(data["values"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise FetchError(f"Koladas svar gick inte att läsa som JSON i API v3:s form ({str(exc)[:80]}).") from None
+            raise FetchError(f"Koladas svar gick inte att läsa som JSON i API v3:s form ({explain(exc)}).") from None
         url = data.get("next_url") or data.get("next_page")
     return values
 

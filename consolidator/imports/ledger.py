@@ -23,6 +23,7 @@ from rodtrad.consolidator.model.findings import ERROR, INFO, WARNING, define
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.imports import sie as sie_reader
 from rodtrad.consolidator.imports.text import decode
+from rodtrad.consolidator.model.words import Said
 
 UNKNOWN_UNIT = define("ledger.unknown_unit", WARNING,
                       "Ansvar {value} (rad {line}) finns inte i styrmodellen; dess belopp importeras inte.",
@@ -341,6 +342,26 @@ def _column(name: str) -> str:
     return _ALIASES.get(key, key)
 
 
+UNREADABLE_ROW = Said("raden går inte att läsa som CSV (ett fält är för långt eller ett citattecken saknar sitt par); "
+                      "resten av filen läses inte",
+                      "the line cannot be read as CSV (a field is too long or a quote has no pair); the rest of the "
+                      "file is not read")
+
+
+def _whole_rows(reader, ledger: Ledger, name: str):
+    """The CSV reader's rows until one cannot be read as CSV (a field longer than the csv module's
+    limit, a quote never closed): that one is a finding, and reading stops there."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            ledger.findings.append(CSV_ROW(file=name, value=reader.line_num, params={
+                "line": reader.line_num, "detail": UNREADABLE_ROW}))
+            return
+
+
 def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Ledger:
     """The flat CSV (semicolon-separated as Swedish Excel saves it; tab and comma also recognised),
     columns ar, period, ansvar, verksamhet, konto, utfall, budget in any order with the small
@@ -353,7 +374,7 @@ def from_csv(path: Path, master: MasterData, encoding: str | None = None) -> Led
     ledger, reported, seen, projects_reported = Ledger(), set(), {}, set()
     first = text.split("\n", 1)[0]
     delimiter = max(";\t,", key=first.count) if first else ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _whole_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), ledger, name)
     raw_header = next(reader, [])
     header = [_column(h) for h in raw_header]
     missing = [c for c in CSV_HEADER if c not in header and c != "verksamhet"]

@@ -42,6 +42,14 @@ CUT = define("sie.cut", ERROR, "Filen slutar {detail}: den är avkapad, och inge
              "The file ends {detail_en}: it is cut short, and nothing of it is imported.",
              "Exportera filen på nytt ur ekonomisystemet och kontrollera att den kopierats hel.",
              "Export the file again and check that it was copied whole.")
+MORE_SYNTAX = define("sie.more_syntax", ERROR,
+                     "Ytterligare {value} rader har fel; bara de första {limit} visas.",
+                     "{value} more lines have errors; only the first {limit} are shown.",
+                     "Så många fel betyder oftast att filen inte är en SIE-export eller att den skadats: exportera på "
+                     "nytt ur ekonomisystemet.",
+                     "So many errors usually mean the file is not an SIE export or is damaged: export it again.",
+                     example={"value": 4711, "limit": 1000})
+MAX_SYNTAX = 1000  # syntax findings kept; the rest are counted (a file of a million bad lines stays small)
 UNBALANCED = define("sie.unbalanced", ERROR,
                     "Rad {value}: verifikationen {voucher} balanserar inte: transaktionerna summerar till {difference} kr.",
                     "Line {value}: voucher {voucher} does not balance: its transactions add up to {difference} kr.",
@@ -234,9 +242,12 @@ class _State:
         self.block = False  # inside { … }
         self.rows: list = []  # the open voucher's #TRANS rows
         self.ksumma = 0  # #KSUMMA records seen
+        self.syntax_errors = 0
 
     def syntax(self, number: int, detail: str) -> None:
-        self.sie.findings.append(SYNTAX(file=self.name, value=number, params={"detail": detail}))
+        self.syntax_errors += 1
+        if self.syntax_errors <= MAX_SYNTAX:
+            self.sie.findings.append(SYNTAX(file=self.name, value=number, params={"detail": detail}))
 
     def line(self, text: str, number: int) -> None:
         if not text:
@@ -286,6 +297,9 @@ class _State:
         self._cut(*where, n=number)
 
     def end(self, number: int) -> None:
+        if self.syntax_errors > MAX_SYNTAX:
+            self.sie.findings.append(MORE_SYNTAX(file=self.name, value=self.syntax_errors - MAX_SYNTAX,
+                                                 params={"limit": MAX_SYNTAX}))
         if self.block or self.voucher is not None:
             self._cut("inne i verifikationen på rad {n} (dess } saknas)",
                       "inside the voucher on line {n} (its } is missing)", n=self.voucher[0])

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from rodtrad.consolidator.model import values
 from rodtrad.consolidator.model.findings import ERROR, define
+from rodtrad.consolidator.model.words import Said
 
 SHEET_MISSING = define(
     "sheet.missing", ERROR,
@@ -369,8 +370,23 @@ def schema_findings(name: str, data: dict, got: Read, spec: dict, file: str = ""
             bound = {"minimum": "minst", "maximum": "högst", "maxItems": "högst antal"}[error.validator]
             findings.append(VALUE_RANGE(**where, params={"allowed": f"{bound} {error.validator_value}"}))
         else:
-            findings.append(SCHEMA_INVALID(**where, params={"detail": error.message[:120]}))
+            findings.append(SCHEMA_INVALID(**where, params={"detail": _rule(error.validator)}))
     return findings
+
+
+RULES = {"type": ("fel typ av värde", "the wrong kind of value"), "minLength": ("för kort", "too short"),
+         "minItems": ("för få rader", "too few rows"), "uniqueItems": ("samma rad två gånger", "the same row twice"),
+         "const": ("ett annat värde än det enda tillåtna", "another value than the only one allowed"),
+         "additionalProperties": ("ett fält mallen inte har", "a field the contract does not have"),
+         "oneOf": ("inget av de tillåtna slagen", "none of the kinds allowed"),
+         "anyOf": ("inget av de tillåtna slagen", "none of the kinds allowed")}
+
+
+def _rule(validator: str) -> Said:
+    """The JSON Schema rule a value breaks, in words (jsonschema's own message is English and shows
+    Python values)."""
+    sv, en = RULES.get(validator, (f"regeln {validator}", f"the rule {validator}"))
+    return Said(sv, en)
 
 
 def _labels(spec: dict) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 from typing import Any
+from rodtrad.consolidator.model.words import in_language
 
 from rodtrad.consolidator.model import wording
 
@@ -71,9 +72,10 @@ class Finding:
     def severity(self) -> str:
         return self.kind.severity
 
-    def _fill(self, template: str) -> str:
-        values = _Params({k: number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-                          for k, v in self.params.items()})
+    def _fill(self, template: str, lang: str = "sv") -> str:
+        """The template with the finding's parameters; a parameter that is a `words.Said` in `lang`."""
+        values = _Params({k: number(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                          else in_language(v, lang) if isinstance(v, str) else v for k, v in self.params.items()})
         values.setdefault("value", show(self.value))
         values.setdefault("field", self.field)
         values.setdefault("sheet", self.sheet)
@@ -86,10 +88,10 @@ class Finding:
             return template
 
     def message(self, lang: str = "sv") -> str:
-        return self._fill(self.kind.en if lang == "en" else self.kind.sv)
+        return self._fill(self.kind.en if lang == "en" else self.kind.sv, lang)
 
     def hint(self, lang: str = "sv") -> str:
-        return self._fill(self.kind.hint_en if lang == "en" else self.kind.hint_sv)
+        return self._fill(self.kind.hint_en if lang == "en" else self.kind.hint_sv, lang)
 
     @property
     def where(self) -> str:

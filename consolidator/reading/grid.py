@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 from rodtrad.consolidator.reading import errorcells
 from rodtrad.consolidator.reading import bounds
+from rodtrad.consolidator.model.words import explain
 
 DAMAGED_ZIP = "zip-arkivet som en .xlsx-fil består av är skadat eller avkortat"  # never the library's exception name
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -263,8 +264,7 @@ def read_file(path: Path) -> tuple[bytes | None, list]:
             size = path.stat().st_size
             return None, [TOO_LARGE(params={"size": round(size / 2**20, 1), "limit": MAX_FILE_BYTES >> 20})]
     except OSError as exc:
-        why = "behörighet saknas" if isinstance(exc, PermissionError) else "filsystemet gav ett fel"
-        return None, [UNREADABLE(params={"detail": why})]
+        return None, [UNREADABLE(params={"detail": explain(exc, file=False)})]
     if not data:
         return None, [EMPTY()]
     return data, []

@@ -24,6 +24,7 @@ from rodtrad.consolidator.reading.sent import SentCopies
 from rodtrad.consolidator.reading.bounds import READER_DIED, parse_ref
 from rodtrad.consolidator.reading.workers import Workers
 from rodtrad.consolidator.reading import names as typed_names
+from rodtrad.consolidator.model.words import Said, count, in_language
 
 NOT_RODTRAD = define("file.not_rodtrad", ERROR, "Arbetsboken är inte en arbetsbok från Röd tråd (bladen {detail} saknas).",
                      "The workbook is not a Röd tråd workbook (the sheets {detail} are missing).",
@@ -100,16 +101,26 @@ class Report:
                 "invalid": sum(not t.valid for t in self.tasks), "errors": sum(t.errors for t in self.tasks),
                 "warnings": sum(t.warnings for t in self.tasks), "ignored": len(self.ignored)}
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "sv") -> str:
+        """One line: files, valid, invalid, errors, warnings, ignored (and files whose reader died),
+        in Swedish or English (`lang`, as the findings)."""
         s = self.stats()
         died = sum(any(f.code == READER_DIED.code for f in t.findings) for t in self.tasks)
-        return (f"{s['files']} arbetsböcker: {s['valid']} godkända, {s['invalid']} med fel "
-                f"({s['errors']} fel, {s['warnings']} varningar); {s['ignored']} filer ignorerade"
-                + (f"; {died} filer kunde inte läsas (läsaren avbröts), övriga kontrollerades" if died else ""))
+        if lang == "en":
+            return (f"{count(s['files'], 'workbook', 'workbooks')}: {s['valid']} valid, {s['invalid']} with errors "
+                    f"({count(s['errors'], 'error', 'errors')}, {count(s['warnings'], 'warning', 'warnings')}); "
+                    f"{count(s['ignored'], 'file', 'files')} ignored"
+                    + (f"; {count(died, 'file', 'files')} could not be read (the reader stopped), the others were "
+                       "checked" if died else ""))
+        return (f"{count(s['files'], 'arbetsbok', 'arbetsböcker')}: {count(s['valid'], 'godkänd', 'godkända')}, "
+                f"{s['invalid']} med fel ({s['errors']} fel, {count(s['warnings'], 'varning', 'varningar')}); "
+                f"{count(s['ignored'], 'fil', 'filer')} ignorerade"
+                + (f"; {count(died, 'fil', 'filer')} kunde inte läsas (läsaren avbröts), övriga kontrollerades"
+                   if died else ""))
 
     def to_dict(self, lang="sv") -> dict:
         return {"valid": self.valid, "stats": self.stats(), "tasks": [t.to_dict(lang) for t in self.tasks],
-                "ignored": [{"path": p, "reason": r} for p, r in self.ignored]}
+                "ignored": [{"path": p, "reason": in_language(r, lang)} for p, r in self.ignored]}
 
 
 # -- one workbook -----------------------------------------------------------------------------
@@ -251,11 +262,13 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
         name = unicodedata.normalize("NFC", p.name)
         special = special_file(p)
         if special:  # a FIFO would block the reader for ever, a device never ends: never opened
-            ignored.append((str(p), f"inte en vanlig fil ({special}); öppnas inte och ignoreras"))
+            ignored.append((str(p), Said(f"inte en vanlig fil ({special}); öppnas inte och ignoreras",
+                                         "not a regular file; never opened, ignored")))
         elif name.startswith("~$"):
-            ignored.append((str(p), "Excels låsfil (arbetsboken är öppen hos någon); ignoreras"))
+            ignored.append((str(p), Said("Excels låsfil (arbetsboken är öppen hos någon); ignoreras",
+                                         "Excel's lock file (someone has the workbook open); ignored")))
         elif name.startswith("."):
-            ignored.append((str(p), "dold fil; ignoreras"))
+            ignored.append((str(p), Said("dold fil; ignoreras", "hidden file; ignored")))
         elif p.is_dir():
             if p.suffix.lower() in WORKBOOK_SUFFIXES:
                 files.append(p)  # a folder named like a workbook: reported as a finding, not skipped silently
@@ -265,7 +278,8 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
         elif p.suffix.lower() in WORKBOOK_SUFFIXES:
             files.append(p)
         else:
-            ignored.append((str(p), f"inte en arbetsbok ({p.suffix or 'utan filändelse'}); ignoreras"))
+            ignored.append((str(p), Said(f"inte en arbetsbok ({p.suffix or 'utan filändelse'}); ignoreras",
+                                         f"not a workbook ({p.suffix or 'no file extension'}); ignored")))
 
     for p in paths:
         p = Path(p)
@@ -275,7 +289,7 @@ def collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
         elif p.exists():
             consider(p)
         else:
-            ignored.append((str(p), "finns inte"))
+            ignored.append((str(p), Said("finns inte", "does not exist")))
     return files, ignored
 
 
@@ -382,7 +396,7 @@ def flag_duplicates(report: Report) -> None:
             by_key.setdefault((task.unit, task.period), []).append(task)
     for (unit, period), tasks in by_key.items():
         if len(tasks) > 1:
-            names = " och ".join(t.file for t in tasks)
+            names = Said(" och ".join(t.file for t in tasks), " and ".join(t.file for t in tasks))
             for task in tasks:
                 task.findings.insert(0, DUPLICATE_UNIT(file=task.file, unit=unit, value=unit,
                                                        params={"period": period, "files": names}))

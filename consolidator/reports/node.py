@@ -34,6 +34,7 @@ from rodtrad.consolidator.reports import lights
 from rodtrad.consolidator.reports.investments import sheet as investment_sheet
 from rodtrad.consolidator.reports.peers import peer_text
 from rodtrad.consolidator.reports.previous_year import sheet as previous_year_sheet
+from rodtrad.consolidator.model.words import count
 
 FILLS = {GREEN: "C6EFCE", YELLOW: "FFEB9C", RED: "FFC7CE"}
 LEVEL = {"kf": "KF", "styrelse": "Styrelse", "nämnd": "Nämnd", "förvaltning": "Förvaltning", "verksamhet": "Verksamhet",
@@ -565,7 +566,8 @@ class NodeReport:
         for u in r.uppdrag(self.node.id):
             upp = u["uppdrag"]
             if self.is_kf:
-                contributions = f"{len(u['answered'])} enheter har beskrivit sitt bidrag (se nämndernas rapporter)"
+                contributions = (f"{count(len(u['answered']), 'enhet', 'enheter')} har beskrivit sitt bidrag "
+                                 "(se nämndernas rapporter)")
             else:
                 contributions = "\n".join(f"{self.m.by_id[f.unit].name}: {text}" for f, (text, _) in u["answered"])
             status = upp.status

@@ -12,6 +12,7 @@ from rodtrad.consolidator.workbooks import followdocs, levels, planbook
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.model.workspace import workbook_name
 from rodtrad.consolidator.reading.workers import child_of
+from rodtrad.consolidator.model.words import count
 
 _master: MasterData | None = None
 
@@ -91,7 +92,8 @@ def follow_documents(master: MasterData, period, units: list[str], root: Path | 
         data = followdocs.sources(Path(root) / FILE_NAME, master, period)
         without = [u for u in units if bases[u].plan is None]
         if without:
-            notes.append(f"{len(without)} enheter saknar en godkänd plan; deras uppföljning utgår från styrmodellen.")
+            notes.append(f"{count(len(without), 'enhet', 'enheter')} saknar en godkänd plan; "
+                         "deras uppföljning utgår från styrmodellen.")
         if not data.outcome:
             notes.append("Inget utfall ur huvudboken är importerat för perioden (rodtrad import ledger).")
     return {u: followdocs.prefill(master, u, period.id, bases.pop(u, None), data) for u in units}  # each basis let go once used
@@ -125,6 +127,6 @@ def ledger_gap(master: MasterData, period, root: Path | None) -> str | None:
     if not last or last >= month:
         return None
     return (f"Huvudboken är importerad t.o.m. {MONTHS_SV[last - 1]} {year}, men {period.name} gäller t.o.m. "
-            f"{MONTHS_SV[month - 1]}: arbetsböckernas utfall t.o.m. perioden täcker {month - last} månad(er) mindre "
+            f"{MONTHS_SV[month - 1]}: arbetsböckernas utfall t.o.m. perioden täcker {count(month - last, 'månad', 'månader')} mindre "
             f"än budgeten t.o.m. perioden. Importera huvudboken t.o.m. {MONTHS_SV[month - 1]} först "
             f"(rodtrad import ledger).")

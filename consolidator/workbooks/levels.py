@@ -23,6 +23,7 @@ from rodtrad.consolidator.model.masterdata import MasterData, Period
 from rodtrad.consolidator.model.grading import distribution
 from rodtrad.consolidator.rollup.rollup import Rollup
 from rodtrad.consolidator.model import terms
+from rodtrad.consolidator.model.words import count
 
 WORDS = {v: k for k, v in grading.GRADES.items()}  # traffic-light word -> the assessment as units chose it
 
@@ -51,7 +52,7 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
     node, board = master.by_id[node_id], master.board_of(node_id)
     last, full = basis.last or {}, basis.last_full or {}
     included, all_units = rollup.included(node_id), rollup.units_under[node_id]
-    label = f"sammanställningen av {period.id}: {len(included)} av {len(all_units)} enheter"
+    label = f"sammanställningen av {period.id}: {len(included)} av {count(len(all_units), 'enhet', 'enheter')}"
     if basis.last or basis.last_full:
         label += "; " + basis.label().split("; ", 1)[-1]
     layout = document.spec(document.FOLLOW)

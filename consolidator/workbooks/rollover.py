@@ -36,6 +36,7 @@ from rodtrad.consolidator.model import contract, document, terms
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks import workbook as wbk
+from rodtrad.consolidator.model.words import count
 
 CLOSED = {"genomfört", "avslutat"}  # the master data's uppdrag statuses that end an uppdrag
 OPEN_ACTIVITY = {"Ej påbörjad", "Pågår", "Försenad"}  # an activity still going at the year's end
@@ -138,12 +139,12 @@ def next_year(data: dict, to: int, docs: list[dict], summary: Summary) -> dict:
     planned = [b for b in data.get("budget_plan") or [] if int(b.get("year") or 0) == to]
     unknown = [b for b in planned if b["unit"] not in known[0] or b["account"] not in known[1]]
     if unknown:
-        summary.dropped.append(f"Budget planår: {len(unknown)} rader för {to} med en ansvarskod eller ett konto som inte "
+        summary.dropped.append(f"Budget planår: {count(len(unknown), 'rad', 'rader')} för {to} med en ansvarskod eller ett konto som inte "
                                f"finns ({', '.join(sorted({b['unit'] for b in unknown})[:5])} …)")
         planned = [b for b in planned if b not in unknown]
     if planned:
         new["budget"] = [{"unit": b["unit"], "account": b["account"], "amount": b["amount"]} for b in planned]
-        summary.carried.append(f"Budgetramar {to} ur bladet Budget planår ({len(planned)} rader)")
+        summary.carried.append(f"Budgetramar {to} ur bladet Budget planår ({count(len(planned), 'rad', 'rader')})")
     else:
         summary.carried.append(f"Budgetramar: årets ramar (bladet Budget planår har inga belopp för {to}); "
                                "uppdatera dem innan planerna skickas ut")
@@ -270,7 +271,7 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     summary = Summary(to)
     period_id, docs = last_documents(root, master)
     summary.carried.append(f"Underlag: {'uppföljningen ' + period_id if period_id else 'ingen sammanställd uppföljning'}"
-                           f" ({len(docs)} godkända svar)")
+                           f" ({count(len(docs), 'godkänt svar', 'godkända svar')})")
     data = next_year(master.data, to, docs, summary)
     ws = init(target, data)
     new, findings = masterfile.load(ws.master_file)
@@ -297,8 +298,9 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
             prefill_activities(path, carried[unit], now, terms.of(new))
     summary.activities = {u: rows for u, rows in carried.items() if new.is_unit(u)}
     n = sum(len(r) for r in summary.activities.values())
-    summary.carried.append(f"{n} pågående aktiviteter hos {len(summary.activities)} enheter förifyllda i planerna "
+    summary.carried.append(f"{count(n, 'pågående aktivitet', 'pågående aktiviteter')} hos {count(len(summary.activities), 'enhet', 'enheter')} "
+                           "förifyllda i planerna "
                            f"för {plan.id}; enheten behåller, ändrar eller tar bort dem")
-    summary.carried.append(f"{len(paths)} planarbetsböcker i {ws.outbox(plan.id)}")
+    summary.carried.append(f"{count(len(paths), 'planarbetsbok', 'planarbetsböcker')} i {ws.outbox(plan.id)}")
     (target / f"nytt-år-{to}.txt").write_text(summary.text(), encoding="utf-8")
     return target, summary
