@@ -7,11 +7,16 @@ build/bench-cache/demo (not timed). Its delår is then consolidated in fresh pro
 without documents, with the .docx files and with the .docx and their PDFs (LibreOffice), and the
 medians compared. Targets (issue 23): the documents' .docx part (with − without) ≤ 1 × the
 consolidation without documents; .docx and PDF ≤ 3 ×.
+
+`--against DIR` measures another version in the same run, in turn with this one (same host, same
+moments of load): DIR holds a `rodtrad` folder whose consolidator, templates, samples and addin
+link to that version's folders (e.g. from `git archive OLD | tar -x`); it goes first on PYTHONPATH.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,7 +34,7 @@ def demo(cache: Path) -> Path:
     return root
 
 
-def consolidate_in_subprocess(root: Path, documents: str) -> dict:
+def consolidate_in_subprocess(root: Path, documents: str, path: Path | None = None) -> dict:
     code = f"""
 import json, resource, time
 from rodtrad.consolidator.consolidation.consolidate import consolidate
@@ -40,31 +45,41 @@ me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource
 print(json.dumps({{"seconds": seconds, "documents": len(result.documents), "phases": result.seconds,
                   "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(path)} if path else None
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(name: str, times: dict[str, list[dict]]) -> None:
+    wall = {m: statistics.median(r["seconds"] for r in runs) for m, runs in times.items()}
+    cpu = {m: statistics.median(r["cpu_s"] for r in runs) for m, runs in times.items()}
+    print(f"{name}: documents per run: {times['docx'][0]['documents']}")
+    print(f"{'':10}{'wall s':>9}{'cpu s':>9}   (each run, wall)")
+    for mode in times:
+        each = " ".join(f"{r['seconds']:.2f}" for r in times[mode])
+        print(f"{mode:10}{wall[mode]:9.2f}{cpu[mode]:9.2f}   {each}")
+    docx, both = wall["docx"] - wall["inga"], wall["pdf"] - wall["inga"]
+    print(f".docx part: {docx:.2f} s = {docx / wall['inga']:.2f} × the consolidation (target ≤ 1)")
+    print(f".docx + PDF: {both:.2f} s = {both / wall['inga']:.2f} × the consolidation (target ≤ 3)")
+    print(f"cpu: .docx part {(cpu['docx'] - cpu['inga']) / cpu['inga']:.2f} ×, .docx + PDF "
+          f"{(cpu['pdf'] - cpu['inga']) / cpu['inga']:.2f} × (LibreOffice's own CPU counted as a child)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=Path("build/bench-cache"))
+    parser.add_argument("--against", type=Path, help="a folder holding another version's rodtrad (see above)")
     args = parser.parse_args()
     root = demo(args.cache)
-    times: dict[str, list[dict]] = {"inga": [], "docx": [], "pdf": []}
+    versions = {"this version": None, **({f"against {args.against}": args.against.resolve()} if args.against else {})}
+    times = {v: {"inga": [], "docx": [], "pdf": []} for v in versions}
     for _ in range(args.runs):
-        for mode in times:  # in turn, so a busy moment of the machine falls on all three
-            times[mode].append(consolidate_in_subprocess(root, mode))
-    wall = {m: statistics.median(r["seconds"] for r in runs) for m, runs in times.items()}
-    cpu = {m: statistics.median(r["cpu_s"] for r in runs) for m, runs in times.items()}
-    print(f"documents per run: {times['docx'][0]['documents']}")
-    print(f"{'':10}{'wall s':>9}{'cpu s':>9}")
-    for mode in times:
-        print(f"{mode:10}{wall[mode]:9.2f}{cpu[mode]:9.2f}")
-    docx, both = wall["docx"] - wall["inga"], wall["pdf"] - wall["inga"]
-    print(f".docx part: {docx:.2f} s = {docx / wall['inga']:.2f} × the consolidation (target ≤ 1)")
-    print(f".docx + PDF: {both:.2f} s = {both / wall['inga']:.2f} × the consolidation (target ≤ 3)")
-    print(f"cpu: .docx part {(cpu['docx'] - cpu['inga']) / cpu['inga']:.2f} ×, .docx + PDF "
-          f"{(cpu['pdf'] - cpu['inga']) / cpu['inga']:.2f} × (LibreOffice's own CPU counted as a child)")
+        for version, path in versions.items():
+            for mode in times[version]:  # in turn, so a busy moment of the machine falls on all of them
+                times[version][mode].append(consolidate_in_subprocess(root, mode, path))
+    for version in versions:
+        report(version, times[version])
 
 
 if __name__ == "__main__":

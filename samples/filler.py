@@ -90,6 +90,29 @@ def _sheets(wb, master=None) -> dict[str, Sheet]:
     return {s["key"]: Sheet(wb[s["name"]], s) for s in document.tables(document.spec(words=words))}
 
 
+def own_parts(master) -> dict[str, int]:
+    """Summed indicators (aggregation "summa"): id -> how many units answer it. Its target is the
+    municipality's total (60 e-tjänster, 40 000 mil), so a unit's target and outcome are its own part
+    of that total, never the total itself (49 units each answering 60 made KF's 60 a 1 918). Empty
+    without master data."""
+    if master is None:
+        return {}
+    summed = {i.id for i in master.indicators if i.aggregation == "summa"}
+    counts = dict.fromkeys(summed, 0)
+    for unit in master.units():
+        for ind in master.indicators_for(unit.id):
+            if ind.id in summed:
+                counts[ind.id] += 1
+    return {k: n for k, n in counts.items() if n}
+
+
+def own_part(total, units: int):
+    """One unit's part of a summed total: whole numbers where a unit's part is at least one
+    (e-tjänster, mil), one decimal below."""
+    part = total / units
+    return int(round(part)) if part >= 1 else round(part, 1)
+
+
 def _list(wb, key) -> list:
     dn = wb.defined_names[f"lista_{key}"]
     (sheet, ref), = dn.destinations
@@ -139,10 +162,13 @@ def fill(src: Path, dst: Path, rng: random.Random, mistakes: list[str] = (), mas
         s["activities"].set(row_id, "comment", rng.choice(COMMENTS))
     for row_id in s["uppdrag"].ids():
         s["uppdrag"].set(row_id, "contribution", "Enheten deltar i arbetet och rapporterar läget till förvaltningen.")
+    parts = own_parts(master)
     for row_id in s["indicators"].ids():
         target = s["indicators"].get(row_id, "target")
-        if isinstance(target, (int, float)) and rng.random() < 0.5:
-            s["indicators"].set(row_id, "unit_target", target)
+        chosen = rng.random() < 0.5
+        if isinstance(target, (int, float)) and (chosen or row_id in parts):
+            # a summed indicator's target is the municipality's total: every unit states its own part
+            s["indicators"].set(row_id, "unit_target", own_part(target, parts[row_id]) if row_id in parts else target)
     for row_id, kind in zip(s["swot"].ids(), SWOT):
         s["swot"].set(row_id, "kind", kind)
         s["swot"].set(row_id, "text", rng.choice(SWOT[kind]))

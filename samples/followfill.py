@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from rodtrad.consolidator.model import document, terms
-from rodtrad.samples.filler import ACTIVITIES, Sheet, _list, _where
+from rodtrad.samples.filler import ACTIVITIES, Sheet, _list, _where, own_part, own_parts
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.rules.followup import action_plan_limit
 
@@ -56,7 +56,7 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     _economy(s, rng, master, int(period.date[5:7]))
     if "assessments" in s:
         _goals(s, rng, period.date, people, _list(wb, "kopplingar"), _list(wb, "perspektiv"),
-               last=dt.date(master.years[-1], 12, 31))
+               last=dt.date(master.years[-1], 12, 31), parts=own_parts(master))
     planted = [PLANT[m](s, rng) for m in mistakes if PLANT_KINDS.get(m, "all") == "all" or kind != "månad"]
     dst.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dst)
@@ -113,8 +113,9 @@ def _investments(sheet, rng, master, keep=False):
             sheet.set(pid, "comment", INVESTMENT_COMMENTS[1 if deviation > 0 else -1])
 
 
-def _goals(s, rng, today, people, links, persp, last: dt.date):
-    """Assessments, statuses and now and then a new activity (within the plan's last year, `last`)."""
+def _goals(s, rng, today, people, links, persp, last: dt.date, parts: dict):
+    """Assessments, statuses and now and then a new activity (within the plan's last year, `last`);
+    `parts`: the summed indicators and how many units share each (filler.own_parts)."""
     for goal in s["assessments"].ids():
         grade = rng.choices(["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt"], weights=[4, 5, 1])[0]
         s["assessments"].set(goal, "assessment", grade)
@@ -150,8 +151,12 @@ def _goals(s, rng, today, people, links, persp, last: dt.date):
     for row_id in ind.ids():
         if ind.get(row_id, "from_source") != "Ja":
             base = ind.get(row_id, "previous") or ind.get(row_id, "unit_target") or (ind.get(row_id, "target") or 0) / 6
+            if row_id in parts:  # a summed indicator: the unit's own part of the total, as in its plan
+                base = ind.get(row_id, "previous") or ind.get(row_id, "unit_target") or \
+                    own_part(ind.get(row_id, "target") or 0, parts[row_id])
             if isinstance(base, (int, float)) and base:
-                ind.set(row_id, "outcome", round(base * rng.uniform(0.95, 1.08), 1))
+                value = base * rng.uniform(0.95, 1.08)
+                ind.set(row_id, "outcome", own_part(value, 1) if row_id in parts else round(value, 1))
         ind.set(row_id, "comment", "Utfallet följs upp på arbetsplatsträffar.")
     for row_id in s["controls"].ids():
         s["controls"].set(row_id, "performed", "Ja")

@@ -151,7 +151,7 @@ def preset_cycle(tmp_path_factory):
         units = [u for us in boards.values() for u in us[:PRESET_UNITS_PER_BOARD]]
         plan = md.period(None)
         paths = generate(md, plan.id, ws.outbox(plan.id), units=units, jobs=1, now=f"{plan.date} 08:00:00")
-        filler.fill_all(paths, ws.inbox(plan.id), mistakes={}, master=md)
+        filler.fill_all(paths, ws.inbox(plan.id), mistakes={}, master=md)  # the model's rules and summed indicators
         consolidate(ws.root, plan.id, jobs=1, include_invalid=True)  # a preset's locked rows may lack links
         follow = next(p for p in md.periods if p.kind not in ("plan", "månad"))
         paths = generate(md, follow.id, Workspace(ws.root).outbox(follow.id), units=units, jobs=1, root=ws.root,

@@ -38,9 +38,7 @@ NOT_COVERED = {
     "Källor": "the lineage of each figure, not a figure (checked by test_audit's trace and verify)",
     "Texter": "the units' free texts, copied as written",
     "Sammanfattning/EkonomiSammanfattning chart": "a chart drawn from the table checked here",
-    "Föregående år": "last year's outcome from the imported ledger, checked against the SIE file in test_followup",
-    "Målkompass": "the model drawn as a compass (Sollefteå's presets): no reference yet; its activity counts "
-                  "per area are those of Aktiviteter per mål's perspective table, which is compared",
+    "Målkompass charts": "the radar and bars drawn from the Målkompass table checked here",
 }
 TEXT_COLUMNS = {"Förklaring", "Enheternas bidrag", "Text", "Resultat", "Åtgärd", "Aktivitet", "Kommentar", "Mål",
                 "Uppdrag", "Risk", "Kontrollmoment", "Ansvarig", "Chef", "E-post", "Nyckeltal", "Kolada: jämförelse",
@@ -781,6 +779,10 @@ class NodeCheck:
                      self.activity_goals, self.uppdrag, self.internal_control, self.submissions, self.goal_chain,
                      self.history, self.legend):
             part()
+        import reference_sheets  # noqa: PLC0415 (it imports this module)
+
+        reference_sheets.previous_year(self)
+        reference_sheets.compass(self)
         if self.follow:
             self.action_plans()
             if self.rc.data.levels and any(n in self.rc.data.levels for _, n in self.m.subtree(self.node)):

@@ -53,6 +53,17 @@ def vimmerby(tmp_path_factory):
     return root
 
 
+def kf_document(ws: Path, period_id: str) -> Path:
+    """The KF document of a consolidated period, named by the model's own word for the KF report
+    (a preset says "Kommunrapport"; Begrepp `kf_report`)."""
+    from rodtrad.consolidator.model.workspace import Workspace
+    from rodtrad.consolidator.reports.node import kf_report_name
+
+    master, _ = masterfile.load(Workspace(ws).master_file)
+    period = next(p for p in master.periods if p.id == period_id)
+    return (ws / "rapporter" / period_id / kf_report_name(period, master)).with_suffix(".docx")
+
+
 def documents(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.docx"))
 
@@ -393,7 +404,7 @@ def test_verify_names_a_document_whose_text_was_changed(vimmerby, tmp_path):
 
     ws = tmp_path / "vimmerby"
     shutil.copytree(vimmerby, ws)
-    docx = ws / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.docx"
+    docx = kf_document(ws, "2027-delar")
     doc = Document(str(docx))
     first = next(p for p in doc.paragraphs if p.text.startswith("Helårsprognosen"))
     first.runs[0].text = first.runs[0].text.replace("Helårsprognosen är", "Helårsprognosen är 1 kr mer än")
@@ -425,7 +436,7 @@ def test_an_archive_with_the_municipalitys_own_texts_and_template_verifies_on_an
     texts = ws / template.FOLDER / "texter-2027-delar.md"
     texts.write_text("## Väsentliga händelser\nKommunen har öppnat en ny förskola i Södra Vi.\n", encoding="utf-8")
     consolidate(ws, "2027-delar", documents="docx")
-    kf = Document(str(ws / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.docx"))
+    kf = Document(str(kf_document(ws, "2027-delar")))
     assert any("ny förskola i Södra Vi" in p.text for p in kf.paragraphs)
     path, _ = archive(ws, "2027-delar", tmp_path / "arkiv.zip")
     with zipfile.ZipFile(path) as zf:

@@ -5,8 +5,10 @@
     frames["budget"].groupby("unit")[["m01", "m12"]].sum()
 
 `load` reads the data export a consolidation writes (`rapporter/<period>/export/*.csv`, one table
-per concept, the same rows and columns) and gives each column its type: ids and texts as strings
-(leading zeros kept: "0121"), amounts and scores as numbers, dates as dates, yes/no as booleans.
+per concept, the same rows and columns: a plan's, or a follow-up's statuses, outcomes, forecasts
+and assessments) and gives each column the type the export declares (rollup/export.py): ids and
+texts as strings (leading zeros kept: "0121"), amounts and scores as numbers, dates as dates,
+yes/no as booleans.
 `history` reads the history store (`historik.sqlite`): every consolidated period over time.
 
 This is the top layer, beside the CLI: nothing in validation or consolidation imports it, so
@@ -20,13 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from rodtrad.consolidator.rollup.export import TABLES
+from rodtrad.consolidator.model.document import FOLLOW, PLAN
+from rodtrad.consolidator.rollup.export import TABLES, Table
 from rodtrad.consolidator.rollup.store import FILE_NAME as HISTORY_FILE
-
-NUMBERS = {"frame", "unit_target", *(f"m{i:02d}" for i in range(1, 13))}  # kr, or the indicator's own unit
-INTEGERS = {"probability", "consequence"}  # risk scores 1-4
-DATES = {"start", "end"}
-BOOLEANS = {"locked"}
 
 
 class NotConsolidated(LookupError):
@@ -34,32 +32,38 @@ class NotConsolidated(LookupError):
 
 
 def load(workspace, period: str) -> dict[str, pd.DataFrame]:
-    """The consolidated period as named DataFrames, the tables of its CSV export: goals, activities,
-    uppdrag, indicators, swot, development, budget, risks. Every table starts with `unit` and ends
-    with `file`. Amounts (frame, m01..m12) are floats in kr; probability and consequence nullable
-    integers; start and end datetime64; locked a nullable boolean; everything else strings.
-    Raises NotConsolidated when the period has no export."""
+    """The consolidated period as named DataFrames, the tables of its CSV export (docs/data-api.md).
+
+    A plan: goals, activities, uppdrag, indicators, swot, development, budget, risks. A follow-up
+    (a month, tertial, delår, helår): summaries, assessments, activities, uppdrag, indicators,
+    economy, actions, controls, each with `level` (who answered: enhet, förvaltning, nämnd).
+    Every table starts with `unit` and ends with `file`. Amounts (frame, m01..m12, budget, outcome,
+    forecast, deviation, o01..o12, effect) are floats in kr, indicator values floats in the
+    indicator's unit; probability and consequence nullable integers; dates datetime64; yes/no
+    nullable booleans; everything else strings. Raises NotConsolidated when the period has no export."""
     folder = Path(workspace) / "rapporter" / period / "export"
     if not folder.is_dir():
         raise NotConsolidated(f"{period} är inte sammanställd i {workspace}: kör rodtrad consolidate först.")
-    return {key: _table(folder / name, ["unit", *columns, "file"]) for key, (name, columns) in TABLES.items()}
+    layout = FOLLOW if (folder / TABLES[FOLLOW]["economy"].file).exists() else PLAN
+    return {key: _table(folder / table.file, table) for key, table in TABLES[layout].items()}
 
 
-def _table(path: Path, columns: list[str]) -> pd.DataFrame:
+def _table(path: Path, table: Table) -> pd.DataFrame:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     body = [row for row in rows[1:] if row]
-    frame = pd.DataFrame(body, columns=rows[0] if rows else columns, dtype=object)
+    frame = pd.DataFrame(body, columns=rows[0] if rows else ["unit", *table.columns, "file"], dtype=object)
     out = {}
     for column in frame.columns:
         values = frame[column].map(_text)
-        if column in NUMBERS:
+        kind = table.types.get(column)
+        if kind == "number":
             out[column] = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
-        elif column in INTEGERS:
+        elif kind == "integer":
             out[column] = pd.to_numeric(values, errors="coerce").astype("Int64")
-        elif column in DATES:
+        elif kind == "date":
             out[column] = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-        elif column in BOOLEANS:
+        elif kind == "bool":
             out[column] = values.map({"ja": True, "nej": False}).astype("boolean")
         else:
             out[column] = values.astype("string")

@@ -22,7 +22,7 @@ from rodtrad.consolidator.workbooks import followdocs
 from rodtrad.consolidator.consolidation import manifest
 from rodtrad.consolidator.rollup.export import Export, lines as export_lines
 from rodtrad.consolidator.rollup.facts import FactFile, FactsAt, UnitFacts, extract, slim
-from rodtrad.consolidator.model.document import answers
+from rodtrad.consolidator.model.document import FOLLOW, PLAN, answers
 from rodtrad.consolidator.reports import node as node_report
 from rodtrad.consolidator.reports.book import ReportBook, col
 from rodtrad.consolidator.reports.validation import write_report
@@ -164,7 +164,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
     förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
     doc_options, doc_findings = None, []
-    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib & co.
+    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib, docxtpl & co.
         from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
 
         doc_options, doc_findings = document.prepare(ws.root)
@@ -173,7 +173,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     # ignored paths as the workspace knows them: no report carries the workspace's own path
     report = Report(ignored=[(manifest.relative(ws.root, p), reason) for p, reason in ignored])
-    export = Export(stage / "export")
+    export = Export(stage / "export", PLAN if period.kind == "plan" else FOLLOW)
     clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
         facts: dict[str, UnitFacts] = {}

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import AutoLocator, MaxNLocator  # noqa: E402
 
 from .numbers import kr, num  # noqa: E402
@@ -42,6 +43,31 @@ def _figure(width: float, height: float, left: float = 0.1, bottom: float = 0.15
         fig = Figure(figsize=(width, height))
         fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=top)
         return fig
+
+
+def _key(fig: Figure, entries: list[tuple[str, str, str | None]], y: float, columns: int, left: float = 0.1,
+         row: float = 0.06, fontsize: float | None = None) -> None:
+    """A legend as plain artists in figure coordinates: per entry (label, colour, marker) a coloured
+    sample (a line with its marker, or a square for bars: marker None) and the label in
+    black, `columns` to a row from `y` (the first row's middle) down by `row`. matplotlib's own
+    legend lays its boxes out twice per drawing (about a quarter of a chart's time); the places here
+    are known, so nothing is measured."""
+    width = (0.97 - left) / columns
+    for i, (label, colour, marker) in enumerate(entries):
+        x, at = left + (i % columns) * width, y - (i // columns) * row
+        bar = marker is None
+        fig.add_artist(Line2D([x, x + 0.0175, x + 0.035], [at, at, at], transform=fig.transFigure, color=colour,
+                              marker="s" if bar else marker, markevery=[1], linestyle="none" if bar else "-",
+                              markersize=7 if bar else 5))
+        fig.text(x + 0.045, at, label, va="center", fontsize=fontsize)
+
+
+def _labels(ax, ys, labels: list[str]) -> None:
+    """Category labels left of the axes at data heights `ys`, as plain texts: a tick is a text and
+    three lines made and laid out by the axis machinery, which the bar charts do not need."""
+    ax.set_yticks([])
+    for y, label in zip(ys, labels):
+        ax.text(-0.015, y, label, transform=ax.get_yaxis_transform(), ha="right", va="center")
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -75,7 +101,7 @@ def _bars(bars: list[tuple[str, int, str]], title: str) -> bytes:
         fig = _figure(6.0, height, left=0.16, bottom=0.45 / height, top=1 - 0.3 / height)
         ax = fig.add_subplot()
         ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[c for _, _, c in bars])
-        ax.set_yticks(range(len(bars)), [w for w, _, _ in bars])
+        _labels(ax, range(len(bars)), [w for w, _, _ in bars])
         ax.invert_yaxis()
         for i, (_, n, _) in enumerate(bars):  # the value on each bar: no value axis (its ticks cost half a chart)
             ax.text(n, i, f" {n}", va="center")
@@ -92,9 +118,9 @@ def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: st
         fig = _figure(6.3, height, left=0.36, bottom=0.5 / height, top=1 - 0.3 / height)
         ax = fig.add_subplot()
         ys = range(len(rows))
-        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET, label=f"{first} (mnkr)")
-        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST, label=f"{second} (mnkr)")
-        ax.set_yticks(list(ys), [_short(r[0]) for r in rows])
+        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET)
+        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST)
+        _labels(ax, ys, [_short(r[0]) for r in rows])
         ax.invert_yaxis()
         for y, r in zip(ys, rows):  # each amount on its bar, in millions: no value axis
             ax.text(r[1], y - 0.2, f" {_millions(r[1])}", va="center", fontsize=7)
@@ -102,7 +128,8 @@ def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: st
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)
         ax.set_xlim(min(0, *(min(r[1], r[2]) for r in rows)), max([1, *(max(r[1], r[2]) for r in rows)]) * 1.15)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, frameon=False)
+        _key(fig, [(f"{first} (mnkr)", BUDGET, None), (f"{second} (mnkr)", FORECAST, None)], 0.22 / height, 2,
+             left=0.36)
         png = _png(fig)
     said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
     return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
@@ -111,18 +138,20 @@ def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: st
 def forecast_over_time(rows: list[tuple[str, float | None, float | None, float | None]]) -> tuple[bytes, str]:
     """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast)."""
     with matplotlib.rc_context(_RC):
-        fig = _figure(6.3, 2.8, left=0.1, bottom=0.12)
+        fig = _figure(6.3, 2.8, left=0.1, bottom=0.12, top=0.86)
         ax = fig.add_subplot()
         xs = list(range(len(rows)))
+        key: list[tuple[str, str, str | None]] = []
         for index, label, colour, marker in ((1, "Budget", BUDGET, "s"), (3, "Prognos helår", FORECAST, "o"),
                                              (2, "Utfall hittills", OUTCOME, "^")):
             points = [(x, r[index]) for x, r in zip(xs, rows) if r[index] is not None]
             if points:
-                ax.plot([p[0] for p in points], [p[1] for p in points], marker=marker, color=colour, label=label)
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker=marker, color=colour)
+                key.append((label, colour, marker))
         ax.set_xticks(xs, [r[0] for r in rows])
         ax.yaxis.set_major_formatter(_millions)
         ax.set_ylabel("miljoner kr")
-        ax.legend(loc="best", frameon=False)
+        _key(fig, key, 0.94, 3)
         png = _png(fig)
     said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
     return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
@@ -137,15 +166,17 @@ def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | No
     with matplotlib.rc_context(_RC):
         fig = _figure(6.3, 3.2, left=0.17, bottom=0.3, top=0.95)
         ax = fig.add_subplot()
+        key: list[tuple[str, str, str | None]] = []
         for name, points, target in series:
             if target:
-                ax.plot([periods.index(p) for p, _ in points], [100 * v / target for _, v in points], marker="o",
-                        label=_short(name, 40))
+                line, = ax.plot([periods.index(p) for p, _ in points], [100 * v / target for _, v in points],
+                                marker="o")
+                key.append((_short(name, 40), line.get_color(), "o"))
         ax.axhline(100, color="#555555", linestyle="--", linewidth=1)
         ax.set_xticks(range(len(periods)), periods)
         ax.set_yticks([100], ["målvärdet"])  # one tick: the line that matters (each tick costs as much as a line)
         ax.set_ylabel("% av målvärdet", fontsize=8)
-        ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+        _key(fig, key, 0.19, 2, left=0.03, row=0.055, fontsize=7)
         png = _png(fig)
     said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"
                      for name, points, t in series)

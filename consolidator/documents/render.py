@@ -9,8 +9,8 @@ every picture has an alternative text, and a light is always a word beside its c
 Why docxtpl: the template stays an ordinary Word document. The economy department moves the
 parts, writes fixed texts, changes the logo, header, fonts and colours in Word, and none of it is
 in code; python-docx alone would need code for every fixed text and layout choice. The parts
-themselves are built with python-docx (docxtpl's sub-documents), so headings, tables and
-alternative texts are right whatever the template does.
+themselves are written here as WordprocessingML (pictures through python-docx), so headings,
+tables and alternative texts are right whatever the template does.
 
 The .docx is byte-identical on every run for the same figures: fixed document properties (the
 period's date as created/modified) and fixed dates on the zip entries (`reproducible`).
@@ -85,9 +85,10 @@ def render(doc: Document, template: Path, out: Path) -> Path:
     tpl.render(context, autoescape=True)
     _properties(tpl.docx, doc)  # not get_docx(): after render it reloads the template
     out = Path(out)
+    saved = io.BytesIO()  # one zip pass, in memory: saved, then made reproducible, then written once
+    tpl.save(saved)
     tmp = out.with_name(f".{out.name}.tmp")
-    tpl.save(str(tmp))
-    reproducible(tmp, f"{doc.date}T00:00:00Z")
+    tmp.write_bytes(package.repacked(saved.getvalue(), package.moment(f"{doc.date}T00:00:00Z")))
     os.replace(tmp, out)
     return out
 
@@ -121,9 +122,9 @@ def _properties(docx, doc: Document) -> None:
 
 class _Part:
     """A part of the report for a `{{p name }}` place: its WordprocessingML (docxtpl inserts what
-    `__html__` gives). Paragraphs and tables are written as XML text here, ~20 times faster than
-    python-docx's object model; pictures go through python-docx (one sub-document per report),
-    which adds the image parts and their relationships."""
+    `__html__` gives). Paragraphs, tables and pictures are written as XML text here, ~20 times
+    faster than python-docx's object model; a picture's image part and its relationship are added
+    to the document's own part (python-docx's `new_pic_inline`)."""
 
     def __init__(self, xml: list[str]):
         self.xml = xml
@@ -138,7 +139,7 @@ class _Writer:
     """Blocks as WordprocessingML, with the template's style ids (found by style name)."""
 
     def __init__(self, tpl):
-        self.tpl, self.sd = tpl, None
+        self.tpl = tpl
         tpl.init_docx()  # loads the template once; render() keeps it (it reloads only after a render)
         self.styles = {}
         for style in tpl.docx.styles:
@@ -189,20 +190,16 @@ class _Writer:
         from docx.shared import Cm  # noqa: PLC0415
         from lxml import etree  # noqa: PLC0415
 
-        if self.sd is None:
-            self.sd = self.tpl.new_subdoc()
-        p = self.sd.add_paragraph()
-        run = p.add_run()
-        run.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
-        for pr in run._r.iter(qn("wp:docPr")):
+        # the image part and its relationship in the document's own part (no sub-document: it
+        # parsed a whole document per report); docxtpl numbers the drawings (wp:docPr ids) when it renders
+        inline = self.tpl.docx.part.new_pic_inline(io.BytesIO(block.png), width=Cm(block.width_cm))
+        for pr in inline.iter(qn("wp:docPr")):
             pr.set("descr", block.alt)
             pr.set("title", block.title)
             pr.set("name", block.title[:60])
-        for pr in run._r.iter(qn("pic:cNvPr")):
+        for pr in inline.iter(qn("pic:cNvPr")):
             pr.set("descr", block.alt)
-        xml = etree.tostring(p._p, encoding="unicode")
-        p._p.getparent().remove(p._p)
-        return xml
+        return f"<w:p><w:r><w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing></w:r></w:p>"
 
 
 def _parts(tpl, parts: dict[str, list]) -> dict[str, object]:

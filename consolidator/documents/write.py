@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import docxtpl  # noqa: F401  # loaded with this module, which consolidation imports before its workers fork: they share it
+
 from . import template as tpl
 from .content import TABLES, Content
 from .render import render

@@ -72,10 +72,15 @@ def repack(path: Path, when: dt.datetime, compresslevel: int | None = None) -> N
     docProps/core.xml's times set to `when`: for packages a library saved itself (python-docx,
     openpyxl's own save)."""
     path = Path(path)
-    with zipfile.ZipFile(path) as z:
+    path.write_bytes(repacked(path.read_bytes(), when, compresslevel))
+
+
+def repacked(data: bytes, when: dt.datetime, compresslevel: int | None = None) -> bytes:
+    """`repack` on a package's bytes, in memory (a library that saves to a buffer: one pass to disk)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         entries = [(info.filename, z.read(info)) for info in z.infolist()]
     out = io.BytesIO()
     with DatedZip(out, "w", zipfile.ZIP_DEFLATED, when=when, compresslevel=compresslevel) as z:
         for name, data in entries:
             z.writestr(name, data)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()

@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 from rodtrad.consolidator.reading import errorcells
+from rodtrad.consolidator.reading.zipparts import start as _start
 from rodtrad.consolidator.reading import bounds
 from rodtrad.consolidator.model.words import explain
 
@@ -153,17 +154,6 @@ PROLOG = 1024  # an entity declaration sits in the DOCTYPE, right after the XML 
 # (a file that pads it further away still gets no entities expanded: python-calamine refuses them)
 ROOT_WITHIN = 160  # bytes: an XML declaration and the start of the root element
 _ROOT_FIRST = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>]*\?>)?\s*<[A-Za-z_]")  # no DOCTYPE can follow
-
-
-def _start(data: bytes, member: zipfile.ZipInfo) -> int:
-    """Where a member's compressed data begins (after its local header)."""
-    if member.flag_bits & 0x1:
-        raise NotImplementedError("encrypted member")
-    offset = member.header_offset
-    if data[offset:offset + 4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("bad local header")
-    name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
-    return offset + 30 + name_len + extra_len
 
 
 HEAD = 1024  # bytes of a worksheet's XML that hold its declaration, root, sheetPr and dimension

@@ -12,13 +12,15 @@ DONE = "Klar"  # an activity's status when it is done (rollup.activity_status)
 
 def rows(report) -> list[list]:
     """[area, delmål, activities, done, share done (0–1)] per perspective of the master data, in its
-    order. A delmål belongs to the area of the board goal it is linked to; an activity to its own."""
+    order. A delmål (a unit's own goal) belongs to the area of the board goal it is linked to; an
+    activity to its own. A follow-up's assessments of the board goals themselves are not delmål."""
     r, m, node = report.r, report.m, report.node
     counts = r.activity_counts(node.id)["perspective"]
     area_of = {g.id: g.perspective for g in m.goals}
     out = []
     for p in m.perspectives:
-        goals = sum(len(pairs) for goal_id, pairs in r.unit_goals_under(node.id).items() if area_of.get(goal_id) == p.id)
+        goals = sum(1 for goal_id, pairs in r.unit_goals_under(node.id).items() if area_of.get(goal_id) == p.id
+                    for _, goal in pairs if not goal.get("board_row"))  # a follow-up's rows of the board goals are no delmål
         total = sum(n for (area, _), n in counts.items() if area == p.id)
         done = counts.get((p.id, DONE), 0)
         out.append([p.name, goals, total, done, done / total if total else 0.0])

@@ -29,7 +29,9 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
     meta = doc["meta"]
-    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level")))  # its own style table
+    # its own style table: one per layout, version, period kind, level and the model's words (a worded
+    # header may carry a style Exempelkommun's never registers, and the bytes must not depend on it)
+    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level"), words))
     if follow:
         from rodtrad.consolidator.workbooks import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
         followbook.instructions(wb.active, doc, master)
