@@ -24,12 +24,15 @@ demo: $(BIN)/rodtrad
 
 # The tests open generated workbooks in a real spreadsheet engine (LibreOffice headless), and make
 # tagged PDFs of the report documents with its Writer (read back with poppler's pdfinfo/pdftotext).
+# Carlito has Calibri's metrics (the template's and Excel's font): without it LibreOffice sets the
+# documents in the wider DejaVu Sans and a table's figures break over two lines in the PDF.
 libreoffice:
-	@{ command -v soffice && command -v pdfinfo && command -v pdftotext && [ -e /usr/lib/libreoffice/program/libswlo.so ]; } >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice Calc and Writer (headless) and poppler-utils for the tests ..."; \
+	@{ command -v soffice && command -v pdfinfo && command -v pdftotext && [ -e /usr/lib/libreoffice/program/libswlo.so ] \
+	   && [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ]; } >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice Calc and Writer (headless), the Carlito font and poppler-utils for the tests ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils; }
+	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito; }
 
 test: $(VENV)/.test-extras libreoffice
 	$(BIN)/lint-imports

@@ -242,7 +242,7 @@ def test_headings_never_skip_a_level_and_only_the_kf_delar_and_helar_have_a_mana
         assert management == (docx.name.startswith("KF") and period in ("2027-delar", "2027-helar"))
 
 
-@pytest.mark.parametrize("period", ("2027-T1", "2027-delar"))
+@pytest.mark.parametrize("period", ("2027-T1", "2027-delar", "2027-helar"))
 def test_title_language_header_rows_and_alternative_text_on_every_picture(demo, period):
     for docx in documents(demo[0] / "rapporter" / period):
         doc = Document(str(docx))
@@ -447,3 +447,111 @@ def test_an_archive_with_the_municipalitys_own_texts_and_template_verifies_on_an
     result = CliRunner().invoke(main, ["verify", str(path), "--period", "2027-delar"])
     assert result.exit_code == 0, result.output
     assert "allt stämmer" in result.output
+
+
+# -- the PDF against its document, and its structure tree (issue 23's Tests, item by item) --------
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub(r"[ \u00a0]+", " ", text)
+
+
+@pytest.mark.skipif(pdf.soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice/poppler missing")
+@pytest.mark.parametrize("period", ("2027-delar", "2027-helar"))
+def test_every_figure_in_the_documents_tables_is_in_its_pdfs_text_whole(demo, period):
+    """The PDF says the figures the .docx says (and the .docx the Excel report's, above): LibreOffice
+    neither drops nor changes one, and no figure breaks over two lines of its cell."""
+    folder = demo[0] / "rapporter" / period
+    compared = 0
+    for docx in documents(folder):
+        text = pdf_text(docx.with_suffix(".pdf"))
+        words = set(text.split())
+        for caption, _, rows in doc_tables(docx):
+            for row in rows:
+                for cell in row:
+                    if parse(cell.removesuffix(" %")) is None:
+                        continue
+                    shown = re.sub(r"[ \u00a0]+", " ", cell).strip()
+                    assert (shown in text if " " in shown else shown in words), (docx.name, caption, shown)
+                    compared += 1
+    assert compared > 100
+
+
+def structure(path: Path) -> tuple[dict, list]:
+    """The PDF's catalogue and its structure elements in reading order, as (type, element)."""
+    from pypdf import PdfReader
+
+    catalogue = PdfReader(str(path)).trailer["/Root"]
+    out = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+            return
+        if not hasattr(node, "keys") or node.get("/Type") in ("/MCR", "/OBJR"):
+            return
+        if "/S" in node:
+            out.append((str(node["/S"]), node))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(catalogue["/StructTreeRoot"]["/K"])
+    return catalogue, out
+
+
+STANDARD = {"/Document", "/Part", "/Art", "/Sect", "/Div", "/BlockQuote", "/Caption", "/TOC", "/TOCI", "/Index",
+            "/NonStruct", "/Private", "/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/LI", "/Lbl",
+            "/LBody", "/Table", "/TR", "/TH", "/TD", "/THead", "/TBody", "/TFoot", "/Span", "/Quote", "/Note",
+            "/Reference", "/BibEntry", "/Code", "/Link", "/Annot", "/Ruby", "/Warichu", "/Figure", "/Formula", "/Form"}
+
+
+@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice missing")
+def test_the_pdfs_structure_tree_has_the_language_headings_tables_and_alternative_texts_of_the_document(demo):
+    """What a PDF/UA checker (veraPDF, not reachable here) looks at first, read with pypdf: marked
+    content, /Lang sv-SE, the title shown, every tag a standard one or mapped to one, the headings
+    of the .docx in order, tables whose first row is header cells, and each picture a /Figure
+    with the document's alternative text."""
+    folder = demo[0] / "rapporter" / "2027-delar"
+    docx_files = documents(folder)
+    for docx in (docx_files[0], docx_files[-1]):
+        catalogue, elements = structure(docx.with_suffix(".pdf"))
+        assert catalogue["/Lang"] == "sv-SE"
+        assert bool(catalogue["/MarkInfo"]["/Marked"]) is True
+        assert bool(catalogue["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+        roles = catalogue["/StructTreeRoot"].get("/RoleMap", {})
+        for kind, _ in elements:
+            assert kind in STANDARD or str(roles.get(kind)) in STANDARD, (docx.name, kind)
+        assert [int(k[2:]) for k, _ in elements if re.fullmatch(r"/H\d", k)] == \
+            [level for level, _ in headings(docx) if level > 0]
+        tables = [el for k, el in elements if k == "/Table"]
+        assert len(tables) == len(doc_tables(docx))
+        for table in tables:
+            first = next(el for k, el in structure_under(table) if k == "/TR")
+            assert {k for k, _ in structure_under(first)} == {"/TH"}, docx.name
+        alts = [str(el.get("/Alt", "")) for k, el in elements if k == "/Figure"]
+        descr = [pr.get("descr") for pr in Document(str(docx)).element.body.iter(qn("wp:docPr"))]
+        assert len(alts) == len(descr) > 0
+        assert all(d in a for a, d in zip(alts, descr)), docx.name
+
+
+def structure_under(element) -> list:
+    """The structure elements directly under `element`, as (type, element)."""
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    kids = kids if isinstance(kids, list) else [kids]
+    return [(str(k.get_object()["/S"]), k.get_object()) for k in kids
+            if hasattr(k.get_object(), "keys") and "/S" in k.get_object()]
+
+
+@pytest.mark.parametrize("period", ("2027-delar", "2027-helar"))
+def test_a_presets_documents_have_headings_in_order_and_alternative_text_on_every_picture(vimmerby, period):
+    for docx in documents(vimmerby / "rapporter" / period):
+        levels = [level for level, _ in headings(docx)]
+        assert levels[0] == 0 and levels.count(0) == 1
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (docx.name, levels)
+        pictures = list(Document(str(docx)).element.body.iter(qn("wp:docPr")))
+        assert pictures and all(len(pr.get("descr", "")) > 30 for pr in pictures), docx.name
+

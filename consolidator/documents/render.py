@@ -248,14 +248,34 @@ def _runs(value, bold: bool = False) -> str:
     return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{_t(value)}</w:r>"
 
 
+CHAR_CM = 0.2  # a digit of the default template's 11 pt text (Calibri or Carlito: ~0.5 em), a letter less
+PAD_CM = 0.5  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
+
+
 def _widths(block: Table) -> list[int]:
-    """Column widths in twips by what the columns hold: a long text gets room, a figure what it needs."""
-    weights = []
+    """Column widths in twips. A figure column is as wide as its widest figure and its header's
+    longest word, so a figure never breaks over two lines (found in the PDFs: "84," above "0");
+    the text columns share the rest by the length of what they hold, none narrower than its
+    longest word (up to 12 letters). When even that does not fit, every column gives up alike."""
+    sample = block.rows[:200]
+    need, weights = [], []
     for i, header in enumerate(block.columns):
-        longest = max([len(w) for w in header.split()] + [len(_text(row[i])) for row in block.rows[:200]] or [4])
-        weights.append(min(max(longest, 4), 12 if i in block.numeric else 45))
-    total = sum(weights)
-    return [int(WIDTH_CM * 567 * w / total) for w in weights]
+        words = [len(w) for w in header.split()] or [4]
+        if i in block.numeric:
+            need.append(max(words + [len(_text(row[i])) for row in sample] + [4]) * CHAR_CM + PAD_CM)
+            weights.append(0)
+        else:
+            longest_word = max(words + [len(w) for row in sample for w in _text(row[i]).split()])
+            need.append(min(longest_word, 12) * CHAR_CM + PAD_CM)
+            weights.append(min(max([len(_text(row[i])) for row in sample] + words + [4]), 45))
+    free = WIDTH_CM - sum(need)
+    if free < 0:
+        widths = [w * WIDTH_CM / sum(need) for w in need]
+    elif sum(weights):
+        widths = [w + free * k / sum(weights) for w, k in zip(need, weights)]
+    else:
+        widths = [w + free * w / sum(need) for w in need]
+    return [int(w * 567) for w in widths]
 
 
 def _text(value) -> str:
