@@ -555,3 +555,20 @@ def test_a_presets_documents_have_headings_in_order_and_alternative_text_on_ever
         pictures = list(Document(str(docx)).element.body.iter(qn("wp:docPr")))
         assert pictures and all(len(pr.get("descr", "")) > 30 for pr in pictures), docx.name
 
+
+
+@pytest.mark.parametrize("period", ["2027-delar", "2027-helar"])
+def test_the_forecast_charts_words_name_each_periods_budget_outcome_and_forecast_as_historik_has_them(demo, period):
+    """The chart of the forecast over the year says, per period, the Historik sheet's Budget, Utfall and
+    Prognos (not its Ram: a chart once took the columns by position and named the frame "budget")."""
+    docx = kf_document(demo[0], period)
+    book = load_workbook(docx.with_suffix(".xlsx"), read_only=True)
+    rows = [r for r in excel_table(book, "Historik", ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"])
+            if r[3] is not None]
+    (alt,) = [pr.get("descr") for pr in Document(str(docx)).element.body.iter(qn("wp:docPr"))
+              if pr.get("descr", "").startswith("Linjediagram: budget, utfall")]
+    said = re.findall(r"([^:;.]+): budget ([-\d\u00a0]+) kr, utfall ([-\d\u00a0–]+) kr, prognos ([-\d\u00a0]+) kr", alt)
+    assert len(said) == len(rows) > 1
+    for (name, budget, outcome, forecast), row in zip(said, rows):
+        assert name.strip() == row[0]
+        assert [parse(budget), parse(outcome), parse(forecast)] == [round(v) if v is not None else None for v in row[1:]]

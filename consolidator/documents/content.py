@@ -207,13 +207,18 @@ class Content:
             out.append(Picture(png, alt, f"{first.split(' (')[0]} och {second.split(' (')[0].lower()} per {what}"))
         if self.follow:
             out.append(Para("Avvikelse = prognos − budget: positivt är ett sämre resultat."))
-            history = [row for row in self.rows("Historik") if row[4] is not None]
+            history = []
+            if "Historik" in self.kept:  # by header: Historik also has Enheter and Ram (reports/node.py)
+                period, budget, outcome, forecast = (self.column("Historik", h) for h in
+                                                     ("Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"))
+                history = [(r[period], r[budget], r[outcome], r[forecast]) for r in self.rows("Historik")
+                           if r[forecast] is not None]
             if history:
                 out.append(Heading(2, "Prognosen under året"))
                 out.append(self.table("Historik", "Budget, utfall hittills och helårsprognos vid varje uppföljning",
-                                      ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[4] is not None))
+                                      ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[forecast] is not None))
                 if len(history) > 1:  # a line needs two points
-                    png, alt = charts.forecast_over_time([(r[0], r[2], r[3], r[4]) for r in history])
+                    png, alt = charts.forecast_over_time(history)
                     out.append(Picture(png, alt, "Helårsprognosen period för period"))
             out.append(Heading(2, "Åtgärdsplaner"))
             if self.is_kf:
