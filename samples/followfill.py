@@ -38,7 +38,12 @@ def fill(src: Path, dst: Path, rng: random.Random, master: MasterData, mistakes=
     meta = _meta(wb)
     kind, period = meta["Periodtyp"], master.period(str(meta["Period"]))
     level = meta.get("Nivå") or document.UNIT_LEVEL
-    s = {sh["key"]: Sheet(wb[sh["name"]], sh) for sh in document.tables(document.spec(document.FOLLOW, kind, level, words=terms.of(master)))}
+    s = {sh["key"]: Sheet(wb[sh["name"]], sh)
+         for sh in document.tables(document.spec(document.FOLLOW, kind, level, words=terms.of(master)))
+         if sh["name"] in wb.sheetnames}  # an optional sheet (Investeringar) only where it has rows
+    if "investments" in s:  # its own random draws: the other answers stay as they were before projects
+        _investments(s["investments"], random.Random(f"investeringar:{src.name}"), master,
+                     keep=level != document.UNIT_LEVEL)
     if level != document.UNIT_LEVEL:
         _level(wb, s, rng, master, "Förvaltningen" if level == "förvaltning" else "Nämnden")
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,28 @@ def _economy(s, rng, master, month, keep=False):
         for i, row_id in enumerate(actions.ids()[:2]):
             actions.set(row_id, "measure", MEASURES[(i + rng.randrange(len(MEASURES))) % len(MEASURES)])
             actions.set(row_id, "effect", int(round(deficit / 2 / 1000 + 1) * 1000))
+
+
+INVESTMENT_COMMENTS = {1: "Lägre utgifter i år: upphandlingen blev klar senare än planerat och delar av arbetet "
+                           "flyttas till nästa år.",
+                       -1: "Högre utgifter än budgeterat: fördyringar i entreprenaden och tillkommande markarbeten."}
+
+
+def _investments(sheet, rng, master, keep=False):
+    """A forecast per investment project (kr; `keep`: a level keeps the units' forecast where they gave
+    one): mostly the year's budget, sometimes a delay or an overrun, never below the outcome so far;
+    a comment on every deviation from the master data's threshold for explaining deviations."""
+    explain = master.rules.get("explain_sek")
+    for pid in sheet.ids():
+        budget, so_far = sheet.get(pid, "budget") or 0, sheet.get(pid, "outcome") or 0
+        forecast = sheet.get(pid, "forecast") if keep else None
+        if forecast is None:
+            forecast = int(round(budget * rng.choice([1.0, 1.0, 0.85, 0.7, 1.1]) / 1000) * 1000)
+        forecast = max(forecast, int(-(-so_far // 1000) * 1000))
+        sheet.set(pid, "forecast", forecast)
+        deviation = budget - forecast
+        if deviation and (explain is None or abs(deviation) >= explain):
+            sheet.set(pid, "comment", INVESTMENT_COMMENTS[1 if deviation > 0 else -1])
 
 
 def _goals(s, rng, today, people, links, persp, last: dt.date, parts: dict):

@@ -195,6 +195,14 @@ def deviation_unexplained(s):
     eco.set(row_id, "explanation", None)
 
 
+def investment_uncommented(s):
+    """A project 300 000 kr under its year's budget (beyond the threshold for explaining), no comment."""
+    inv = s["investments"]
+    row_id = inv.ids()[0]
+    inv.set(row_id, "forecast", (inv.get(row_id, "budget") or 0) - 300_000)
+    inv.set(row_id, "comment", None)
+
+
 def deficit_without_plan(s):
     """A forecast 1.5 million kronor over budget in total, no åtgärdsplan."""
     eco, actions = s["economy"], s["actions"]
@@ -273,6 +281,7 @@ FULL = [
     blank("uppdrag", "status"), red_indicator,
 ]
 UNIT_ONLY = [blank("controls", "performed"), control_deviation]
+INVESTMENTS = [blank("investments", "forecast"), investment_uncommented]  # the unit runs P101, the board has two
 BOARD_ONLY = [blank("assessments", "assessment"), not_met_without_analysis,
               blank("uppdrag", "status"), red_indicator]
 
@@ -304,12 +313,12 @@ EDGES_FOLLOW = [text_in_number, started_without_text("actions", "account", "meas
 # LibreOffice run is the test's cost, about a second a file.
 BATCHES = {
     "plan": [[m] for m in PLAN] + [[PLAN[0], PLAN[2], PLAN[6], PLAN[13], PLAN[17]], EDGES_PLAN],
-    "delår": [[m] for m in ECONOMY + FULL + UNIT_ONLY]
+    "delår": [[m] for m in ECONOMY + FULL + UNIT_ONLY + INVESTMENTS]
     + [[ECONOMY[0], ECONOMY[2], FULL[1], FULL[4], FULL[7], UNIT_ONLY[1]], EDGES_FOLLOW],
-    "månad": [ECONOMY],
-    "tertial": [ECONOMY + FULL + UNIT_ONLY],
-    "helår": [[ECONOMY[1], ECONOMY[2], ECONOMY[3]] + FULL + UNIT_ONLY],
-    "nämnd": [ECONOMY + BOARD_ONLY, [ECONOMY[1], BOARD_ONLY[0], BOARD_ONLY[3]]],
+    "månad": [ECONOMY + INVESTMENTS[:1]],
+    "tertial": [ECONOMY + FULL + UNIT_ONLY + INVESTMENTS[:1]],
+    "helår": [[ECONOMY[1], ECONOMY[2], ECONOMY[3]] + FULL + UNIT_ONLY + INVESTMENTS[:1]],
+    "nämnd": [ECONOMY + BOARD_ONLY + INVESTMENTS, [ECONOMY[1], BOARD_ONLY[0], BOARD_ONLY[3]]],
 }
 
 

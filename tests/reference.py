@@ -39,9 +39,6 @@ NOT_COVERED = {
     "Texter": "the units' free texts, copied as written",
     "Sammanfattning/EkonomiSammanfattning chart": "a chart drawn from the table checked here",
     "Målkompass charts": "the radar and bars drawn from the Målkompass table checked here",
-    "Investeringar": "each project's figures come from the imported ledger's project dimension, checked against "
-                     "sums made from the SIE file itself in test_followup; the self-financing degree they give "
-                     "is recomputed here (the indicator of FM2)",
 }
 TEXT_COLUMNS = {"Förklaring", "Enheternas bidrag", "Text", "Resultat", "Åtgärd", "Aktivitet", "Kommentar", "Mål",
                 "Uppdrag", "Risk", "Kontrollmoment", "Ansvarig", "Chef", "E-post", "Nyckeltal", "Kolada: jämförelse",
@@ -552,33 +549,9 @@ class Recomputed:
 
     def _self_financing(self, final: bool, result_and_depreciation: float, income: float):
         """Självfinansieringsgrad (%) = 100 × (årets resultat + avskrivningar) / nettoinvesteringar, with
-        the projects read from styrmodell.xlsx here and their outcome to date summed from the imported
-        ledger rows (the import itself is checked against the SIE file in test_followup)."""
-        import sqlite3
-
-        wb = load_workbook(self.root / "styrmodell.xlsx", read_only=True, data_only=True)
-        if "Investeringar" not in wb.sheetnames:
-            return None
-        rows = list(wb["Investeringar"].iter_rows(values_only=True))
-        head = next(i for i, r in enumerate(rows) if r and r[0] == "Projekt")
-        projects = [dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[0]]
-        date = str(self.period["Avser datum"])
-        con = sqlite3.connect(self.root / "historik.sqlite")
-        try:
-            spent = dict(con.execute("SELECT project, sum(outcome) FROM investments WHERE year = ? AND month <= ? "
-                                     "GROUP BY project", (int(date[:4]), int(date[5:7]))).fetchall())
-        except sqlite3.OperationalError:
-            spent = {}
-        finally:
-            con.close()
-        forecasts = []
-        for p in projects:
-            done = spent.get(str(p["Projekt"]), 0.0)
-            year = _num(p["Årets budget (kr)"])
-            forecast = done if final else (None if year is None else max(year, done))
-            if forecast is not None:
-                forecasts.append(forecast)
-        net = sum(forecasts) - income if forecasts else None
+        the projects' forecasts worked out here (`investment_figures`: the follow-ups' answers, the
+        outcome summed from the imported SIE files)."""
+        net = net_investments(self, income)
         return 100 * result_and_depreciation / net if net else None
 
     def goal_inds(self, goal_id: str) -> pd.DataFrame:
@@ -773,7 +746,9 @@ def check_period(root: Path, pid: str, comparison: Comparison | None = None, nod
             (path,) = folder.glob(f"{master.word('Rapporten till fullmäktige', 'KF-rapport')} {pid}.xlsx")
         else:
             (path,) = folder.glob(f"{master.word('Nämndens rapport', 'Nämndrapport')} {node} *.xlsx")
-        NodeCheck(rc, node, Checker(comparison, path)).run()
+        checker = Checker(comparison, path)
+        NodeCheck(rc, node, checker).run()
+        check_investments(rc, node, checker)
     return comparison
 
 
@@ -1191,3 +1166,167 @@ def _fulfilment(light_: str, boards: str | None, units: Counter) -> str:
         if judged:
             return ASSESSED[max(judged, key=lambda k: (judged[k], k == YELLOW))]
     return "Ej bedömt"
+
+
+# -- investments (issue 20): the Investeringar sheet, from the SIE files and the returned workbooks ---
+
+INVESTMENT_ACCOUNTS = range(1000, 1300)  # BAS: materiella anläggningstillgångar, where projects are booked
+ANSWERING = {"nämnd": 0, "förvaltning": 1, "enhet": 2}  # whose forecast counts: the board's own first
+_TOKEN = r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|\S+'
+
+
+def _unquote(field: str) -> str:
+    return field[1:-1].replace('\\"', '"') if len(field) > 1 and field[0] == field[-1] == '"' else field
+
+
+def sie_projects(path: Path) -> dict[tuple, float]:
+    """(year, month, project) -> kr, summed here from a SIE file's vouchers: every #TRANS on an
+    investment account that carries an object of the project dimension (6, or the #DIM named
+    projekt), by its own date or else its voucher's (SIE 4B; code page 437)."""
+    import re
+
+    dim, date, out = "6", None, defaultdict(float)
+    for line in path.read_bytes().decode("cp437").splitlines():
+        f = re.findall(_TOKEN, line.strip())
+        if not f:
+            continue
+        label = f[0].upper()
+        if label == "#DIM" and len(f) > 2 and _unquote(f[2]).strip().lower().startswith("projekt"):
+            dim = _unquote(f[1])
+        elif label == "#VER":
+            date = _unquote(f[3])
+        elif label == "#TRANS" and _unquote(f[1])[:4].isdigit() and int(_unquote(f[1])[:4]) in INVESTMENT_ACCOUNTS:
+            parts = [_unquote(t) for t in re.findall(_TOKEN, f[2].strip("{}"))]
+            project = dict(zip(parts[::2], parts[1::2])).get(dim)
+            when = _unquote(f[4]) if len(f) > 4 and _unquote(f[4]) else date
+            if project:
+                out[(int(when[:4]), int(when[4:6]), project)] += float(_unquote(f[3]).replace(",", "."))
+    return out
+
+
+def project_outcome(root: Path, pid: str, year: int, month: int) -> dict[str, float]:
+    """Outcome per project for January..`month` of `year` from the SIE files the period's manifest lists
+    as imported (ekonomi/<file>, SHA-256 checked), in the order imported: a later file's (month,
+    project) replaces an earlier one's, as an import does."""
+    manifest = json.loads((root / "rapporter" / pid / "manifest.json").read_text(encoding="utf-8"))
+    sums: dict[tuple, float] = {}
+    for entry in manifest.get("imports", []):
+        if entry.get("kind") != "ekonomi" or Path(entry["file"]).suffix.lower() not in (".se", ".si", ".sie"):
+            continue
+        path = root / "ekonomi" / entry["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], path
+        sums.update(sie_projects(path))
+    out: dict[str, float] = defaultdict(float)
+    for (y, m, project), amount in sums.items():
+        if y == year and m <= month:
+            out[project] += amount
+    return dict(out)
+
+
+def master_projects(root: Path) -> list[dict]:
+    """The master data's Investeringar sheet, by its headers (styrmodell.xlsx, openpyxl)."""
+    wb = load_workbook(root / "styrmodell.xlsx", read_only=True, data_only=True)
+    if "Investeringar" not in wb.sheetnames:
+        return []
+    rows = list(wb["Investeringar"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Projekt")
+    return [dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[0] not in (None, "")]
+
+
+def project_answers(root: Path, pid: str) -> dict[str, dict]:
+    """Project -> the answer the reports must use, from the Investeringar sheets of the workbooks the
+    period's consolidation took in: the board's forecast, else a förvaltning's, else the unit's; its
+    comment, or the next answer's."""
+    manifest = json.loads((root / "rapporter" / pid / "manifest.json").read_text(encoding="utf-8"))
+    given = defaultdict(list)
+    for entry in manifest["inputs"]:
+        if not entry.get("consolidated"):
+            continue
+        book = _book(root / entry["path"], entry["sha256"])
+        if "Investeringar" not in book:
+            continue
+        node, level = str(book.meta["Ansvarskod"]), book.meta.get("Nivå") or "enhet"
+        for row in book.rows("Investeringar"):
+            forecast = _num(row.get("Prognos helår"))
+            given[str(row["Projekt"])].append((ANSWERING.get(level, 3), forecast is None, node, level, forecast,
+                                               row.get("Kommentar") or None))
+    out = {}
+    for project, answers in given.items():
+        answers.sort(key=lambda a: a[:3])
+        chosen = next((a for a in answers if a[4] is not None), answers[0])
+        comment = chosen[5] or next((a[5] for a in answers if a[5]), None)
+        out[project] = {"node": chosen[2], "level": chosen[3], "forecast": chosen[4], "comment": comment}
+    return out
+
+
+def investment_figures(rc) -> list[dict]:
+    """Every project of the master data with budget, outcome, forecast, deviation, who answered and the
+    comment, worked out here (kr); cached on the recomputation."""
+    if getattr(rc, "_investments", None) is not None:
+        return rc._investments
+    date = str(rc.period["Avser datum"])
+    spent = project_outcome(rc.root, rc.pid, int(date[:4]), int(date[5:7]))
+    answers = project_answers(rc.root, rc.pid) if rc.follow else {}
+    final = rc.period["Typ"] == "helår"
+    out = []
+    for p in master_projects(rc.root):
+        project, year = str(p["Projekt"]), _num(p["Årets budget (kr)"])
+        done = spent.get(project, 0.0)
+        answer = answers.get(project) or {}
+        if answer.get("forecast") is not None:
+            forecast, node = answer["forecast"], rc.m.name(answer["node"])
+            who = {"nämnd": f"nämnden ({node})", "förvaltning": f"förvaltningen ({node})"}.get(answer["level"],
+                                                                                                f"enheten {node}")
+        else:
+            forecast = done if final else (None if year is None else max(year, done))
+            who = "ingen prognos lämnad: " + ("utfallet" if final else "projektets budget för året (minst utfallet hittills)")
+        out.append({"Projekt": project, "board": str(p["Nämnd"]), "Nämnd": rc.m.name(str(p["Nämnd"])),
+                    "Total budget (kr)": _num(p["Total budget (kr)"]), "Årets budget (kr)": year,
+                    "Utfall t.o.m. perioden (kr)": done, "Prognos helår (kr)": forecast,
+                    "Avvikelse mot budget (kr)": None if year is None or forecast is None else year - forecast,
+                    "Prognos lämnad av": who, "Kommentar": answer.get("comment"), "Start": p["Start"], "Slut": p["Slut"]})
+    rc._investments = out
+    return out
+
+
+def net_investments(rc, income: float) -> float | None:
+    """The year's net investments (kr): the projects' forecasts less investment income."""
+    forecasts = [p["Prognos helår (kr)"] for p in investment_figures(rc) if p["Prognos helår (kr)"] is not None]
+    return sum(forecasts) - income if forecasts else None
+
+
+def check_investments(rc, node: str, checker: "Checker") -> None:
+    """The report's Investeringar sheet, cell by cell: the node's projects (every one in the KF
+    report, a board's own in its report), their sum, and in the KF report the self-financing degree."""
+    m = rc.m
+    if not rc.follow:
+        return
+    is_kf = m.level(node) == "kf"
+    under = {n for _, n in m.subtree(node)}
+    projects = [p for p in investment_figures(rc) if is_kf or p["board"] in under]
+    if not projects:
+        return
+    rows = [{k: v for k, v in p.items() if k != "board"} for p in projects]
+    total = {h: sum(p[h] or 0 for p in projects) for h in ("Total budget (kr)", "Årets budget (kr)",
+                                                           "Utfall t.o.m. perioden (kr)", "Prognos helår (kr)")}
+    rows.append({"Projekt": "Summa", **total,
+                 "Avvikelse mot budget (kr)": total["Årets budget (kr)"] - total["Prognos helår (kr)"]})
+    checker.table("Investeringar", "Investeringar", rows, ["Projekt"])
+    if not is_kf:
+        return
+    c = m.closing
+    get = lambda label: _num(c.get(label)) or 0  # noqa: E731
+    taxes = _num(c.get("Skatteintäkter och generella statsbidrag (kr)"))
+    e = rc.economy().loc[node]
+    units = (e["outcome"] if rc.period["Typ"] == "helår" else e["forecast"]) / 100
+    result = None if taxes is None else taxes + get("Finansnetto (kr)") - units - get("Nettokostnad utanför enheterna (kr)")
+    net = net_investments(rc, get("Investeringsinkomster (kr)"))
+    degree = None if result is None or not net else (result + get("Avskrivningar (kr)")) / net
+    expected = {"Årets resultat (kr)": result, "Avskrivningar (kr)": get("Avskrivningar (kr)"),
+                "Nettoinvesteringar (kr)": net, "Självfinansieringsgrad": degree}
+    got = {r[0]: r[1] for r in checker.wb["Investeringar"].iter_rows(values_only=True) if r and r[0] in expected}
+    where = (checker.report.name, "Investeringar")
+    for label, value in expected.items():
+        checker.c.cells[where] += 1
+        if not _same(value, got.get(label), "(kr)" in label):
+            checker.c.differences.append((*where, label, "Belopp", value, got.get(label)))

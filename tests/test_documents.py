@@ -220,7 +220,8 @@ def test_the_kf_delar_document_has_the_parts_the_law_and_practice_ask_for_in_ord
     found = headings(kf)
     assert found[0] == (0, "Delårsrapport 2027 – Kommunfullmäktige")
     assert [t for level, t in found if level == 1] == [
-        "Sammanfattning", "Mål och måluppfyllelse", "Ekonomi", "Uppdrag", "Intern kontroll", "Förvaltningsberättelse",
+        "Sammanfattning", "Mål och måluppfyllelse", "Ekonomi", "Investeringar", "Uppdrag", "Intern kontroll",
+        "Förvaltningsberättelse",
         "Bilaga: mål och Agenda 2030, Barnkonventionen"]
     parts = [t for level, t in found if level == 2]
     for wanted in ("Väsentliga händelser", "God ekonomisk hushållning", "Balanskravsutredning (prognos för helåret)",

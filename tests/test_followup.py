@@ -86,10 +86,13 @@ def test_outcome_to_date_is_the_ledger_s_and_kolada_fills_its_indicators(root, m
     assert indicators["N3"]["Utfall"] == value and indicators["N3"]["Utfall ur källan"] == "Ja"
 
 
-def test_a_month_asks_only_for_the_economy(root):
-    names = CalamineWorkbook.from_path(str(one(root / "utskick" / "2027-05"))).sheet_names
-    assert [n for n in names if not n.startswith("_")] == ["Instruktioner", "Översikt", "Ekonomi", "Åtgärdsplan",
-                                                          "Kontroll", "Fel"]
+@pytest.mark.parametrize("unit,investments", [("2111", ["Investeringar"]), ("2112", [])])
+def test_a_month_asks_only_for_the_economy(root, master, unit, investments):
+    """Investments are economy too: a unit that runs a project (2111 runs P101) is asked for them."""
+    assert [p.unit for p in master.projects if p.unit in ("2111", "2112")] == ["2111"]
+    names = CalamineWorkbook.from_path(str(one(root / "utskick" / "2027-05", unit))).sheet_names
+    assert [n for n in names if not n.startswith("_")] == ["Instruktioner", "Översikt", "Ekonomi", *investments,
+                                                          "Åtgärdsplan", "Kontroll", "Fel"]
 
 
 def test_the_month_carries_the_t1_forecast_and_the_sent_copy_is_kept(root):
@@ -433,12 +436,18 @@ def test_investment_projects_go_from_the_ledger_to_the_kf_report_and_fm2_gets_a_
     header = data[3]
     projects = {r[0]: dict(zip(header, r)) for r in data[4:] if r[0] in {p.id for p in master.projects}}
     assert set(projects) == {p.id for p in master.projects}
+    answered = {}  # the boards' own answers, read here from their returned workbooks
+    for path in (root / "inkorg" / "2027-delar" / "nämnd").glob("*.xlsx"):
+        if "Investeringar" in CalamineWorkbook.from_path(str(path)).sheet_names:
+            answered.update({r["Projekt"]: r["Prognos helår"] for r in table(path, "Investeringar")})
+    assert set(answered) == {p.id for p in master.projects}
     for p in master.projects:
         got = projects[p.id]
         assert got["Utfall t.o.m. perioden (kr)"] == pytest.approx(spent.get(p.id, 0), abs=0.01)
         assert got["Årets budget (kr)"] == p.year_sek
-        assert got["Prognos helår (kr)"] == max(p.year_sek, spent.get(p.id, 0))
-    net = sum(max(p.year_sek, spent.get(p.id, 0)) for p in master.projects) - master.closing["investment_income_sek"]
+        assert got["Prognos helår (kr)"] == answered[p.id]
+        assert got["Avvikelse mot budget (kr)"] == pytest.approx(p.year_sek - answered[p.id])
+    net = sum(answered.values()) - master.closing["investment_income_sek"]
     balance = {r[0]: r[1] for r in rows(report, "Balanskrav") if r and isinstance(r[1], (int, float))}
     degree = (balance["Årets resultat"] + master.closing["depreciation_sek"]) / net
     lines = {r[0]: r[1] for r in data if r and r[0]}

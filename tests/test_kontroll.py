@@ -94,10 +94,10 @@ def _declared(doc, master):
     depend on where the tables end, so any bounds will do."""
     layout = document.spec_of(doc)
     bounds = {s["key"]: {"first": 5, "last": 5, "sheet": s["name"], "at": letters(s["columns"])}
-              for s in document.tables(layout)}
+              for s in document.tables(layout) if not s.get("optional") or doc.get(s["key"])}
     if doc["meta"].get("template") == "rodtrad.plan":
         return kontroll.plan(bounds, master)
-    return kontroll.follow(bounds, master, doc["header"]["period_end"])
+    return kontroll.follow(bounds, master, doc["header"]["period_end"], doc["meta"].get("kind"))
 
 
 def test_the_corpus_covers_every_period_kind_and_clean_files_are_ready(corpus):

@@ -363,6 +363,50 @@ def test_dry_run_prints_what_the_real_import_then_does(tmp_path, full_year):
         assert [logged[k] for k in changes.COUNTS] == [int(x) for x in totals.groups()]
 
 
+def _sv_kr(amount: float) -> str:
+    sign = "−" if amount < 0 else ""
+    return sign + f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",") + " kr"
+
+
+def test_dry_run_and_the_import_show_each_replaced_amount_old_and_new_and_the_sum_of_differences(tmp_path, full_year):
+    """The one-voucher payroll file replaces 2111's August on 5010 (the old amount summed here from the
+    full year's file) with 1 000 kr: the dry run says so, old → new, and the import prints the same."""
+    root = _workspace(tmp_path)
+    assert CliRunner().invoke(main, ["import", "ledger", str(full_year), "-w", str(root)]).exit_code == 0
+    old = round(_expected_from_file(full_year)[(2027, 8, "2111", "5010")][0], 2)
+    path = DATA / "partial-one-voucher.si"
+    dry = CliRunner().invoke(main, ["import", "ledger", str(path), "-w", str(root), "--dry-run"])
+    real = CliRunner().invoke(main, ["import", "ledger", str(path), "-w", str(root)])
+    assert dry.exit_code == real.exit_code == 0
+    said = f"    konto 5010 utfall: {_sv_kr(old)} → 1 000,00 kr (skillnad {_sv_kr(1000 - old)})"
+    total = f"  Summa av skillnaderna: utfall {_sv_kr(1000 - old)}"
+    for run in (dry, real):
+        lines = run.output.splitlines()
+        at = lines.index(said)
+        assert lines[at - 1].startswith("  2111 augusti 2027: 0 tillagda, 1 ersatt,") and total in lines
+    assert dry.output.replace("skulle ändra", "ändrar").replace("Provkörning: inget sparades.\n", "") == real.output
+    assert dict(((r[0], r[1], r[2], r[3]), r[4]) for r in _table(root))[(2027, 8, "2111", "5010")] == 1000.0
+    again = CliRunner().invoke(main, ["import", "ledger", str(path), "-w", str(root), "--dry-run"])
+    assert "konto 5010" not in again.output and "Summa av skillnaderna" not in again.output  # the same amount again
+
+
+def test_removed_rows_and_replaced_project_amounts_are_shown_old_and_new(tmp_path, master):
+    root = _workspace(tmp_path)
+    two = FULL.replace('#VER', '#PSALDO 0 202701 6100 {} 20.00\r\n#PSALDO 0 202701 6100 {1 "2111"} 20.00\r\n#VER')
+    assert CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "jan.se", two)), "-w", str(root)]).exit_code == 0
+    run = CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "jan2.se", FULL)), "-w", str(root),
+                                    "--remove-missing"])
+    assert "    konto 6100 utfall: 20,00 kr → 0,00 kr (skillnad −20,00 kr)" in run.output.splitlines()
+    invoice = HEAD.format(typ=4) + _project_voucher(1, "20270825", "P101", "1000.00")
+    assert CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "a.si", invoice)), "-w", str(root)]).exit_code == 0
+    invoice = HEAD.format(typ=4) + _project_voucher(1, "20270825", "P101", "1500.00")
+    run = CliRunner().invoke(main, ["import", "ledger", str(_write(tmp_path, "b.si", invoice)), "-w", str(root)])
+    lines = run.output.splitlines()
+    at = lines.index("    investeringar: 1 000,00 kr → 1 500,00 kr (skillnad 500,00 kr)")
+    assert lines[at - 1].startswith("  projekt P101 augusti 2027: 0 tillagda, 1 ersatt,")
+    assert "  Summa av skillnaderna: investeringar 500,00 kr" in lines
+
+
 def test_import_list_shows_file_hash_time_coverage_and_changes(tmp_path, full_year):
     root = _workspace(tmp_path)
     CliRunner().invoke(main, ["import", "ledger", str(full_year), "-w", str(root)])
@@ -466,6 +510,29 @@ def test_investment_outcome_is_read_per_project_from_the_vouchers(tmp_path, mast
     assert result.findings == [] and result.rows == {}  # an investment is not the unit's operating outcome
     assert dict(result.projects) == projects
     assert result.coverage.describe()["investeringar"] == coverage
+
+
+YEAR_HEAD = HEAD.format(typ=4) + '#RAR 0 20270101 20271231\r\n#DIM 1 "Ansvar"\r\n#DIM 6 "Projekt"\r\n'
+BALANCES = ('#PSALDO 0 202703 1229 {} 5000.00\r\n#PSALDO 0 202703 1229 {6 "P101"} 5000.00\r\n'
+            '#PSALDO 0 202703 1229 {1 "2111" 6 "P101"} 5000.00\r\n#PSALDO 0 202704 1229 {6 "P102"} 250.50\r\n')
+SOURCES = {  # SIE 4B: #PSALDO's object list may name the project; a voucher row names it per row
+    "balances only: each project once, however many combinations repeat it": (
+        YEAR_HEAD + BALANCES, {(2027, 3, "P101"): 5000.0, (2027, 4, "P102"): 250.5}),
+    "vouchers only": (
+        YEAR_HEAD + _project_voucher(1, "20270310", "P101", "1500.00") + _project_voucher(2, "20270320", "P101", "500.00"),
+        {(2027, 3, "P101"): 2000.0}),
+    "both: the vouchers win for the project they carry, the balances give the other": (
+        YEAR_HEAD + BALANCES + _project_voucher(1, "20270310", "P101", "1500.00"),
+        {(2027, 3, "P101"): 1500.0, (2027, 4, "P102"): 250.5}),
+}
+
+
+@pytest.mark.parametrize("text,projects", SOURCES.values(), ids=SOURCES.keys())
+def test_project_outcome_comes_from_the_vouchers_or_else_the_period_balances(tmp_path, master, text, projects):
+    result = ledger.from_sie(_write(tmp_path, "p.se", text), master)
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    assert dict(result.projects) == projects
+    assert set(result.coverage.describe()["investeringar"]) == {f"{y}-{m:02d}" for y, m, _ in projects}
 
 
 def test_an_unknown_project_is_reported_once_and_not_imported(tmp_path, master):

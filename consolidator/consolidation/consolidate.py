@@ -230,12 +230,13 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         if follow:
             data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
             final = period.kind == "helår"
-            with History(ws.root / HISTORY_FILE, write=False) as stored:
-                spent = investments.outcome(stored.con, int(period.date[:4]), int(period.date[5:7]))
-            net = investments.net_investments(master, investments.figures(master, spent, final))
+            spent = _invested(ws, period, history is None)
+            given = investments.answers(included, levels)
+            net = investments.net_investments(master, investments.figures(master, spent, final, given))
             outcomes = Rollup(master, included, follow=True).follow_outcomes(
                 {k: v for k, (v, _) in data.kolada.items()}, final=final, kolada_from=data.kolada_from,
                 net_investments=net)
+            outcomes.invested = spent
         parts = []
         taken = {**included, **levels}
         included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
@@ -249,7 +250,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             inputs.extend(manifest.inputs(ws.root, report.tasks, included_paths))
             if history is not None:
                 history.stage(period.id, period.date, list(included.values()), manifest.sha256(ws.master_file),
-                              __version__, len(report.tasks))
+                              __version__, len(report.tasks), outcomes.invested if outcomes is not None else None)
 
         for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
                                                    jobs_list, store, pool, outcomes, levels, meanwhile, doc_options):
@@ -273,6 +274,17 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     manifest.write(built, stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result
+
+
+def _invested(ws: Workspace, period, rebuild: bool) -> dict[str, float]:
+    """The investment outcome to date per project (kr) a follow-up's reports use: what the ledger
+    import holds now; when the reports are rebuilt to be checked (`verify`: nothing is stored), what
+    the period's consolidation used, as the History store keeps it, so a ledger imported since then
+    does not change an old period's figures (store.History.invested)."""
+    with History(ws.root / HISTORY_FILE, write=False) as stored:
+        kept = stored.invested(period.id) if rebuild else None
+        return kept if kept is not None else investments.outcome(
+            stored.con, int(period.date[:4]), int(period.date[5:7]))
 
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process

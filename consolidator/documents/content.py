@@ -8,7 +8,7 @@ levels' analyses) come from the same roll-up. The parts, each a list of blocks (
 2. mal: goals and måluppfyllelse, the indicators per goal, the levels' own assessments and analyses
 3. ekonomi: budget, forecast and deviation per board (or level below); the forecast period by
    period from the history; åtgärdsplaner
-4. investeringar: when the master data has investments (not yet: left empty)
+4. investeringar: the Investeringar table per project, and its totals (investments.py)
 5. uppdrag, 6. intern_kontroll (a risk matrix, the control results)
 7. forvaltningsberattelse (KF at delår and helår): god ekonomisk hushållning, balanskravsutredning
    and the economy department's own texts (texts.py)
@@ -22,14 +22,14 @@ from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, distrib
 from rodtrad.consolidator.reports.book import KR, NUM, PCT
 from rodtrad.consolidator.reports.node import BOARD_LEVELS, WORDS
 from rodtrad.consolidator.rollup import closing
-from . import charts
+from . import charts, investments
 from .numbers import count, kr, num, pct
 from .render import Document, Heading, Light, Para, Picture, Table
 from .texts import SECTIONS, read as read_texts
 
 # the Excel report's tables the document is made of (reports/node.py names them)
 TABLES = frozenset({"Mal", "EkonomiSammanfattning", "Nyckeltal", "Ekonomi", "Atgardsplaner", "Uppdrag",
-                    "InternKontroll", "GodEkonomiskHushallning", "Balanskrav", "Historik"})
+                    "InternKontroll", "GodEkonomiskHushallning", "Balanskrav", "Historik", "Investeringar"})
 KINDS = {"plan": "Budget och verksamhetsplan", "tertial": "Tertialrapport", "delår": "Delårsrapport",
          "helår": "Årsredovisning", "månad": "Månadsuppföljning"}
 LIGHT_WORDS = {GREEN: "uppfyllt", YELLOW: "delvis uppfyllt", RED: "ej uppfyllt", NONE: "ej bedömt"}
@@ -99,7 +99,7 @@ class Content:
                  "undertitel": f"{self.node.name} · {self.period.name} · {len(included)} av "
                                f"{len(self.r.units_under[self.node.id])} enheter sammanställda"}
         parts = {"sammanfattning": self.summary(), "mal": self.goals(), "ekonomi": self.economy(),
-                 "investeringar": [], "uppdrag": self.uppdrag(), "intern_kontroll": self.internal_control(),
+                 "investeringar": investments.blocks(self), "uppdrag": self.uppdrag(), "intern_kontroll": self.internal_control(),
                  "forvaltningsberattelse": self.management_report(), "bilaga": self.appendix()}
         return Document(texts, parts, self.period.date)
 

@@ -38,8 +38,15 @@ CREATE TABLE IF NOT EXISTS investments (year INTEGER, month INTEGER, project TEX
 CREATE TABLE IF NOT EXISTS imports (id INTEGER PRIMARY KEY, kind TEXT, file TEXT, sha256 TEXT, time TEXT,
                                     coverage TEXT, changes TEXT);"""
 COUNTS = ("added", "replaced", "removed", "kept")
+KINDS_SV = ("utfall", "budget", "investeringar")  # OUTCOME, BUDGET, INVEST as the lines name them
 SV = {"added": ("tillagd", "tillagda"), "replaced": ("ersatt", "ersatta"), "removed": ("borttagen", "borttagna"),
       "kept": ("behållen (saknas i filen)", "behållna (saknas i filen)"), "värden": ("värde", "värden")}
+
+
+def kr(amount: float) -> str:
+    """An amount to the öre as a Swedish user reads it: "611 299,40 kr", "−1 000,00 kr"."""
+    text = f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",")
+    return ("−" if round(amount, 2) < 0 else "") + text + " kr"
 
 
 def _counted(n: int, what: str) -> str:
@@ -57,7 +64,8 @@ def _listed(values) -> str:
 
 @dataclass
 class Plan:
-    """Per (unit, year, month): rows added, replaced, removed and kept; the merged rows to write."""
+    """Per (unit, year, month): rows added, replaced, removed and kept, and the amounts they change
+    (old kr → new kr); the merged rows to write."""
 
     counts: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COUNTS, 0)))
     rows: dict = field(default_factory=dict)  # (year, month, unit, account) -> (outcome, budget, source)
@@ -65,6 +73,13 @@ class Plan:
     projects: dict = field(default_factory=dict)  # (year, month, project) -> (outcome, source), for invest_months
     invest_months: set = field(default_factory=set)
     findings: list = field(default_factory=list)
+    # (unit or "projekt P1", year, month) -> [(account, kind, old kr, new kr)]: every amount a replaced or
+    # removed row changes (a row replaced by the same amount is counted, not listed)
+    amounts: dict = field(default_factory=lambda: defaultdict(list))
+
+    def change(self, where: tuple, account: str, kind: str, old: float, new: float) -> None:
+        if round(old, 2) != round(new, 2):
+            self.amounts[where].append((account, kind, round(old, 2), round(new, 2)))
 
     def total(self, what: str) -> int:
         return sum(c[what] for c in self.counts.values())
@@ -77,8 +92,22 @@ class Plan:
         for (unit, year, month), c in sorted(self.counts.items()):
             if c["added"] or c["replaced"] or c["removed"]:
                 out.append(f"  {unit} {month_name(year, month)}: " + ", ".join(_counted(c[k], k) for k in COUNTS))
+            for account, kind, old, new in sorted(self.amounts.get((unit, year, month), [])):
+                what = f"konto {account} {kind}" if account else kind
+                out.append(f"    {what}: {kr(old)} → {kr(new)} (skillnad {kr(new - old)})")
         out.append("  Totalt: " + ", ".join(_counted(self.total(k), k) for k in COUNTS))
+        differences = self.differences()
+        if differences:
+            out.append("  Summa av skillnaderna: " + "; ".join(f"{kind} {kr(d)}" for kind, d in differences.items()))
         return out
+
+    def differences(self) -> dict[str, float]:
+        """Kind ("utfall", "budget", "investeringar") -> the sum of new − old over the changed amounts (kr)."""
+        out: dict[str, float] = {}
+        for changed in self.amounts.values():
+            for _, kind, old, new in changed:
+                out[kind] = round(out.get(kind, 0.0) + new - old, 2)
+        return {kind: out[kind] for kind in sorted(out, key=KINDS_SV.index)}
 
     def summary(self) -> dict:
         return {k: self.total(k) for k in COUNTS}
@@ -113,6 +142,8 @@ def plan(ledger: Ledger, db: Path, source: str, remove_missing: bool = False) ->
         for kind in (OUTCOME, BUDGET):
             if cover(kind, year, month, unit):
                 new[kind] = round(amounts[kind], 2)
+                if old is not None:
+                    result.change((unit, year, month), key[3], KINDS_SV[kind], old[kind], new[kind])
         new[2] = source
         merged[key] = tuple(new)
         result.counts[(unit, year, month)]["added" if old is None else "replaced"] += 1
@@ -127,6 +158,7 @@ def plan(ledger: Ledger, db: Path, source: str, remove_missing: bool = False) ->
             new = list(old)
             for kind in kinds:
                 new[kind] = 0.0
+                result.change((unit, year, month), key[3], KINDS_SV[kind], old[kind], 0.0)
             if new[0] == 0 and new[1] == 0:
                 del merged[key]
             else:
@@ -161,6 +193,8 @@ def _plan_projects(result: Plan, ledger: Ledger, db: Path, source: str, remove_m
         year, month, project = key
         merged[key] = (round(amount, 2), source)
         result.counts[(f"projekt {project}", year, month)]["added" if key not in existing else "replaced"] += 1
+        if key in existing:
+            result.change((f"projekt {project}", year, month), "", KINDS_SV[INVEST], existing[key][0], amount)
     for key, (amount, _) in existing.items():
         year, month, project = key
         if key in ledger.projects or not ledger.coverage.covers(INVEST, year, month, project) or not round(amount, 2):
@@ -168,6 +202,7 @@ def _plan_projects(result: Plan, ledger: Ledger, db: Path, source: str, remove_m
         if remove_missing:
             del merged[key]
             result.counts[(f"projekt {project}", year, month)]["removed"] += 1
+            result.change((f"projekt {project}", year, month), "", KINDS_SV[INVEST], amount, 0.0)
         else:
             result.counts[(f"projekt {project}", year, month)]["kept"] += 1
     result.projects = {k: v for k, v in merged.items() if (k[0], k[1]) in result.invest_months}

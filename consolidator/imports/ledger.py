@@ -265,31 +265,35 @@ def from_sie(path: Path, master: MasterData, encoding: str = "cp437", dim: str |
     attribute(BUDGET, sums.sums["pbudget"], nested=True)
     for year, month in sums.months["pbudget"]:
         ledger.coverage.cover(BUDGET, year, month, None)
-    _projects(ledger, master, sums.sums["trans"], sie, name)
+    _projects(ledger, master, sums.sums["trans"], sums.sums["psaldo"], sie, name)
     return ledger
 
 
-def _projects(ledger: Ledger, master: MasterData, trans: dict, sie, name: str) -> None:
-    """Investment outcome per project and month: the vouchers' rows on investment accounts that carry
-    a project object (dimension 6, or the #DIM named projekt). Period balances are not used for
-    projects: a voucher row is unambiguous. A file with a financial year covers every project in its
-    voucher months; a 4I file the projects it names."""
+def _projects(ledger: Ledger, master: MasterData, trans: dict, psaldo: dict, sie, name: str) -> None:
+    """Investment outcome per project and month, on investment accounts with a project object
+    (dimension 6, or the #DIM named projekt; SIE 4B): from the vouchers' rows, and for a project no
+    voucher row carries, from the period balances (#PSALDO with the project in its object list,
+    each project's amount taken from its rows with the fewest dimensions, as for units). Where both
+    carry a project the vouchers win: a voucher row is unambiguous (its date, account and objects),
+    while balances may repeat an amount per combination of dimensions and are summed from the very
+    vouchers. A file with a financial year covers every project in those months; a 4I file the
+    projects it names."""
     dim = next((d for d, label in sie.dimensions.items() if "projekt" in label.lower()), PROJECT_DIM)
     known, reported = {p.id for p in master.projects}, set()
-    months = set()
-    for (year, month, account, objects), amount in trans.items():
-        if not investment_account(account):
-            continue
-        months.add((year, month))
-        project = dict(objects).get(dim)
-        if project is None:
-            continue
-        if project not in known:
-            if project not in reported:
-                reported.add(project)
-                ledger.findings.append(UNKNOWN_PROJECT(file=name, value=project))
-            continue
-        ledger.projects[(year, month, project)] += amount
+    from_vouchers, voucher_months = _project_amounts(trans, dim, nested=False)
+    from_balances, balance_months = _project_amounts(psaldo, dim, nested=True)
+    carried = {project for (_, _, project) in from_vouchers}
+    months = set(voucher_months)
+    for source in (from_vouchers, {k: v for k, v in from_balances.items() if k[2] not in carried}):
+        for (year, month, project), amount in source.items():
+            if project not in known:
+                if project not in reported:
+                    reported.add(project)
+                    ledger.findings.append(UNKNOWN_PROJECT(file=name, value=project))
+                continue
+            if source is not from_vouchers:
+                months.add((year, month))
+            ledger.projects[(year, month, project)] += amount
     if not ledger.projects and not reported:
         return
     for year, month in months:
@@ -300,6 +304,28 @@ def _projects(ledger: Ledger, master: MasterData, trans: dict, sie, name: str) -
     if not sie.years:
         for year, month, project in ledger.projects:
             ledger.coverage.cover(INVEST, year, month, project)
+
+
+def _project_amounts(rows: dict, dim: str, nested: bool) -> tuple[dict, set]:
+    """((year, month, project) -> kr, the months with investment rows) from the reader's sums.
+    `nested` (period balances): a project's amount from its rows with the fewest dimensions."""
+    groups: dict = defaultdict(dict)  # (y, m, account, project) -> {dimensions: kr}
+    months = set()
+    for (year, month, account, objects), amount in rows.items():
+        if not investment_account(account):
+            continue
+        objs = dict(objects)
+        if not nested or dim in objs:
+            months.add((year, month))
+        if dim not in objs:
+            continue
+        dims = frozenset(objs) if nested else frozenset()
+        found = groups[(year, month, account, objs[dim])]
+        found[dims] = found.get(dims, 0.0) + amount
+    out: dict = defaultdict(float)
+    for (year, month, _, project), found in groups.items():
+        out[(year, month, project)] += found[min(found, key=lambda d: (len(d), sorted(d)))]
+    return out, months
 
 
 def _months_between(start: str, end: str) -> set:

@@ -170,6 +170,8 @@ def prefilled_part(doc: dict) -> dict:
     part = {}
     for sheet in spec_of(doc)["sheets"]:
         key = sheet["key"]
+        if sheet.get("optional") and not doc.get(key):
+            continue  # a sheet a workbook has only where it has rows: without one, the hash is as before it existed
         if sheet["kind"] == "keyvalue" and key == "header":
             part[key] = {f["key"]: _canon((doc.get(key) or {}).get(f["key"])) for f in sheet["fields"] if not f.get("input")}
         elif sheet.get("prefilled"):

@@ -24,6 +24,7 @@ HISTORY: dict[str, tuple[str, list[tuple[str, dict[str, list[str]]]]]] = {
     "plan": ("1.0", []),
     "follow": ("1.0", [
         ("1.1", {"economy": ["last_year"]}),  # issue 20: Utfall samma period i fjol
+        ("1.2", {"investments": ["*"]}),  # issue 20: the sheet Investeringar ("*": WHOLE, below)
     ]),
 }
 

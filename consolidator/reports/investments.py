@@ -6,36 +6,51 @@ import datetime as dt
 
 from rodtrad.consolidator.rollup import closing, investments
 from rodtrad.consolidator.reports.book import KR, PCT, col
+from rodtrad.consolidator.rollup.facts import Source
 
 
 def sheet(report, history=None) -> None:
     """Add the sheet to a NodeReport (follow-ups only; nothing when the node has no projects).
-    `history`: the History store, whose file holds the imported investment outcome."""
+    The outcome to date is what the consolidation read (`Outcomes.invested`), else the History
+    store's imported outcome; the forecast and comment are the follow-ups' answers (`answers`)."""
     if not report.follow or not report.m.projects:
         return
     date = report.period.date
-    spent = investments.outcome(history.con, int(date[:4]), int(date[5:7])) if history is not None else {}
+    spent = getattr(report.r.outcomes, "invested", None)
+    if spent is None:
+        spent = investments.outcome(history.con, int(date[:4]), int(date[5:7])) if history is not None else {}
     final = report.period.kind == "helår"
     under = {nid for _, nid in report.r.subtree(report.node.id)}
-    projects = [p for p in investments.figures(report.m, spent, final) if report.is_kf or p.board in under]
+    given = investments.answers(report.r.facts, report.r.own)
+    projects = [p for p in investments.figures(report.m, spent, final, given) if report.is_kf or p.board in under]
     if not projects:
         return
     book = report.book
+    fallback = "utfallet" if final else "projektets budget för året (minst utfallet hittills)"
     ws = book.sheet("Investeringar", "Investeringsredovisning per projekt",
-                    "Kronor. Utfall ur huvudboken (projektdimensionen) t.o.m. perioden. Prognos helår: "
-                    + ("utfallet." if final else "projektets budget för året (minst utfallet hittills); "
-                       "nämnderna lämnar ännu ingen egen prognos per projekt."))
+                    "Kronor. Utfall ur huvudboken (projektdimensionen) t.o.m. perioden. Prognos helår: den som "
+                    f"nämnden, förvaltningen eller enheten lämnade i sin uppföljning; utan en sådan {fallback}. "
+                    "Avvikelse = budget − prognos: ett positivt tal är lägre utgifter än budgeterat.")
     rows = [[p.id, p.name, report.m.by_id[p.board].name if p.board in report.m.by_id else p.board, _ore(p.total),
-             _ore(p.budget), _ore(p.outcome), _ore(p.forecast), _ore(p.deviation), _date(p.start), _date(p.end)]
+             _ore(p.budget), _ore(p.outcome), _ore(p.forecast), _ore(p.deviation), _who(report.m, p.source, fallback),
+             p.comment, _date(p.start), _date(p.end)]
             for p in projects]
     total = [_ore(sum(p.budget or 0 for p in projects)), _ore(sum(p.outcome for p in projects)),
              _ore(sum(p.forecast or 0 for p in projects))]
     rows.append(["Summa", "", "", _ore(sum(p.total or 0 for p in projects)), total[0], total[1], total[2],
-                 _ore(total[0] - total[2]), None, None])
-    book.table(ws, [col("Projekt", 10), col("Namn", 36, wrap=True), col("Nämnd", 24), col("Total budget (kr)", 16, KR),
-                    col("Årets budget (kr)", 16, KR), col("Utfall t.o.m. perioden (kr)", 18, KR),
-                    col("Prognos helår (kr)", 16, KR), col("Avvikelse mot budget (kr)", 18, KR),
-                    col("Start", 12, "yyyy-mm-dd"), col("Slut", 12, "yyyy-mm-dd")], rows, name="Investeringar")
+                 _ore(total[0] - total[2]), None, None, None, None])
+    first = book.table(ws, [col("Projekt", 10), col("Namn", 36, wrap=True), col("Nämnd", 24),
+                            col("Total budget (kr)", 16, KR), col("Årets budget (kr)", 16, KR),
+                            col("Utfall t.o.m. perioden (kr)", 18, KR), col("Prognos helår (kr)", 16, KR),
+                            col("Avvikelse mot budget (kr)", 18, KR), col("Prognos lämnad av", 24, wrap=True),
+                            col("Kommentar", 44, wrap=True), col("Start", 12, "yyyy-mm-dd"), col("Slut", 12, "yyyy-mm-dd")],
+                       rows, name="Investeringar")
+    for i, p in enumerate(projects):  # the forecast's cell in the answering workbook: `rodtrad trace`
+        if p.source is not None:
+            a = p.source
+            book.figure(ws, f"G{first + i}", f"Prognos helår för projekt {p.id}",
+                        [Source(a.node, a.file, a.sha256, "Investeringar", a.cell, p.forecast)],
+                        f"investering/{p.id}/{report.node.id}")
     if not report.is_kf:
         return
     e = report.r.economy(report.node.id)
@@ -65,3 +80,12 @@ def _date(text):
         return dt.date.fromisoformat(str(text)[:10]) if text else None
     except ValueError:
         return text
+
+
+def _who(master, answer, fallback: str) -> str:
+    """Who gave a project's forecast, as the report says it."""
+    if answer is None:
+        return f"ingen prognos lämnad: {fallback}"
+    node = master.by_id.get(answer.node)
+    name = node.name if node else answer.node
+    return {"nämnd": f"nämnden ({name})", "förvaltning": f"förvaltningen ({name})"}.get(answer.level, f"enheten {name}")

@@ -40,6 +40,7 @@ class UnitFacts:
     actions: list = field(default_factory=list)  # åtgärdsplan rows with "cell"
     uppdrag_status: dict = field(default_factory=dict)  # uppdrag id -> status (follow-ups)
     explanations: dict = field(default_factory=dict)  # account -> (the unit's explanation of its deviation, cell)
+    projects: dict = field(default_factory=dict)  # investment project id -> {"forecast", "comment", "cell"} (follow-ups)
     level: str = "enhet"  # who answered: a unit, or a förvaltning or board assessing its units (levels.py)
 
     @property
@@ -103,6 +104,10 @@ def _follow(doc: dict, cells: dict, file: str, sha256: str, valid: bool) -> Unit
         facts.budget_src[row["account"]] = (_cell(cells, f"/economy/{i}/budget"), _cell(cells, f"/economy/{i}/forecast"))
     if rows:
         facts.budget_range = _span(cells, "/economy/0/forecast", f"/economy/{len(rows) - 1}/forecast")
+    for i, row in enumerate(doc.get("investments") or []):
+        if row.get("id"):
+            facts.projects[str(row["id"])] = {"forecast": row.get("forecast"), "comment": row.get("comment"),
+                                             "cell": _cell(cells, f"/investments/{i}/forecast")}
     for i, row in enumerate(doc.get("indicators") or []):
         if row.get("outcome") is not None:
             facts.indicators[row["id"]] = (row["outcome"], _cell(cells, f"/indicators/{i}/outcome"))
@@ -140,7 +145,8 @@ def slim(facts: UnitFacts) -> UnitFacts:
                      uppdrag={u: ("ja" if text else None, cell) for u, (text, cell) in facts.uppdrag.items()},
                      risks=[{k: r.get(k) for k in KEEP["risks"]} for r in facts.risks], follow=facts.follow,
                      actions=[{k: a.get(k) for k in KEEP["actions"]} for a in facts.actions],
-                     uppdrag_status=facts.uppdrag_status, level=facts.level)
+                     uppdrag_status=facts.uppdrag_status, level=facts.level,
+                     projects=facts.projects)  # a few rows: the KF report's Investeringar lists every project's comment
 
 
 # -- keeping full facts out of memory ----------------------------------------------------------

@@ -89,6 +89,7 @@ class Outcomes(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources: dict[str, list[Source]] = {}
+        self.invested: dict[str, float] | None = None  # project id -> outcome to date (kr) the consolidation used
 
 
 class Rollup:

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS economy (period TEXT, unit TEXT, account TEXT, frame 
                                     outcome REAL, forecast REAL);
 CREATE TABLE IF NOT EXISTS indicators (period TEXT, unit TEXT, indicator TEXT, kind TEXT, value REAL);
 CREATE TABLE IF NOT EXISTS activities (period TEXT, unit TEXT, id TEXT, link TEXT, status TEXT);
+CREATE TABLE IF NOT EXISTS invested (period TEXT, project TEXT, outcome REAL);
 CREATE INDEX IF NOT EXISTS economy_period ON economy (period);
 CREATE INDEX IF NOT EXISTS indicators_period ON indicators (period);
 CREATE INDEX IF NOT EXISTS activities_period ON activities (period);
@@ -54,25 +55,28 @@ class History:
         self.close()
 
     def replace_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
-                       tool_version: str, inputs: int) -> None:
+                       tool_version: str, inputs: int, invested: dict | None = None) -> None:
         """Store one consolidation; re-running a period replaces it whole, in one transaction."""
-        self.stage_period(period, period_date, facts, master_sha256, tool_version, inputs)
+        self.stage_period(period, period_date, facts, master_sha256, tool_version, inputs, invested)
         self.commit()
 
     def stage_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
-                     tool_version: str, inputs: int) -> None:
+                     tool_version: str, inputs: int, invested: dict | None = None) -> None:
         """`replace_period` up to its commit, which `commit` makes (closing without it undoes it all).
 
         Consolidation stages the period while its report workers read earlier periods from the same
         file, and commits once the reports are in place. Readers go on reading the last committed
         state as long as the changes stay in this connection's memory: SQLite writes them to the
         file (and so locks readers out) when its page cache spills, so spilling is off for the
-        transaction (the pages of a period: a few MB at 2,000 units)."""
+        transaction (the pages of a period: a few MB at 2,000 units).
+
+        `invested`: project id -> the investment outcome to date (kr) the period's reports used
+        (a follow-up; see `invested`)."""
         con = self.con
         con.execute("PRAGMA cache_spill = OFF")
         con.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("runs", "economy", "indicators", "activities"):
+            for table in ("runs", "economy", "indicators", "activities", "invested"):
                 con.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
             con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)",
                         (period, period_date, master_sha256, tool_version, inputs, len(facts)))
@@ -84,6 +88,9 @@ class History:
                              for ind, (value, _) in sorted(f.indicators.items())])
             con.executemany("INSERT INTO activities VALUES (?, ?, ?, ?, ?)",
                             [(period, f.unit, a["id"], a.get("link"), a.get("status")) for f in facts for a in f.activities])
+            if invested is not None:  # project '' marks "kept for this period", even when nothing was invested
+                con.executemany("INSERT INTO invested VALUES (?, ?, ?)",
+                                [(period, "", 0.0)] + [(period, p, amount) for p, amount in sorted(invested.items())])
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -91,6 +98,17 @@ class History:
     def commit(self) -> None:
         self.con.execute("COMMIT")
         self.con.execute("PRAGMA cache_spill = ON")  # SQLite's default again, once nobody waits on us
+
+    def invested(self, period: str) -> dict[str, float] | None:
+        """The investment outcome to date per project (kr) that the period's consolidation used; None
+        when it kept none (consolidated before it was kept, or a plan period). A ledger imported later
+        changes the `investments` table, never this."""
+        if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'invested'").fetchone():
+            return None
+        if not self.con.execute("SELECT 1 FROM runs WHERE period = ?", (period,)).fetchone():
+            return None
+        rows = self.con.execute("SELECT project, outcome FROM invested WHERE period = ?", (period,)).fetchall()
+        return {p: v for p, v in rows if p} if rows else None
 
     def periods(self, up_to_date: str) -> list[str]:
         """Stored periods up to a date, oldest first."""

@@ -14,7 +14,7 @@ from rodtrad.consolidator.model.contract import Read
 from rodtrad.consolidator.model.masterdata import MasterData
 
 BUILTIN = ("identity", "links", "responsible", "dates", "locked", "prefilled", "duplicates", "budget", "minimums",
-           "followup", "removed", "forecast_sign", "forecast_scale", "percent")
+           "followup", "removed", "forecast_sign", "forecast_scale", "percent", "investments")
 
 
 @dataclass

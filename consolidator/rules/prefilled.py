@@ -50,7 +50,7 @@ def _sent(ctx, meta) -> dict | None:
 
 
 def _kind(key: str, field: str):
-    if key == "economy" and (field == "outcome" or (field[:1] == "o" and field[1:].isdigit())):
+    if key in ("economy", "investments") and (field == "outcome" or (field[:1] == "o" and field[1:].isdigit())):
         return OUTCOME_CHANGED
     return SPECIFIC.get((key, field), CHANGED)
 

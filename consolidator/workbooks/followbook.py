@@ -49,6 +49,11 @@ def instructions(ws, doc, master):
               f"Förifyllt ur: {h.get('basis') or '-'}"]
     if doc["meta"].get("level") not in (None, "enhet"):
         lines = level_lines(doc, limit, explain)
+    if doc.get("investments"):  # workbooks/investbook.py: the node runs or answers for projects
+        at = next(i for i, line in enumerate(lines) if line.startswith("5.")) + 1
+        lines.insert(at, "   Investeringar: skriv helårsprognosen i kronor för varje projekt (krävs i delår och helår)"
+                     + (f" och kommentera en avvikelse mot årets budget på minst {_kr(explain)} kr." if explain
+                        else " och kommentera avvikelser mot årets budget."))
     for i, line in enumerate(lines, start=4):
         wbk.style(ws.cell(row=i, column=1, value=line), "label" if i == 4 else "subtitle")
     ws.column_dimensions["A"].width = 120

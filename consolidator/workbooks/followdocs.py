@@ -26,6 +26,8 @@ from rodtrad.consolidator.model.grading import OWN_GOAL
 from rodtrad.consolidator.model.document import DIRECTIONS, MONTHS, choice
 from rodtrad.consolidator.model.masterdata import MasterData, Period
 from rodtrad.consolidator.model import terms
+from rodtrad.consolidator.rollup import investments
+from rodtrad.consolidator.workbooks import investbook
 
 
 
@@ -61,6 +63,7 @@ class Sources:
     kolada_before: dict = field(default_factory=dict)  # indicator id -> the year before's value
     last_year: dict = field(default_factory=dict)  # (unit, account) -> the previous year's outcome, same months (kr)
     kolada_from: dict = field(default_factory=dict)  # indicator id -> (file, sha256, KPI, municipality, year)
+    invested: dict = field(default_factory=dict)  # investment project id -> outcome up to the period's month (kr)
 
 
 def sources(db: Path, master: MasterData, period: Period) -> Sources:
@@ -82,6 +85,8 @@ def sources(db: Path, master: MasterData, period: Period) -> Sources:
                     "SELECT unit, account, sum(outcome) FROM ledger WHERE year = ? AND month <= ? "
                     "GROUP BY unit, account", (year - 1, month)):
                 out.last_year[(unit, account)] = round(amount, 2)
+        if "investments" in tables:
+            out.invested = investments.outcome(con, year, month)
         if "kolada" in tables:
             code = str(master.municipality.get("code") or "").zfill(4)
             for ind in master.indicators:
@@ -129,6 +134,9 @@ def prefill(master: MasterData, unit_id: str, period_id: str, basis: Basis | Non
         "actions": [],
         "controls": _controls(plan),
     }
+    projects = investbook.rows(master, unit_id, document.UNIT_LEVEL, data.invested)
+    if projects:  # only a unit that runs an investment project gets the sheet
+        doc["investments"] = projects
     keep = {s["key"] for s in document.spec(document.FOLLOW, period.kind)["sheets"]}
     return {k: v for k, v in doc.items() if k in keep}
 

@@ -133,8 +133,9 @@ def plan(bounds: dict, master) -> list[Check]:
 NEW = ("text", "link", "perspective", "start", "end")  # what a new activity in a follow-up must have
 
 
-def follow(bounds: dict, master, period_end: str) -> list[Check]:
-    """A follow-up's checks (rules/followup.py; the thresholds from the master data's rules)."""
+def follow(bounds: dict, master, period_end: str, kind: str | None = None) -> list[Check]:
+    """A follow-up's checks (rules/followup.py, rules/investments.py; the thresholds from the master
+    data's rules); `kind` the period kind (investment forecasts are required at delår and helår)."""
     rng, _, missing = formulas(bounds, "follow")
     w = wording.words(terms.of(master))
     checks = []
@@ -192,6 +193,7 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
                                 f"=IF(AND({needed},{planned}=0),1,0)", ("followup.action_plan_missing",)))
     checks += [Check("Åtgärder utan beskrivning", f"={missing('actions', 'measure')}", ("field.required@actions.measure",)),
                Check("Åtgärder utan effekt i kronor", f"={missing('actions', 'effect')}", ("followup.action_effect",))]
+    checks += _investments(bounds, master, kind, rng, missing)
     if "controls" in bounds:
         checks += [Check("Kontrollmoment utan svar om det är utfört", f"={missing('controls', 'performed')}",
                          ("followup.control_missing",)),
@@ -200,3 +202,23 @@ def follow(bounds: dict, master, period_end: str) -> list[Check]:
                          ("followup.control_action",))]
     checks.append(Check("Åtgärdernas effekt täcker underskottet", None, ("followup.action_short",)))
     return checks + SUBMISSION
+
+
+def _investments(bounds, master, kind, rng, missing) -> list[Check]:
+    """rules/investments.py: a forecast per project at delår and helår; a comment on a deviation."""
+    from rodtrad.consolidator.rules.investments import ASKED_AT  # noqa: PLC0415 - the rule's own periods
+
+    i = "investments"
+    if i not in bounds:
+        return []
+    checks = []
+    if kind in ASKED_AT:
+        checks.append(Check("Investeringsprojekt utan helårsprognos", f"={missing(i, 'forecast')}",
+                            ("investment.forecast_missing",)))
+    explain = master.rules.get("explain_sek")
+    if explain is not None:
+        forecast, budget = rng(i, "forecast"), rng(i, "budget")
+        checks.append(Check("Investeringsprojekt med avvikelse mot budget utan kommentar",
+                            f'=SUMPRODUCT(ISNUMBER({forecast})*(ABS(N(+{budget})-N(+{forecast}))>={explain})'
+                            f'*({rng(i, "comment")}=""))', ("investment.comment_missing",)))
+    return checks

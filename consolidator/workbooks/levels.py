@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rodtrad.consolidator.model import grading
 from rodtrad.consolidator.model import document
-from rodtrad.consolidator.workbooks import followdocs
+from rodtrad.consolidator.workbooks import followdocs, investbook
 from rodtrad.consolidator.model.files import MANIFEST
 from rodtrad.consolidator.model.document import DIRECTIONS, nodes_at
 from rodtrad.consolidator.rollup.facts import UnitFacts, extract
@@ -70,6 +70,9 @@ def prefill(master: MasterData, node_id: str, period: Period, rollup: Rollup, le
         "economy": _economy(master, node_id, rollup, last, int(period.date[5:7]), data),
         "actions": [],
     }
+    projects = investbook.rows(master, node_id, level, data.invested, investbook.units_forecast(included))
+    if projects:  # a board with investment projects (or a förvaltning whose units run some)
+        doc["investments"] = projects
     keep = {s["key"] for s in document.spec(document.FOLLOW, period.kind, level)["sheets"]}
     return {k: v for k, v in doc.items() if k in keep}
 

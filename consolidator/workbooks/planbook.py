@@ -44,8 +44,8 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     context = (spec["template"], spec["header_row"], names, master.years, followbook.thresholds(master) if follow else None)
     bounds = {}
     for sheet in spec["sheets"]:
-        if sheet["key"] == "meta":
-            continue
+        if sheet["key"] == "meta" or (sheet.get("optional") and sheet["key"] not in doc):
+            continue  # an optional sheet only where it has rows (Investeringar: who runs a project)
         if sheet["kind"] == "keyvalue":
             data = doc[sheet["key"]]
             rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, data),
@@ -59,7 +59,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
                 followbook.decorate(ws, sheet["key"], b, master)
             return b
         bounds[sheet["key"]] = rendering.sheet(wb, sheet["name"], rendering.content_key(context, sheet, rows), build)
-    items = kontroll.follow(bounds, master, doc["header"]["period_end"]) if follow else kontroll.plan(bounds, master)
+    items = kontroll.follow(bounds, master, doc["header"]["period_end"], doc["meta"].get("kind")) if follow else kontroll.plan(bounds, master)
     rendering.sheet(wb, CHECK_SHEET, rendering.content_key("check", items, follow), lambda ws: _check_sheet(ws, items, follow))
     rendering.sheet(wb, FINDINGS_SHEET, rendering.content_key("findings"), _findings_sheet)
     _meta(wb.create_sheet("_meta"), next(s for s in spec["sheets"] if s["key"] == "meta"), doc["meta"])
