@@ -29,9 +29,11 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
     doc["meta"]["generated"] = now or dt.datetime.now().isoformat(sep=" ", timespec="seconds")
     doc["meta"]["hash"] = document.content_hash(doc)
     meta = doc["meta"]
-    # its own style table: one per layout, version, period kind, level and the model's words (a worded
-    # header may carry a style Exempelkommun's never registers, and the bytes must not depend on it)
-    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level"), words))
+    # its own style table: one per layout, version, period kind, level, the model's words and the optional
+    # sheets it has (a worded header or an Investeringar sheet may carry a style the others never register,
+    # and a workbook's bytes must not depend on which workbooks the process wrote before it)
+    optional = tuple(s["key"] for s in spec["sheets"] if s.get("optional") and s["key"] in doc)
+    wb = wbk.new_workbook((spec["template"], spec["version"], meta.get("kind"), meta.get("level"), words, optional))
     if follow:
         from rodtrad.consolidator.workbooks import followbook  # noqa: PLC0415 - the follow-up's own texts and checks
         followbook.instructions(wb.active, doc, master)
