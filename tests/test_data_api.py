@@ -16,7 +16,7 @@ PLAN_TABLES = {"goals": "mal", "activities": "aktiviteter", "uppdrag": "uppdrag"
                "swot": "swot", "development": "utveckling", "budget": "budget", "risks": "risker"}
 FOLLOW_TABLES = {"summaries": "sammanfattning", "assessments": "bedomningar", "activities": "aktiviteter",
                  "uppdrag": "uppdrag", "indicators": "nyckeltal", "economy": "ekonomi", "actions": "atgarder",
-                 "controls": "kontroller"}
+                 "controls": "kontroller", "investments": "investeringar"}
 
 
 def csv_rows(path: Path) -> tuple[list, list]:
@@ -60,7 +60,8 @@ def test_the_data_apis_frames_equal_the_csv_export_with_proper_types(demo_cycle,
                                         "budget_to_date": "float64", "o08": "float64"},
                             "indicators": {"outcome": "float64", "from_source": "boolean"},
                             "uppdrag": {"deadline": "datetime64"}, "activities": {"end": "datetime64", "carried": "boolean"},
-                            "actions": {"effect": "float64"}}}[period]
+                            "actions": {"effect": "float64"},
+                            "investments": {"forecast": "float64", "deviation": "float64", "end": "datetime64"}}}[period]
     for key, columns in typed.items():
         for column, dtype in columns.items():
             assert str(frames[key][column].dtype).startswith(dtype), (key, column, frames[key][column].dtype)
@@ -160,3 +161,32 @@ def test_a_plans_frames_hold_what_the_units_wrote_in_their_returned_workbooks(de
         {(r.unit, r.id) for r in ref.activities.itertuples()}
     locked = frames["activities"][frames["activities"]["locked"].fillna(False)]
     assert set(zip(locked["unit"], locked["id"])) == {(r.unit, r.id) for r in ref.activities.itertuples() if r.locked}
+
+
+def test_a_follow_ups_investment_answers_are_in_the_data_api_as_the_workbooks_hold_them(demo_cycle):
+    """Each Investeringar row the period took in (a unit's, a förvaltning's or a board's): its forecast and
+    comment as the returned workbook holds it (read here with openpyxl), and the deviation as the
+    sheet defines it, budget − forecast (positive when a project spends less this year)."""
+    from openpyxl import load_workbook
+
+    root, period = demo_cycle["workspace"].root, "2027-delar"
+    manifest = json.loads((root / "rapporter" / period / "manifest.json").read_text(encoding="utf-8"))
+    want = {}
+    for entry in manifest["inputs"]:
+        if not entry.get("consolidated"):
+            continue
+        book = load_workbook(root / entry["path"], read_only=True, data_only=True)
+        if "Investeringar" not in book.sheetnames:
+            continue
+        rows = [list(r) for r in book["Investeringar"].iter_rows(values_only=True)]
+        head = next(i for i, r in enumerate(rows) if r and r[0] == "Projekt")
+        at = {h: i for i, h in enumerate(rows[head]) if h}
+        for r in rows[head + 1:]:
+            if r and r[0]:
+                want[(str(entry["unit"]), str(r[0]))] = (r[at["Prognos helår"]], r[at["Kommentar"]] or None)
+    frame = taken(analysis.load(root, period)["investments"], consolidated(root, period))
+    got = {(row.unit, row.id): (None if pd.isna(row.forecast) else row.forecast,
+                                None if pd.isna(row.comment) else row.comment) for row in frame.itertuples()}
+    assert got == want and want
+    for row in frame.itertuples():
+        assert pd.isna(row.forecast) and pd.isna(row.deviation) or round(row.deviation - (row.budget - row.forecast), 2) == 0

@@ -72,6 +72,13 @@ FOLLOW_TABLES = {
                      {**_typed("number", "effect"), **_typed("date", "date")}),
     "controls": Table("kontroller.csv", "controls",
                       ["level", "id", "risk", "control", "responsible", "performed", "result", "deviation", "action"], {}),
+    # the Investeringar sheet (workbooks/investbook.py): deviation = budget − forecast, as the sheet and
+    # rollup/investments.py have it (positive when a project spends less than this year's budget)
+    "investments": Table("investeringar.csv", "investments",
+                         ["level", "id", "name", "total", "budget", "outcome", "units_forecast", "forecast", "deviation",
+                          "comment", "end"],
+                         {**_typed("number", "total", "budget", "outcome", "units_forecast", "forecast", "deviation"),
+                          **_typed("date", "end")}),
 }
 
 TABLES = {PLAN: PLAN_TABLES, FOLLOW: FOLLOW_TABLES}  # layout (document.PLAN, FOLLOW) -> concept -> Table
@@ -123,14 +130,15 @@ def lines(doc: dict, file: str, sha256: str, valid: bool) -> tuple[str, str, dic
         rows = doc.get(table.key) or []
         if isinstance(rows, dict):  # the header: one row, and only where the unit wrote something
             rows = [rows] if rows.get("summary") else []
-        tables[key] = _csv_text([[unit, *(_csv_value(_field(row, c, level)) for c in table.columns), file]
+        tables[key] = _csv_text([[unit, *(_csv_value(_field(row, c, level, key)) for c in table.columns), file]
                                  for row in rows])
     return jsonl, layout, tables
 
 
-def _field(row: dict, column: str, level: str):
+def _field(row: dict, column: str, level: str, concept: str = ""):
     """A column's value: the row's own, or what the export adds (who answered; the deviation, which
-    the workbook computes with a formula: forecast − budget, as the Ekonomi sheet's column does)."""
+    the workbook computes with a formula: forecast − budget, as the Ekonomi sheet's column does; for
+    an investment project budget − forecast, as its Investeringar sheet does)."""
     if column == "level":
         return level
     if column == "goal_level":
@@ -138,7 +146,7 @@ def _field(row: dict, column: str, level: str):
     if column == "deviation" and "forecast" in row:
         forecast, budget = row.get("forecast"), row.get("budget")
         if isinstance(forecast, (int, float)) and isinstance(budget, (int, float)):
-            return values.tidy(round(forecast - budget, 2))
+            return values.tidy(round(budget - forecast if concept == "investments" else forecast - budget, 2))
         return None
     return row.get(column)
 
