@@ -363,6 +363,8 @@ def test_many_sheets_each_within_bounds_are_read_only_up_to_the_files_cell_budge
              " 'kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n")
     done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
     got = json.loads(done.stdout)
-    assert got["kib"] < 500 * 1024, got["kib"]
+    # one sheet read to the file's cell budget peaks at ~490-505 MiB (it varies by run); every sheet read
+    # to its own bound would be tens of millions of cells, several GiB
+    assert got["kib"] < 640 * 1024, got["kib"]
     skipped = [s for code, s, cell in got["far"] if code == "sheet.far_value" and cell == corner]
     assert len(skipped) == len(sheets) - 1 and set(skipped) | set(got["read"]) >= set(sheets)
