@@ -84,6 +84,18 @@ class Result:
                 f"{len(self.missing)} saknas{own}; rapporter i {self.folder}")
 
 
+def master_and_period(ws: Workspace, period_id: str):
+    """(MasterData, Period) of a workspace; raises ConsolidationError (Swedish) when the master data has
+    errors (the first five named) or the period is not in it."""
+    master, findings = masterfile.load(ws.master_file)
+    if master is None:
+        raise ConsolidationError("Styrmodellen har fel: " + "; ".join(f"{f.where} {f.message()}" for f in findings[:5]))
+    period = master.period(period_id)
+    if period is None:
+        raise ConsolidationError(f"Perioden {period_id} finns inte i styrmodellen.")
+    return master, period
+
+
 def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs: int | None = None,
                 progress=None, break_lock: str | None = None, documents: str = "inga") -> Result:
     """Consolidate a period's inbox into rapporter/<period>/ (see README). `break_lock` is the token
@@ -93,12 +105,7 @@ def consolidate(root: Path, period_id: str, include_invalid: bool = False, jobs:
     (the documents only) or "inga" (none; the library's default: `rodtrad consolidate` writes them)."""
     started = time.perf_counter()
     ws = Workspace(Path(root))
-    master, findings = masterfile.load(ws.master_file)
-    if master is None:
-        raise ConsolidationError("Styrmodellen har fel: " + "; ".join(f"{f.where} {f.message()}" for f in findings[:5]))
-    period = master.period(period_id)
-    if period is None:
-        raise ConsolidationError(f"Perioden {period_id} finns inte i styrmodellen.")
+    master, period = master_and_period(ws, period_id)
     final = ws.reports(period.id)
     try:
         lock = Lock(final.parent / f".{period.id}.lock", period.id, break_lock).__enter__()

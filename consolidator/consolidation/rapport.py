@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rodtrad.consolidator.consolidation import manifest as mf
-from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, build
+from rodtrad.consolidator.consolidation.consolidate import ConsolidationError, build, master_and_period
 from rodtrad.consolidator.consolidation.lock import Lock, LockError
 from rodtrad.consolidator.model.workspace import Workspace, safe_name
-from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.reports.node import BOARD_LEVELS
 
 
@@ -40,12 +39,7 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
     """Write the documents of `nodes` (all KF and board documents when none) for a consolidated period.
     Raises ConsolidationError (Swedish) when the period is unknown, not consolidated or a node unknown."""
     ws = Workspace(Path(root))
-    master, findings = masterfile.load(ws.master_file)
-    if master is None:
-        raise ConsolidationError("Styrmodellen har fel: " + "; ".join(f"{f.where} {f.message()}" for f in findings[:5]))
-    period = master.period(period_id)
-    if period is None:
-        raise ConsolidationError(f"Perioden {period_id} finns inte i styrmodellen.")
+    master, period = master_and_period(ws, period_id)
     folder = ws.reports(period.id)
     manifest_path = folder / mf.NAME
     if not manifest_path.exists():
