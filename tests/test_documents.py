@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from rodtrad.consolidator.cli import main
 from rodtrad.consolidator.consolidation import manifest
 from rodtrad.consolidator.consolidation.consolidate import consolidate
-from rodtrad.consolidator.documents import charts, pdf, template
+from rodtrad.consolidator.documents import charts, pdf, template, write as document_write
 from rodtrad.consolidator.documents.read import lines
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.workbooks.generate import generate
@@ -290,6 +290,89 @@ def test_the_delar_pdfs_are_tagged_titled_and_keep_swedish_letters_and_figures(d
     assert "Väsentliga personalförhållanden" in kf_text and "Balanskravsutredning" in kf_text
 
 
+@pytest.mark.parametrize("processes", [1, 2, 3, 4, 9])
+def test_the_pdf_shares_hold_every_document_once_from_one_folder_each_and_about_equal(tmp_path, processes):
+    sizes = [140, 106, 113, 111, 113, 109, 110, 5, 300, 1]
+    docs = []
+    for i, size in enumerate(sizes):
+        folder = tmp_path / ("a" if i % 3 else "b")
+        folder.mkdir(exist_ok=True)
+        (folder / f"d{i}.docx").write_bytes(b"x" * size * 1000)
+        docs.append(folder / f"d{i}.docx")
+    groups = pdf.shares(docs, processes)
+    assert sorted(d for g in groups for d in g) == sorted(docs)  # each exactly once
+    assert all(g and len({d.parent for d in g}) == 1 for g in groups)
+    for folder in {d.parent for d in docs}:
+        mine = [g for g in groups if g[0].parent == folder]
+        n = len([d for d in docs if d.parent == folder])
+        assert len(mine) == min(processes, n)
+        totals = [sum(d.stat().st_size for d in g) for g in mine]
+        largest = max(d.stat().st_size for d in docs if d.parent == folder)
+        assert max(totals) - min(totals) <= largest  # greedy, largest first: within one document
+
+
+@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice missing")
+@pytest.mark.parametrize("processes, ahead", [(1, False), (2, False), (2, True), (3, True)])
+def test_a_document_libreoffice_cannot_read_is_a_finding_and_the_others_get_their_pdfs(demo, tmp_path, processes,
+                                                                                        ahead):
+    good = [shutil.copyfile(d, tmp_path / d.name) for d in documents(demo[0] / "rapporter" / "2027-T1")[:2]]
+    bad = tmp_path / "trasig.docx"
+    bad.write_bytes(b"PK\x03\x04 inte ett dokument")
+    (tmp_path / "trasig.pdf").write_bytes(b"gammal")  # an old PDF is never taken for a new one
+    with pdf.Office(processes, ahead=ahead) as office:
+        groups = [p.pid for p in office.started]
+        made, findings = office.convert([good[0], bad, good[1]])
+    assert made == [d.with_suffix(".pdf") for d in good]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in made)
+    assert [(f.kind.code, f.file) for f in findings] == [("document.pdf_failed", "trasig.docx")]
+    assert "Traceback" not in findings[0].message()
+    assert len(groups) == (processes if ahead else 0)
+    assert not [g for g in groups if group_alive(g)]  # nothing started ahead is left running
+
+
+def group_alive(pgid: int) -> bool:
+    import os
+
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a process group of zombies (killed, not yet reaped by init) answers too: count only live ones
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+    return False
+
+
+@pytest.mark.skipif(pdf.soffice() is None or not Path("/proc").exists(), reason="LibreOffice or /proc missing")
+def test_libreoffice_started_ahead_ends_when_the_consolidation_is_killed(tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    code = ("import time\nfrom rodtrad.consolidator.documents import pdf\n"
+            "office = pdf.Office(2, ahead=True)\nprint(*[p.pid for p in office.started], flush=True)\ntime.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    groups = [int(g) for g in child.stdout.readline().split()]
+    assert len(groups) == 2
+    time.sleep(1.0)
+    assert all(group_alive(g) for g in groups)  # the servers wait for their shares
+    os.kill(child.pid, signal.SIGKILL)  # as if the consolidation were killed
+    child.wait()
+    until = time.monotonic() + 10
+    while any(group_alive(g) for g in groups) and time.monotonic() < until:
+        time.sleep(0.1)
+    assert not [g for g in groups if group_alive(g)]
+
+
 def test_without_libreoffice_the_docx_is_written_and_a_swedish_finding_says_how_to_get_it(demo, monkeypatch, tmp_path):
     docx = shutil.copyfile(demo[0] / "rapporter" / "2027-T1" / "KF-rapport 2027-T1.docx", tmp_path / "KF.docx")
     monkeypatch.setattr(pdf, "soffice", lambda: None)
@@ -397,6 +480,45 @@ def test_consolidating_the_same_period_again_gives_byte_identical_documents_list
     for docx in documents(folder):
         assert docx.read_bytes() == (vimmerby / "rapporter" / "2027-delar" / docx.name).read_bytes(), docx.name
         assert recorded[docx.name] == manifest.sha256(docx)
+
+
+def test_documents_are_the_same_bytes_with_every_chart_drawn_or_kept(vimmerby, tmp_path):
+    """The first consolidation draws every chart and keeps it (.cache/diagram); the next takes them
+    from there. The documents are byte for byte those of the fixture's own run either way."""
+    ws = tmp_path / "vimmerby"
+    shutil.copytree(vimmerby, ws)
+    cache = ws / document_write.CHARTS
+    shutil.rmtree(cache)
+    folder = ws / "rapporter" / "2027-delar"
+    for run in ("drawn", "kept"):
+        consolidate(ws, "2027-delar", documents="docx")
+        kept = sorted(p.name for p in cache.glob("*.png"))
+        assert kept and all(p.read_bytes().startswith(b"\x89PNG") for p in cache.glob("*.png"))
+        for docx in documents(folder):
+            assert docx.read_bytes() == (vimmerby / "rapporter" / "2027-delar" / docx.name).read_bytes(), (run, docx.name)
+        if run == "drawn":
+            first = kept
+    assert kept == first  # nothing drawn anew
+
+
+def test_a_chart_changed_in_the_cache_is_in_the_document_and_verify_names_it(vimmerby, tmp_path):
+    """The cache is the workspace's own, like its reports; an auditor's rebuild draws every chart
+    itself (build(keep_charts=False)), so a picture slipped into the cache is a difference."""
+    from rodtrad.consolidator.audit.verify import verify
+
+    ws = tmp_path / "vimmerby"
+    shutil.copytree(vimmerby, ws)
+    other, _ = charts.lights({"grön": 99}, "Mål")
+    for kept in (ws / document_write.CHARTS).glob("*.png"):
+        kept.write_bytes(other)
+    consolidate(ws, "2027-delar", documents="docx")
+    docx = kf_document(ws, "2027-delar")
+    with zipfile.ZipFile(docx) as z:
+        assert other in [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+    verdict = verify(ws, "2027-delar", jobs=1)
+    assert (docx.name, "filen skiljer sig men inte texten (formatering eller bilder)") in \
+        {(d.where.strip(), d.detail) for d in verdict.differences}
+    assert not list((ws / document_write.CHARTS).glob("*.tmp"))
 
 
 def test_verify_names_a_document_whose_text_was_changed(vimmerby, tmp_path):

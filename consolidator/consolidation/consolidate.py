@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import pickle
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -165,18 +166,46 @@ class _StagedHistory:
 
 def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress,
           history: _StagedHistory | None = None, documents: str = "inga", extra: tuple = (),
-          nodes=None) -> Result:
+          nodes=None, keep_charts: bool | None = None) -> Result:
     """Every output of a consolidation into `stage`; the period's history staged into `history`
     (None: not stored, as when an auditor's re-run rebuilds the reports to compare). `documents`
     as in `consolidate`; `extra`: (node id, report file name) of more nodes to report on (a
-    förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document."""
-    doc_options, doc_findings = None, []
-    if documents != "inga":  # imported here, before the workers fork: they inherit matplotlib, docxtpl & co.
-        from rodtrad.consolidator.documents import pdf as pdf_export, write as document  # noqa: PLC0415
+    förvaltning's report on request, `rodtrad rapport --nod`); `nodes`: only these get a document.
+    `keep_charts`: the documents' charts are kept in the workspace and taken from it (documents/
+    charts.py); default: when the history is stored, never for an auditor's rebuild."""
+    doc_options, doc_findings, office = None, [], None
+    if keep_charts is None:
+        keep_charts = history is not None
+    if documents != "inga":  # imported here, before the workers fork: they inherit docxtpl & co.
+        from rodtrad.consolidator.documents import charts, pdf as pdf_export, write as document  # noqa: PLC0415
 
-        doc_options, doc_findings = document.prepare(ws.root)
-        doc_options = document.Options(doc_options.template, doc_options.texts, frozenset(nodes) if nodes else None,
-                                       master.name)
+        doc_options, doc_findings = document.prepare(ws.root, keep_charts=keep_charts)
+        doc_options = replace(doc_options, nodes=frozenset(nodes) if nodes else None, municipality=master.name)
+        if documents == "pdf":  # LibreOffice starts while the reports are made (pdf.Office)
+            expected = len(nodes) if nodes else 1 + len(extra) + sum(n.level in node_report.BOARD_LEVELS for n in master.org)
+            office = pdf_export.Office(min(pdf_export.PROCESSES, os.cpu_count() or 1, expected), ahead=True)
+        if not keep_charts or not charts.holds_any(doc_options.charts) or not any(ws.reports(period.id).glob("*.docx")):
+            # most charts will be drawn (none kept, or the period's first documents): matplotlib loaded
+            # once here (~0.35 CPU-s) instead of in each worker; else a worker loads it only if it draws
+            charts.load_drawing()
+    try:
+        return _build(ws, master, period, stage, include_invalid, jobs, progress, history, extra,
+                      doc_options, doc_findings, office)
+    except BaseException:
+        if office is not None:
+            office.close(grace=0)  # its processes were never given their shares
+        raise
+    finally:
+        if office is not None:
+            office.close()
+
+
+def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress, history, extra,
+           doc_options, doc_findings: list, office) -> Result:
+    """build() once its documents are prepared: `doc_options` None without documents, `office` a
+    started pdf.Office when PDFs are wanted."""
+    if doc_options is not None:
+        from rodtrad.consolidator.documents import charts, write as document  # noqa: PLC0415
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
     # ignored paths as the workspace knows them: no report carries the workspace's own path
     report = Report(ignored=[(manifest.relative(ws.root, p), reason) for p, reason in ignored])
@@ -266,8 +295,10 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
             if doc_options is not None and document.name_for(path).exists():
                 result.documents.append(document.name_for(path))
     seconds["rapporter"], clock = time.perf_counter() - clock, time.perf_counter()
-    if documents == "pdf":
-        _, findings = pdf_export.convert(result.documents)
+    if doc_options is not None and doc_options.charts:
+        charts.prune(doc_options.charts)
+    if office is not None:
+        _, findings = office.convert(result.documents)
         result.findings += findings
         seconds["pdf"], clock = time.perf_counter() - clock, time.perf_counter()
     (stage / FACTS).unlink(missing_ok=True)

@@ -65,7 +65,7 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
         stage.mkdir(parents=True)
         try:
             result = build(ws, master, period, stage, recorded.get("include_invalid", False), jobs, None, None,
-                           documents, tuple(extra), nodes or None)
+                           documents, tuple(extra), nodes or None, keep_charts=True)
             written.findings = result.findings
             wanted = [p for p in result.documents]
             moved = []

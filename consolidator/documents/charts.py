@@ -1,210 +1,187 @@
-"""The documents' pictures, drawn with matplotlib's Agg backend (no display, no pyplot state).
+"""The documents' pictures: what each shows in words, and its PNG, drawn once and kept.
 
 Every chart returns PNG bytes and an alternative text that says what it shows in words and
-figures (WCAG 2.1 1.1.1). The bytes are the same on every run: no software or time stamp in the
-PNG (`metadata`), fixed size and resolution, the bundled DejaVu Sans font (å, ä, ö).
+figures (WCAG 2.1 1.1.1). The drawing is drawing.py's (matplotlib); this module imports it only
+when a picture is not already kept, so a run whose charts are all kept never loads matplotlib.
+
+`Charts(cache)` keeps each PNG in the folder `cache` (the workspace's .cache/diagram), named by
+the SHA-256 of what it shows, drawing.py's own source and matplotlib's version: the same figures
+always give the same file, and a new release or matplotlib draws anew. A re-consolidation
+redraws only what changed (the economy department consolidates a period again as late files come
+in, and writes the documents again as it edits its own texts). The PNG bytes are the same drawn or
+kept (drawing.py), so a document is byte for byte the same either way. A kept file that is not a
+whole PNG (a write cut short) is drawn anew (`_kept`). An auditor's rebuild (verify) draws
+everything and keeps nothing, so a picture changed in the cache cannot pass as the consolidated one. The folder is bounded: the least recently used files beyond
+`KEEP` are removed (`prune`).
 """
 from __future__ import annotations
 
-import io
+import hashlib
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
 
-import matplotlib
+from .numbers import kr, num
 
-matplotlib.use("Agg", force=False)
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import AutoLocator, MaxNLocator  # noqa: E402
-
-from .numbers import kr, num  # noqa: E402
-
-COLOURS = {"grön": "#2E7D32", "gul": "#F9A825", "röd": "#C62828", "ej bedömt": "#9E9E9E"}
-BUDGET, FORECAST, OUTCOME = "#1F3A5F", "#E07B39", "#6A9FB5"
-DPI = 100
-_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-       "svg.hashsalt": "rodtrad", "path.simplify": True}
+LIGHTS = ("grön", "gul", "röd", "ej bedömt")
+KEEP = 2000  # files in the cache at most (~20-40 KB each): a year's periods many times over
+_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _png(fig: Figure) -> bytes:
-    for ax in fig.axes:  # few ticks: each is a text to lay out and draw (most of a chart's cost)
-        for axis, n in ((ax.xaxis, 4), (ax.yaxis, 4)):
-            if isinstance(axis.get_major_locator(), AutoLocator):
-                axis.set_major_locator(MaxNLocator(n))
-    FigureCanvasAgg(fig)
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=None,
-                pil_kwargs={"compress_level": 1})  # the .docx deflates it again; level 6 costs ~15 % of a chart
-    return out.getvalue()
+def _version() -> str:
+    """What the pictures depend on beyond their figures: drawing.py's source and matplotlib's version."""
+    global _VERSION
+    if _VERSION is None:
+        here = Path(__file__).parent
+        source = b"".join((here / name).read_bytes() for name in ("drawing.py", "numbers.py"))
+        try:
+            mpl = metadata.version("matplotlib")
+        except metadata.PackageNotFoundError:
+            mpl = "?"
+        _VERSION = hashlib.sha256(source + mpl.encode()).hexdigest()[:16]
+    return _VERSION
 
 
-def _figure(width: float, height: float, left: float = 0.1, bottom: float = 0.15, top: float = 0.88) -> Figure:
-    """A figure with fixed margins (a layout engine costs ~0.5 s a chart; margins are known here)."""
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width, height))
-        fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=top)
-        return fig
+_VERSION: str | None = None
 
 
-def _key(fig: Figure, entries: list[tuple[str, str, str | None]], y: float, columns: int, left: float = 0.1,
-         row: float = 0.06, fontsize: float | None = None) -> None:
-    """A legend as plain artists in figure coordinates: per entry (label, colour, marker) a coloured
-    sample (a line with its marker, or a square for bars: marker None) and the label in
-    black, `columns` to a row from `y` (the first row's middle) down by `row`. matplotlib's own
-    legend lays its boxes out twice per drawing (about a quarter of a chart's time); the places here
-    are known, so nothing is measured."""
-    width = (0.97 - left) / columns
-    for i, (label, colour, marker) in enumerate(entries):
-        x, at = left + (i % columns) * width, y - (i // columns) * row
-        bar = marker is None
-        fig.add_artist(Line2D([x, x + 0.0175, x + 0.035], [at, at, at], transform=fig.transFigure, color=colour,
-                              marker="s" if bar else marker, markevery=[1], linestyle="none" if bar else "-",
-                              markersize=7 if bar else 5))
-        fig.text(x + 0.045, at, label, va="center", fontsize=fontsize)
+class Charts:
+    """The charts of documents; `cache`: the folder PNGs are kept in (None: every picture drawn).
+    `drawn` and `kept` count the pictures of this object's life (for the benchmark and tests)."""
+
+    def __init__(self, cache: Path | str | None = None):
+        self.cache = Path(cache) if cache else None
+        self.drawn = self.kept = 0
+
+    def _picture(self, kind: str, *args) -> bytes:
+        """The PNG of drawing.`kind`(*args): kept when it was drawn before, else drawn (and kept)."""
+        path = None
+        if self.cache is not None:
+            key = hashlib.sha256(json.dumps([kind, _version(), args], ensure_ascii=False, default=str)
+                                 .encode()).hexdigest()
+            path = self.cache / f"{key}.png"
+            png = _kept(path)
+            if png is not None:
+                self.kept += 1
+                return png
+        from . import drawing  # noqa: PLC0415  # matplotlib: only when a picture is drawn
+
+        png = getattr(drawing, kind)(*args)
+        self.drawn += 1
+        if path is not None:
+            _keep(path, png)
+        return png
+
+    def lights(self, counts: dict[str, int], what: str) -> tuple[bytes, str]:
+        """Horizontal bars: how many goals (or indicators) have each light; `counts` light -> n."""
+        order = [w for w in LIGHTS if counts.get(w)]
+        png = self._picture("bars", [(w, counts[w], w) for w in order])
+        said = ", ".join(f"{counts[w]} {w}" for w in order) or "inga"
+        return png, f"Stapeldiagram: {what.lower()} per trafikljus, {sum(counts.values())} totalt: {said}."
+
+    def controls(self, counts: list[tuple[str, int]]) -> tuple[bytes, str]:
+        """The internal control's results: (what, n) such as ("utförda", 20), ("avvikelser", 2)."""
+        png = self._picture("bars", [(w, n, w) for w, n in counts])
+        said = ", ".join(f"{w} {n}" for w, n in counts)
+        return png, f"Stapeldiagram: intern kontroll, kontrollmomentens resultat: {said}."
+
+    def budget_forecast(self, rows: list[tuple[str, float, float]], first: str, second: str) -> tuple[bytes, str]:
+        """Pairs of bars per node: (name, budget, forecast) in kr; `first`/`second` name the two amounts."""
+        png = self._picture("pairs", [list(r) for r in rows], first, second)
+        said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
+        return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
+
+    def forecast_over_time(self, rows: list[tuple[str, float | None, float | None, float | None]]) -> tuple[bytes, str]:
+        """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast) in kr."""
+        png = self._picture("over_time", [list(r) for r in rows])
+        said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
+        return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
+
+    def indicator_trends(self, series: list[tuple[str, list[tuple[str, float]], float | None]],
+                         periods: list[str]) -> tuple[bytes, str]:
+        """Each indicator's values period by period as per cent of its target (100 = the target reached):
+        series of (name, [(period, value)], target), `periods` in time order; one line per indicator."""
+        used = {p for _, points, _ in series for p, _ in points}
+        periods = [p for p in periods if p in used]
+        png = self._picture("trends", [[name, [list(pt) for pt in points], target] for name, points, target in series],
+                            periods)
+        said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"
+                         for name, points, t in series)
+        return png, f"Linjediagram per nyckeltal: utfall period för period mot målvärdet. {said}."
+
+    def risk_matrix(self, cells: dict[tuple[int, int], int], size: int = 4) -> tuple[bytes, str]:
+        """Risks counted by (probability, consequence), each 1..size; colour by risk class (score ≥ 9 red, ≥ 4 yellow)."""
+        size = max([size, *(max(k) for k in cells)] if cells else [size])
+        png = self._picture("risks", [[p, c, cells[(p, c)]] for p, c in sorted(cells)], size)
+        said = "; ".join(f"sannolikhet {p} och konsekvens {c}: {n}" for (p, c), n in sorted(cells.items())) or "inga risker"
+        return png, (f"Riskmatris med sannolikhet (1–{size}) mot konsekvens (1–{size}); riskvärde = sannolikhet × konsekvens, "
+                     f"röd från 9, gul från 4. Antal risker per ruta: {said}. Totalt {sum(cells.values())} risker.")
 
 
-def _labels(ax, ys, labels: list[str]) -> None:
-    """Category labels left of the axes at data heights `ys`, as plain texts: a tick is a text and
-    three lines made and laid out by the axis machinery, which the bar charts do not need."""
-    ax.set_yticks([])
-    for y, label in zip(ys, labels):
-        ax.text(-0.015, y, label, transform=ax.get_yaxis_transform(), ha="right", va="center")
+def holds_any(cache: Path | str | None) -> bool:
+    """Whether the folder `cache` keeps any chart."""
+    try:
+        return cache is not None and any(e.name.endswith(".png") for e in os.scandir(cache))
+    except OSError:
+        return False
 
 
-def _short(text: str, n: int = 30) -> str:
-    return text if len(text) <= n else text[:n - 1] + "…"
+def load_drawing() -> None:
+    """Load drawing.py and matplotlib now (before worker processes fork, so they share it)."""
+    from . import drawing  # noqa: F401, PLC0415
 
 
-def _millions(value, _pos=None) -> str:
-    return f"{value / 1e6:,.1f}".replace(",", " ").replace(".", ",")
+def _kept(path: Path) -> bytes | None:
+    """A kept PNG, or None when there is none (or it is no PNG: a broken write is drawn anew).
+    Its time is touched, so `prune` removes the least recently used first."""
+    try:
+        png = path.read_bytes()
+    except OSError:
+        return None
+    if not png.startswith(_MAGIC) or not png.endswith(b"IEND\xaeB`\x82"):
+        return None
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache still serves
+    return png
 
 
-def lights(counts: dict[str, int], what: str) -> tuple[bytes, str]:
-    """Horizontal bars: how many goals (or indicators) have each light; `counts` light -> n."""
-    order = [w for w in ("grön", "gul", "röd", "ej bedömt") if counts.get(w)]
-    png = _bars([(w, counts[w], COLOURS[w]) for w in order], f"{what} per trafikljus")
-    said = ", ".join(f"{counts[w]} {w}" for w in order) or "inga"
-    return png, f"Stapeldiagram: {what.lower()} per trafikljus, {sum(counts.values())} totalt: {said}."
+def _keep(path: Path, png: bytes) -> None:
+    """Write `png` to `path` whole or not at all (another process may read it meanwhile); a cache
+    that cannot be written is no error: the picture is in the document either way."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(png)
+        os.replace(tmp, path)
+    except OSError:
+        return
 
 
-def controls(counts: list[tuple[str, int]]) -> tuple[bytes, str]:
-    """The internal control's results: (what, n) such as ("utförda", 20), ("avvikelser", 2)."""
-    colours = {"utförda": COLOURS["grön"], "ej utförda": COLOURS["röd"], "ej svar": COLOURS["ej bedömt"],
-               "avvikelser": COLOURS["gul"]}
-    png = _bars([(w, n, colours.get(w, BUDGET)) for w, n in counts], "Kontrollmomenten")
-    said = ", ".join(f"{w} {n}" for w, n in counts)
-    return png, f"Stapeldiagram: intern kontroll, kontrollmomentens resultat: {said}."
+def prune(cache: Path | str, keep: int = KEEP) -> int:
+    """Remove the least recently used PNGs of `cache` beyond `keep`, and stray temporary files;
+    returns how many were removed."""
+    folder = Path(cache)
+    try:
+        entries = [(e.stat().st_mtime, e.path) for e in os.scandir(folder) if e.is_file()]
+    except OSError:
+        return 0
+    stray = [p for _, p in entries if not p.endswith(".png")]
+    pngs = sorted((e for e in entries if e[1].endswith(".png")), reverse=True)
+    removed = 0
+    for path in stray + [p for _, p in pngs[keep:]]:
+        try:
+            os.unlink(path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
 
 
-def _bars(bars: list[tuple[str, int, str]], title: str) -> bytes:
-    with matplotlib.rc_context(_RC):
-        height = 0.9 + 0.35 * max(len(bars), 1)
-        fig = _figure(6.0, height, left=0.16, bottom=0.45 / height, top=1 - 0.3 / height)
-        ax = fig.add_subplot()
-        ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[c for _, _, c in bars])
-        _labels(ax, range(len(bars)), [w for w, _, _ in bars])
-        ax.invert_yaxis()
-        for i, (_, n, _) in enumerate(bars):  # the value on each bar: no value axis (its ticks cost half a chart)
-            ax.text(n, i, f" {n}", va="center")
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        ax.set_xlim(0, max([n for _, n, _ in bars] + [1]) * 1.12)
-        return _png(fig)
-
-
-def budget_forecast(rows: list[tuple[str, float, float]], first: str, second: str) -> tuple[bytes, str]:
-    """Pairs of bars per node: (name, budget, forecast) in kr; `first`/`second` name the two amounts."""
-    with matplotlib.rc_context(_RC):
-        height = 1.1 + 0.4 * max(len(rows), 1)
-        fig = _figure(6.3, height, left=0.36, bottom=0.5 / height, top=1 - 0.3 / height)
-        ax = fig.add_subplot()
-        ys = range(len(rows))
-        ax.barh([y - 0.2 for y in ys], [r[1] for r in rows], height=0.38, color=BUDGET)
-        ax.barh([y + 0.2 for y in ys], [r[2] for r in rows], height=0.38, color=FORECAST)
-        _labels(ax, ys, [_short(r[0]) for r in rows])
-        ax.invert_yaxis()
-        for y, r in zip(ys, rows):  # each amount on its bar, in millions: no value axis
-            ax.text(r[1], y - 0.2, f" {_millions(r[1])}", va="center", fontsize=7)
-            ax.text(r[2], y + 0.2, f" {_millions(r[2])}", va="center", fontsize=7)
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        ax.set_xlim(min(0, *(min(r[1], r[2]) for r in rows)), max([1, *(max(r[1], r[2]) for r in rows)]) * 1.15)
-        _key(fig, [(f"{first} (mnkr)", BUDGET, None), (f"{second} (mnkr)", FORECAST, None)], 0.22 / height, 2,
-             left=0.36)
-        png = _png(fig)
-    said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
-    return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
-
-
-def forecast_over_time(rows: list[tuple[str, float | None, float | None, float | None]]) -> tuple[bytes, str]:
-    """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast)."""
-    with matplotlib.rc_context(_RC):
-        fig = _figure(6.3, 2.8, left=0.1, bottom=0.12, top=0.86)
-        ax = fig.add_subplot()
-        xs = list(range(len(rows)))
-        key: list[tuple[str, str, str | None]] = []
-        for index, label, colour, marker in ((1, "Budget", BUDGET, "s"), (3, "Prognos helår", FORECAST, "o"),
-                                             (2, "Utfall hittills", OUTCOME, "^")):
-            points = [(x, r[index]) for x, r in zip(xs, rows) if r[index] is not None]
-            if points:
-                ax.plot([p[0] for p in points], [p[1] for p in points], marker=marker, color=colour)
-                key.append((label, colour, marker))
-        ax.set_xticks(xs, [r[0] for r in rows])
-        ax.yaxis.set_major_formatter(_millions)
-        ax.set_ylabel("miljoner kr")
-        _key(fig, key, 0.94, 3)
-        png = _png(fig)
-    said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
-    return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
-
-
-def indicator_trends(series: list[tuple[str, list[tuple[str, float]], float | None]],
-                     periods: list[str]) -> tuple[bytes, str]:
-    """Each indicator's values period by period as per cent of its target (100 = the target reached):
-    series of (name, [(period, value)], target), `periods` in time order; one line per indicator."""
-    used = {p for _, points, _ in series for p, _ in points}
-    periods = [p for p in periods if p in used]
-    with matplotlib.rc_context(_RC):
-        fig = _figure(6.3, 3.2, left=0.17, bottom=0.3, top=0.95)
-        ax = fig.add_subplot()
-        key: list[tuple[str, str, str | None]] = []
-        for name, points, target in series:
-            if target:
-                line, = ax.plot([periods.index(p) for p, _ in points], [100 * v / target for _, v in points],
-                                marker="o")
-                key.append((_short(name, 40), line.get_color(), "o"))
-        ax.axhline(100, color="#555555", linestyle="--", linewidth=1)
-        ax.set_xticks(range(len(periods)), periods)
-        ax.set_yticks([100], ["målvärdet"])  # one tick: the line that matters (each tick costs as much as a line)
-        ax.set_ylabel("% av målvärdet", fontsize=8)
-        _key(fig, key, 0.19, 2, left=0.03, row=0.055, fontsize=7)
-        png = _png(fig)
-    said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"
-                     for name, points, t in series)
-    return png, f"Linjediagram per nyckeltal: utfall period för period mot målvärdet. {said}."
-
-
-def risk_matrix(cells: dict[tuple[int, int], int], size: int = 4) -> tuple[bytes, str]:
-    """Risks counted by (probability, consequence), each 1..size; colour by risk class (score ≥ 9 red, ≥ 4 yellow)."""
-    size = max([size, *(max(k) for k in cells)] if cells else [size])
-    with matplotlib.rc_context(_RC):
-        fig = _figure(4.2, 3.8, left=0.15, bottom=0.14)
-        ax = fig.add_subplot()
-        for p in range(1, size + 1):
-            for c in range(1, size + 1):
-                score = p * c
-                colour = COLOURS["röd"] if score >= 9 else COLOURS["gul"] if score >= 4 else COLOURS["grön"]
-                ax.add_patch(matplotlib.patches.Rectangle((c - 0.5, p - 0.5), 1, 1, color=colour, alpha=0.35))
-                n = cells.get((p, c), 0)
-                if n:
-                    ax.text(c, p, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
-        ax.set_xlim(0.5, size + 0.5)
-        ax.set_ylim(0.5, size + 0.5)
-        ax.set_xticks(range(1, size + 1))
-        ax.set_yticks(range(1, size + 1))
-        ax.set_xlabel("Konsekvens")
-        ax.set_ylabel("Sannolikhet")
-        png = _png(fig)
-    said = "; ".join(f"sannolikhet {p} och konsekvens {c}: {n}" for (p, c), n in sorted(cells.items())) or "inga risker"
-    return png, (f"Riskmatris med sannolikhet (1–{size}) mot konsekvens (1–{size}); riskvärde = sannolikhet × konsekvens, "
-                 f"röd från 9, gul från 4. Antal risker per ruta: {said}. Totalt {sum(cells.values())} risker.")
-
+_PLAIN = Charts()  # every picture drawn (tests, and callers without a workspace)
+lights, controls, budget_forecast = _PLAIN.lights, _PLAIN.controls, _PLAIN.budget_forecast
+forecast_over_time, indicator_trends, risk_matrix = _PLAIN.forecast_over_time, _PLAIN.indicator_trends, _PLAIN.risk_matrix

@@ -22,7 +22,8 @@ from rodtrad.consolidator.model.grading import GREEN, NONE, RED, YELLOW, distrib
 from rodtrad.consolidator.reports.book import KR, NUM, PCT
 from rodtrad.consolidator.reports.node import BOARD_LEVELS, WORDS
 from rodtrad.consolidator.rollup import closing
-from . import charts, investments
+from . import investments
+from .charts import Charts
 from .numbers import count, kr, num, pct
 from .render import Document, Heading, Light, Para, Picture, Table
 from .texts import SECTIONS, read as read_texts
@@ -40,13 +41,14 @@ class Content:
     """Builds the `Document` of one node from its Excel report's kept tables and the roll-up."""
 
     def __init__(self, rollup, node_id: str, period, kept: dict, report_name: str, history=None,
-                 texts_dir=None, municipality: str = ""):
+                 texts_dir=None, municipality: str = "", charts: Charts | None = None):
         self.r, self.m = rollup, rollup.master
         self.node, self.period, self.kept, self.report_name = self.m.by_id[node_id], period, kept, report_name
         self.history, self.texts_dir = history, texts_dir
         self.is_kf = self.node.level == "kf"
         self.follow = rollup.follow
         self.municipality = municipality or self.m.name
+        self.charts = charts or Charts()
 
     # -- the Excel report's tables ------------------------------------------------------------
 
@@ -111,7 +113,7 @@ class Content:
             out.append(Para(f"Av {n} mål har {lights[GREEN]} grönt ljus (uppfyllda), {lights[YELLOW]} gult (delvis "
                             f"uppfyllda) och {lights[RED]} rött (ej uppfyllda) utifrån nyckeltalens utfall; "
                             f"{lights[NONE]} kan inte bedömas av nyckeltalen."))
-            png, alt = charts.lights(dict(lights), "Mål")
+            png, alt = self.charts.lights(dict(lights), "Mål")
             out.append(Picture(png, alt, "Målen per trafikljus", 12))
         own = self.node_row()
         if own is not None:
@@ -182,7 +184,7 @@ class Content:
         if series:
             out.append(Heading(2, "Nyckeltalens utveckling"))
             earlier = [p for p in self.history.periods(self.period.date) if p != self.period.id]
-            png, alt = charts.indicator_trends(series, [*earlier, self.period.id])
+            png, alt = self.charts.indicator_trends(series, [*earlier, self.period.id])
             out.append(Picture(png, alt, "Nyckeltalen period för period mot målvärdet"))
         return out
 
@@ -213,7 +215,7 @@ class Content:
             out.append(t)
         rows = [(row[1], row[2] or 0, row[3] or 0) for row in self.rows("EkonomiSammanfattning")]
         if len(rows) > 1:  # one pair of bars says nothing the table does not
-            png, alt = charts.budget_forecast(rows, first.split(" (")[0], second.split(" (")[0])
+            png, alt = self.charts.budget_forecast(rows, first.split(" (")[0], second.split(" (")[0])
             out.append(Picture(png, alt, f"{first.split(' (')[0]} och {second.split(' (')[0].lower()} per {what}"))
         if self.follow:
             out.append(Para("Avvikelse = prognos − budget: positivt är ett sämre resultat."))
@@ -228,7 +230,7 @@ class Content:
                 out.append(self.table("Historik", "Budget, utfall hittills och helårsprognos vid varje uppföljning",
                                       ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[forecast] is not None))
                 if len(history) > 1:  # a line needs two points
-                    png, alt = charts.forecast_over_time(history)
+                    png, alt = self.charts.forecast_over_time(history)
                     out.append(Picture(png, alt, "Helårsprognosen period för period"))
             out.append(Heading(2, "Åtgärdsplaner"))
             if self.is_kf:
@@ -255,10 +257,10 @@ class Content:
             done[{"Ja": "utförda", "Nej": "ej utförda"}.get(risk.get("performed"), "ej svar")] += 1
             done["avvikelser"] += risk.get("deviation") == "Ja"
         if cells:  # a plan: the risks as assessed
-            png, alt = charts.risk_matrix(dict(cells))
+            png, alt = self.charts.risk_matrix(dict(cells))
             out.append(Picture(png, alt, "Riskmatris", 10))
         elif self.follow and sum(done.values()):  # a follow-up: the controls' results
-            png, alt = charts.controls([(w, done[w]) for w in ("utförda", "ej utförda", "ej svar", "avvikelser")])
+            png, alt = self.charts.controls([(w, done[w]) for w in ("utförda", "ej utförda", "ej svar", "avvikelser")])
             out.append(Picture(png, alt, "Kontrollmomentens resultat", 12))
         if self.follow and self.is_kf:
             t = self.table("InternKontroll", "Kontrollmoment per nämnd", ["Ansvarskod", "Nämnd", "Kontrollmoment", "Utförda",

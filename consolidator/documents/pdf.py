@@ -1,20 +1,30 @@
 """A tagged PDF (PDF/UA) of each document, made by LibreOffice headless (Writer).
 
-One LibreOffice process converts every document of a consolidation (starting it costs more
-than a document). The export filter's options (writer_pdf_Export, given as JSON on the command
+LibreOffice converts the documents of a consolidation in as many processes as the machine has
+cores (at most `PROCESSES`), each given a share of about equal size: a process costs ~0.7 CPU-s to
+start, a document 0.2-0.4 s, and one process uses one core (the demo's seven delår documents: 3.7 s
+in one process, 1.7 s in two; benchmarks/README.md). The export filter's options (writer_pdf_Export, given as JSON on the command
 line, LibreOffice 7.4 and later): UseTaggedPDF (the structure tree: headings, tables with header
 cells, figures with their alternative text, the language) and PDFUACompliance (PDF/UA-1: the
 document title shown instead of the file name, every picture with an alternative text). The
-profile is a fresh one per run, so a user's LibreOffice settings never change the PDF.
+profile is a fresh one per process, so a user's LibreOffice settings never change the PDF.
+
+`MALLOC_ENV`: with glibc's default thresholds LibreOffice returns large blocks to the system and
+takes them back again and again: ~300,000 page faults and 0.75 s of system time per process. Heap
+kept (both thresholds at 1 GiB, measured together: either alone changes nothing): ~55,000 faults,
+0.26 s, at ~50 MiB more memory while the process lives. Other C libraries ignore the variables.
 
 Without LibreOffice the .docx files are still written and a finding says how to get it.
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from rodtrad.consolidator.model.findings import WARNING, define
@@ -46,37 +56,159 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(documents: list[Path], timeout: int = 600) -> tuple[list[Path], list]:
-    """A PDF beside each .docx in `documents`; returns the PDFs made and findings (none made without
-    LibreOffice). Never raises for a document LibreOffice cannot convert."""
-    documents = [Path(d) for d in documents]
-    if not documents:
-        return [], []
-    office = soffice()
-    if office is None:
-        return [], [NO_OFFICE(value=f"{len(documents)} st")]
-    made, findings = [], []
-    with tempfile.TemporaryDirectory(prefix="rodtrad-lo-") as tmp:
-        profile = Path(tmp) / "profile"
-        by_folder: dict[Path, list[Path]] = {}
-        for d in documents:
-            by_folder.setdefault(d.parent, []).append(d)
-        for folder, docs in by_folder.items():
-            for d in docs:  # an old PDF is never taken for a new one
-                d.with_suffix(".pdf").unlink(missing_ok=True)
+PROCESSES = 4  # LibreOffice processes at most; each holds ~250 MiB while it converts
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
+
+
+def shares(documents: list[Path], processes: int) -> list[list[Path]]:
+    """`documents` in at most `processes` shares of about equal size (bytes: a document's pictures and
+    tables are what take LibreOffice's time), each from one folder (a process writes to one --outdir),
+    largest first. Every document is in exactly one share; no share is empty."""
+    by_folder: dict[Path, list[Path]] = {}
+    for d in documents:
+        by_folder.setdefault(d.parent, []).append(d)
+    out: list[list[Path]] = []
+    for docs in by_folder.values():
+        n = max(1, min(processes, len(docs)))
+        groups: list[list[Path]] = [[] for _ in range(n)]
+        sizes = [0] * n
+        for d in sorted(docs, key=lambda d: (-_size(d), d.name)):
+            i = sizes.index(min(sizes))
+            groups[i].append(d)
+            sizes[i] += _size(d)
+        out += [g for g in groups if g]
+    return out
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class Office:
+    """LibreOffice for one consolidation's PDFs: `processes` at most at the same time, each with its
+    own fresh profile in a temporary folder (removed by `close`).
+
+    `ahead=True` starts them at once, before the documents exist (POSIX only): each waits with its
+    profile open, and `convert` hands it its share through LibreOffice's own single-instance pipe (a
+    second `soffice` on the same profile passes its command line to the running one, waits until it
+    is done and exits; the running one then ends). The ~0.7 CPU-s and ~0.8 s of starting a
+    process are spent while the reports are being written, not after them. A process started
+    ahead that has died or never answered costs nothing but time: the second `soffice` then does the
+    conversion itself; a PDF still missing is tried once more in a fresh process. Started ahead,
+    the processes are in a process group of their own, ended by `close` and, should this process
+    die first, by a watchdog (`sh`) that waits for this process's end on a pipe."""
+
+    def __init__(self, processes: int | None = None, ahead: bool = False):
+        self.office = soffice()
+        self.processes = max(1, processes or min(PROCESSES, os.cpu_count() or 1))
+        self.tmp = tempfile.mkdtemp(prefix="rodtrad-lo-")
+        self.env = {**os.environ, **MALLOC_ENV}
+        self.started: list[subprocess.Popen] = []
+        self.handed = 0  # how many of `started` were given a share (they end by themselves)
+        self.watchdog = None
+        if ahead and self.office and os.name == "posix":
+            self._start()
+
+    def _profile(self, i: int) -> str:
+        return (Path(self.tmp) / f"profile{i}").as_uri()
+
+    def _start(self) -> None:
+        try:
+            for i in range(self.processes):
+                self.started.append(subprocess.Popen(
+                    [self.office, f"-env:UserInstallation={self._profile(i)}", "--headless", "--norestore",
+                     "--nologo", "--nodefault"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, env=self.env, start_new_session=True))
+            groups = " ".join(f"-{p.pid}" for p in self.started)
+            self.watchdog = subprocess.Popen(["sh", "-c", f"read _; kill -s KILL -- {groups} 2>/dev/null"],
+                                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
+            self.close(grace=0)
+
+    def close(self, grace: float = 1.0) -> None:
+        """End what was started ahead and remove the profiles. A process that was given its share
+        ends by itself ~0.1 s after it (it is waited for up to `grace` seconds in all, so its
+        children are reaped and its CPU time counted); one still running then is killed."""
+        until = time.monotonic() + grace
+        for i, process in enumerate(self.started):
             try:
-                done = subprocess.run([office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                                "--nologo", "--convert-to", FILTER, "--outdir", str(folder), *map(str, docs)],
-                               check=False, capture_output=True, timeout=timeout)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                findings += [FAILED(file=d.name, value=d.name, params={"detail": Said("tidsgränsen nåddes", "the time limit was reached") if isinstance(exc, subprocess.TimeoutExpired)
-                                                else explain(exc)}) for d in docs]
+                if i < self.handed:
+                    process.wait(timeout=max(0.0, until - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                pass  # it has ended, and its group with it
+            process.wait()
+        if self.watchdog is not None:
+            self.watchdog.kill()
+            self.watchdog.wait()
+            self.watchdog.stdin.close()
+            self.watchdog = None
+        self.started = []
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def convert(self, documents: list[Path], timeout: int = 600) -> tuple[list[Path], list]:
+        """A PDF beside each .docx in `documents`; returns the PDFs made (in `documents` order) and
+        findings (none made without LibreOffice). Never raises for a document LibreOffice cannot
+        convert; `timeout` (s) bounds the whole conversion."""
+        documents = [Path(d) for d in documents]
+        if not documents:
+            return [], []
+        if self.office is None:
+            return [], [NO_OFFICE(value=f"{len(documents)} st")]
+        for d in documents:  # an old PDF is never taken for a new one
+            d.with_suffix(".pdf").unlink(missing_ok=True)
+        deadline = time.monotonic() + timeout  # for all of them: they run at the same time
+        groups = shares(documents, self.processes)
+        self.handed = max(self.handed, min(len(groups), len(self.started)))
+        said = self._run(groups, 0, deadline)
+        if self.started:  # a share whose process started ahead went wrong: once more, in fresh processes
+            again = [[d for d in g if not d.with_suffix(".pdf").exists()] for g in groups]
+            if any(again):
+                said = self._run([g for g in again if g], len(groups), deadline)
+        findings = [FAILED(file=d.name, value=d.name, params={"detail": said.get(d, "ingen PDF skrevs")})
+                    for d in documents if not d.with_suffix(".pdf").exists()]
+        return [d.with_suffix(".pdf") for d in documents if d.with_suffix(".pdf").exists()], findings
+
+    def _run(self, groups: list[list[Path]], first: int, deadline: float) -> dict:
+        """Each share in a `soffice` of its own on profile first + i, at the same time; what
+        LibreOffice said (its last line on stderr) per document that got no PDF."""
+        running, said = [], {}
+        for i, docs in enumerate(groups):
+            try:
+                running.append((docs, subprocess.Popen(
+                    [self.office, f"-env:UserInstallation={self._profile(first + i)}", "--headless", "--norestore",
+                     "--nologo", "--convert-to", FILTER, "--outdir", str(docs[0].parent), *map(str, docs)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env)))
+            except OSError as exc:
+                said.update({d: explain(exc) for d in docs})
+        for docs, process in running:
+            try:
+                _, err = process.communicate(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                said.update({d: Said("tidsgränsen nåddes", "the time limit was reached") for d in docs})
                 continue
-            for d in docs:
-                pdf = d.with_suffix(".pdf")
-                if pdf.exists():
-                    made.append(pdf)
-                else:
-                    said = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["ingen PDF skrevs"]
-                    findings.append(FAILED(file=d.name, value=d.name, params={"detail": said[0][:200]}))
-    return made, findings
+            last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
+            said.update({d: last[0][:200] for d in docs if last})
+        return said
+
+
+def convert(documents: list[Path], timeout: int = 600, processes: int | None = None) -> tuple[list[Path], list]:
+    """A PDF beside each .docx in `documents` (Office.convert) by LibreOffice processes started now:
+    `processes` at most (default: the cores, up to PROCESSES)."""
+    with Office(processes) as office:
+        return office.convert(documents, timeout)

@@ -7,10 +7,12 @@ from pathlib import Path
 import docxtpl  # noqa: F401  # loaded with this module, which consolidation imports before its workers fork: they share it
 
 from . import template as tpl
+from .charts import Charts
 from .content import TABLES, Content
 from .render import render
 
 MODES = ("pdf", "docx", "inga")  # what a consolidation writes besides the workbooks
+CHARTS = Path(".cache") / "diagram"  # in the workspace: the charts kept between runs (charts.py)
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,16 @@ class Options:
     texts: str | None = None  # the folder with texter-<period>.md (the workspace's dokument/)
     nodes: frozenset | None = None  # the nodes to write documents for; None: those with an Excel report
     municipality: str = ""
+    charts: str | None = None  # the folder charts are kept in (charts.Charts); None: every chart drawn
 
     def wants(self, node_id: str) -> bool:
         return self.nodes is None or node_id in self.nodes
 
 
-def prepare(root: Path | None, nodes=None) -> tuple[Options, list]:
+def prepare(root: Path | None, nodes=None, keep_charts: bool = False) -> tuple[Options, list]:
     """Options for a run in workspace `root`: its own template (dokument/rapportmall.docx) when it can
-    be used, else the shipped one; findings say why a workspace template was not used."""
+    be used, else the shipped one; findings say why a workspace template was not used. `keep_charts`:
+    charts are kept in the workspace's CHARTS folder and taken from it (never for an auditor's rebuild)."""
     findings: list = []
     chosen = tpl.shipped()
     if root is not None:
@@ -38,7 +42,8 @@ def prepare(root: Path | None, nodes=None) -> tuple[Options, list]:
             if usable:
                 chosen = own
     texts = str(Path(root) / tpl.FOLDER) if root is not None else None
-    return Options(str(chosen), texts, frozenset(nodes) if nodes else None), findings
+    charts = str(Path(root) / CHARTS) if root is not None and keep_charts else None
+    return Options(str(chosen), texts, frozenset(nodes) if nodes else None, charts=charts), findings
 
 
 def name_for(report: Path) -> Path:
@@ -55,5 +60,5 @@ def write(rollup, node_id: str, period, kept: dict, report: Path, history, optio
     """The document of `node_id` for `period`, next to its Excel report `report` (whose kept tables
     are `kept`); returns its path. Byte for byte the same for the same figures and template."""
     content = Content(rollup, node_id, period, kept, Path(report).name, history,
-                      Path(options.texts) if options.texts else None, options.municipality)
+                      Path(options.texts) if options.texts else None, options.municipality, Charts(options.charts))
     return render(content.document(), Path(options.template), name_for(report))
