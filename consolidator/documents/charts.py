@@ -75,9 +75,10 @@ class Charts:
         return png
 
     def lights(self, counts: dict[str, int], what: str) -> tuple[bytes, str]:
-        """Horizontal bars: how many goals (or indicators) have each light; `counts` light -> n."""
-        order = [w for w in LIGHTS if counts.get(w)]
-        png = self._picture("bars", [(w, counts[w], w) for w in order])
+        """Horizontal bars: how many goals (or indicators) have each light; `counts` light -> n. A word
+        that is no light (a goal's reason for having none: "inget nyckeltal") is a grey bar of its own."""
+        order = [w for w in LIGHTS if counts.get(w)] + sorted(w for w in counts if w not in LIGHTS and counts[w])
+        png = self._picture("bars", [(w, counts[w], w if w in LIGHTS else "ej bedömt") for w in order])
         said = ", ".join(f"{counts[w]} {w}" for w in order) or "inga"
         return png, f"Stapeldiagram: {what.lower()} per trafikljus, {sum(counts.values())} totalt: {said}."
 

@@ -110,9 +110,14 @@ class Content:
         lights = Counter(rec["Trafikljus"] for rec in self.records("Mal"))
         n = sum(lights.values())
         if n:
+            # every goal without a light is counted, in the words the Excel report gives its reason
+            # ("inget nyckeltal", "inget utfall", "inget målvärde"; reports/lights.py), never dropped
+            reasons = sorted(w for w in lights if w not in (GREEN, YELLOW, RED))
+            unjudged = sum(lights[w] for w in reasons)
+            why = f" ({', '.join(f'{lights[w]} {w}' for w in reasons)})" if unjudged else ""
             out.append(Para(f"Av {n} mål har {lights[GREEN]} grönt ljus (uppfyllda), {lights[YELLOW]} gult (delvis "
                             f"uppfyllda) och {lights[RED]} rött (ej uppfyllda) utifrån nyckeltalens utfall; "
-                            f"{lights[NONE]} kan inte bedömas av nyckeltalen."))
+                            f"{unjudged} kan inte bedömas av nyckeltalen{why}."))
             png, alt = self.charts.lights(dict(lights), "Mål")
             out.append(Picture(png, alt, "Målen per trafikljus", 12))
         own = self.node_row()

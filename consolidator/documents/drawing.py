@@ -85,7 +85,9 @@ def bars(bars: list[tuple[str, int, str]]) -> bytes:
     """Horizontal bars, one per (label, n, colour name in NAMED), the value written on each."""
     with matplotlib.rc_context(_RC):
         height = 0.9 + 0.35 * max(len(bars), 1)
-        fig = _figure(6.0, height, left=0.16, bottom=0.45 / height, top=1 - 0.3 / height)
+        longest = max([len(w) for w, _, _ in bars] + [0])  # "inget nyckeltal" needs more room than "grön"
+        fig = _figure(6.0, height, left=max(0.16, (0.15 + 0.075 * longest) / 6.0), bottom=0.45 / height,
+                      top=1 - 0.3 / height)
         ax = fig.add_subplot()
         ax.barh(range(len(bars)), [n for _, n, _ in bars], color=[NAMED.get(c, BUDGET) for _, _, c in bars])
         _labels(ax, range(len(bars)), [w for w, _, _ in bars])

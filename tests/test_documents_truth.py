@@ -1,0 +1,88 @@
+"""What a new user found in the report documents: every goal is counted in the summary and its chart,
+a template that parses but cannot be filled in is a finding, the texts are read in any office
+encoding, and a Word-only rewrite never leaves a PDF that says something else."""
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from rodtrad.consolidator.consolidation.consolidate import consolidate
+from rodtrad.consolidator.workbooks.masterbook import init
+from rodtrad.samples import build
+
+LIGHTS = ("grön", "gul", "röd")
+
+
+@pytest.fixture(scope="session")
+def unanswered(tmp_path_factory):
+    """Vimmerby's plan consolidated with nothing returned: most of its goals have no indicator, so
+    their light is a reason in words ("inget nyckeltal"), the others' a colour."""
+    root = tmp_path_factory.mktemp("truth") / "vimmerby"
+    init(root, build("vimmerby"))
+    consolidate(root, "2027-plan", documents="docx")
+    return root
+
+
+def excel_lights(docx: Path) -> Counter:
+    """The goals' lights as the Excel report beside the document has them (sheet Sammanfattning)."""
+    sheet = load_workbook(docx.with_suffix(".xlsx"), read_only=True)["Sammanfattning"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "Id")
+    col = rows[header].index("Trafikljus")
+    out = Counter()
+    for row in rows[header + 1:]:
+        if not row or not row[0]:
+            break
+        out[row[col]] += 1
+    return out
+
+
+def test_every_goal_is_counted_in_the_summary_and_its_chart_whatever_its_light(unanswered):
+    docs = sorted((unanswered / "rapporter" / "2027-plan").glob("*.docx"))
+    assert len(docs) == 5
+    seen_reason = False
+    for docx in docs:
+        lights = excel_lights(docx)
+        n = sum(lights.values())
+        unjudged = n - sum(lights[w] for w in LIGHTS)
+        seen_reason |= unjudged > 0
+        doc = Document(str(docx))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        said = re.search(r"Av (\d+) mål har (\d+) grönt ljus \(uppfyllda\), (\d+) gult \(delvis uppfyllda\) och "
+                         r"(\d+) rött \(ej uppfyllda\) utifrån nyckeltalens utfall; (\d+) kan inte bedömas", text)
+        assert said, docx.name
+        assert [int(x) for x in said.groups()] == [n, lights["grön"], lights["gul"], lights["röd"], unjudged], docx.name
+        for word in set(lights) - set(LIGHTS):  # the reason in the Excel report's words
+            assert f"{lights[word]} {word}" in text, (docx.name, word)
+        alt = next(p.get("descr") for p in doc.element.body.iter(qn("wp:docPr")) if p.get("title") == "Målen per trafikljus")
+        bars = {w: int(k) for k, w in re.findall(r"(\d+) ([a-zåäö ]+?)(?:,|\.$)", alt.split(":", 2)[2])}
+        assert sum(bars.values()) == n and bars == {w: k for w, k in lights.items() if k}, (docx.name, alt)
+    assert seen_reason  # the fixture has goals without a light: the case the trial found
+
+
+def test_a_bar_charts_longest_label_fits_inside_the_picture():
+    """The labels are drawn left of the axis: the left margin grows with the longest ("inget
+    nyckeltal"), so no label is cut at the picture's edge (checked on the drawn figure's text boxes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from rodtrad.consolidator.documents import drawing
+
+    seen = []
+    real = drawing._png
+
+    def spy(fig: Figure) -> bytes:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        seen.extend(t.get_window_extent(renderer).x0 for ax in fig.axes for t in ax.texts if t.get_text())
+        return real(fig)
+
+    drawing._png = spy
+    try:
+        drawing.bars([("grön", 4, "grön"), ("inget nyckeltal", 5, "ej bedömt"), ("inget målvärde", 1, "ej bedömt")])
+    finally:
+        drawing._png = real
+    assert len(seen) == 6 and min(seen) >= 0, seen
