@@ -86,3 +86,55 @@ def test_a_bar_charts_longest_label_fits_inside_the_picture():
     finally:
         drawing._png = real
     assert len(seen) == 6 and min(seen) >= 0, seen
+
+
+def template_with(tmp_path: Path, tag: str) -> Path:
+    """The shipped template with `tag` typed in a paragraph of its own, as a user would in Word."""
+    from rodtrad.consolidator.documents import template
+
+    doc = Document(str(template.shipped()))
+    doc.add_paragraph(tag)
+    path = tmp_path / "rapportmall.docx"
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("tag", ["{{ titel.a.b }}", "{{ titel() }}", "{% for x in 1 %}{{ x }}{% endfor %}",
+                                 "{{ titel * 1e400 }}", "{{ datum + 1 }}", "{{ titel|nosuchfilter }}"])
+def test_a_template_tag_that_parses_but_cannot_be_filled_in_is_a_swedish_finding_not_an_unexpected_error(tag, tmp_path):
+    from rodtrad.consolidator.documents import template
+
+    usable, findings = template.check(template_with(tmp_path, tag))
+    assert not usable and [f.kind.code for f in findings] == ["document.template_broken"]
+    message = findings[0].message()
+    assert "rapportmall.docx" in message and "platshållare" in message
+    assert not re.search(r"\b(object|attribute|callable|undefined|iterable|Error)\b", message), message
+
+
+@pytest.mark.parametrize("tag", ["{{ tittel }}", "{{p ekonmi }}"])
+def test_a_misspelt_placeholder_is_a_warning_naming_it_and_the_right_names(tag, tmp_path):
+    from rodtrad.consolidator.documents import template
+
+    usable, findings = template.check(template_with(tmp_path, tag))
+    assert usable and [f.kind.code for f in findings] == ["document.template_unknown"]
+    name = tag.split()[1]
+    assert f"{{{{ {name} }}}}" in findings[0].message() and "titel" in findings[0].hint()
+
+
+def test_rapport_with_a_template_that_cannot_be_filled_in_writes_the_documents_with_the_default_and_says_why(
+        unanswered, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from rodtrad.consolidator.cli import main
+
+    ws = tmp_path / "ws"
+    shutil.copytree(unanswered, ws)
+    template_with(ws / "dokument", "{{ titel.a.b }}")
+    result = CliRunner().invoke(main, ["rapport", str(ws), "--period", "2027-plan", "--dokument", "docx"])
+    assert result.exit_code == 0, result.output
+    assert "oväntat fel" not in result.output and "Traceback" not in result.output
+    assert "Obs: Rapportmallen rapportmall.docx går inte att använda: en platshållare går inte att fylla i" in result.output
+    for docx in sorted((ws / "rapporter" / "2027-plan").glob("*.docx")):
+        assert docx.read_bytes() == (unanswered / "rapporter" / "2027-plan" / docx.name).read_bytes()

@@ -44,6 +44,16 @@ MISSING_PART = define("document.template_part", WARNING,
                       "Skriv {{{{p {field} }}}} i ett eget stycke där delen ska stå.",
                       "Type {{{{p {field} }}}} in a paragraph of its own where the part goes.")
 
+UNKNOWN = define("document.template_unknown", WARNING,
+                 "Rapportmallen {value} har platshållaren {field}, som inte finns; den blir tom i dokumenten.",
+                 "The report template {value} has the placeholder {field}, which does not exist; it is left empty.",
+                 "Rätta stavningen i Word. Platshållarna är " + ", ".join(TEXTS) + " ({{{{ titel }}}}) och delarna "
+                 + ", ".join(PARTS) + " ({{{{p mal }}}}).",
+                 "Fix the spelling in Word. The placeholders are " + ", ".join(TEXTS) + " ({{{{ titel }}}}) and the parts "
+                 + ", ".join(PARTS) + " ({{{{p mal }}}}).")
+UNFILLABLE = ("en platshållare går inte att fylla i (bara namnen, som {{{{ titel }}}} och {{{{p mal }}}}, "
+              "går att använda; inga punkter, parenteser eller räknesätt)")
+
 
 def shipped() -> Path:
     """The default template shipped with the package."""
@@ -63,8 +73,11 @@ def _damaged(said: Said) -> Said:
 def check(path: Path) -> tuple[bool, list[Finding]]:
     """Whether `path` can be used as the report template, and findings naming what is wrong.
 
-    Broken (ERROR, not usable): not a .docx (zip with word/document.xml), or a tag Jinja cannot
-    parse. Usable with warnings: a part without its place, a style the parts use missing."""
+    Broken (ERROR, not usable): not a .docx (zip with word/document.xml), a tag Jinja cannot
+    parse, or one that parses but cannot be filled in (`{{ titel.a }}`, `{{ titel() }}`, a loop over
+    a text: tried once here with texts in every place, so a report worker never meets it). Usable
+    with warnings: a part without its place, a style the parts use missing, a placeholder that is
+    not one of TEXTS or PARTS (a misspelt `{{ tittel }}` would otherwise be left empty silently)."""
     from docxtpl import DocxTemplate  # noqa: PLC0415
     from jinja2 import TemplateError  # noqa: PLC0415
 
@@ -84,7 +97,12 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
                               params={"detail": f"en platshållare med {{{{ }}}} eller {{% %}} är felskriven{where}"})]
     except Exception as exc:  # noqa: BLE001 - a damaged template is a finding, never a traceback
         return False, [BROKEN(file=name, value=name, params={"detail": _damaged(explain(exc))})]
+    try:  # filled in once with a text in every place: what a report worker would meet
+        DocxTemplate(str(path)).render({**{t: "Text" for t in TEXTS}, **{p: "" for p in PARTS}}, autoescape=True)
+    except Exception:  # noqa: BLE001 - Jinja's and docxtpl's errors are in English: the finding says it in Swedish
+        return False, [BROKEN(file=name, value=name, params={"detail": UNFILLABLE.format()})]
     findings = [MISSING_PART(file=name, value=name, field=part) for part in PARTS if part not in names]
+    findings += [UNKNOWN(file=name, value=name, field=f"{{{{ {n} }}}}") for n in sorted(names - set(TEXTS) - set(PARTS))]
     styles = {s.name for s in tpl.get_docx().styles}
     findings += [MISSING_STYLE(file=name, value=name, field=style) for style in STYLES if style not in styles]
     return True, findings
