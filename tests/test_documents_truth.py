@@ -138,3 +138,20 @@ def test_rapport_with_a_template_that_cannot_be_filled_in_writes_the_documents_w
     assert "Obs: Rapportmallen rapportmall.docx går inte att använda: en platshållare går inte att fylla i" in result.output
     for docx in sorted((ws / "rapporter" / "2027-plan").glob("*.docx")):
         assert docx.read_bytes() == (unanswered / "rapporter" / "2027-plan" / docx.name).read_bytes()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_the_economy_departments_texts_are_read_as_notepad_saves_them(encoding, tmp_path):
+    """Notepad saves "UTF-8", "UTF-8 med BOM", "ANSI" (Windows-1252) and "Unicode" (UTF-16 LE with a
+    BOM), with CRLF: each gives the same sections, å, ä and ö kept."""
+    from rodtrad.consolidator.documents import texts
+
+    text = ("## Väsentliga händelser\r\nÅret präglades av höjda räntor.\r\nÄldreomsorgen växte.\r\n\r\n"
+            "- Nytt äldreboende i Åby\r\n\r\n## Förväntad utveckling\r\nSkatteunderlaget växer långsammare.\r\n")
+    (tmp_path / "texter-2027-delar.md").write_bytes(text.encode(encoding))
+    read = texts.read(tmp_path, "2027-delar")
+    said = {key: [(p.text, p.style or "Normal") for p in blocks] for key, blocks in read.items()}
+    assert said["händelser"] == [("Året präglades av höjda räntor. Äldreomsorgen växte.", "Normal"),
+                                 ("Nytt äldreboende i Åby", "List Bullet")]
+    assert said["utveckling"] == [("Skatteunderlaget växer långsammare.", "Normal")]
+    assert said["personal"][0][0].startswith("[Ekonomiavdelningens text saknas")

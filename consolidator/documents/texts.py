@@ -1,8 +1,8 @@
 """The economy department's own texts for the förvaltningsberättelse, from a text file in the workspace.
 
-`dokument/texter-<period>.md` (UTF-8; Markdown-like): a line `## <heading>` starts a section,
-the paragraphs under it (separated by a blank line) are its text; a line starting with `- ` is a
-bullet. The headings are those the law's förvaltningsberättelse has (LKBR 11 kap.): SECTIONS.
+`dokument/texter-<period>.md` (UTF-8, or Windows-1252 or UTF-16 as Notepad saves them; Markdown-like):
+a line `## <heading>` starts a section, the paragraphs under it (separated by a blank line) are its
+text; a line starting with `- ` is a bullet. The headings are those the law's förvaltningsberättelse has (LKBR 11 kap.): SECTIONS.
 A section not in the file gets a visible note saying where to write it, so nothing is left out
 silently. Text is text: nothing in it is run or becomes a field. `rodtrad init` puts an example
 (rodtrad/templates/texter-exempel.md) in the folder.
@@ -10,6 +10,8 @@ silently. Text is text: nothing in it is run or becomes a field. `rodtrad init` 
 from __future__ import annotations
 
 from pathlib import Path
+
+from rodtrad.consolidator.imports.text import decode
 
 from .render import Para
 
@@ -26,10 +28,11 @@ def read(folder: Path | None, period: str) -> dict[str, list]:
     path = file_for(folder, period) if folder else None
     found: dict[str, list[str]] = {}
     if path is not None and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            text = ""
+        try:  # as Notepad saves it: UTF-8 (with or without a BOM), "ANSI" (Windows-1252) or "Unicode" (UTF-16)
+            text, _ = decode(path.read_bytes())
+        except OSError:
+            text = None
+        text = text or ""
         names = {heading.lower(): key for key, heading in SECTIONS}
         current = None
         for line in text.splitlines():
