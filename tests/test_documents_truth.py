@@ -155,3 +155,42 @@ def test_the_economy_departments_texts_are_read_as_notepad_saves_them(encoding, 
                                  ("Nytt äldreboende i Åby", "List Bullet")]
     assert said["utveckling"] == [("Skatteunderlaget växer långsammare.", "Normal")]
     assert said["personal"][0][0].startswith("[Ekonomiavdelningens text saknas")
+
+
+def test_a_word_only_rewrite_removes_the_pdf_its_changed_document_no_longer_matches_and_says_so(unanswered, tmp_path):
+    """`rapport --dokument docx` after a new template: the old PDF would say what the document no
+    longer says, so it is removed (and from the manifest), and the user told; with nothing changed
+    it stays. The listing names a PDF only when one was made."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from rodtrad.consolidator.cli import main
+    from rodtrad.consolidator.consolidation import manifest
+
+    ws = tmp_path / "ws"
+    shutil.copytree(unanswered, ws)
+    folder = ws / "rapporter" / "2027-plan"
+    recorded = json.loads((folder / manifest.NAME).read_text("utf-8"))
+    for docx in folder.glob("*.docx"):  # as if consolidated with PDFs
+        docx.with_suffix(".pdf").write_bytes(b"%PDF-1.6 made from the old document")
+        recorded["outputs"].append({"path": docx.with_suffix(".pdf").name, "size": 36,
+                                    "sha256": manifest.sha256(docx.with_suffix(".pdf"))})
+    (folder / manifest.NAME).write_text(json.dumps(recorded), "utf-8")
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert len(pdfs) == 5
+
+    run = ["rapport", str(ws), "--period", "2027-plan", "--dokument", "docx"]
+    same = CliRunner().invoke(main, run)
+    assert same.exit_code == 0 and "togs bort" not in same.output and ".pdf" not in same.output, same.output
+    assert sorted(folder.glob("*.pdf")) == pdfs
+
+    template_with(ws / "dokument", "Antagen av fullmäktige.")
+    changed = CliRunner().invoke(main, run)
+    assert changed.exit_code == 0, changed.output
+    assert not list(folder.glob("*.pdf"))
+    for pdf in pdfs:
+        assert f"Obs: {pdf.name} togs bort: den stämde inte längre med dokumentet." in changed.output
+    listed = {o["path"] for o in json.loads((folder / manifest.NAME).read_text("utf-8"))["outputs"]}
+    assert not {p.name for p in pdfs} & listed and {d.name for d in folder.glob("*.docx")} <= listed

@@ -344,11 +344,15 @@ def rapport(directory: Path, period: str, nodes: tuple[str, ...], documents: str
     except ConsolidationError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
+    made = {pdf.name for pdf in written.pdfs}
     for path in written.documents:
         pdf = path.with_suffix(".pdf")
-        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.exists() else ""))
+        click.echo(f"{path}" + (f"  (och {pdf.name})" if pdf.name in made else ""))
     for finding in written.findings:
         click.echo(f"Obs: {finding.message()}")
+    for pdf in written.stale:
+        click.echo(f"Obs: {pdf.name} togs bort: den stämde inte längre med dokumentet. Skriv en ny PDF med "
+                   f"--dokument pdf, eller spara som PDF ur Word.")
     click.echo(f"{len(written.documents)} dokument, {len(written.pdfs)} PDF i {Workspace(directory).reports(period)}")
 
 

@@ -27,6 +27,7 @@ class Written:
     documents: list[Path] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     findings: list = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)  # PDFs removed: their document changed, no new PDF made
 
 
 def report_name(master, node_id: str, period) -> str:
@@ -68,8 +69,9 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
                            documents, tuple(extra), nodes or None, keep_charts=True)
             written.findings = result.findings
             wanted = [p for p in result.documents]
-            moved = []
+            moved, stale = [], []
             for doc in wanted:
+                stale += _stale_pdf(folder / doc.name, doc)
                 for path in (doc, doc.with_suffix(".pdf"), *([doc.with_suffix(".xlsx")]
                                                             if any(doc.with_suffix(".xlsx").name == name for _, name in extra)
                                                             else [])):
@@ -78,7 +80,8 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
                         moved.append(folder / path.name)
             written.documents = [folder / d.name for d in wanted]
             written.pdfs = [p for p in moved if p.suffix == ".pdf"]
-            _record(recorded, folder, moved, extra)
+            written.stale = stale
+            _record(recorded, folder, moved, extra, stale)
             mf.write(recorded, folder)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -87,9 +90,25 @@ def rapport(root: Path, period_id: str, nodes: tuple = (), documents: str = "pdf
     return written
 
 
-def _record(recorded: dict, folder: Path, paths: list[Path], extra: list) -> None:
-    """The manifest's outputs with `paths` added or brought up to date; the reports on request named."""
+def _stale_pdf(old: Path, new: Path) -> list[Path]:
+    """The PDF beside `old` (the document in rapporter/) when `new` (just written, no PDF made for it)
+    differs from it: that PDF says what the document no longer says. Removed here; [] when the
+    document is unchanged (its PDF still fits) or there is no PDF to remove."""
+    pdf = old.with_suffix(".pdf")
+    if new.with_suffix(".pdf").exists() or not pdf.exists():
+        return []
+    if old.exists() and mf.sha256(old) == mf.sha256(new):
+        return []
+    pdf.unlink()
+    return [pdf]
+
+
+def _record(recorded: dict, folder: Path, paths: list[Path], extra: list, removed: list[Path] = ()) -> None:
+    """The manifest's outputs with `paths` added or brought up to date and `removed` taken out; the
+    reports on request named."""
     outputs = {o["path"]: o for o in recorded["outputs"]}
+    for path in removed:
+        outputs.pop(path.relative_to(folder).as_posix(), None)
     for path in paths:
         rel = path.relative_to(folder).as_posix()
         outputs[rel] = {"path": rel, "size": path.stat().st_size, "sha256": mf.sha256(path)}
