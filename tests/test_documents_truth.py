@@ -194,3 +194,58 @@ def test_a_word_only_rewrite_removes_the_pdf_its_changed_document_no_longer_matc
         assert f"Obs: {pdf.name} togs bort: den stämde inte längre med dokumentet." in changed.output
     listed = {o["path"] for o in json.loads((folder / manifest.NAME).read_text("utf-8"))["outputs"]}
     assert not {p.name for p in pdfs} & listed and {d.name for d in folder.glob("*.docx")} <= listed
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, killed and not yet reaped, does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="/proc missing")
+def test_a_consolidation_killed_while_converting_leaves_no_soffice_running_and_no_profile_behind(tmp_path):
+    """SIGKILL while a `soffice --convert-to` runs (here a stand-in that would run a minute): the
+    watchdog ends it with the processes started ahead and removes the temporary profiles."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from rodtrad.consolidator.documents import pdf
+
+    if pdf.soffice() is None:
+        pytest.skip("LibreOffice missing")
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'converting.pid'}\nexec sleep 60\n")
+    fake.chmod(0o755)
+    (tmp_path / "a.docx").write_bytes(b"stand-in")
+    code = ("import sys\nfrom rodtrad.consolidator.documents import pdf\n"
+            "office = pdf.Office(1, ahead=True)\n"
+            "print(office.tmp, *[p.pid for p in office.started], flush=True)\n"
+            f"office.office = {str(fake)!r}\n"
+            f"office.convert([__import__('pathlib').Path({str(tmp_path / 'a.docx')!r})])\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    profiles, *ahead = child.stdout.readline().split()
+    until = time.monotonic() + 20
+    while not (tmp_path / "converting.pid").exists() and time.monotonic() < until:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    converting = int((tmp_path / "converting.pid").read_text())
+    assert _alive(converting) and Path(profiles).is_dir()
+    os.kill(child.pid, signal.SIGKILL)  # as if the consolidation were killed mid-conversion
+    child.wait()
+    try:
+        until = time.monotonic() + 10
+        while (_alive(converting) or Path(profiles).exists() or any(_alive(int(p)) for p in ahead)) \
+                and time.monotonic() < until:
+            time.sleep(0.1)
+        assert not _alive(converting), "the converting soffice was left running"
+        assert not [p for p in ahead if _alive(int(p))]
+        assert not Path(profiles).exists(), "the temporary profiles were left behind"
+    finally:  # never leave the stand-in running, whatever the outcome
+        if _alive(converting):
+            os.kill(converting, signal.SIGKILL)

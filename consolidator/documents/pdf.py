@@ -99,7 +99,9 @@ class Office:
     ahead that has died or never answered costs nothing but time: the second `soffice` then does the
     conversion itself; a PDF still missing is tried once more in a fresh process. Started ahead,
     the processes are in a process group of their own, ended by `close` and, should this process
-    die first, by a watchdog (`sh`) that waits for this process's end on a pipe."""
+    die first, by a watchdog (`sh`) that waits for this process's end on a pipe, then ends them and
+    the converting `soffice`s (each in a group of its own, named to it on the pipe) and removes the
+    profiles."""
 
     def __init__(self, processes: int | None = None, ahead: bool = False):
         self.office = soffice()
@@ -109,6 +111,7 @@ class Office:
         self.started: list[subprocess.Popen] = []
         self.handed = 0  # how many of `started` were given a share (they end by themselves)
         self.watchdog = None
+        self.converting: list[subprocess.Popen] = []  # the `soffice --convert-to` of `_run`
         if ahead and self.office and os.name == "posix":
             self._start()
 
@@ -123,11 +126,26 @@ class Office:
                      "--nologo", "--nodefault"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL, env=self.env, start_new_session=True))
             groups = " ".join(f"-{p.pid}" for p in self.started)
-            self.watchdog = subprocess.Popen(["sh", "-c", f"read _; kill -s KILL -- {groups} 2>/dev/null"],
+            # until the pipe ends (this process ended, however): more groups, one a line; then all
+            # of them killed and the profiles removed ($0 is the folder: never part of the script)
+            script = (f'g="{groups}"; while read -r x; do g="$g $x"; done; kill -s KILL -- $g 2>/dev/null; '
+                      'rm -rf -- "$0"')
+            self.watchdog = subprocess.Popen(["sh", "-c", script, self.tmp],
                                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
             self.close(grace=0)
+
+    def _watch(self, process: subprocess.Popen) -> None:
+        """Name `process`'s group to the watchdog: should this process die while it converts, it
+        ends too (the one it hands its share to is ended anyway, and it would convert by itself)."""
+        if self.watchdog is None:
+            return
+        try:
+            self.watchdog.stdin.write(f"-{process.pid}\n".encode())
+            self.watchdog.stdin.flush()
+        except OSError:
+            pass  # the watchdog is gone: close() still ends it
 
     def close(self, grace: float = 1.0) -> None:
         """End what was started ahead and remove the profiles. A process that was given its share
@@ -145,6 +163,14 @@ class Office:
             except OSError:
                 pass  # it has ended, and its group with it
             process.wait()
+        for process in self.converting:  # interrupted while converting (Ctrl-C): never left running
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL) if self.watchdog is not None else process.kill()
+                except OSError:
+                    pass
+                process.wait()
+        self.converting = []
         if self.watchdog is not None:
             self.watchdog.kill()
             self.watchdog.wait()
@@ -191,7 +217,10 @@ class Office:
                 running.append((docs, subprocess.Popen(
                     [self.office, f"-env:UserInstallation={self._profile(first + i)}", "--headless", "--norestore",
                      "--nologo", "--convert-to", FILTER, "--outdir", str(docs[0].parent), *map(str, docs)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env)))
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env,
+                    start_new_session=self.watchdog is not None)))
+                self.converting.append(running[-1][1])
+                self._watch(running[-1][1])
             except OSError as exc:
                 said.update({d: explain(exc) for d in docs})
         for docs, process in running:
