@@ -249,3 +249,21 @@ def test_a_consolidation_killed_while_converting_leaves_no_soffice_running_and_n
     finally:  # never leave the stand-in running, whatever the outcome
         if _alive(converting):
             os.kill(converting, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("command", ["rapport", "consolidate"])
+def test_an_interrupted_command_says_avbrutet_and_exits_130_never_1_which_means_a_workbook_with_errors(
+        command, unanswered, monkeypatch):
+    from click.testing import CliRunner
+
+    from rodtrad.consolidator.cli import main
+    from rodtrad.consolidator.consolidation import consolidate as consolidation, rapport
+
+    def interrupted(*_, **__):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rapport, "rapport", interrupted)
+    monkeypatch.setattr(consolidation, "consolidate", interrupted)
+    result = CliRunner().invoke(main, [command, str(unanswered), "--period", "2027-plan"])
+    assert result.exit_code == 130, (result.exit_code, result.output)
+    assert "Avbrutet." in result.output and "Traceback" not in result.output

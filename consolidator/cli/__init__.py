@@ -32,7 +32,10 @@ class Guarded(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, click.Abort):  # Ctrl-C: 128 + SIGINT as shells say it, never 1 (a workbook's errors)
+            click.echo("Avbrutet.", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except BrokenPipeError:
             raise  # output piped into `head`: click ends quietly
