@@ -267,3 +267,13 @@ def test_an_interrupted_command_says_avbrutet_and_exits_130_never_1_which_means_
     result = CliRunner().invoke(main, [command, str(unanswered), "--period", "2027-plan"])
     assert result.exit_code == 130, (result.exit_code, result.output)
     assert "Avbrutet." in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("tag", ["{{ titel }", "Datum: {{ datum }}}} och {{ kommun", "{{ titel + }}"])
+def test_a_misspelt_tag_is_named_by_its_paragraphs_text_not_a_line_number_word_does_not_show(tag, tmp_path):
+    from rodtrad.consolidator.documents import template
+
+    usable, findings = template.check(template_with(tmp_path, tag))
+    assert not usable and [f.kind.code for f in findings] == ["document.template_broken"]
+    message = findings[0].message()
+    assert f'i stycket "{tag}"' in message and "på rad" not in message, message

@@ -91,8 +91,8 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         detail = "filen är ingen Word-fil (.docx)" if not isinstance(exc, OSError) else "filen kan inte läsas"
         return False, [BROKEN(file=name, value=name, params={"detail": detail})]
-    except TemplateError as exc:
-        where = f" på rad {exc.lineno}" if getattr(exc, "lineno", None) else ""
+    except TemplateError:
+        where = _misspelt(path)  # a line number means nothing in Word: the paragraph's text does
         return False, [BROKEN(file=name, value=name,
                               params={"detail": f"en platshållare med {{{{ }}}} eller {{% %}} är felskriven{where}"})]
     except Exception as exc:  # noqa: BLE001 - a damaged template is a finding, never a traceback
@@ -106,6 +106,30 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
     styles = {s.name for s in tpl.get_docx().styles}
     findings += [MISSING_STYLE(file=name, value=name, field=style) for style in STYLES if style not in styles]
     return True, findings
+
+
+def _misspelt(path: Path) -> str:
+    """' i stycket "…"' for the first paragraph (body, tables, headers, footers) whose `{{ }}` does not
+    parse by itself; "" when none does (a `{% %}` block spans paragraphs, so those are not tried)."""
+    from docx import Document  # noqa: PLC0415
+    from jinja2 import Environment, TemplateError  # noqa: PLC0415
+
+    try:
+        doc = Document(str(path))
+    except Exception:  # noqa: BLE001 - only a better message is lost
+        return ""
+    parts = [doc, *(s.header for s in doc.sections), *(s.footer for s in doc.sections)]
+    paragraphs = [p for part in parts for p in part.paragraphs]
+    paragraphs += [p for part in parts for t in part.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    env = Environment()
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if "{{" in text and "{%" not in text:
+            try:
+                env.parse(text.replace("{{p ", "{{ ").replace("{{r ", "{{ "))
+            except TemplateError:
+                return f' i stycket "{text.strip()[:80]}"'
+    return ""
 
 
 def default(path: Path) -> Path:
