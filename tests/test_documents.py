@@ -163,6 +163,27 @@ def test_every_figure_in_a_presets_delar_and_helar_documents_is_in_its_excel_rep
     assert sum(check_figures(d) for d in docs) > 30
 
 
+@pytest.mark.parametrize("preset", ["ostersund", "solleftea"])
+def test_the_other_presets_documents_have_every_figure_of_their_excel_reports_headings_and_alt_texts(
+        preset_cycle, tmp_path, preset):
+    """Östersund's and Sollefteå's first follow-up (a reduced year: two units a board), consolidated
+    with documents in a copy: every table figure is its Excel report's, the headings never skip a
+    level, every picture has an alternative text with figures, and the files carry the model's names."""
+    root, _, follow = preset_cycle(preset)
+    ws = tmp_path / preset
+    shutil.copytree(root, ws)
+    result = consolidate(ws, follow, include_invalid=True, documents="docx")
+    docs = documents(ws / "rapporter" / follow)
+    assert docs and sorted(result.documents) == docs
+    assert sum(check_figures(d) for d in docs) > 10
+    for docx in docs:
+        levels = [level for level, _ in headings(docx)]
+        assert levels[0] == 0 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), (docx.name, levels)
+        pictures = list(Document(str(docx)).element.body.iter(qn("wp:docPr")))
+        assert pictures and all(len(p.get("descr", "")) > 30 and re.search(r"\d", p.get("descr")) for p in pictures)
+    assert kf_document(ws, follow) in docs  # named by the model's own word for the KF report
+
+
 def test_the_summary_states_the_nodes_economy_and_goals_as_the_excel_report_has_them(demo):
     folder = demo[0] / "rapporter" / "2027-delar"
     for docx in documents(folder):
