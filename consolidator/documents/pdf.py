@@ -140,11 +140,12 @@ class Office:
                     process.wait(timeout=max(0.0, until - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                pass  # it has ended, and its group with it
-            process.wait()
+            if process.poll() is None:  # not reaped: its pid (the group's id) is still its own
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                process.wait()
         if self.watchdog is not None:
             self.watchdog.kill()
             self.watchdog.wait()
