@@ -394,6 +394,22 @@ def test_libreoffice_started_ahead_ends_when_the_consolidation_is_killed(tmp_pat
     assert not [g for g in groups if group_alive(g)]
 
 
+def test_libreoffice_is_found_on_path_where_its_installers_put_it_or_where_rodtrad_soffice_says(tmp_path, monkeypatch):
+    program = tmp_path / "LibreOffice" / "program" / "soffice.exe"
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"")
+    monkeypatch.delenv("RODTRAD_SOFFICE", raising=False)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # not on PATH, as on Windows
+    monkeypatch.setattr(pdf, "INSTALLED", ("C:/finns/inte/soffice.exe", str(program)))
+    assert pdf.soffice() == str(program)
+    monkeypatch.setattr(pdf, "INSTALLED", ())
+    assert pdf.soffice() is None
+    monkeypatch.setenv("RODTRAD_SOFFICE", str(program))
+    assert pdf.soffice() == str(program)
+    monkeypatch.setenv("RODTRAD_SOFFICE", str(tmp_path / "saknas"))
+    assert pdf.soffice() is None  # a wrong path is no LibreOffice: the finding says how to get one
+
+
 def test_without_libreoffice_the_docx_is_written_and_a_swedish_finding_says_how_to_get_it(demo, monkeypatch, tmp_path):
     docx = shutil.copyfile(demo[0] / "rapporter" / "2027-T1" / "KF-rapport 2027-T1.docx", tmp_path / "KF.docx")
     monkeypatch.setattr(pdf, "soffice", lambda: None)
