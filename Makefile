@@ -38,6 +38,7 @@ libreoffice:
 # remove each other's (the default, /tmp/pytest-of-USER, is one per user).
 test: $(VENV)/.test-extras libreoffice
 	$(BIN)/lint-imports
+	mkdir -p build  # pytest makes --basetemp but not its parent: a fresh clone has no build/ until `make demo`
 	$(BIN)/python -m pytest -q --basetemp=build/pytest
 
 # Random property-based cases against the validator (make test runs a fixed set).
