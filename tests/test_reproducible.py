@@ -106,7 +106,7 @@ def test_the_master_workbook_written_twice_is_byte_identical_and_dated_at_the_ep
 
 
 def test_carrying_activities_into_next_years_plan_keeps_the_generation_time(demo_cycle, tmp_path):
-    from rodtrad.consolidator.workbooks.rollover import prefill_activities
+    from rodtrad.consolidator.workbooks.carried import prefill_activities
 
     master = demo_cycle["master"]
     (sent,) = generate(master, "2027-plan", tmp_path / "sent", units=UNITS[:1], jobs=1, now=NOW)
