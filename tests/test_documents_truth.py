@@ -277,3 +277,27 @@ def test_a_misspelt_tag_is_named_by_its_paragraphs_text_not_a_line_number_word_d
     assert not usable and [f.kind.code for f in findings] == ["document.template_broken"]
     message = findings[0].message()
     assert f'i stycket "{tag}"' in message and "på rad" not in message, message
+
+
+def test_text_under_a_heading_that_is_no_section_is_named_in_a_warning_not_dropped_silently(unanswered, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from rodtrad.consolidator.cli import main
+    from rodtrad.consolidator.documents import texts
+
+    ws = tmp_path / "ws"
+    shutil.copytree(unanswered, ws)
+    (ws / "dokument" / "texter-2027-plan.md").write_text(
+        "## Väsentliga händelser\nEn ny skola.\n\n## Väsentliga händelser under året\nRäntorna steg.\n\n"
+        "## Personal\nSjukfrånvaron minskade.\n", "utf-8")
+    warned = texts.check(ws / "dokument", "2027-plan")
+    assert [(f.kind.code, f.field) for f in warned] == [("document.texts_heading", "Väsentliga händelser under året"),
+                                                         ("document.texts_heading", "Personal")]
+    assert "## Väsentliga personalförhållanden" in warned[1].hint()
+    result = CliRunner().invoke(main, ["rapport", str(ws), "--period", "2027-plan", "--dokument", "docx"])
+    assert result.exit_code == 0, result.output
+    assert ("Obs: dokument/texter-2027-plan.md: rubriken \u201dPersonal\u201d finns inte i förvaltningsberättelsen; "
+            "texten under den kommer inte med i dokumenten.") in result.output
+    assert texts.check(ws / "dokument", "2027-delar") == []  # no file, nothing to say

@@ -5,7 +5,7 @@ from rodtrad.consolidator.consolidation import consolidate  # noqa: F401 - impor
 from rodtrad.consolidator.reading import grid, validate  # noqa: F401
 from rodtrad.consolidator.model import masterdata  # noqa: F401
 from rodtrad.consolidator.imports import changes, kolada, ledger, sie, sniff, text  # noqa: F401
-from rodtrad.consolidator.documents import pdf, template  # noqa: F401 - the report documents' codes
+from rodtrad.consolidator.documents import pdf, template, texts  # noqa: F401 - the report documents' codes
 from rodtrad.consolidator.model.findings import CATALOGUE, Finding
 from rodtrad.consolidator.rules import all_rules
 from rodtrad.consolidator.model.words import Said

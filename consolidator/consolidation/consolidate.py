@@ -180,7 +180,7 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     if documents != "inga":  # imported here, before the workers fork: they inherit docxtpl & co.
         from rodtrad.consolidator.documents import charts, pdf as pdf_export, write as document  # noqa: PLC0415
 
-        doc_options, doc_findings = document.prepare(ws.root, keep_charts=keep_charts)
+        doc_options, doc_findings = document.prepare(ws.root, keep_charts=keep_charts, period=period.id)
         doc_options = replace(doc_options, nodes=frozenset(nodes) if nodes else None, municipality=master.name)
         if documents == "pdf":  # LibreOffice starts while the reports are made (pdf.Office)
             expected = len(nodes) if nodes else 1 + len(extra) + sum(n.level in node_report.BOARD_LEVELS for n in master.org)

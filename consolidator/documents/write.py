@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docxtpl  # noqa: F401  # loaded with this module, which consolidation imports before its workers fork: they share it
 
-from . import template as tpl
+from . import template as tpl, texts as texts_file
 from .charts import Charts
 from .content import TABLES, Content
 from .render import render
@@ -29,9 +29,11 @@ class Options:
         return self.nodes is None or node_id in self.nodes
 
 
-def prepare(root: Path | None, nodes=None, keep_charts: bool = False) -> tuple[Options, list]:
+def prepare(root: Path | None, nodes=None, keep_charts: bool = False,
+            period: str | None = None) -> tuple[Options, list]:
     """Options for a run in workspace `root`: its own template (dokument/rapportmall.docx) when it can
-    be used, else the shipped one; findings say why a workspace template was not used. `keep_charts`:
+    be used, else the shipped one; findings say why a workspace template was not used and, with
+    `period` (its id), which headings of dokument/texter-<period>.md are no section. `keep_charts`:
     charts are kept in the workspace's CHARTS folder and taken from it (never for an auditor's rebuild)."""
     findings: list = []
     chosen = tpl.shipped()
@@ -42,6 +44,8 @@ def prepare(root: Path | None, nodes=None, keep_charts: bool = False) -> tuple[O
             if usable:
                 chosen = own
     texts = str(Path(root) / tpl.FOLDER) if root is not None else None
+    if texts is not None and period is not None:  # the period's own texts: a heading that is no section
+        findings = findings + texts_file.check(Path(texts), period)
     charts = str(Path(root) / CHARTS) if root is not None and keep_charts else None
     return Options(str(chosen), texts, frozenset(nodes) if nodes else None, charts=charts), findings
 
