@@ -301,3 +301,17 @@ def test_text_under_a_heading_that_is_no_section_is_named_in_a_warning_not_dropp
     assert ("Obs: dokument/texter-2027-plan.md: rubriken \u201dPersonal\u201d finns inte i förvaltningsberättelsen; "
             "texten under den kommer inte med i dokumenten.") in result.output
     assert texts.check(ws / "dokument", "2027-delar") == []  # no file, nothing to say
+
+
+def test_a_kept_chart_is_readable_by_the_colleagues_who_share_the_workspace(tmp_path):
+    """The cache is in the workspace, often a shared drive: its PNGs get the mode the user's umask
+    gives any new file (0644 with 022), not mkstemp's private 0600."""
+    import os
+
+    from rodtrad.consolidator.documents.charts import Charts
+
+    old = os.umask(0o022)
+    os.umask(old)
+    Charts(tmp_path).lights({"grön": 2, "röd": 1}, "Mål")
+    [png] = tmp_path.glob("*.png")
+    assert png.stat().st_mode & 0o777 == 0o666 & ~old

@@ -150,12 +150,17 @@ def _kept(path: Path) -> bytes | None:
     return png
 
 
+_UMASK = os.umask(0o022)  # read once, at import (before any thread or worker): setting it is the only way
+os.umask(_UMASK)
+
+
 def _keep(path: Path, png: bytes) -> None:
     """Write `png` to `path` whole or not at all (another process may read it meanwhile); a cache
     that cannot be written is no error: the picture is in the document either way."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would keep a colleague's run from the shared cache
         with os.fdopen(fd, "wb") as out:
             out.write(png)
         os.replace(tmp, path)
