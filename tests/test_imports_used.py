@@ -19,7 +19,8 @@ from rodtrad.consolidator.rollup import snapshot
 from rodtrad.consolidator.rollup.store import History
 from rodtrad.consolidator.workbooks import followdocs
 
-PERIOD, UNIT, MONTH, ACCOUNT = "2027-delar", "2111", "202603", "5010"  # a unit taken in; a month before August
+PERIOD, UNIT, MONTH, ACCOUNT = "2027-delar", "2111", "202603", "5010"  # a unit taken in; a month before April
+FOLLOW_UPS = ("2027-T1", "2027-05", PERIOD)  # the demo's tertial, month and delår
 LAST_YEAR_CHANGE = 123_456.78  # kr added to the unit's March 2026 outcome by the corrected SIE file
 KOLADA_CHANGE = 1.0  # added to each of the municipality's own Kolada values (gender T) by the newer file
 
@@ -77,9 +78,10 @@ def test_the_imports_changed_since_the_consolidation_and_it_kept_what_it_used(ch
     assert {u: v for u, v in now.last_year.items() if u != UNIT} == {u: v for u, v in kept.last_year.items() if u != UNIT}
 
 
-def test_verify_of_the_old_period_finds_no_difference_after_the_imports(changed):
+@pytest.mark.parametrize("period", FOLLOW_UPS)
+def test_verify_of_an_old_period_finds_no_difference_after_the_imports(changed, period):
     root, _ = changed
-    verdict = verify(root, PERIOD, jobs=1)
+    verdict = verify(root, period, jobs=1)
     assert verdict.ok, verdict.memo()
 
 
@@ -102,16 +104,17 @@ def _number(text):
     return float(text.replace(",", "."))
 
 
-def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_path):
+@pytest.mark.parametrize("period", FOLLOW_UPS)
+def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_path, period):
     """The kept row is what holds the period: deleted (as for a period consolidated before it was
     kept), verify reads the imports as they are now and names the KF report's cells they moved."""
     root = tmp_path / "kommun"
     shutil.copytree(changed[0], root)
     with sqlite3.connect(root / "historik.sqlite") as con:
-        assert con.execute("DELETE FROM imports_used WHERE period = ?", (PERIOD,)).rowcount == 1
-    verdict = verify(root, PERIOD, jobs=1)
+        assert con.execute("DELETE FROM imports_used WHERE period = ?", (period,)).rowcount == 1
+    verdict = verify(root, period, jobs=1)
     assert not verdict.ok
-    (kf,) = (root / "rapporter" / PERIOD).glob("KF-rapport *.xlsx")
+    (kf,) = (root / "rapporter" / period).glob("KF-rapport *.xlsx")
     found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
     where, reported = _cell(kf, "Föregående år", "Nivå", "0000", "Utfall 2026 (kr)", "Ansvarskod")
     was, now = re.fullmatch(r"i rapporten: (\S+); omräknat: (\S+)", found[where]).groups()
