@@ -1,6 +1,7 @@
 """Master data: the four presets are valid; a broken styrmodell.xlsx gives findings with cells."""
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from rodtrad.consolidator.reading import masterfile
 from rodtrad.consolidator.model import masterdata
@@ -119,3 +120,27 @@ def test_an_unknown_result_indicator_is_reported(tmp_path):
     wb.save(path)
     md, findings = masterfile.load(path)
     assert md is None and [f.flat() for f in findings] == [("Balanskrav", f"B{row}", "master.unknown_ref")]
+
+
+@pytest.mark.parametrize("unit, aggregation, warned", [
+    ("%", "summa", True), ("procent", "summa", True), ("Andel", "summa", True), ("% av eleverna", "summa", True),
+    ("mil", "summa", False), ("st", "summa", False), ("kr", "summa", False), ("%", "medel", False), ("%", "viktat", False),
+])
+def test_a_summed_share_is_a_warning_of_check_master_pointing_at_its_aggregation(tmp_path, unit, aggregation, warned):
+    data = build("ostersund")
+    ind = next(i for i in data["indicators"] if i["id"] == "I5")
+    ind.update(unit=unit, aggregation=aggregation, weight=ind.get("weight") or ("I1" if aggregation == "viktat" else None))
+    path = tmp_path / "styrmodell.xlsx"
+    masterbook.write(data, path)
+    md, findings = masterfile.load(path)
+    said = [f for f in findings if f.code == "master.summed_share"]
+    assert md is not None  # a warning: the model still loads
+    if warned:
+        assert [(f.value, f.severity) for f in said] == [("I5", "warning")]
+        sheet, cell = said[0].sheet, said[0].cell
+        column = column_index_from_string(cell.rstrip("0123456789"))
+        above = [load_workbook(path)[sheet].cell(row=r, column=column).value for r in range(1, int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))]
+        assert "Aggregering" in above, above  # the cell is in the Aggregering column
+        assert "summa av andelar" in said[0].message()
+    else:
+        assert said == []

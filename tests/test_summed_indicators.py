@@ -59,3 +59,31 @@ def test_a_units_part_of_a_total_is_whole_when_at_least_one(total, units, part):
 def test_the_sample_answers_know_which_indicators_are_summed_and_by_how_many_units(master):
     assert own_parts(master) == {"N10": 6, "N11": 49}
     assert own_parts(None) == {}
+
+
+def instruction_lines(path) -> list[str]:
+    ws = load_workbook(path, read_only=True)["Instruktioner"]
+    return [str(row[0]) for row in ws.iter_rows(values_only=True) if row and row[0]]
+
+
+@pytest.mark.parametrize("period", ["2027-plan", "2027-T1", "2027-delar"])
+def test_a_units_workbook_says_which_indicators_it_answers_its_own_part_of(demo_cycle, period):
+    """Every unit with a summed indicator of its own is told, on its Instruktioner sheet, that the
+    Målvärde is the whole municipality's and it writes its own part; a unit without one is not."""
+    root = demo_cycle["workspace"].root
+    master, _ = masterfile.load(root / "styrmodell.xlsx")
+    told = untold = 0
+    for path in sorted((root / "utskick" / period).glob("*.xlsx")):
+        unit = path.name.split(" ")[0]
+        if not master.is_unit(unit):
+            continue
+        summed = [i.id for i in master.indicators if i.aggregation == "summa" and i.source == "manuell"
+                  and i in master.indicators_for(unit)]  # independently of MasterData.own_parts
+        said = [line for line in instruction_lines(path) if "summeras över enheterna" in line]
+        if summed:
+            assert len(said) == 1 and all(i in said[0] for i in summed) and "egen del" in said[0], (path.name, said)
+            told += 1
+        else:
+            assert said == [], path.name
+            untold += 1
+    assert told >= 6  # N10's six units and N11's 49

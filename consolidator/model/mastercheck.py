@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rodtrad.consolidator.model import contract
-from rodtrad.consolidator.model.findings import ERROR, define
+from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 
 BOARD_LEVELS = ("nämnd", "styrelse")
 LEVELS = ("kf", "styrelse", "nämnd", "förvaltning", "verksamhet", "enhet", "koncern", "bolag")
@@ -23,6 +23,16 @@ ORG_CYCLE = define("master.org_cycle", ERROR, "Organisationen har en slinga vid 
                    "The organisation tree has a cycle at {value}.")
 NO_PLAN_PERIOD = define("master.no_plan_period", ERROR, "Det finns ingen period av typen plan.",
                         "There is no period of kind plan.", "Lägg till en planperiod på bladet Perioder.")
+
+
+SUMMED_SHARE = define(
+    "master.summed_share", WARNING,
+    "Nyckeltalet {value} mäts i {unit} men summeras över enheterna: en summa av andelar är ingen andel.",
+    "The indicator {value} is measured in {unit} but summed over the units: a sum of shares is no share.",
+    "Välj Aggregering medel (eller viktat, med en vikt) för ett nyckeltal i procent; summa passar antal och belopp.",
+    "Choose the aggregation medel (or viktat, with a weight) for an indicator in per cent; summa suits counts and amounts.",
+    example={"value": "N3", "unit": "%", "sheet": "Nyckeltal", "cell": "G4"})
+SHARES = ("%", "procent", "andel")  # an indicator's unit (Enhet) that says it is a share
 
 
 def integrity(data: dict, got: contract.Read, file: str) -> list:
@@ -78,6 +88,10 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
     for i, ind in enumerate(data.get("indicators") or []):
         for goal in ind.get("goals") or []:
             ref("indicators", i, "goals", goal, goal_ids, "målen", "Mål")
+        unit = str(ind.get("unit") or "").strip()
+        if ind.get("aggregation") == "summa" and \
+                (unit.lower() in SHARES or "%" in unit):
+            at(f"/indicators/{i}/aggregation", SUMMED_SHARE, value=ind.get("id"), params={"unit": unit})
     for i, c in enumerate(data.get("commitments") or []):
         ref("commitments", i, "owner", c.get("owner"), org, "organisationens ansvarskoder", "Ägare")
         for goal in c.get("goals") or []:

@@ -264,6 +264,12 @@ class MasterData:
         goals = {g.id for g in self.board_goals(unit_id)} | {g.id for g in self.goals_at("kf")}
         return [i for i in self.indicators if goals & set(i.goals)]
 
+    def own_parts(self, unit_id: str) -> list[Indicator]:
+        """The unit's indicators that are summed over the units (aggregation "summa") and answered by
+        the unit itself (not Kolada or the ledger): the unit's outcome and target are its own part, the
+        indicator's target the whole municipality's."""
+        return [i for i in self.indicators_for(unit_id) if i.aggregation == "summa" and i.source not in ("kolada", "ekonomi")]
+
     @cached_property
     def _by_unit(self) -> dict[str, dict[str, list]]:
         index: dict[str, dict[str, list]] = {"budget": {}, "people": {}}

@@ -32,7 +32,8 @@ from rodtrad.consolidator.model.findings import ERROR, WARNING, define
 ROWS = 100_000  # rows a sheet may reach (Excel's last is 1,048,576)
 COLUMNS_ROOM = 100  # columns a unit may add to the widest table
 CELLS = 4_000_000  # cells of the dense rectangle a sheet may become (~130 MB in the reader)
-READ_CAP = 400 << 20  # bytes of memory a reading worker may add while it parses one file
+READ_CAP = 400 << 20  # bytes of memory a reading worker may add while it parses one file: a file read to
+# its CELLS budget adds ~290 MiB, so it is read, not killed (tests/test_hostile.py, many sheets)
 
 FAR_VALUE = define(
     "sheet.far_value", ERROR,

@@ -47,6 +47,11 @@ def instructions(ws, doc, master):
               "10. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.", "",
               f"Lämnas in senast: {h.get('deadline') or 'enligt anvisning'}",
               f"Förifyllt ur: {h.get('basis') or '-'}"]
+    summed = [i.id for i in master.own_parts(h["unit"])]
+    if kind != "månad" and summed:
+        at = next(i for i, line in enumerate(lines) if line.startswith("7."))
+        lines.insert(at, f"   Nyckeltal som summeras över enheterna ({', '.join(summed)}): skriv enhetens egen del som utfall. "
+                         "Målvärdet är hela kommunens, summan av alla enheters delar.")
     if doc["meta"].get("level") not in (None, "enhet"):
         lines = level_lines(doc, limit, explain)
     if doc.get("investments"):  # workbooks/investbook.py: the node runs or answers for projects

@@ -75,6 +75,7 @@ def write(doc: dict, lists: dict[str, list], master: MasterData, path: Path, now
 def _instructions(ws, doc, master):
     ws.title = INSTRUCTIONS
     h = doc["header"]
+    summed = [i.id for i in master.own_parts(h["unit"])]
     wbk.write_title(ws, f"Enhetsplan {h['period_name']} – {h['unit_name']}", f"{master.name} · ansvarskod {h['unit']}")
     lines = [
         "Så här fyller du i arbetsboken",
@@ -84,6 +85,8 @@ def _instructions(ws, doc, master):
         "i listorna i cellerna.",
         "4. Grå rader på bladet Aktiviteter är låsta aktiviteter som alla enheter ska ha: fyll i ansvarig.",
         "5. Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2027-03-01. Belopp i hela kronor.",
+        *([f"   Nyckeltal som summeras över enheterna ({', '.join(summed)}): Målvärde är hela kommunens, summan av "
+           "alla enheters delar. Skriv enhetens egen del som Enhetens målvärde."] if summed else []),
         "6. Bladet Kontroll räknar vad som saknas eller är fel. När alla räknade rader visar OK är planen klar.",
         "7. Spara filen med samma namn och lämna in den som ekonomiavdelningen har beskrivit.",
         "",
