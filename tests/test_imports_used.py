@@ -113,7 +113,7 @@ def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_p
     with sqlite3.connect(root / "historik.sqlite") as con:
         assert con.execute("DELETE FROM imports_used WHERE period = ?", (period,)).rowcount == 1
     verdict = verify(root, period, jobs=1)
-    assert not verdict.ok
+    assert ("importerna i historiken saknas", "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
     (kf,) = (root / "rapporter" / period).glob("KF-rapport *.xlsx")
     found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
     where, reported = _cell(kf, "Föregående år", "Nivå", "0000", "Utfall 2026 (kr)", "Ansvarskod")
@@ -125,3 +125,24 @@ def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_p
     assert _number(now) == pytest.approx(reported + KOLADA_CHANGE)
     where, _ = _cell(kf, "Nyckeltal", "Id", "N3", "Kolada: jämförelse", "Id")
     assert where in found
+
+
+def test_a_kept_row_changed_by_hand_is_named_and_so_is_every_figure_it_moved(changed, tmp_path):
+    """The manifest records the kept row's SHA-256: a row edited in historik.sqlite (last year's
+    outcome of one unit raised) is named, and the rebuild on it differs where the reports used it."""
+    root = tmp_path / "kommun"
+    shutil.copytree(changed[0], root)
+    with sqlite3.connect(root / "historik.sqlite") as con:
+        (text,) = con.execute("SELECT used FROM imports_used WHERE period = ?", (PERIOD,)).fetchone()
+        data = json.loads(text)
+        data["last_year"][UNIT] += LAST_YEAR_CHANGE
+        con.execute("UPDATE imports_used SET used = ? WHERE period = ?", (json.dumps(data), PERIOD))
+    verdict = verify(root, PERIOD, jobs=1)
+    assert ("importerna i historiken ändrade", "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
+    (kf,) = (root / "rapporter" / PERIOD).glob("KF-rapport *.xlsx")
+    found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
+    where, reported = _cell(kf, "Föregående år", "Nivå", "0000", "Utfall 2026 (kr)", "Ansvarskod")
+    _, now = re.fullmatch(r"i rapporten: (\S+); omräknat: (\S+)", found[where]).groups()
+    assert _number(now) == pytest.approx(reported + LAST_YEAR_CHANGE)
+    where, _ = _cell(kf, "Nyckeltal", "Id", "N3", "Utfall", "Id")
+    assert where not in found  # the Kolada values kept were not touched

@@ -9,10 +9,13 @@ used something the workspace no longer holds. So the consolidation stores what i
 row per period (`imports_used`, JSON) staged and committed with the period's other history, and a
 rebuild (`rodtrad verify`, `rodtrad rapport`) reads it back (`consolidate._used`). A period
 consolidated before this was kept has no row; its rebuild reads the imports as they are now.
+The manifest records the row's SHA-256 (`imports_used`), so `verify` names a row changed or
+removed since the consolidation.
 The investment outcome is kept the same way in its own table (store.History.invested).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -81,8 +84,30 @@ def write(con, period: str, used: Used | None) -> None:
 
 def read(con, period: str) -> Used | None:
     """What the period's consolidation kept; None when it kept nothing (consolidated before this was
-    kept, a plan period, or no such period)."""
+    kept, a plan period, or no such period) or what is kept cannot be read (changed by hand: the
+    rebuild then reads the imports, and `verify` says the row changed, see `kept_digest`)."""
+    text = _text(con, period)
+    if text is None:
+        return None
+    try:
+        return Used.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def digest(used: Used) -> str:
+    """SHA-256 (hex) of what is kept for a period, as the manifest records it (`imports_used`)."""
+    return hashlib.sha256(used.to_json().encode("utf-8")).hexdigest()
+
+
+def kept_digest(con, period: str) -> str | None:
+    """SHA-256 (hex) of the row kept for `period` as it is now; None without one."""
+    text = _text(con, period)
+    return None if text is None else hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+
+
+def _text(con, period: str):
     if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone():
         return None
     row = con.execute(f"SELECT used FROM {TABLE} WHERE period = ?", (period,)).fetchone()
-    return Used.from_json(row[0]) if row else None
+    return row[0] if row else None
