@@ -146,3 +146,22 @@ def test_a_kept_row_changed_by_hand_is_named_and_so_is_every_figure_it_moved(cha
     assert _number(now) == pytest.approx(reported + LAST_YEAR_CHANGE)
     where, _ = _cell(kf, "Nyckeltal", "Id", "N3", "Utfall", "Id")
     assert where not in found  # the Kolada values kept were not touched
+
+
+@pytest.mark.parametrize("text", ["", "inte json", "[]", '{"kolada": {}}', '{"kolada": 1, "kolada_from": {}, '
+                                  '"compared": {}, "group": [null, ""], "last_year": {}}'])
+def test_a_kept_row_that_cannot_be_read_counts_as_none_kept(text):
+    """A row edited by hand into something else reads as nothing kept (the rebuild takes the imports
+    and verify names the row changed), never as an error; a kept row reads back as it was written."""
+    con = sqlite3.connect(":memory:")
+    con.execute(snapshot.SCHEMA)
+    used = snapshot.Used(kolada={"N3": (75.9, 2026)}, kolada_from={"N3": ("kolada/k.json", "ab", "N15419", "9999", 2026)},
+                         compared={"N15419": (2026, 75.9, 81.46000000000001, 5)}, group=({"0180", "2380"}, "Grupp"),
+                         last_year={"2111": 1234567.89, "2112": -0.01})
+    snapshot.write(con, "2027-05", used)
+    assert snapshot.read(con, "2027-05") == used
+    assert snapshot.kept_digest(con, "2027-05") == snapshot.digest(used)
+    con.execute("UPDATE imports_used SET used = ?", (text,))
+    assert snapshot.read(con, "2027-05") is None
+    assert snapshot.kept_digest(con, "2027-05") != snapshot.digest(used)
+    assert snapshot.read(con, "2027-T1") is None and snapshot.kept_digest(con, "2027-T1") is None
