@@ -34,9 +34,11 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito; }
 
+# Pytest's temporary folders inside this checkout: two checkouts testing at once (worktrees) never
+# remove each other's (the default, /tmp/pytest-of-USER, is one per user).
 test: $(VENV)/.test-extras libreoffice
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --basetemp=build/pytest
 
 # Random property-based cases against the validator (make test runs a fixed set).
 fuzz: $(VENV)/.test-extras

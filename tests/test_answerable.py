@@ -202,12 +202,12 @@ FAULTS = st.sampled_from([None] * 6 + ["after the year", "plan too early", "dead
 
 
 @st.composite
-def calendars(draw) -> list[dict]:
+def calendars(draw, faulty: bool = True) -> list[dict]:
     """A plan, up to three follow-ups and a helår in date order, now and then with one fault of the kinds
     check-master knows (or with none and still a trap: a tertial on the year's last day beside the helår)."""
     rows = [("plan", "2026-10-31")] + sorted(draw(st.lists(FOLLOW_UPS, max_size=3, unique=True)), key=lambda r: r[1])
     rows.append(("helår", "2027-12-31"))
-    fault = draw(FAULTS)
+    fault = draw(FAULTS) if faulty else None
     late = {"deadline first": draw(st.integers(0, len(rows) - 1))}.get(fault)
     if fault == "after the year":
         rows.insert(-1, ("tertial", "2028-04-30"))
@@ -246,33 +246,44 @@ def every_kind_of_period() -> dict:
     return data
 
 
+TRAPS = ("rules", "plan years", "goals", "locked", "calendar", "budget plan")
+
+
 @st.composite
 def models(draw) -> dict:
-    """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake."""
+    """Sollefteå's model, one unit per board, varied within the schema where answerability is at stake.
+    A third of the models are drawn where every unit can answer; the others have one aspect (a trap) drawn
+    from its whole range, which may or may not make them unanswerable. Measured on 100 drawn models: 72 pass
+    check-master and go on to answer the year, 28 get findings of eleven kinds. (Every aspect drawn
+    from its whole range at once: 20 of 80 passed, so few models reached the year's answers.)"""
+    trap = draw(st.sampled_from([None] * 3 + list(TRAPS)))
     data = one_unit_per_board()
-    data["rules"].update(min_goals=draw(st.one_of(st.integers(0, 4), st.integers(0, 17))),
-                         min_activities=draw(st.one_of(st.integers(0, 6), st.integers(0, 62))),
+    wide = trap == "rules"
+    data["rules"].update(min_goals=draw(st.integers(0, 17) if wide else st.integers(0, 4)),
+                         min_activities=draw(st.integers(0, 62) if wide else st.integers(0, 6)),
                          explain_sek=draw(st.sampled_from([None, 0, 50_000])),
                          action_plan_sek=draw(st.sampled_from([None, 0, 200_000])),
                          action_plan_pct=draw(st.sampled_from([None, 0.5, 2])),
                          budget_must_match_frame=draw(st.booleans()))
-    data["municipality"]["plan_years"] = draw(st.sampled_from([[], ["2028"], ["2028", "2029"], ["2026"], ["2029"]]))
-    without = draw(st.sampled_from([None, None, None, "1", "2", "3"]))  # a board without goals of its own
+    data["municipality"]["plan_years"] = draw(st.sampled_from([[], ["2028"], ["2028", "2029"]] +
+                                                              ([["2026"], ["2029"]] if trap == "plan years" else [])))
+    without = draw(st.sampled_from(["1", "2", "3"])) if trap == "goals" else None  # a board without goals of its own
     data["goals"] = [g for g in data["goals"] if g["owner"] != without]
     if draw(st.booleans()):
         data["commitments"] = [{"id": "ÅT1", "owner": "20", "goals": ["UN-1"], "text": "Ett åtagande."}]
     if draw(st.booleans()):
         data["uppdrag"] = [{"id": "UPP1", "text": "Ett uppdrag.", "boards": ["3"], "resources": 0,
                             "start": "2027-01-01", "deadline": "2027-12-31", "status": "ej påbörjat"}]
-    data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(draw(st.lists(st.one_of(FITTING, LOCKED), max_size=2)), 1)]
-    data["periods"] = draw(calendars())
+    data["locked_activities"] = [dict(a, id=f"GEM{i}") for i, a in enumerate(
+        draw(st.lists(st.one_of(FITTING, LOCKED) if trap == "locked" else FITTING, max_size=2)), 1)]
+    data["periods"] = draw(calendars(faulty=trap == "calendar"))
     for ind in data["indicators"]:  # thresholds in any order, or none: a red one needs a comment, no more
         ind.update(direction=draw(st.sampled_from(["högre", "lägre"])),
                    green=draw(st.sampled_from([None, 1, 75, 1000])), red=draw(st.sampled_from([None, 1, 65, 1000])),
                    target=draw(st.sampled_from([None, 7, 75])))
     years = [int(y) for y in data["municipality"]["plan_years"]]
     data["budget_plan"] = [{"unit": "101", "account": "5010", "year": y, "amount": 1000.0}
-                           for y in draw(st.sampled_from([[], [], [], years[:1], years[:1], years[:1], years[:1], [2031]]))]
+                           for y in draw(st.sampled_from([[], years[:1]] + ([[2031]] if trap == "budget plan" else [])))]
     return data
 
 

@@ -163,6 +163,27 @@ def test_every_figure_in_a_presets_delar_and_helar_documents_is_in_its_excel_rep
     assert sum(check_figures(d) for d in docs) > 30
 
 
+@pytest.mark.parametrize("preset", ["ostersund", "solleftea"])
+def test_the_other_presets_documents_have_every_figure_of_their_excel_reports_headings_and_alt_texts(
+        preset_cycle, tmp_path, preset):
+    """Östersund's and Sollefteå's first follow-up (a reduced year: two units a board), consolidated
+    with documents in a copy: every table figure is its Excel report's, the headings never skip a
+    level, every picture has an alternative text with figures, and the files carry the model's names."""
+    root, _, follow = preset_cycle(preset)
+    ws = tmp_path / preset
+    shutil.copytree(root, ws)
+    result = consolidate(ws, follow, include_invalid=True, documents="docx")
+    docs = documents(ws / "rapporter" / follow)
+    assert docs and sorted(result.documents) == docs
+    assert sum(check_figures(d) for d in docs) > 10
+    for docx in docs:
+        levels = [level for level, _ in headings(docx)]
+        assert levels[0] == 0 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), (docx.name, levels)
+        pictures = list(Document(str(docx)).element.body.iter(qn("wp:docPr")))
+        assert pictures and all(len(p.get("descr", "")) > 30 and re.search(r"\d", p.get("descr")) for p in pictures)
+    assert kf_document(ws, follow) in docs  # named by the model's own word for the KF report
+
+
 def test_the_summary_states_the_nodes_economy_and_goals_as_the_excel_report_has_them(demo):
     folder = demo[0] / "rapporter" / "2027-delar"
     for docx in documents(folder):
@@ -371,6 +392,22 @@ def test_libreoffice_started_ahead_ends_when_the_consolidation_is_killed(tmp_pat
     while any(group_alive(g) for g in groups) and time.monotonic() < until:
         time.sleep(0.1)
     assert not [g for g in groups if group_alive(g)]
+
+
+def test_libreoffice_is_found_on_path_where_its_installers_put_it_or_where_rodtrad_soffice_says(tmp_path, monkeypatch):
+    program = tmp_path / "LibreOffice" / "program" / "soffice.exe"
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"")
+    monkeypatch.delenv("RODTRAD_SOFFICE", raising=False)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # not on PATH, as on Windows
+    monkeypatch.setattr(pdf, "INSTALLED", ("C:/finns/inte/soffice.exe", str(program)))
+    assert pdf.soffice() == str(program)
+    monkeypatch.setattr(pdf, "INSTALLED", ())
+    assert pdf.soffice() is None
+    monkeypatch.setenv("RODTRAD_SOFFICE", str(program))
+    assert pdf.soffice() == str(program)
+    monkeypatch.setenv("RODTRAD_SOFFICE", str(tmp_path / "saknas"))
+    assert pdf.soffice() is None  # a wrong path is no LibreOffice: the finding says how to get one
 
 
 def test_without_libreoffice_the_docx_is_written_and_a_swedish_finding_says_how_to_get_it(demo, monkeypatch, tmp_path):

@@ -203,7 +203,7 @@ def test_activities_carried_into_next_year_keep_formula_shaped_text_as_text(sent
     import shutil
 
     from rodtrad.consolidator.model import document
-    from rodtrad.consolidator.workbooks.rollover import prefill_activities
+    from rodtrad.consolidator.workbooks.carried import prefill_activities
 
     path = shutil.copyfile(sent, tmp_path / sent.name)
     spec = next(s for s in document.tables() if s["key"] == "activities")

@@ -105,3 +105,45 @@ def test_a_year_whose_goals_all_end_rolls_into_a_workspace_that_says_what_to_com
     assert any(line.startswith("Regler!B6: ") and "inga nämndmål" in line for line in summary.to_do)
     text = (folder / "nytt-år-2028.txt").read_text("utf-8")
     assert "Att komplettera i nästa års styrmodell" in text and "Mål M1: gäller 2027–2027, inte 2028" in text
+
+
+def test_activities_still_open_reach_the_plans_generated_once_next_years_model_is_completed(tmp_path, monkeypatch):
+    """The council decides next year's goals after the roll-over: the workspace has no plans yet. The
+    open activities wait in the new workspace and are prefilled when the completed model's plans are
+    generated (and again if they are generated again), their links kept where the new model has them."""
+    from openpyxl import load_workbook
+
+    from rodtrad.consolidator.workbooks import carried, rollover
+    from rodtrad.consolidator.workbooks.generate import generate
+    from rodtrad.consolidator.workbooks.masterbook import init
+
+    data = build("solleftea")
+    completed, _ = roll(build("solleftea"))  # next year's model as the economy department completes it
+    for g in data["goals"]:
+        g["to_year"] = 2027
+    old = init(tmp_path / "2027", data).root
+    unit = next(u["id"] for u in data["org"] if u["level"] == "enhet")
+    masterbook.write(completed, tmp_path / "klar.xlsx")
+    link = masterfile.load(tmp_path / "klar.xlsx")[0].board_goals(unit)[0].id  # a goal the unit may link to
+    docs = [{"unit": unit, "valid": True, "document": {"activities": [
+        {"id": "A07", "text": "Bygga om skolgården.", "link": link, "perspective": None, "status": "Pågår",
+         "start": "2027-03-01", "end": "2028-05-31", "responsible": "Rektor"},
+        {"id": "A08", "text": "Klar sak.", "link": link, "status": "Klar", "start": "2027-01-01", "end": "2027-02-01"},
+        {"id": "A09", "text": "Gammal länk.", "link": "FINNS-INTE", "status": "Försenad", "start": "2027-01-01",
+         "end": "2027-10-01"}]}}]
+    monkeypatch.setattr(rollover, "last_documents", lambda root, master: ("2027-helar", docs))
+    folder, summary = rollover.roll(old, 2028, tmp_path / "2028")
+    assert not list(folder.glob("utskick/*/*.xlsx")) and summary.to_do  # the model is to be completed first
+    assert [r["id"] for r in carried.load(folder, 2028)[unit]] == ["A07", "A09"]
+    masterbook.write(completed, folder / "styrmodell.xlsx")  # completed: its goals hold 2028
+    master, findings = masterfile.load(folder / "styrmodell.xlsx")
+    assert master is not None, findings
+    plan = master.period(None)
+    for run in ("first", "again"):
+        paths = generate(master, plan.id, folder / "utskick" / plan.id, units=[unit], jobs=1, root=folder,
+                         now="2027-11-01 08:00:00")
+        ws = load_workbook(paths[0])["Aktiviteter"]
+        rows = {r[2]: r for r in ws.iter_rows(values_only=True) if r and r[2] in ("Bygga om skolgården.", "Gammal länk.")}
+        assert set(rows) == {"Bygga om skolgården.", "Gammal länk."}, run
+        assert any(str(v).startswith(link) for v in rows["Bygga om skolgården."] if v), rows  # its link kept
+        assert not any(str(v).startswith("FINNS-INTE") for v in rows["Gammal länk."] if v)  # the new model lacks it

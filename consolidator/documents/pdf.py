@@ -42,9 +42,11 @@ NO_OFFICE = define("document.pdf_unavailable", WARNING,
                    "PDF-filerna skapades inte: LibreOffice finns inte på datorn. Word-dokumenten ({value}) är skrivna.",
                    "The PDF files were not made: LibreOffice is not installed. The Word documents ({value}) are written.",
                    "Installera LibreOffice (Linux: `make libreoffice` eller paketet libreoffice-writer-nogui; Windows "
-                   "och macOS: libreoffice.org) och kör `rodtrad rapport` igen, eller spara som PDF ur Word.",
+                   "och macOS: libreoffice.org) och kör `rodtrad rapport` igen, eller spara som PDF ur Word. Ligger "
+                   "LibreOffice på en annan plats: ange sökvägen till soffice i miljövariabeln RODTRAD_SOFFICE.",
                    "Install LibreOffice (Linux: `make libreoffice` or the package libreoffice-writer-nogui; Windows and "
-                   "macOS: libreoffice.org) and run `rodtrad rapport` again, or save as PDF from Word.")
+                   "macOS: libreoffice.org) and run `rodtrad rapport` again, or save as PDF from Word. Is LibreOffice "
+                   "elsewhere: give the path to soffice in the environment variable RODTRAD_SOFFICE.")
 FAILED = define("document.pdf_failed", WARNING,
                 "LibreOffice kunde inte göra PDF av {value}: {detail}. Word-dokumentet är skrivet.",
                 "LibreOffice could not make a PDF of {value}: {detail}. The Word document is written.",
@@ -52,8 +54,21 @@ FAILED = define("document.pdf_failed", WARNING,
                 "Open the document in Word or LibreOffice and save it as PDF (tagged PDF, PDF/UA).")
 
 
+# where LibreOffice's installers put it when it is not on PATH (Windows' and macOS' installers never
+# add it; an economy department's Windows machine is the usual case)
+INSTALLED = ("C:/Program Files/LibreOffice/program/soffice.exe", "C:/Program Files (x86)/LibreOffice/program/soffice.exe",
+             "/Applications/LibreOffice.app/Contents/MacOS/soffice", "/opt/libreoffice/program/soffice",
+             "/usr/lib/libreoffice/program/soffice")
+
+
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's `soffice`: RODTRAD_SOFFICE when set (a path), else on PATH, else where its
+    installers put it (INSTALLED); None when there is none."""
+    given = os.environ.get("RODTRAD_SOFFICE")
+    if given:
+        return given if Path(given).is_file() else None
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((p for p in INSTALLED if Path(p).is_file()), None)
 
 
 PROCESSES = 4  # LibreOffice processes at most; each holds ~250 MiB while it converts
@@ -140,11 +155,12 @@ class Office:
                     process.wait(timeout=max(0.0, until - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                pass  # it has ended, and its group with it
-            process.wait()
+            if process.poll() is None:  # not reaped: its pid (the group's id) is still its own
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                process.wait()
         if self.watchdog is not None:
             self.watchdog.kill()
             self.watchdog.wait()

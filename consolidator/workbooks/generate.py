@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rodtrad.consolidator.reading import sent
 from rodtrad.consolidator.model import document
-from rodtrad.consolidator.workbooks import followdocs, levels, planbook
+from rodtrad.consolidator.workbooks import carried, followdocs, levels, planbook
 from rodtrad.consolidator.model.masterdata import MasterData
 from rodtrad.consolidator.model.workspace import workbook_name
 from rodtrad.consolidator.reading.workers import child_of
@@ -62,6 +62,13 @@ def generate(master: MasterData, period_id: str, folder: Path, units: list[str] 
         sent.write_sent(folder.parent if level else folder, list(docs.values()))
         now = stamp
     tasks = [(u, period_id, str(folder), now, docs[u]) for u in units]
+    paths = _write(master, tasks, jobs, progress)
+    if root is not None and period is not None and period.kind == "plan" and level is None:
+        carried.apply(root, master, paths, now)  # activities still open at last year's end (nytt-år)
+    return paths
+
+
+def _write(master: MasterData, tasks: list, jobs: int | None, progress) -> list[Path]:
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 4:
         _init(master.data)

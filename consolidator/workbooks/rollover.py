@@ -23,19 +23,16 @@ to the new workspace as `nytt-år-<year>.txt`.
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import json
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
-from rodtrad.consolidator.model import contract, document, terms
+from rodtrad.consolidator.model import document
 from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.reading import masterfile
-from rodtrad.consolidator.workbooks import workbook as wbk
+from rodtrad.consolidator.workbooks import carried
 from rodtrad.consolidator.model.words import count
 
 CLOSED = {"genomfört", "avslutat"}  # the master data's uppdrag statuses that end an uppdrag
@@ -187,11 +184,11 @@ def _uppdrag(uppdrag: list[dict], docs: list[dict], to: int, summary: Summary) -
     return out
 
 
-def open_activities(docs: list[dict], to: int, links: set[str], locked: set[str]) -> dict[str, list[dict]]:
+def open_activities(docs: list[dict], to: int, links: set[str] | None, locked: set[str]) -> dict[str, list[dict]]:
     """Unit -> its own activities (not the `locked` ones, which the master data carries) still open at
     the last follow-up, as rows for next year's plan:
     inside the new year (a start before it becomes 1 January; an end before it, 30 June), the link kept
-    when it is still there."""
+    when it is in `links` (None: every link kept, for carried.for_plan to judge against next year's)."""
     first = f"{to}-01-01"
     out: dict[str, list[dict]] = {}
     for d in docs:
@@ -202,52 +199,13 @@ def open_activities(docs: list[dict], to: int, links: set[str], locked: set[str]
             if a.get("locked") or a["id"] in locked or a.get("status") not in OPEN_ACTIVITY or not a.get("text"):
                 continue
             start, end = str(a.get("start") or first)[:10], str(a.get("end") or "")[:10]
-            row = {"id": a["id"], "text": a["text"], "link": a.get("link") if a.get("link") in links else None,
+            link = a.get("link") if links is None or a.get("link") in links else None
+            row = {"id": a["id"], "text": a["text"], "link": link,
                    "perspective": a.get("perspective"), "start": max(start, first),
                    "end": end if end >= first else f"{to}-06-30", "responsible": a.get("responsible"),
                    "comment": f"Fortsätter från {to - 1} ({a['status'].lower()}, {start}–{end or '?'})."}
             out.setdefault(d["unit"], []).append(row)
     return out
-
-
-def _list(wb, name: str) -> list[str]:
-    """The entries of a workbook's dropdown list (defined name lista_<name>)."""
-    if f"lista_{name}" not in wb.defined_names:
-        return []
-    (sheet, ref), = wb.defined_names[f"lista_{name}"].destinations
-    return [c.value for row in wb[sheet][ref.replace("$", "")] for c in row if c.value is not None]
-
-
-def prefill_activities(path: Path, rows: list[dict], when: str | None = None, words=None) -> None:
-    """Write carried activities into a generated plan workbook's own rows of the same id (input cells,
-    so the unit keeps, changes or clears them); a link or perspective is written as its list entry.
-    `when` is the workbook's generation time, which its package keeps (reproducible); `words`: the
-    model's terms (its headers), None for Exempelkommun's."""
-    wb = load_workbook(path)
-    spec = next(s for s in document.tables(document.spec(words=words)) if s["key"] == "activities")
-    ws = wb[spec["name"]]
-    head = [[c.value for c in r] for r in ws.iter_rows(max_row=min(ws.max_row, 30))]
-    header_row, found = contract.find_header(head, [c["header"] for c in spec["columns"]])
-    col = {c["key"]: found[contract.norm(c["header"])] + 1 for c in spec["columns"] if contract.norm(c["header"]) in found}
-    own = {}  # id -> row number of the unit's own, still blank rows
-    for r in range(header_row + 2, ws.max_row + 1):
-        row_id = ws.cell(row=r, column=col["id"]).value
-        if row_id and ws.cell(row=r, column=col["locked"]).value != "Ja" and not ws.cell(row=r, column=col["text"]).value:
-            own[str(row_id)] = r
-    entries = {str(e).split(" – ")[0]: e for name in ("kopplingar", "perspektiv") for e in _list(wb, name)}
-    for row in rows:
-        target = row["id"] if row["id"] in own else next(iter(own), None)
-        if target is None:
-            break
-        r = own.pop(target)
-        for key in ("text", "link", "perspective", "start", "end", "responsible", "comment"):
-            value = row.get(key)
-            if key in ("link", "perspective"):
-                value = entries.get(value) if value else None
-            elif key in ("start", "end") and value:
-                value = dt.date.fromisoformat(value)
-            wbk.put(ws.cell(row=r, column=col[key]), value)  # unit text: stored as text, never a formula
-    wbk.save_atomic(wb, Path(path), when=when)
 
 
 def roll(root: Path, to: int, target: Path | None = None, now: str | None = None) -> tuple[Path, Summary]:
@@ -278,25 +236,23 @@ def roll(root: Path, to: int, target: Path | None = None, now: str | None = None
     if (root / FILE_NAME).exists():
         shutil.copyfile(root / FILE_NAME, target / FILE_NAME)
         summary.carried.append(f"Historiken ({FILE_NAME}): årets perioder syns i nästa års rapporter")
+    # every open activity with its link as it was: kept in the new workspace (carried.py) and written
+    # into each unit's plan whenever the plan is generated, now or after the master data is completed
+    everything = open_activities(docs, to, None, {a.id for a in master.locked_activities})
+    carried.save(target, to, {u: rows for u, rows in everything.items() if master.is_unit(u)})
     if new is None:  # e.g. every goal ended with the year: the council decides next year's before plans go out
         summary.to_do = [f"{f.sheet}{'!' + f.cell if f.cell else ''}: {f.message()}" for f in findings]
-        carried = open_activities(docs, to, set(), {a.id for a in master.locked_activities})
-        summary.activities = {u: rows for u, rows in carried.items() if master.is_unit(u)}
-        summary.to_do += [f"Enhet {u}: pågående aktivitet {r['id']} ({r['text']}) förs in i enhetens plan för {to}"
+        summary.activities = {u: rows for u, rows in everything.items() if master.is_unit(u)}
+        summary.to_do += [f"Enhet {u}: pågående aktivitet {r['id']} ({r['text']}) förs in i enhetens plan för {to} "
+                          "när planerna genereras (rodtrad generate)"
                           for u, rows in summary.activities.items() for r in rows]
         summary.carried.append("Inga planarbetsböcker ännu: nästa års styrmodell behöver kompletteras (se nedan)")
         (target / f"nytt-år-{to}.txt").write_text(summary.text(), encoding="utf-8")
         return target, summary
-    links = {g.id for g in new.goals} | {c.id for c in new.commitments} | {u.id for u in new.uppdrag}
-    carried = open_activities(docs, to, links, {a.id for a in master.locked_activities})
     plan = new.period(None)
     now = now or f"{to - 1}-11-01 08:00:00"
-    paths = generate(new, plan.id, ws.outbox(plan.id), now=now, jobs=1)
-    for path in paths:
-        unit = path.name.split(" ", 1)[0]
-        if carried.get(unit) and new.is_unit(unit):
-            prefill_activities(path, carried[unit], now, terms.of(new))
-    summary.activities = {u: rows for u, rows in carried.items() if new.is_unit(u)}
+    paths = generate(new, plan.id, ws.outbox(plan.id), now=now, jobs=1, root=target)  # prefilled (carried.py)
+    summary.activities = {u: rows for u, rows in carried.for_plan(new, everything).items()}
     n = sum(len(r) for r in summary.activities.values())
     summary.carried.append(f"{count(n, 'pågående aktivitet', 'pågående aktiviteter')} hos {count(len(summary.activities), 'enhet', 'enheter')} "
                            "förifyllda i planerna "
