@@ -3,7 +3,6 @@ workbook: a far cell, a far extent or a far merge in a file placed as a report o
 Swedish finding, never an abort, and memory stays small."""
 from __future__ import annotations
 
-import resource
 import shutil
 import subprocess
 import sys
@@ -40,11 +39,13 @@ def _copy(root: Path, tmp_path: Path) -> Path:
 
 
 def _run(*args) -> tuple[subprocess.CompletedProcess, int]:
-    """The command in its own process (an abort would end it, not the tests) and its peak memory in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([str(RODTRAD), *map(str, args)], capture_output=True, text=True, timeout=600)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return done, max(peak, before) // 1024
+    """The command in its own process (an abort would end it, not the tests) and its peak memory in MB,
+    measured by a small process that starts it (test_hostile.run_measured: the test process's own
+    size never counts)."""
+    from test_hostile import run_measured
+
+    done, kib = run_measured([str(RODTRAD), *map(str, args)], timeout=600)
+    return done, kib // 1024
 
 
 def _kf(root: Path) -> Path:

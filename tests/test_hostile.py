@@ -149,6 +149,16 @@ def hostile_workspace(tmp_path_factory):
     return root, expected, valid
 
 
+# A process's own peak memory (KiB). Not getrusage's ru_maxrss: Linux keeps the high-water mark of the
+# process image before exec, so a probe forked from the test process (hundreds of MiB late in a run)
+# reported the test process's size, not its own. VmHWM belongs to the memory after exec.
+PEAK = ("def peak():\n"
+        "    try:\n"
+        "        return int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))\n"
+        "    except (OSError, StopIteration):\n"
+        "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n")
+
+
 def run_measured(args: list[str], timeout: float = 300) -> tuple[subprocess.CompletedProcess, int]:
     """Run a command in a fresh process that reports the peak memory (KiB) of the largest process
     under it: the command and every worker it started (getrusage of the waited-for children)."""
@@ -358,10 +368,11 @@ def test_many_sheets_each_within_bounds_are_read_only_up_to_the_files_cell_budge
     sheets = ["Målkedja", "Enhetens mål", "Aktiviteter", "Uppdrag", "Nyckeltal", "SWOT", "Budget", "Intern kontroll"]
     path = rezip(returned, tmp_path / "breda.xlsx", {members[s]: lambda x: far_value(x, corner) for s in sheets})
     probe = ("import json, resource, sys\n"
+             + PEAK +
              "from rodtrad.consolidator.reading.grid import open_grid\n"
              "grid, findings = open_grid(sys.argv[1])\n"
              "print(json.dumps({'read': sorted(grid.sheets), 'far': [(f.code, f.sheet, f.cell) for f in findings],"
-             " 'kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n")
+             " 'kib': peak()}))\n")
     done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
     got = json.loads(done.stdout)
     # the file read to its cell budget peaks at ~300 MiB (a process's ~85 MiB and ~210 MiB of reading);

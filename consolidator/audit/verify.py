@@ -27,6 +27,8 @@ from rodtrad.consolidator.model.workspace import Workspace
 from rodtrad.consolidator.model import inputstate
 from rodtrad.consolidator.documents.read import text_differences
 from rodtrad.consolidator.model.words import count
+from rodtrad.consolidator.rollup import snapshot
+from rodtrad.consolidator.rollup.store import FILE_NAME as HISTORY_FILE, History
 
 
 @dataclass
@@ -101,6 +103,7 @@ def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
     _inputs(ws, recorded, verdict, period)
     _master(ws, recorded, verdict)
     _outputs(folder, recorded, verdict)
+    _kept_imports(ws, recorded, verdict, period)
     _recompute(ws, recorded, verdict, period, jobs)
     verdict.differences.sort(key=lambda d: KIND_ORDER.get(d.kind, len(KIND_ORDER)))  # stable: within a kind as found
     return verdict
@@ -110,7 +113,8 @@ def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
 KIND_ORDER = {kind: i for i, kind in enumerate((
     "manifest saknas", "annan version", "styrmodellen saknas", "styrmodellen ändrad", "inlämnad fil saknas",
     "inlämnad fil ändrad", "fil har tillkommit", "utskicket saknas", "utskicket ändrat", "annat valideringsutslag",
-    "rapportfil saknas", "rapportfil ändrad", "rapportfil har tillkommit", "omräkning omöjlig", "siffra stämmer inte"))}
+    "rapportfil saknas", "rapportfil ändrad", "rapportfil har tillkommit", "importerna i historiken saknas",
+    "importerna i historiken ändrade", "omräkning omöjlig", "siffra stämmer inte"))}
 FIRST_SHEETS = ("Sammanfattning", "Ekonomi", "Nyckeltal")  # what a reader of a report looks at first
 
 
@@ -178,6 +182,22 @@ def _outputs(folder, recorded, verdict):
         if path.is_file() and rel not in listed and rel != mf.NAME:
             verdict.add("rapportfil har tillkommit", rel, "finns i rapportmappen men inte i manifestet")
     verdict.checked["outputs"] = len(recorded["outputs"])
+
+
+def _kept_imports(ws, recorded, verdict, period):
+    """What a follow-up took from the imports, kept in historik.sqlite (rollup/snapshot.py), against
+    the SHA-256 the manifest recorded; nothing to check for a period consolidated before it was kept."""
+    recorded_digest = recorded.get("imports_used")
+    if not recorded_digest:
+        return
+    with History(ws.root / HISTORY_FILE, write=False) as history:
+        now = snapshot.kept_digest(history.con, period)
+    if now is None:
+        verdict.add("importerna i historiken saknas", HISTORY_FILE, "det som sammanställningen tog ur Kolada och "
+                    "huvudboken finns inte kvar; omräkningen görs med importerna som de är i dag")
+    elif now != recorded_digest:
+        verdict.add("importerna i historiken ändrade", HISTORY_FILE, "det som sammanställningen tog ur Kolada och "
+                    "huvudboken har ändrats sedan sammanställningen (kontrollsumman stämmer inte)")
 
 
 def _recompute(ws, recorded, verdict, period, jobs):

@@ -29,6 +29,7 @@ from rodtrad.consolidator.reports import node as node_report
 from rodtrad.consolidator.reports.book import ReportBook, col
 from rodtrad.consolidator.reports.validation import write_report
 from rodtrad.consolidator.rollup.rollup import Rollup
+from rodtrad.consolidator.rollup import snapshot
 from rodtrad.consolidator.rollup.store import FILE_NAME as HISTORY_FILE, History
 from rodtrad.consolidator.reading.validate import (
     Report,
@@ -268,15 +269,15 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
         follow = period.kind != "plan"
         outcomes = None
         if follow:
-            data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
+            used = _used(ws, master, period, history is None)
             final = period.kind == "helår"
             spent = _invested(ws, period, history is None)
             given = investments.answers(included, levels)
             net = investments.net_investments(master, investments.figures(master, spent, final, given))
             outcomes = Rollup(master, included, follow=True).follow_outcomes(
-                {k: v for k, (v, _) in data.kolada.items()}, final=final, kolada_from=data.kolada_from,
+                {k: v for k, (v, _) in used.kolada.items()}, final=final, kolada_from=used.kolada_from,
                 net_investments=net)
-            outcomes.invested = spent
+            outcomes.invested, outcomes.used = spent, used
         parts = []
         taken = {**included, **levels}
         included_paths = {t.path for t in report.tasks if t.unit in taken and taken[t.unit].file == t.file}
@@ -290,7 +291,8 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
             inputs.extend(manifest.inputs(ws.root, report.tasks, included_paths))
             if history is not None:
                 history.stage(period.id, period.date, list(included.values()), manifest.sha256(ws.master_file),
-                              __version__, len(report.tasks), outcomes.invested if outcomes is not None else None)
+                              __version__, len(report.tasks), outcomes.invested if outcomes is not None else None,
+                              outcomes.used if outcomes is not None else None)
 
         with _pool_for_reports(pool, loading, master, len(files), jobs, ws.root) as reporting:
             for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
@@ -315,6 +317,8 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
             part.unlink()
     built = manifest.build(ws.root, period.id, ws.master_file, inputs, report.ignored, stage, include_invalid)
     built["imports"] = imports_log.for_manifest(ws.root / HISTORY_FILE)  # the ledger and Kolada the figures rest on
+    if outcomes is not None:  # what the reports took from those imports, as the history keeps it (snapshot.py)
+        built["imports_used"] = snapshot.digest(outcomes.used)
     manifest.write(built, stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result
@@ -362,6 +366,21 @@ def _invested(ws: Workspace, period, rebuild: bool) -> dict[str, float]:
         kept = stored.invested(period.id) if rebuild else None
         return kept if kept is not None else investments.outcome(
             stored.con, int(period.date[:4]), int(period.date[5:7]))
+
+
+def _used(ws: Workspace, master, period, rebuild: bool) -> snapshot.Used:
+    """The Kolada values (and their files), the Kolada comparison and last year's ledger outcome per
+    unit a follow-up's reports use: what the imports hold now; when the reports are rebuilt to be
+    checked or written again (`verify`, `rapport`: nothing is stored), what the period's consolidation
+    used, as the History store keeps it (snapshot.py), so a Kolada file or a ledger of last year
+    imported since then does not change an old period's figures. A period consolidated before this
+    was kept is rebuilt from the imports as they are now."""
+    with History(ws.root / HISTORY_FILE, write=False) as stored:
+        kept = stored.used(period.id) if rebuild else None
+        if kept is not None:
+            return kept
+        data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
+        return snapshot.live(stored, master, int(period.date[:4]), int(period.date[5:7]), data.kolada, data.kolada_from)
 
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process

@@ -353,7 +353,11 @@ class NodeReport:
     def indicators(self, history=None):
         book, r = self.book, self.r
         earlier = [p for p in history.periods(self.period.date) if p != self.period.id] if history else []
-        group = history.peer_group(self.m) if history and self.follow else (None, "")
+        used = getattr(r.outcomes, "used", None)  # what the consolidation took from Kolada (snapshot.py)
+        if used is not None:
+            group = used.group
+        else:
+            group = history.peer_group(self.m) if history and self.follow else (None, "")
         if self.follow:
             sheet = book.sheet("Nyckeltal", "Nyckeltal: målvärde, utfall och enheternas utfall, med Kolada-jämförelse",
                                "Utfall: kommunens värde i Kolada där nyckeltalet hämtas därifrån, annars enheternas utfall "
@@ -379,8 +383,11 @@ class NodeReport:
                 count = len(sources)
             trend = history.indicator_trend(ind.id, earlier) if history else {}
             trend_text = "; ".join(f"{self.period_name(p)}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
-            known = (history.kolada(ind.kolada, code, int(self.period.date[:4]), group[0])
-                     if history and ind.kolada and self.follow else None)
+            if used is not None:
+                known = used.compared.get(ind.kolada) if ind.kolada else None
+            else:
+                known = (history.kolada(ind.kolada, code, int(self.period.date[:4]), group[0])
+                         if history and ind.kolada and self.follow else None)
             peers = peer_text(known, group)
             rows.append([ind.id, ind.name, ind.unit, ind.direction, ind.baseline, ind.target, r.outcomes.get(ind.id),
                          lights.indicator_light(r, ind), agg, ind.aggregation, count, trend_text, ", ".join(ind.goals), peers])

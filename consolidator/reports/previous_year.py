@@ -6,24 +6,23 @@ from __future__ import annotations
 
 from rodtrad.consolidator.imports.ledger import MONTHS
 from rodtrad.consolidator.reports.book import KR, PCT, col
-
-
-def outcome_by_unit(con, year: int, month: int) -> dict[str, float]:
-    """The ledger's outcome per unit for `year`, months 1..`month` (kr), from the history store's
-    open connection; {} when it holds none."""
-    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'ledger'").fetchone():
-        return {}
-    return dict(con.execute("SELECT unit, round(sum(outcome), 2) FROM ledger WHERE year = ? AND month <= ? "
-                            "GROUP BY unit", (year, month)).fetchall())
+from rodtrad.consolidator.rollup.snapshot import outcome_by_unit
 
 
 def sheet(report, history=None, levels: dict | None = None) -> None:
     """Add the sheet to a NodeReport (follow-ups; nothing when the ledger lacks the previous year).
-    `levels`: the report's words for the organisation's levels."""
-    if not report.follow or history is None:
+    `levels`: the report's words for the organisation's levels. Last year's outcome is the one the
+    consolidation used (`Outcomes.used`, snapshot.py), else the History store's imported ledger."""
+    if not report.follow:
         return
     year, month = int(report.period.date[:4]), int(report.period.date[5:7])
-    before = outcome_by_unit(history.con, year - 1, month)
+    used = getattr(report.r.outcomes, "used", None)
+    if used is not None:
+        before = used.last_year
+    elif history is not None:
+        before = outcome_by_unit(history.con, year - 1, month)
+    else:
+        return
     if not before:
         return
     months = MONTHS[0] if month == 1 else f"{MONTHS[0]}–{MONTHS[month - 1]}"

@@ -90,6 +90,7 @@ class Outcomes(dict):
         super().__init__(*args, **kwargs)
         self.sources: dict[str, list[Source]] = {}
         self.invested: dict[str, float] | None = None  # project id -> outcome to date (kr) the consolidation used
+        self.used = None  # snapshot.Used: the Kolada comparison and last year's outcome the consolidation used
 
 
 class Rollup:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from rodtrad.consolidator.rollup import snapshot
 from rodtrad.consolidator.rollup.facts import UnitFacts
 
 FILE_NAME = "historik.sqlite"
@@ -38,7 +39,7 @@ class History:
             # A writer waits for another run's transaction (another period being consolidated)
             # rather than failing after 5 s: that one is committed when its reports are in place.
             self.con = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_WAIT)
-            self.con.executescript(SCHEMA)
+            self.con.executescript(SCHEMA + snapshot.SCHEMA)
         elif self.path.exists():
             self.con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         else:
@@ -55,13 +56,15 @@ class History:
         self.close()
 
     def replace_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
-                       tool_version: str, inputs: int, invested: dict | None = None) -> None:
+                       tool_version: str, inputs: int, invested: dict | None = None,
+                       used: snapshot.Used | None = None) -> None:
         """Store one consolidation; re-running a period replaces it whole, in one transaction."""
-        self.stage_period(period, period_date, facts, master_sha256, tool_version, inputs, invested)
+        self.stage_period(period, period_date, facts, master_sha256, tool_version, inputs, invested, used)
         self.commit()
 
     def stage_period(self, period: str, period_date: str, facts: list[UnitFacts], master_sha256: str,
-                     tool_version: str, inputs: int, invested: dict | None = None) -> None:
+                     tool_version: str, inputs: int, invested: dict | None = None,
+                     used: snapshot.Used | None = None) -> None:
         """`replace_period` up to its commit, which `commit` makes (closing without it undoes it all).
 
         Consolidation stages the period while its report workers read earlier periods from the same
@@ -71,7 +74,8 @@ class History:
         transaction (the pages of a period: a few MB at 2,000 units).
 
         `invested`: project id -> the investment outcome to date (kr) the period's reports used
-        (a follow-up; see `invested`)."""
+        (a follow-up; see `invested`); `used`: the Kolada values and last year's ledger outcome they
+        used (snapshot.py; see `used`)."""
         con = self.con
         con.execute("PRAGMA cache_spill = OFF")
         con.execute("BEGIN IMMEDIATE")
@@ -91,6 +95,7 @@ class History:
             if invested is not None:  # project '' marks "kept for this period", even when nothing was invested
                 con.executemany("INSERT INTO invested VALUES (?, ?, ?)",
                                 [(period, "", 0.0)] + [(period, p, amount) for p, amount in sorted(invested.items())])
+            snapshot.write(con, period, used)
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -109,6 +114,12 @@ class History:
             return None
         rows = self.con.execute("SELECT project, outcome FROM invested WHERE period = ?", (period,)).fetchall()
         return {p: v for p, v in rows if p} if rows else None
+
+    def used(self, period: str) -> snapshot.Used | None:
+        """The Kolada values, Kolada comparison and last year's ledger outcome per unit that the
+        period's consolidation used; None when it kept none (consolidated before they were kept, or
+        a plan period). A Kolada file or ledger imported later changes the import tables, never this."""
+        return snapshot.read(self.con, period)
 
     def periods(self, up_to_date: str) -> list[str]:
         """Stored periods up to a date, oldest first."""
