@@ -11,7 +11,6 @@ import json
 import os
 import pickle
 import shutil
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -186,15 +185,15 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
         if documents == "pdf":  # LibreOffice starts while the reports are made (pdf.Office)
             expected = len(nodes) if nodes else 1 + len(extra) + sum(n.level in node_report.BOARD_LEVELS for n in master.org)
             office = pdf_export.Office(min(pdf_export.PROCESSES, os.cpu_count() or 1, expected), ahead=True)
-        # most charts will be drawn (none kept, or the period's first documents): matplotlib is loaded
-        # once in this process while the files are validated, and the reports' workers fork after
-        # it (_drawing_beside); else a worker loads it only if it draws a chart
-        draw = not keep_charts or not charts.holds_any(doc_options.charts) or not any(ws.reports(period.id).glob("*.docx"))
-    else:
-        draw = False
+        if not keep_charts or not charts.holds_any(doc_options.charts) or not any(ws.reports(period.id).glob("*.docx")):
+            # most charts will be drawn (none kept, or the period's first documents): matplotlib loaded
+            # once here (~0.35 CPU-s), before the workers fork, instead of in each worker; else a
+            # worker loads it only if it draws a chart. (Loading it in a thread while the workers
+            # validate gained nothing measurable, and a worker forked while a thread imports may hang.)
+            charts.load_drawing()
     try:
         return _build(ws, master, period, stage, include_invalid, jobs, progress, history, extra,
-                      doc_options, doc_findings, office, draw)
+                      doc_options, doc_findings, office)
     except BaseException:
         if office is not None:
             office.close(grace=0)  # its processes were never given their shares
@@ -205,9 +204,9 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
 
 
 def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress, history, extra,
-           doc_options, doc_findings: list, office, draw: bool = False) -> Result:
+           doc_options, doc_findings: list, office) -> Result:
     """build() once its documents are prepared: `doc_options` None without documents, `office` a
-    started pdf.Office when PDFs are wanted, `draw`: most charts will be drawn (_drawing_beside)."""
+    started pdf.Office when PDFs are wanted."""
     if doc_options is not None:
         from rodtrad.consolidator.documents import charts, write as document  # noqa: PLC0415
     files, ignored = collect([ws.inbox(period.id)]) if ws.inbox(period.id).exists() else ([], [])
@@ -216,7 +215,6 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
     export = Export(stage / "export", PLAN if period.kind == "plan" else FOLLOW)
     clock = time.perf_counter()
     with workers(master, len(files), jobs, ws.root) as pool:  # for the validation and the reports
-        loading = _drawing_beside(pool) if draw else None
         facts: dict[str, UnitFacts] = {}
         own: dict[str, list] = {}  # a förvaltning's or board's own follow-up (levels.py)
         store = FactFile(stage / FACTS)
@@ -294,14 +292,12 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
                               __version__, len(report.tasks), outcomes.invested if outcomes is not None else None,
                               outcomes.used if outcomes is not None else None)
 
-        with _pool_for_reports(pool, loading, master, len(files), jobs, ws.root) as reporting:
-            for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
-                                                       jobs_list, store, reporting, outcomes, levels, meanwhile,
-                                                       doc_options):
-                result.findings += findings
-                parts.append(Path(part))
-                if doc_options is not None and document.name_for(path).exists():
-                    result.documents.append(document.name_for(path))
+        for path, part, findings in _write_reports(master, included, period, submissions, ws.root / HISTORY_FILE,
+                                                   jobs_list, store, pool, outcomes, levels, meanwhile, doc_options):
+            result.findings += findings
+            parts.append(Path(part))
+            if doc_options is not None and document.name_for(path).exists():
+                result.documents.append(document.name_for(path))
     seconds["rapporter"], clock = time.perf_counter() - clock, time.perf_counter()
     if doc_options is not None and doc_options.charts:
         charts.prune(doc_options.charts)
@@ -322,39 +318,6 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
     manifest.write(built, stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result
-
-
-def _drawing_beside(pool):
-    """Load the charts' matplotlib (documents/drawing.py, ~0.35 CPU-s) in a thread of this process
-    while the workers validate the files, instead of before they start (when one core would wait);
-    returns the thread, or None when it was loaded here at once (no pool: this process does all).
-
-    The workers are forked first (the fork start method starts them all at the first task), so
-    no process is forked while the thread imports; the reports then get workers forked after it
-    has finished (_pool_for_reports), which share what it loaded. This process's own work while
-    the workers validate is small, so the thread costs it little."""
-    from rodtrad.consolidator.documents import charts  # noqa: PLC0415
-
-    if pool is None:
-        charts.load_drawing()
-        return None
-    pool.submit(int).result()  # the workers exist before the thread starts
-    thread = threading.Thread(target=charts.load_drawing, name="matplotlib", daemon=True)
-    thread.start()
-    return thread
-
-
-@contextmanager
-def _pool_for_reports(pool, loading, master, files: int, jobs, root):
-    """The pool the reports are written by: the validation's, or, when matplotlib was loaded
-    beside it (`loading`, a thread), fresh workers forked once it is loaded."""
-    if loading is None or pool is None:
-        yield pool
-        return
-    loading.join()
-    pool.shutdown()
-    with workers(master, files, jobs, root) as fresh:
-        yield fresh
 
 
 def _invested(ws: Workspace, period, rebuild: bool) -> dict[str, float]:
