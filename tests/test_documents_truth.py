@@ -315,3 +315,21 @@ def test_a_kept_chart_is_readable_by_the_colleagues_who_share_the_workspace(tmp_
     Charts(tmp_path).lights({"grön": 2, "röd": 1}, "Mål")
     [png] = tmp_path.glob("*.png")
     assert png.stat().st_mode & 0o777 == 0o666 & ~old
+
+
+@pytest.mark.parametrize("period", ["2027-plan", "2027-delar"])
+def test_a_document_with_no_unit_taken_in_says_so_instead_of_zero_kronor_against_zero(tmp_path, period):
+    """No unit has answered (or none was approved): the summary says nothing is consolidated yet
+    rather than "Budgeten är 0 kr mot ramen 0 kr", which reads as a fact about the budget."""
+    from rodtrad.consolidator.consolidation.consolidate import consolidate
+    from rodtrad.consolidator.documents.read import lines
+    from rodtrad.consolidator.workbooks.masterbook import init
+    from rodtrad.samples import build
+
+    ws = init(tmp_path / "vimmerby", build("vimmerby"))
+    result = consolidate(ws.root, period, documents="docx")
+    assert result.documents
+    for docx in result.documents:
+        said = " ".join(lines(docx))
+        assert "är sammanställd för" in said and "Ingen enhet under" in said, docx.name
+        assert "mot ramen 0 kr" not in said and "mot en budget på 0 kr" not in said, docx.name

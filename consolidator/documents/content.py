@@ -121,7 +121,10 @@ class Content:
             png, alt = self.charts.lights(dict(lights), "Mål")
             out.append(Picture(png, alt, "Målen per trafikljus", 12))
         own = self.node_row()
-        if own is not None:
+        if not self.r.included(self.node.id):  # the figures would be nothing's: say so, not "0 kr mot 0 kr"
+            out.append(Para(f"Ingen enhet under {self.node.name} är sammanställd för {self.period.name}: ekonomin och "
+                            "måluppfyllelsen bygger på enheternas svar och redovisas när de har kommit in och godkänts."))
+        elif own is not None:
             budget, second, deviation, share = own
             if self.follow:
                 out.append(Para(f"Helårsprognosen är {kr(second)} kr mot en budget på {kr(budget)} kr: en avvikelse på "
