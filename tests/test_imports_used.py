@@ -148,6 +148,23 @@ def test_a_kept_row_changed_by_hand_is_named_and_so_is_every_figure_it_moved(cha
     assert where not in found  # the Kolada values kept were not touched
 
 
+@pytest.mark.parametrize("change", ["raised", "removed"])
+def test_the_investment_outcome_kept_changed_or_removed_by_hand_is_named(changed, tmp_path, change):
+    """The manifest records the SHA-256 of the investment outcome a follow-up used (store.History.invested)
+    as it does the imports'; a project's outcome edited in, or the rows deleted from, historik.sqlite is named."""
+    root = tmp_path / "kommun"
+    shutil.copytree(changed[0], root)
+    assert json.loads((root / "rapporter" / PERIOD / "manifest.json").read_text("utf-8"))["invested"]
+    with sqlite3.connect(root / "historik.sqlite") as con:
+        if change == "raised":
+            con.execute("UPDATE invested SET outcome = outcome + 1000 WHERE period = ? AND project <> ''", (PERIOD,))
+        else:
+            con.execute("DELETE FROM invested WHERE period = ?", (PERIOD,))
+    verdict = verify(root, PERIOD, jobs=1)
+    kind = {"raised": "investeringarna i historiken ändrade", "removed": "investeringarna i historiken saknas"}[change]
+    assert (kind, "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
+
+
 @pytest.mark.parametrize("text", ["", "inte json", "[]", '{"kolada": {}}', '{"kolada": 1, "kolada_from": {}, '
                                   '"compared": {}, "group": [null, ""], "last_year": {}}'])
 def test_a_kept_row_that_cannot_be_read_counts_as_none_kept(text):

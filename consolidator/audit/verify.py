@@ -104,6 +104,7 @@ def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
     _master(ws, recorded, verdict)
     _outputs(folder, recorded, verdict)
     _kept_imports(ws, recorded, verdict, period)
+    _kept_investments(ws, recorded, verdict, period)
     _recompute(ws, recorded, verdict, period, jobs)
     verdict.differences.sort(key=lambda d: KIND_ORDER.get(d.kind, len(KIND_ORDER)))  # stable: within a kind as found
     return verdict
@@ -198,6 +199,21 @@ def _kept_imports(ws, recorded, verdict, period):
     elif now != recorded_digest:
         verdict.add("importerna i historiken ändrade", HISTORY_FILE, "det som sammanställningen tog ur Kolada och "
                     "huvudboken har ändrats sedan sammanställningen (kontrollsumman stämmer inte)")
+
+
+def _kept_investments(ws, recorded, verdict, period):
+    """The investment outcome a follow-up used, kept in historik.sqlite (store.History.invested),
+    against the SHA-256 the manifest recorded; nothing to check for a period consolidated before it."""
+    recorded_invested = recorded.get("invested")
+    if recorded_invested:
+        with History(ws.root / HISTORY_FILE, write=False) as history:
+            kept = snapshot.invested_digest(history.invested(period))
+        if kept is None:
+            verdict.add("investeringarna i historiken saknas", HISTORY_FILE, "investeringarnas utfall som "
+                        "sammanställningen använde finns inte kvar; omräkningen görs med huvudboken som den är i dag")
+        elif kept != recorded_invested:
+            verdict.add("investeringarna i historiken ändrade", HISTORY_FILE, "investeringarnas utfall som "
+                        "sammanställningen använde har ändrats sedan dess (kontrollsumman stämmer inte)")
 
 
 def _recompute(ws, recorded, verdict, period, jobs):

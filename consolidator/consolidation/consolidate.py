@@ -315,6 +315,7 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
     built["imports"] = imports_log.for_manifest(ws.root / HISTORY_FILE)  # the ledger and Kolada the figures rest on
     if outcomes is not None:  # what the reports took from those imports, as the history keeps it (snapshot.py)
         built["imports_used"] = snapshot.digest(outcomes.used)
+        built["invested"] = snapshot.invested_digest(outcomes.invested)
     manifest.write(built, stage)
     result.seconds = {**seconds, "spårbarhet och manifest": time.perf_counter() - clock}
     return result

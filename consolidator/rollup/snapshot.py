@@ -100,6 +100,15 @@ def digest(used: Used) -> str:
     return hashlib.sha256(used.to_json().encode("utf-8")).hexdigest()
 
 
+def invested_digest(invested: dict[str, float] | None) -> str | None:
+    """SHA-256 (hex) of the investment outcome per project (kr) a follow-up used (store.History.invested),
+    as the manifest records it (`invested`); None when none was kept."""
+    if invested is None:
+        return None
+    text = json.dumps(sorted((str(p), float(v)) for p, v in invested.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def kept_digest(con, period: str) -> str | None:
     """SHA-256 (hex) of the row kept for `period` as it is now; None without one."""
     text = _text(con, period)
