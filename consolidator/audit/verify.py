@@ -103,8 +103,7 @@ def verify(root: Path, period: str, jobs: int | None = None) -> Verdict:
     _inputs(ws, recorded, verdict, period)
     _master(ws, recorded, verdict)
     _outputs(folder, recorded, verdict)
-    _kept_imports(ws, recorded, verdict, period)
-    _kept_investments(ws, recorded, verdict, period)
+    _kept(ws, recorded, verdict, period)
     _recompute(ws, recorded, verdict, period, jobs)
     verdict.differences.sort(key=lambda d: KIND_ORDER.get(d.kind, len(KIND_ORDER)))  # stable: within a kind as found
     return verdict
@@ -185,35 +184,29 @@ def _outputs(folder, recorded, verdict):
     verdict.checked["outputs"] = len(recorded["outputs"])
 
 
-def _kept_imports(ws, recorded, verdict, period):
-    """What a follow-up took from the imports, kept in historik.sqlite (rollup/snapshot.py), against
-    the SHA-256 the manifest recorded; nothing to check for a period consolidated before it was kept."""
-    recorded_digest = recorded.get("imports_used")
-    if not recorded_digest:
-        return
-    with History(ws.root / HISTORY_FILE, write=False) as history:
-        now = snapshot.kept_digest(history.con, period)
-    if now is None:
-        verdict.add("importerna i historiken saknas", HISTORY_FILE, "det som sammanställningen tog ur Kolada och "
-                    "huvudboken finns inte kvar; omräkningen görs med importerna som de är i dag")
-    elif now != recorded_digest:
-        verdict.add("importerna i historiken ändrade", HISTORY_FILE, "det som sammanställningen tog ur Kolada och "
-                    "huvudboken har ändrats sedan sammanställningen (kontrollsumman stämmer inte)")
+# what a follow-up kept in historik.sqlite of what it used (manifest key, its SHA-256 now, the words)
+KEPT = (("imports_used", lambda history, period: snapshot.kept_digest(history.con, period), "importerna",
+         "det som sammanställningen tog ur Kolada och huvudboken", "importerna som de är i dag"),
+        ("invested", lambda history, period: snapshot.invested_digest(history.invested(period)), "investeringarna",
+         "investeringarnas utfall som sammanställningen använde", "huvudboken som den är i dag"))
 
 
-def _kept_investments(ws, recorded, verdict, period):
-    """The investment outcome a follow-up used, kept in historik.sqlite (store.History.invested),
-    against the SHA-256 the manifest recorded; nothing to check for a period consolidated before it."""
-    recorded_invested = recorded.get("invested")
-    if recorded_invested:
+def _kept(ws, recorded, verdict, period):
+    """What a follow-up kept in historik.sqlite of the imports it used (rollup/snapshot.py: Kolada, last
+    year's ledger; store.History.invested: the investment outcome) against the SHA-256 the manifest
+    recorded; nothing to check for a period consolidated before they were kept."""
+    for key, digest, kind, what, source in KEPT:
+        recorded_digest = recorded.get(key)
+        if not recorded_digest:
+            continue
         with History(ws.root / HISTORY_FILE, write=False) as history:
-            kept = snapshot.invested_digest(history.invested(period))
-        if kept is None:
-            verdict.add("investeringarna i historiken saknas", HISTORY_FILE, "investeringarnas utfall som "
-                        "sammanställningen använde finns inte kvar; omräkningen görs med huvudboken som den är i dag")
-        elif kept != recorded_invested:
-            verdict.add("investeringarna i historiken ändrade", HISTORY_FILE, "investeringarnas utfall som "
-                        "sammanställningen använde har ändrats sedan dess (kontrollsumman stämmer inte)")
+            now = digest(history, period)
+        if now is None:
+            verdict.add(f"{kind} i historiken saknas", HISTORY_FILE,
+                        f"{what} finns inte kvar; omräkningen görs med {source}")
+        elif now != recorded_digest:
+            verdict.add(f"{kind} i historiken ändrade", HISTORY_FILE,
+                        f"{what} har ändrats sedan sammanställningen (kontrollsumman stämmer inte)")
 
 
 def _recompute(ws, recorded, verdict, period, jobs):
