@@ -9,14 +9,19 @@ EXAMPLES ?= 1000
 .PHONY: demo test fuzz libreoffice bench clean
 
 # The product alone (what `make demo` needs); the tests' extras on top, only for `make test`.
+# PYTHONWARNINGS: setuptools warns on every editable install that a folder named like the package may
+# shadow it (our packages are mapped from the repository's folders, pyproject [tool.setuptools]); a
+# new user's `make demo` should not open with a warning about nothing they did.
+PIP := PYTHONWARNINGS=ignore::UserWarning $(BIN)/pip
+
 $(BIN)/rodtrad: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
 	touch $@
 
 $(VENV)/.test-extras: $(BIN)/rodtrad
-	$(BIN)/pip install --quiet -e '.[addin,test]'
+	$(PIP) install --quiet -e '.[addin,test]'
 	touch $@
 
 demo: $(BIN)/rodtrad
