@@ -104,18 +104,28 @@ def _number(text):
     return float(text.replace(",", "."))
 
 
+def _verified_after(changed, tmp_path, period: str, edit):
+    """verify of `period` in a copy of the changed workspace whose historik.sqlite `edit(con)` has
+    changed: (the verdict, the KF report, its cells verify names as differing, where -> detail)."""
+    root = tmp_path / "kommun"
+    shutil.copytree(changed[0], root)
+    with sqlite3.connect(root / "historik.sqlite") as con:
+        edit(con)
+    verdict = verify(root, period, jobs=1)
+    (kf,) = (root / "rapporter" / period).glob("KF-rapport *.xlsx")
+    found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
+    return verdict, kf, found
+
+
 @pytest.mark.parametrize("period", FOLLOW_UPS)
 def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_path, period):
     """The kept row is what holds the period: deleted (as for a period consolidated before it was
     kept), verify reads the imports as they are now and names the KF report's cells they moved."""
-    root = tmp_path / "kommun"
-    shutil.copytree(changed[0], root)
-    with sqlite3.connect(root / "historik.sqlite") as con:
+    def delete(con):
         assert con.execute("DELETE FROM imports_used WHERE period = ?", (period,)).rowcount == 1
-    verdict = verify(root, period, jobs=1)
+
+    verdict, kf, found = _verified_after(changed, tmp_path, period, delete)
     assert ("importerna i historiken saknas", "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
-    (kf,) = (root / "rapporter" / period).glob("KF-rapport *.xlsx")
-    found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
     where, reported = _cell(kf, "Föregående år", "Nivå", "0000", "Utfall 2026 (kr)", "Ansvarskod")
     was, now = re.fullmatch(r"i rapporten: (\S+); omräknat: (\S+)", found[where]).groups()
     assert _number(was) == pytest.approx(reported)
@@ -130,17 +140,14 @@ def test_without_the_kept_row_verify_names_what_the_imports_moved(changed, tmp_p
 def test_a_kept_row_changed_by_hand_is_named_and_so_is_every_figure_it_moved(changed, tmp_path):
     """The manifest records the kept row's SHA-256: a row edited in historik.sqlite (last year's
     outcome of one unit raised) is named, and the rebuild on it differs where the reports used it."""
-    root = tmp_path / "kommun"
-    shutil.copytree(changed[0], root)
-    with sqlite3.connect(root / "historik.sqlite") as con:
+    def raise_last_year(con):
         (text,) = con.execute("SELECT used FROM imports_used WHERE period = ?", (PERIOD,)).fetchone()
         data = json.loads(text)
         data["last_year"][UNIT] += LAST_YEAR_CHANGE
         con.execute("UPDATE imports_used SET used = ? WHERE period = ?", (json.dumps(data), PERIOD))
-    verdict = verify(root, PERIOD, jobs=1)
+
+    verdict, kf, found = _verified_after(changed, tmp_path, PERIOD, raise_last_year)
     assert ("importerna i historiken ändrade", "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
-    (kf,) = (root / "rapporter" / PERIOD).glob("KF-rapport *.xlsx")
-    found = {d.where.removeprefix(f"{kf.name} "): d.detail for d in verdict.differences if d.kind == "siffra stämmer inte"}
     where, reported = _cell(kf, "Föregående år", "Nivå", "0000", "Utfall 2026 (kr)", "Ansvarskod")
     _, now = re.fullmatch(r"i rapporten: (\S+); omräknat: (\S+)", found[where]).groups()
     assert _number(now) == pytest.approx(reported + LAST_YEAR_CHANGE)
@@ -152,15 +159,15 @@ def test_a_kept_row_changed_by_hand_is_named_and_so_is_every_figure_it_moved(cha
 def test_the_investment_outcome_kept_changed_or_removed_by_hand_is_named(changed, tmp_path, change):
     """The manifest records the SHA-256 of the investment outcome a follow-up used (store.History.invested)
     as it does the imports'; a project's outcome edited in, or the rows deleted from, historik.sqlite is named."""
-    root = tmp_path / "kommun"
-    shutil.copytree(changed[0], root)
-    assert json.loads((root / "rapporter" / PERIOD / "manifest.json").read_text("utf-8"))["invested"]
-    with sqlite3.connect(root / "historik.sqlite") as con:
+    assert json.loads((changed[0] / "rapporter" / PERIOD / "manifest.json").read_text("utf-8"))["invested"]
+
+    def edit(con):
         if change == "raised":
             con.execute("UPDATE invested SET outcome = outcome + 1000 WHERE period = ? AND project <> ''", (PERIOD,))
         else:
             con.execute("DELETE FROM invested WHERE period = ?", (PERIOD,))
-    verdict = verify(root, PERIOD, jobs=1)
+
+    verdict, _, _ = _verified_after(changed, tmp_path, PERIOD, edit)
     kind = {"raised": "investeringarna i historiken ändrade", "removed": "investeringarna i historiken saknas"}[change]
     assert (kind, "historik.sqlite") in [(d.kind, d.where) for d in verdict.differences]
 

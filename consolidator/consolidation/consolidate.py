@@ -194,13 +194,9 @@ def build(ws: Workspace, master, period, stage: Path, include_invalid: bool, job
     try:
         return _build(ws, master, period, stage, include_invalid, jobs, progress, history, extra,
                       doc_options, doc_findings, office)
-    except BaseException:
-        if office is not None:
-            office.close(grace=0)  # its processes were never given their shares
-        raise
     finally:
         if office is not None:
-            office.close()
+            office.close()  # at once for processes never given a share (a run that failed before the PDFs)
 
 
 def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jobs, progress, history, extra,

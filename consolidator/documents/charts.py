@@ -184,7 +184,7 @@ def prune(cache: Path | str, keep: int = KEEP) -> int:
             os.unlink(path)
             removed += 1
         except OSError:
-            pass
+            pass  # removed by another run meanwhile, or not ours to remove: the next prune tries again
     return removed
 
 

@@ -172,19 +172,22 @@ class Office:
                 if i < self.handed:
                     process.wait(timeout=max(0.0, until - time.monotonic()))
             except subprocess.TimeoutExpired:
-                pass
+                pass  # still running after its share: killed below
             if process.poll() is None:  # not reaped: its pid (the group's id) is still its own
                 try:
                     os.killpg(process.pid, signal.SIGKILL)
                 except OSError:
-                    pass
+                    pass  # it ended between the poll and the kill
                 process.wait()
         for process in self.converting:  # interrupted while converting (Ctrl-C): never left running
             if process.poll() is None:
                 try:
-                    os.killpg(process.pid, signal.SIGKILL) if self.watchdog is not None else process.kill()
+                    if self.watchdog is not None:  # started in a group of its own (see _run)
+                        os.killpg(process.pid, signal.SIGKILL)
+                    else:
+                        process.kill()
                 except OSError:
-                    pass
+                    pass  # it ended between the poll and the kill
                 process.wait()
         self.converting = []
         if self.watchdog is not None:

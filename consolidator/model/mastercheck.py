@@ -32,7 +32,7 @@ SUMMED_SHARE = define(
     "Välj Aggregering medel (eller viktat, med en vikt) för ett nyckeltal i procent; summa passar antal och belopp.",
     "Choose the aggregation medel (or viktat, with a weight) for an indicator in per cent; summa suits counts and amounts.",
     example={"value": "N3", "unit": "%", "sheet": "Nyckeltal", "cell": "G4"})
-SHARES = ("%", "procent", "andel")  # an indicator's unit (Enhet) that says it is a share
+SHARES = ("procent", "andel")  # an indicator's unit (Enhet) that says it is a share, besides any with "%"
 
 
 def integrity(data: dict, got: contract.Read, file: str) -> list:
@@ -89,8 +89,7 @@ def integrity(data: dict, got: contract.Read, file: str) -> list:
         for goal in ind.get("goals") or []:
             ref("indicators", i, "goals", goal, goal_ids, "målen", "Mål")
         unit = str(ind.get("unit") or "").strip()
-        if ind.get("aggregation") == "summa" and \
-                (unit.lower() in SHARES or "%" in unit):
+        if ind.get("aggregation") == "summa" and (unit.lower() in SHARES or "%" in unit):
             at(f"/indicators/{i}/aggregation", SUMMED_SHARE, value=ind.get("id"), params={"unit": unit})
     for i, c in enumerate(data.get("commitments") or []):
         ref("commitments", i, "owner", c.get("owner"), org, "organisationens ansvarskoder", "Ägare")

@@ -69,6 +69,7 @@ def generate(master: MasterData, period_id: str, folder: Path, units: list[str] 
 
 
 def _write(master: MasterData, tasks: list, jobs: int | None, progress) -> list[Path]:
+    """Each task's workbook (`_one`), in this process or `jobs` worker processes; their paths in task order."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < 4:
         _init(master.data)
