@@ -64,28 +64,58 @@ def test_every_goal_is_counted_in_the_summary_and_its_chart_whatever_its_light(u
     assert seen_reason  # the fixture has goals without a light: the case the trial found
 
 
-def test_a_bar_charts_longest_label_fits_inside_the_picture():
-    """The labels are drawn left of the axis: the left margin grows with the longest ("inget
-    nyckeltal"), so no label is cut at the picture's edge (checked on the drawn figure's text boxes)."""
+LONG = "Nämnd med ett mycket långt namn som inte får plats"
+DRAWN = [  # every kind of chart, with the inputs that push texts to the picture's edges
+    ("bars", ([("grön", 4, "grön"), ("inget nyckeltal", 5, "ej bedömt"), ("inget målvärde", 1, "ej bedömt")],)),
+    ("bars", ([],)),
+    ("bars", ([("utförda", 0, "utförda"), ("avvikelser", 10**6, "avvikelser")],)),
+    ("pairs", ([("Kommunstyrelsen", 4.6e7, 4.7e7), (LONG, 2.6e8, 2.7e8)], "Budget", "Prognos helår")),
+    ("pairs", ([("A", -2e6, 5e6), ("B", 3e6, -1e6)], "Budget", "Prognos helår")),
+    ("pairs", ([("A", 0.0, 0.0)], "Budget", "Prognos helår")),
+    ("over_time", ([("Tertial 1 2027", 6.3e8, 2.2e8, 6.4e8), ("Delårsrapport 2027", 7.2e8, 4.8e8, 7.3e8)],)),
+    ("over_time", ([("Delårsrapport 2027", 7e8, None, 7.1e8)],)),
+    ("over_time", ([("Tertial 1 2027", 0.0, 0.0, 0.0), ("Tertial 2 2027", -1e6, None, None)],)),
+    ("trends", ([(LONG, [("2027-plan", 50.0), ("2027-T1", 55.0), ("2027-delar", 90.0)], 70.0),
+                 ("N2", [("2027-T1", -5.0)], 10.0), ("Utan målvärde", [("2027-T1", 1.0)], None)],
+                ["2027-plan", "2027-T1", "2027-delar"])),
+    ("trends", ([("N1", [("2027-delar", 1e9)], 1.0)], ["2027-delar"])),
+    ("risks", ([(1, 2, 3), (4, 4, 12)], 4)),
+]
+
+
+@pytest.mark.parametrize("kind, args", DRAWN, ids=[f"{k}-{i}" for i, (k, _) in enumerate(DRAWN)])
+def test_every_text_of_every_kind_of_chart_is_inside_the_picture(kind, args):
+    """Labels, values, scales and keys are drawn where the figure's fixed margins leave room (no
+    layout engine measures them): for every kind of chart, with long names, negative and zero
+    amounts, one period and empty inputs, no text is cut at the picture's edge (checked on the
+    drawn figure's text boxes, in pixels)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from rodtrad.consolidator.documents import drawing
 
-    seen = []
+    boxes, size = [], []
     real = drawing._png
 
     def spy(fig: Figure) -> bytes:
+        png = real(fig)  # drawn first: the boxes are those of the picture
         renderer = FigureCanvasAgg(fig).get_renderer()
-        seen.extend(t.get_window_extent(renderer).x0 for ax in fig.axes for t in ax.texts if t.get_text())
-        return real(fig)
+        texts = [*fig.texts, *(t for ax in fig.axes for t in [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(),
+                                                              ax.xaxis.label, ax.yaxis.label])]
+        boxes.extend((t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text() and t.get_visible())
+        size.extend([fig.bbox.width, fig.bbox.height])
+        return png
 
     drawing._png = spy
     try:
-        drawing.bars([("grön", 4, "grön"), ("inget nyckeltal", 5, "ej bedömt"), ("inget målvärde", 1, "ej bedömt")])
+        png = getattr(drawing, kind)(*args)
     finally:
         drawing._png = real
-    assert len(seen) == 6 and min(seen) >= 0, seen
+    assert png.startswith(b"\x89PNG")
+    width, height = size
+    outside = [(text, box.bounds) for text, box in boxes
+               if box.x0 < 0 or box.y0 < 0 or box.x1 > width + 0.5 or box.y1 > height + 0.5]
+    assert (boxes or not args[0]) and not outside, outside
 
 
 def template_with(tmp_path: Path, tag: str) -> Path:

@@ -6,8 +6,15 @@ start, a document 0.2-0.4 s, and one process uses one core (the demo's seven del
 in one process, 1.7 s in two; benchmarks/README.md). The export filter's options (writer_pdf_Export, given as JSON on the command
 line, LibreOffice 7.4 and later): UseTaggedPDF (the structure tree: headings, tables with header
 cells, figures with their alternative text, the language) and PDFUACompliance (PDF/UA-1: the
-document title shown instead of the file name, every picture with an alternative text). The
-profile is a fresh one per process, so a user's LibreOffice settings never change the PDF.
+document title shown instead of the file name, every picture with an alternative text).
+
+Each process has a profile of its own in a temporary folder, so a user's LibreOffice settings
+never change the PDF. A profile LibreOffice has never used costs ~0.25 CPU-s more to start (its
+first run: graphics tests, extensions, settings written). So after the first conversion on a
+machine, a copy of a profile as LibreOffice left it is kept as the seed (`Seed`: in the user's own
+cache folder, one per LibreOffice installation) and each process starts from a copy of it. A seed
+is only ever a profile Röd tråd's own conversion made and used without fault; a process
+started from it that makes no PDF removes it, and its documents are tried again on fresh profiles.
 
 `MALLOC_ENV`: with glibc's default thresholds LibreOffice returns large blocks to the system and
 takes them back again and again: ~300,000 page faults and 0.75 s of system time per process. Heap
@@ -18,6 +25,7 @@ Without LibreOffice the .docx files are still written and a finding says how to 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -102,6 +110,74 @@ def _size(path: Path) -> int:
         return 0
 
 
+class Seed:
+    """The kept LibreOffice profile a process starts from (see the module): the folder
+    `<cache>/rodtrad/libreoffice-<installation>`, where <cache> is RODTRAD_CACHE when set, else
+    XDG_CACHE_HOME, else ~/.cache (Windows: LOCALAPPDATA), and <installation> a digest of soffice's
+    path, size and time (another LibreOffice gets a seed of its own). Only this user's own folder
+    (0700) is used; any trouble with it costs nothing but the fresh profile's start."""
+
+    def __init__(self, office: str | None):
+        self.path = None
+        if office:
+            try:
+                info = Path(office).resolve().stat()
+                tag = hashlib.sha256(f"{Path(office).resolve()}|{info.st_size}|{info.st_mtime_ns}".encode()).hexdigest()
+                self.path = _cache_home() / f"libreoffice-{tag[:16]}"
+            except (OSError, RuntimeError):
+                self.path = None
+
+    def usable(self) -> bool:
+        """Whether a seed is kept, whole (its settings file there) and this user's own."""
+        try:
+            own = self.path is not None and (self.path / "user" / "registrymodifications.xcu").is_file()
+            return own and (os.name != "posix" or self.path.stat().st_uid == os.getuid())
+        except OSError:
+            return False
+
+    def plant(self, profile: Path) -> bool:
+        """A copy of the seed as `profile` (a folder that does not exist yet); False when there is none."""
+        if not self.usable():
+            return False
+        try:
+            shutil.copytree(self.path, profile, symlinks=True)
+            return True
+        except OSError:
+            shutil.rmtree(profile, ignore_errors=True)
+            return False
+
+    def keep(self, profile: Path) -> None:
+        """`profile`, which LibreOffice used without fault and has left, kept as the seed (when none
+        is): copied beside it, then renamed into place (another run doing the same wins or loses whole)."""
+        if self.path is None or self.usable() or not (profile / "user" / "registrymodifications.xcu").is_file():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            staged = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.path.parent))
+            shutil.copytree(profile, staged / "p", symlinks=True,
+                            ignore=shutil.ignore_patterns(".lock"))
+            shutil.rmtree(self.path, ignore_errors=True)  # a broken one (not usable above)
+            os.rename(staged / "p", self.path)
+        except OSError:
+            pass  # another run kept one first, or the cache cannot be written: the next run tries again
+        finally:
+            if "staged" in locals():
+                shutil.rmtree(staged, ignore_errors=True)
+
+    def forget(self) -> None:
+        """Remove the seed (a process started from it made no PDF)."""
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _cache_home() -> Path:
+    given = os.environ.get("RODTRAD_CACHE")
+    if given:
+        return Path(given)
+    base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
+    return Path(base or Path.home() / ".cache") / "rodtrad"
+
+
 class Office:
     """LibreOffice for one consolidation's PDFs: `processes` at most at the same time, each with its
     own fresh profile in a temporary folder (removed by `close`).
@@ -127,11 +203,18 @@ class Office:
         self.handed = 0  # how many of `started` were given a share (they end by themselves)
         self.watchdog = None
         self.converting: list[subprocess.Popen] = []  # the `soffice --convert-to` of `_run`
+        self.seed = Seed(self.office)
+        self.seeded: set[int] = set()  # the profiles started from the seed
+        self.faultless: int | None = None  # a profile whose process made all its PDFs (kept as the seed)
         if ahead and self.office and os.name == "posix":
             self._start()
 
-    def _profile(self, i: int) -> str:
-        return (Path(self.tmp) / f"profile{i}").as_uri()
+    def _profile(self, i: int, fresh: bool = False) -> str:
+        """Profile `i`'s URL; made from the seed when there is one, unless `fresh` (a second try)."""
+        folder = Path(self.tmp) / f"profile{i}"
+        if not fresh and not folder.exists() and self.seed.plant(folder):
+            self.seeded.add(i)
+        return folder.as_uri()
 
     def _start(self) -> None:
         try:
@@ -165,7 +248,8 @@ class Office:
     def close(self, grace: float = 1.0) -> None:
         """End what was started ahead and remove the profiles. A process that was given its share
         ends by itself ~0.1 s after it (it is waited for up to `grace` seconds in all, so its
-        children are reaped and its CPU time counted); one still running then is killed."""
+        children are reaped and its CPU time counted); one still running then is killed. A
+        profile whose process made all its PDFs and ended by itself is kept as the seed (`Seed`)."""
         until = time.monotonic() + grace
         for i, process in enumerate(self.started):
             try:
@@ -173,6 +257,8 @@ class Office:
                     process.wait(timeout=max(0.0, until - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass  # still running after its share: killed below
+            if process.poll() is None and i == self.faultless:
+                self.faultless = None  # killed below: its profile may be half written
             if process.poll() is None:  # not reaped: its pid (the group's id) is still its own
                 try:
                     os.killpg(process.pid, signal.SIGKILL)
@@ -196,6 +282,9 @@ class Office:
             self.watchdog.stdin.close()
             self.watchdog = None
         self.started = []
+        if self.faultless is not None:
+            self.seed.keep(Path(self.tmp) / f"profile{self.faultless}")
+            self.faultless = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
@@ -219,23 +308,27 @@ class Office:
         groups = shares(documents, self.processes)
         self.handed = max(self.handed, min(len(groups), len(self.started)))
         said = self._run(groups, 0, deadline)
-        if self.started:  # a share whose process started ahead went wrong: once more, in fresh processes
-            again = [[d for d in g if not d.with_suffix(".pdf").exists()] for g in groups]
-            if any(again):
-                said = self._run([g for g in again if g], len(groups), deadline)
+        again = [[d for d in g if not d.with_suffix(".pdf").exists()] for g in groups]
+        if any(again[i] for i in self.seeded if i < len(again)):
+            self.seed.forget()  # a process started from the seed failed: the next run makes a new one
+        whole = [i for i, g in enumerate(again) if not g]
+        self.faultless = whole[0] if whole and self.faultless is None else self.faultless
+        if any(again) and (self.started or self.seeded):
+            # a share whose process started ahead or from the seed went wrong: once more, in fresh processes
+            said = self._run([g for g in again if g], len(groups), deadline, fresh=True)
         findings = [FAILED(file=d.name, value=d.name, params={"detail": said.get(d, "ingen PDF skrevs")})
                     for d in documents if not d.with_suffix(".pdf").exists()]
         return [d.with_suffix(".pdf") for d in documents if d.with_suffix(".pdf").exists()], findings
 
-    def _run(self, groups: list[list[Path]], first: int, deadline: float) -> dict:
-        """Each share in a `soffice` of its own on profile first + i, at the same time; what
-        LibreOffice said (its last line on stderr) per document that got no PDF."""
+    def _run(self, groups: list[list[Path]], first: int, deadline: float, fresh: bool = False) -> dict:
+        """Each share in a `soffice` of its own on profile first + i (`fresh`: never from the seed),
+        at the same time; what LibreOffice said (its last line on stderr) per document that got no PDF."""
         running, said = [], {}
         for i, docs in enumerate(groups):
             try:
                 running.append((docs, subprocess.Popen(
-                    [self.office, f"-env:UserInstallation={self._profile(first + i)}", "--headless", "--norestore",
-                     "--nologo", "--convert-to", FILTER, "--outdir", str(docs[0].parent), *map(str, docs)],
+                    [self.office, f"-env:UserInstallation={self._profile(first + i, fresh)}", "--headless",
+                     "--norestore", "--nologo", "--convert-to", FILTER, "--outdir", str(docs[0].parent), *map(str, docs)],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env,
                     start_new_session=self.watchdog is not None)))
                 self.converting.append(running[-1][1])
