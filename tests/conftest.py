@@ -20,6 +20,21 @@ UNIT = "2111"  # Förskolan Solrosen: a unit under Barn- och utbildningsnämnden
 PERIOD = "2027-plan"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory):
+    """The user's cache (LibreOffice's kept profile, documents/pdf.py) in the session's own folder:
+    the suite never writes to the home folder, and starts, as CI does, with none kept."""
+    import os
+
+    before = os.environ.get("RODTRAD_CACHE")
+    os.environ["RODTRAD_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("RODTRAD_CACHE", None)
+    else:
+        os.environ["RODTRAD_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("exempelkommun")

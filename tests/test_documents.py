@@ -419,6 +419,66 @@ def test_without_libreoffice_the_docx_is_written_and_a_swedish_finding_says_how_
     assert "LibreOffice finns inte" in findings[0].message() and "libreoffice-writer-nogui" in findings[0].kind.hint_sv
 
 
+def pdf_text(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(pdf.soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice/poppler missing")
+@pytest.mark.parametrize("ahead", [False, True])
+def test_libreoffice_starts_from_the_kept_profile_and_makes_the_pdfs_a_fresh_profile_makes(demo, tmp_path, monkeypatch,
+                                                                                          ahead):
+    """The first conversion keeps its profile as the seed (in the user's own cache folder, 0700);
+    later processes start from copies of it, and their PDFs say what fresh profiles' PDFs say."""
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
+    made = {}
+    for run in ("fresh", "seeded"):
+        folder = tmp_path / run
+        folder.mkdir()
+        docs = [shutil.copyfile(d, folder / d.name) for d in documents(demo[0] / "rapporter" / "2027-T1")[:3]]
+        with pdf.Office(2, ahead=ahead) as office:
+            made[run], findings = office.convert(docs)
+        assert findings == [] and len(made[run]) == 3
+        assert office.seeded == ({0, 1} if run == "seeded" else set())
+        assert office.seed.usable() and office.seed.path.parent == tmp_path / "cache"
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+    assert not list((tmp_path / "cache").glob(".seed-*"))  # nothing half-kept left behind
+    for fresh, seeded in zip(made["fresh"], made["seeded"]):
+        assert pdf_text(fresh) == pdf_text(seeded)
+
+
+@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice missing")
+def test_a_seed_libreoffice_cannot_start_from_is_removed_and_the_pdfs_are_made_all_the_same(demo, tmp_path,
+                                                                                           monkeypatch):
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
+    docs = [shutil.copyfile(d, tmp_path / d.name) for d in documents(demo[0] / "rapporter" / "2027-T1")[:2]]
+    seed = pdf.Seed(pdf.soffice())
+    (seed.path / "user").mkdir(parents=True)
+    (seed.path / "user" / "registrymodifications.xcu").write_text("<oor:items/>")
+    (seed.path / "user" / "extensions").write_text("ett skadat arkiv")  # LibreOffice aborts on it
+    with pdf.Office(1) as office:
+        made, findings = office.convert(docs)
+    assert findings == [] and made == [d.with_suffix(".pdf") for d in docs]
+    assert office.seeded == {0} and not seed.path.exists()  # removed: the next conversion keeps a new one
+    with pdf.Office(1) as office:
+        assert office.convert(docs)[1] == []
+    assert seed.usable()
+
+
+def test_a_seed_that_is_not_this_users_own_is_never_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path))
+    office = tmp_path / "soffice"
+    office.write_text("#!/bin/sh\n")
+    seed = pdf.Seed(str(office))
+    (seed.path / "user").mkdir(parents=True)
+    (seed.path / "user" / "registrymodifications.xcu").write_text("<oor:items/>")
+    assert seed.usable() and seed.plant(tmp_path / "p") and (tmp_path / "p" / "user").is_dir()
+    monkeypatch.setattr(pdf.os, "getuid", lambda: 4242, raising=False)
+    if pdf.os.name == "posix":
+        assert not seed.usable() and not seed.plant(tmp_path / "q") and not (tmp_path / "q").exists()
+
+
 # -- the template ------------------------------------------------------------------------------
 
 def custom_template(path: Path, logo: Path) -> Path:
@@ -504,6 +564,28 @@ def test_the_shipped_template_is_the_one_the_code_makes_and_init_copies_it(tmp_p
     assert made.read_bytes() == template.shipped().read_bytes(), "run: template.default('templates/rapportmall.docx')"
     assert (workspace / "dokument" / template.FILE_NAME).read_bytes() == template.shipped().read_bytes()
     assert template.check(template.shipped()) == (True, [])
+
+
+STYLE_REFERENCE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle|basedOn|link|next|numStyleLink|styleLink) w:val="([^"]+)"')
+
+
+@pytest.mark.parametrize("which", ["template", "KF", "board"])
+def test_every_style_the_template_and_the_documents_name_is_defined_and_the_template_is_lean(which, demo):
+    """The default template keeps only the styles the documents use (documents/template.py `_lean`):
+    every style any part names (a paragraph, a table, a list level, another style) is defined in
+    styles.xml, in the template and in the documents written from it, and there is no
+    stylesWithEffects part."""
+    path = {"template": template.shipped(),
+            "KF": demo[0] / "rapporter" / "2027-delar" / "KF-rapport 2027-delar.docx",
+            "board": documents(demo[0] / "rapporter" / "2027-delar")[-1]}[which]
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("word/styles.xml").decode()
+        defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+        named = {n: set(STYLE_REFERENCE.findall(z.read(n).decode())) for n in z.namelist() if n.endswith(".xml")}
+        assert not any(n.endswith("stylesWithEffects.xml") for n in z.namelist())
+    assert {n: sorted(refs - defined) for n, refs in named.items() if refs - defined} == {}
+    assert {"Title", "Heading1", "Heading2", "Heading3", "Caption", "TableGrid", "ListBullet"} <= defined
+    assert len(defined) < 40 and len(styles) < 40_000  # python-docx's blank document: 164 styles, 350 KB
 
 
 # -- reproducible, traceable --------------------------------------------------------------------

@@ -13,8 +13,9 @@ never change the PDF. A profile LibreOffice has never used costs ~0.25 CPU-s mor
 first run: graphics tests, extensions, settings written). So after the first conversion on a
 machine, a copy of a profile as LibreOffice left it is kept as the seed (`Seed`: in the user's own
 cache folder, one per LibreOffice installation) and each process starts from a copy of it. A seed
-is only ever a profile Röd tråd's own conversion made and used without fault; a process
-started from it that makes no PDF removes it, and its documents are tried again on fresh profiles.
+is only ever a profile Röd tråd's own conversion made and used without fault. A document a
+process started from the seed could not convert is tried again on a fresh profile; when that
+makes its PDF, the seed was at fault and is removed (the next conversion keeps a new one).
 
 `MALLOC_ENV`: with glibc's default thresholds LibreOffice returns large blocks to the system and
 takes them back again and again: ~300,000 page faults and 0.75 s of system time per process. Heap
@@ -282,7 +283,7 @@ class Office:
             self.watchdog.stdin.close()
             self.watchdog = None
         self.started = []
-        if self.faultless is not None:
+        if self.faultless is not None and self.faultless not in self.seeded:
             self.seed.keep(Path(self.tmp) / f"profile{self.faultless}")
             self.faultless = None
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -309,13 +310,13 @@ class Office:
         self.handed = max(self.handed, min(len(groups), len(self.started)))
         said = self._run(groups, 0, deadline)
         again = [[d for d in g if not d.with_suffix(".pdf").exists()] for g in groups]
-        if any(again[i] for i in self.seeded if i < len(again)):
-            self.seed.forget()  # a process started from the seed failed: the next run makes a new one
         whole = [i for i, g in enumerate(again) if not g]
         self.faultless = whole[0] if whole and self.faultless is None else self.faultless
         if any(again) and (self.started or self.seeded):
             # a share whose process started ahead or from the seed went wrong: once more, in fresh processes
             said = self._run([g for g in again if g], len(groups), deadline, fresh=True)
+            if any(d.with_suffix(".pdf").exists() for i in self.seeded if i < len(again) for d in again[i]):
+                self.seed.forget()  # a fresh profile did what the seeded one did not: the next run makes a new seed
         findings = [FAILED(file=d.name, value=d.name, params={"detail": said.get(d, "ingen PDF skrevs")})
                     for d in documents if not d.with_suffix(".pdf").exists()]
         return [d.with_suffix(".pdf") for d in documents if d.with_suffix(".pdf").exists()], findings
