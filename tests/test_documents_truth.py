@@ -65,6 +65,8 @@ def test_every_goal_is_counted_in_the_summary_and_its_chart_whatever_its_light(u
 
 
 LONG = "Nämnd med ett mycket långt namn som inte får plats"
+PERIODS = ("2027-plan", "2027-01", "2027-02", "2027-03", "2027-T1", "2027-05", "2027-06", "2027-07", "2027-delar",
+           "2027-09", "2027-10", "2027-11", "2027-helar")
 DRAWN = [  # every kind of chart, with the inputs that push texts to the picture's edges
     ("bars", ([("grön", 4, "grön"), ("inget nyckeltal", 5, "ej bedömt"), ("inget målvärde", 1, "ej bedömt")],)),
     ("bars", ([],)),
@@ -80,15 +82,22 @@ DRAWN = [  # every kind of chart, with the inputs that push texts to the picture
                 ["2027-plan", "2027-T1", "2027-delar"])),
     ("trends", ([("N1", [("2027-delar", 1e9)], 1.0)], ["2027-delar"])),
     ("risks", ([(1, 2, 3), (4, 4, 12)], 4)),
+    # a year of follow-ups under their names (the demo's helår: 12 periods), and under their months
+    ("over_time", ([(f"Månadsuppföljning 2027-{m:02d}", 7e8, 6e7 * m, 7.1e8) for m in range(1, 13)],)),
+    ("over_time", ([(f"Månadsuppföljning 2027-{m:02d}", 7e8, 6e7 * m, 7.1e8) for m in range(1, 13)],
+                   ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"])),
+    ("over_time", ([("Tertial 1 2027", 6e8, 2e8, 6.1e8), (LONG, 7e8, 4e8, 7.1e8)],)),
+    ("trends", ([(f"N{i} {LONG}", [(p, 10.0 * i) for p in PERIODS], 50.0) for i in range(1, 7)], list(PERIODS))),
 ]
 
 
 @pytest.mark.parametrize("kind, args", DRAWN, ids=[f"{k}-{i}" for i, (k, _) in enumerate(DRAWN)])
-def test_every_text_of_every_kind_of_chart_is_inside_the_picture(kind, args):
+def test_every_text_of_every_kind_of_chart_is_inside_the_picture_and_clear_of_every_other(kind, args):
     """Labels, values, scales and keys are drawn where the figure's fixed margins leave room (no
     layout engine measures them): for every kind of chart, with long names, negative and zero
-    amounts, one period and empty inputs, no text is cut at the picture's edge (checked on the
-    drawn figure's text boxes, in pixels)."""
+    amounts, one period, a year of periods and empty inputs, no text is cut at the picture's edge
+    and none is written over another (checked on the drawn figure's text boxes, in pixels; the
+    over-time chart once wrote eight periods' names on top of each other)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -116,6 +125,24 @@ def test_every_text_of_every_kind_of_chart_is_inside_the_picture(kind, args):
     outside = [(text, box.bounds) for text, box in boxes
                if box.x0 < 0 or box.y0 < 0 or box.x1 > width + 0.5 or box.y1 > height + 0.5]
     assert (boxes or not args[0]) and not outside, outside
+    overlapping = [(a, b) for i, (a, one) in enumerate(boxes) for b, other in boxes[i + 1:]
+                   if min(one.x1, other.x1) - max(one.x0, other.x0) > 1 and min(one.y1, other.y1) - max(one.y0, other.y0) > 1]
+    assert not overlapping, overlapping[:5]
+
+
+@pytest.mark.parametrize("dates, said", [
+    (["2027-01-31", "2027-02-28", "2027-04-30", "2027-08-31", "2027-12-31"], ["jan", "feb", "apr", "aug", "dec"]),
+    (["2026-12-31", "2027-04-30"], ["dec 26", "apr 27"]),  # periods of two years: the year too
+    (["2027-04-30", "2027-04-30"], None),  # two periods of one month: the chart writes their names
+    (["2027-04-30", None], None),
+    (["2027-13-01"], None),
+])
+def test_the_forecast_charts_periods_are_written_as_their_months_when_each_has_its_own(dates, said):
+    """Under the forecast's line each period is its month ("jan" … "dec"), 12 of them side by side;
+    the periods' names (Månadsuppföljning 2027-01: 25 letters) were written on top of each other."""
+    from rodtrad.consolidator.documents.charts import month
+
+    assert month(dates) == said
 
 
 def template_with(tmp_path: Path, tag: str) -> Path:

@@ -94,9 +94,11 @@ class Charts:
         said = "; ".join(f"{name}: {first.lower()} {kr(a)} kr, {second.lower()} {kr(b)} kr" for name, a, b in rows)
         return png, f"Stapeldiagram: {first.lower()} och {second.lower()} per rad i tabellen ovan. {said}."
 
-    def forecast_over_time(self, rows: list[tuple[str, float | None, float | None, float | None]]) -> tuple[bytes, str]:
-        """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast) in kr."""
-        png = self._picture("over_time", [list(r) for r in rows])
+    def forecast_over_time(self, rows: list[tuple[str, float | None, float | None, float | None]],
+                           labels: list[str] | None = None) -> tuple[bytes, str]:
+        """The year's forecast at each consolidated period: rows (period, budget, outcome to date, forecast) in kr;
+        `labels` what the picture writes under each period (short: `month`), the words name the periods."""
+        png = self._picture("over_time", [list(r) for r in rows], *([list(labels)] if labels else []))
         said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
         return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
 
@@ -119,6 +121,23 @@ class Charts:
         said = "; ".join(f"sannolikhet {p} och konsekvens {c}: {n}" for (p, c), n in sorted(cells.items())) or "inga risker"
         return png, (f"Riskmatris med sannolikhet (1–{size}) mot konsekvens (1–{size}); riskvärde = sannolikhet × konsekvens, "
                      f"röd från 9, gul från 4. Antal risker per ruta: {said}. Totalt {sum(cells.values())} risker.")
+
+
+MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def month(dates: list[str | None]) -> list[str] | None:
+    """Each period's month as a chart writes it under its point ("jan", …, "dec"; "dec 26" when the
+    periods are of more than one year), from its date (ISO, the period's last day: a year has one
+    period a month at most, model/periodcheck.py); None when a date is missing or two share a month."""
+    try:
+        parts = [(int(d[:4]), int(d[5:7])) for d in dates]
+    except (TypeError, ValueError):
+        return None
+    if len(set(parts)) != len(parts) or not all(1 <= m <= 12 for _, m in parts):
+        return None
+    years = len({y for y, _ in parts}) > 1
+    return [MONTHS[m - 1] + (f" {y % 100:02d}" if years else "") for y, m in parts]
 
 
 def holds_any(cache: Path | str | None) -> bool:

@@ -23,7 +23,7 @@ from rodtrad.consolidator.reports.book import KR, NUM, PCT
 from rodtrad.consolidator.reports.node import BOARD_LEVELS, WORDS
 from rodtrad.consolidator.rollup import closing
 from . import investments
-from .charts import Charts
+from .charts import Charts, month
 from .numbers import count, kr, num, pct
 from .render import Document, Heading, Light, Para, Picture, Table
 from .texts import SECTIONS, read as read_texts
@@ -237,8 +237,9 @@ class Content:
                 out.append(Heading(2, "Prognosen under året"))
                 out.append(self.table("Historik", "Budget, utfall hittills och helårsprognos vid varje uppföljning",
                                       ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[forecast] is not None))
-                if len(history) > 1:  # a line needs two points
-                    png, alt = self.charts.forecast_over_time(history)
+                if len(history) > 1:  # a line needs two points; under it each period's month (its name: 25 letters)
+                    dates = {p.name: p.date for p in self.m.periods}
+                    png, alt = self.charts.forecast_over_time(history, month([dates.get(h[0]) for h in history]))
                     out.append(Picture(png, alt, "Helårsprognosen period för period"))
             out.append(Heading(2, "Åtgärdsplaner"))
             if self.is_kf:

@@ -98,12 +98,17 @@ class _Area:
                                            transform=self.fig.transFigure, color="black", linewidth=0.8))
             self.fig.text(self.left - (0.014 if marks else 0.01), self.y(y), label, ha="right", va="center")
 
-    def bottom_labels(self, xs, labels: list[str]) -> None:
-        """Labels under the area at data places `xs`, each with a short tick mark."""
+    def bottom_labels(self, xs, labels: list[str], upright: bool = False, height: float = 0.0) -> None:
+        """Labels under the area at data places `xs`, each with a short tick mark; `upright`: turned
+        a quarter (read from below), for labels wider than their place (`height`: the figure's, inches)."""
+        tick = 0.02 if not upright else 0.056 / height
         for x, label in zip(xs, labels):
-            self.fig.add_artist(Line2D([self.x(x)] * 2, [self.bottom, self.bottom - 0.02],
+            self.fig.add_artist(Line2D([self.x(x)] * 2, [self.bottom, self.bottom - tick],
                                        transform=self.fig.transFigure, color="black", linewidth=0.8))
-            self.fig.text(self.x(x), self.bottom - 0.035, label, ha="center", va="top")
+            if upright:
+                self.fig.text(self.x(x), self.bottom - tick * 1.6, label, ha="center", va="top", rotation=90)
+            else:
+                self.fig.text(self.x(x), self.bottom - 0.035, label, ha="center", va="top")
 
     def edge(self, which: str) -> None:
         """The area's left or bottom edge as a line (the spine of an Axes)."""
@@ -184,15 +189,23 @@ def pairs(rows: list[tuple[str, float, float]], first: str, second: str) -> byte
         return _png(fig)
 
 
-def over_time(rows: list[tuple[str, float | None, float | None, float | None]]) -> bytes:
-    """Lines of budget, forecast and outcome to date at each period: rows (period, budget, outcome, forecast)."""
+def over_time(rows: list[tuple[str, float | None, float | None, float | None]], labels: list[str] | None = None) -> bytes:
+    """Lines of budget, forecast and outcome to date at each period: rows (period, budget, outcome, forecast);
+    `labels` the periods' names under the line (default: each row's period). Labels too wide for
+    their place are written upright, and the picture grows to hold them (`_under`)."""
+    names = [_short(n) for n in (labels if labels and len(labels) == len(rows) else [str(r[0]) for r in rows])]
     with matplotlib.rc_context(_RC):
-        box = (0.1, 0.12, RIGHT, 0.86)
-        fig = _figure(6.3, 2.8, *box[:2], box[3])
-        xs = list(range(len(rows)))
         values = [r[i] for r in rows for i in (1, 2, 3) if r[i] is not None]
         ylim, steps = _scale(values or [0.0])
-        area = _Area(fig, box, _xlimits(len(rows)), ylim)
+        # left of the area: the scale's name (upright, ~0.3 in from the edge) and its widest step
+        left = (0.3 + max([_inches(_millions(s)) for s in steps] + [0.3]) + 0.12) / 6.3
+        xlim = _xlimits(len(rows))
+        upright, extra = _under(names, xlim, left, 6.3)
+        height = 2.8 + extra
+        box = (left, (0.12 * 2.8 + extra) / height, RIGHT, 1 - 0.14 * 2.8 / height)
+        fig = _figure(6.3, height, *box[:2], box[3])
+        xs = list(range(len(rows)))
+        area = _Area(fig, box, xlim, ylim)
         key: list[tuple[str, str, str | None]] = []
         for index, label, colour, marker in ((1, "Budget", BUDGET, "s"), (3, "Prognos helår", FORECAST, "o"),
                                              (2, "Utfall hittills", OUTCOME, "^")):
@@ -201,13 +214,30 @@ def over_time(rows: list[tuple[str, float | None, float | None, float | None]]) 
                 area.line([p[0] for p in points], [p[1] for p in points], marker=marker, color=colour, linewidth=1.5,
                           markersize=6)
                 key.append((label, colour, marker))
-        area.bottom_labels(xs, [r[0] for r in rows])
+        area.bottom_labels(xs, names, upright=upright, height=height)
         area.left_labels(steps, [_millions(s) for s in steps], marks=True)
         area.edge("left")
         area.edge("bottom")
         fig.text(0.015, (box[1] + box[3]) / 2, "miljoner kr", rotation=90, ha="left", va="center")
-        _key(fig, key, 0.94, 3)
+        _key(fig, key, 1 - 0.06 * 2.8 / height, 3)
         return _png(fig)
+
+
+def _inches(text: str, size: float = 9) -> float:
+    """A generous width of `text` in DejaVu Sans at `size` pt (~0.62 em a letter: digits are 0.64 em, most lower-case letters less)."""
+    return len(text) * size * 0.62 / 72
+
+
+def _under(names: list[str], xlim: tuple[float, float], left: float, width: float) -> tuple[bool, float]:
+    """Whether the labels `names` under periods 0..n-1 (shown from xlim[0] to xlim[1] between `left` and
+    RIGHT of a figure `width` inches wide) must be upright: one is wider than the room between two
+    periods, or half of one than the room to the picture's edge; and how many inches more the
+    figure then needs below the area (a label across takes ~0.3 in there)."""
+    room = (RIGHT - left) * width / (xlim[1] - xlim[0])  # inches from one period to the next
+    edge = min(left * width + room * (0 - xlim[0]), (1 - RIGHT) * width + room * (xlim[1] - (len(names) - 1)))
+    wide = max([_inches(n) for n in names] + [0.0])
+    upright = (len(names) > 1 and wide > room * 0.9) or wide / 2 > edge
+    return upright, (max(0.0, wide + 0.15 - 0.3) if upright else 0.0)
 
 
 def _xlimits(n: int) -> tuple[float, float]:
@@ -217,14 +247,20 @@ def _xlimits(n: int) -> tuple[float, float]:
 
 
 def trends(series: list[tuple[str, list[tuple[str, float]], float | None]], periods: list[str]) -> bytes:
-    """One line per indicator of its values as per cent of its target; `periods` those used, in time order."""
+    """One line per indicator of its values as per cent of its target; `periods` those used, in time order.
+    The scale's steps are per cent of the target, the target's own step named "målvärdet"."""
     with matplotlib.rc_context(_RC):
-        box = (0.17, 0.3, RIGHT, 0.95)
-        fig = _figure(6.3, 3.2, *box[:2], box[3])
         lines = [(name, [(periods.index(p), 100 * v / target) for p, v in points])
                  for name, points, target in series if target]
-        ylim, _ = _scale([100.0] + [v for _, points in lines for _, v in points])
-        area = _Area(fig, box, _xlimits(len(periods)), ylim)
+        ylim, steps = _scale([100.0] + [v for _, points in lines for _, v in points])
+        labels = [f"{s:,.0f} %".replace(",", " ") for s in steps]
+        left = max(0.17, (0.3 + max([_inches(t) for t in labels] + [0.0]) + 0.12) / 6.3)
+        xlim = _xlimits(len(periods))
+        upright, extra = _under(periods, xlim, left, 6.3)
+        height = 3.2 + extra
+        box = (left, (0.96 + extra) / height, RIGHT, 1 - 0.16 / height)
+        fig = _figure(6.3, height, *box[:2], box[3])
+        area = _Area(fig, box, xlim, ylim)
         key: list[tuple[str, str, str | None]] = []
         area.line([area.x0, area.x1], [100, 100], color="#555555", linestyle="--", linewidth=1)
         for i, (name, points) in enumerate(lines):
@@ -232,13 +268,18 @@ def trends(series: list[tuple[str, list[tuple[str, float]], float | None]], peri
             area.line([x for x, _ in points], [v for _, v in points], marker="o", color=colour, linewidth=1.5,
                       markersize=6)
             key.append((_short(name, 40), colour, "o"))
-        area.bottom_labels(range(len(periods)), periods)
-        area.left_labels([100], ["målvärdet"], marks=True)  # one step: the line that matters
+        area.bottom_labels(range(len(periods)), periods, upright=upright, height=height)
+        # the target's line named, and the steps of the scale not too near it (a label is ~0.16 in high)
+        near = 0.2 * (ylim[1] - ylim[0]) / ((box[3] - box[1]) * height)
+        shown = [(100.0, "målvärdet")] + [(s, t) for s, t in zip(steps, labels) if abs(s - 100) > near]
+        area.left_labels([s for s, _ in shown], [t for _, t in shown], marks=True)
         area.edge("left")
         area.edge("bottom")
         fig.text(0.015, (box[1] + box[3]) / 2, "% av målvärdet", rotation=90, ha="left", va="center", fontsize=8)
-        _key(fig, key, 0.19, 2, left=0.03, row=0.055, fontsize=7)
+        _key(fig, key, 0.61 / height, 2, left=0.03, row=0.176 / height, fontsize=7)
         return _png(fig)
+
+
 def risks(counted: list[tuple[int, int, int]], size: int) -> bytes:
     """A size × size matrix of probability against consequence, coloured by risk class (score ≥ 9
     red, ≥ 4 yellow), with the number of risks in each cell: `counted` (probability, consequence, n)."""
