@@ -32,7 +32,7 @@ EXAMPLES = {
     "document.template_broken": {"sheet": "", "cell": "", "value": "rapportmall.docx",
                                  "detail": "en platshållare med {{ }} eller {% %} är felskriven på rad 3"},
     "document.template_part": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "bilaga"},
-    "document.template_style": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "Heading 1"},
+    "document.template_style": {"sheet": "", "cell": "", "value": "rapportmall.docx", "field": "Rubrik 1 (Heading 1)"},
     "field.required": {"field": "Ansvarig", "cell": "H8", "value": None},
     "file.is_folder": {"sheet": "", "cell": "", "value": "plan.xlsx"},
     "id.duplicate": {"sheet": "Aktiviteter", "cell": "A9", "value": "A01"},

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from rodtrad.consolidator.model import package
 
+from . import styles
+
 SYMBOL = "●"
 LIGHT_COLOURS = {"grön": "2E7D32", "gul": "B8860B", "röd": "C62828", "ej bedömt": "757575"}
 WIDTH_CM = 16.0  # the default template's text width (A4, 2.5 cm margins)
@@ -141,12 +143,8 @@ class _Writer:
     def __init__(self, tpl):
         self.tpl = tpl
         tpl.init_docx()  # loads the template once; render() keeps it (it reloads only after a render)
-        self.styles = {}
-        for style in tpl.docx.styles:
-            try:
-                self.styles.setdefault(style.name, style.style_id)
-            except (AttributeError, KeyError):  # a damaged style entry: left out
-                continue
+        # the parts' styles, a missing one's definition added from the shipped template (styles.py)
+        self.styles, _ = styles.ensure(tpl.docx)
 
     def style(self, name: str | None) -> str:
         sid = self.styles.get(name) if name else None

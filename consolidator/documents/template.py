@@ -21,12 +21,13 @@ from pathlib import Path
 from rodtrad.consolidator.model.findings import ERROR, WARNING, Finding, define
 from rodtrad.consolidator.model.words import Said, explain
 
+from . import styles
+
 FILE_NAME = "rapportmall.docx"  # in the workspace's dokument/ folder, and as package data
 FOLDER = "dokument"
 PARTS = ("sammanfattning", "mal", "ekonomi", "investeringar", "uppdrag", "intern_kontroll", "forvaltningsberattelse",
          "bilaga")
 TEXTS = ("titel", "undertitel", "kommun", "period", "nod", "datum")
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet")
 
 BROKEN = define("document.template_broken", ERROR,
                 "Rapportmallen {value} går inte att använda: {detail}. Dokumenten skrevs med standardmallen.",
@@ -34,10 +35,12 @@ BROKEN = define("document.template_broken", ERROR,
                 "Öppna mallen (dokument/rapportmall.docx) i Word och rätta den, eller ta bort den så används standardmallen.",
                 "Open the template (dokument/rapportmall.docx) in Word and fix it, or remove it and the default is used.")
 MISSING_STYLE = define("document.template_style", WARNING,
-                       "Rapportmallen {value} saknar formatmallen {field}; rubriker och tabeller får Words standard.",
-                       "The report template {value} lacks the style {field}; headings and tables get Word's default.",
-                       "Lägg till formatmallen i Word (Formatmallar > Ny) eller utgå från standardmallen.",
-                       "Add the style in Word (Styles > New) or start from the default template.")
+                       "Rapportmallen {value} har ingen formatmall {field}; dokumenten får standardmallens.",
+                       "The report template {value} has no style {field}; the documents get the default template's.",
+                       "Vill ni ha en egen: använd formatmallen en gång i mallen i Word (då sparas den i filen) och "
+                       "ändra den där.",
+                       "For your own: use the style once in the template in Word (it is then saved in the file) and "
+                       "change it there.")
 MISSING_PART = define("document.template_part", WARNING,
                       "Rapportmallen {value} har ingen plats för delen {field}; den delen kommer inte med i dokumenten.",
                       "The report template {value} has no place for the part {field}; that part is left out of the documents.",
@@ -55,11 +58,7 @@ UNFILLABLE = ("en platshållare går inte att fylla i (bara namnen, som {{{{ tit
               "går att använda; inga punkter, parenteser eller räknesätt)")
 
 
-def shipped() -> Path:
-    """The default template shipped with the package."""
-    from importlib.resources import files  # noqa: PLC0415
-
-    return Path(str(files("rodtrad.templates") / FILE_NAME))
+shipped = styles.shipped  # the default template shipped with the package
 
 
 def in_workspace(root: Path) -> Path:
@@ -103,8 +102,11 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
         return False, [BROKEN(file=name, value=name, params={"detail": UNFILLABLE.format()})]
     findings = [MISSING_PART(file=name, value=name, field=part) for part in PARTS if part not in names]
     findings += [UNKNOWN(file=name, value=name, field=f"{{{{ {n} }}}}") for n in sorted(names - set(TEXTS) - set(PARTS))]
-    styles = {s.name for s in tpl.get_docx().styles}
-    findings += [MISSING_STYLE(file=name, value=name, field=style) for style in STYLES if style not in styles]
+    try:
+        _, added = styles.ensure(tpl.get_docx())
+    except Exception:  # noqa: BLE001 - styles.xml python-docx cannot read: a finding, never a traceback
+        return False, [BROKEN(file=name, value=name, params={"detail": "formatmallarna (styles.xml) kan inte läsas"})]
+    findings += [MISSING_STYLE(file=name, value=name, field=styles.said(style)) for style in added]
     return True, findings
 
 

@@ -1,0 +1,112 @@
+"""The styles the report's parts are written in, found in the municipality's template or, when it
+lacks one, taken from the shipped template, as Word does.
+
+The parts name their styles (USED: Heading 1-3 for the headings, Caption for the captions, Table
+Grid for the tables, List Bullet for the economy department's points). A template need not define
+them: a document made in Word defines only the styles it has used (the others are "latent", and
+Word adds a built-in style's definition when it is first used), and the shipped template since it
+was made lean (template.py `_lean`) defines 26. Without a definition, a heading was written as
+plain text (no heading in the document's structure, none in the tagged PDF: WCAG 2.1 1.3.1), a
+table without borders. So `ensure` finds each style by its name, else by the shipped template's
+style id (a style renamed in Word keeps its id: "Rubrik ett" is still the heading), else copies
+the shipped template's definition (with the styles it is based on or linked to, when missing)
+into the document, and says which it copied (template.check makes that a warning).
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+USED = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet")
+# what Swedish Word calls them (the economy department's Word shows these names)
+SWEDISH = {"Heading 1": "Rubrik 1", "Heading 2": "Rubrik 2", "Heading 3": "Rubrik 3", "Caption": "Beskrivning",
+           "Table Grid": "Tabellrutnät", "List Bullet": "Punktlista", "Title": "Rubrik", "Subtitle": "Underrubrik"}
+
+_SHIPPED: dict | None = None  # style id -> <w:style> element of the shipped template, read once
+
+
+def shipped() -> Path:
+    """The default template shipped with the package (`rodtrad/templates/rapportmall.docx`)."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    return Path(str(files("rodtrad.templates") / "rapportmall.docx"))
+
+
+def said(name: str) -> str:
+    """A style's name as Swedish Word shows it, with the English one: 'Rubrik 2 (Heading 2)'."""
+    return f"{SWEDISH[name]} ({name})" if name in SWEDISH else name
+
+
+def _shipped() -> dict:
+    global _SHIPPED
+    if _SHIPPED is None:
+        from docx import Document  # noqa: PLC0415
+        from docx.oxml.ns import qn  # noqa: PLC0415
+
+        element = Document(str(shipped())).styles.element
+        _SHIPPED = {s.get(qn("w:styleId")): s for s in element.findall(qn("w:style"))}
+    return _SHIPPED
+
+
+def _names(docx) -> tuple[dict[str, str], set[str]]:
+    """The document's styles: name -> id (the first of a name), and every id."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    by_name, ids = {}, set()
+    for style in docx.styles.element.findall(qn("w:style")):
+        sid = style.get(qn("w:styleId"))
+        name = style.find(qn("w:name"))
+        if not sid:
+            continue
+        ids.add(sid)
+        if name is not None and name.get(qn("w:val")):
+            # python-docx's names: Word writes the built-in headings and caption in lower case
+            by_name.setdefault(_ui(name.get(qn("w:val"))), sid)
+    return by_name, ids
+
+
+def _ui(name: str) -> str:
+    return name[0].upper() + name[1:] if name.startswith(("heading ", "caption")) else name
+
+
+def ensure(docx) -> tuple[dict[str, str], list[str]]:
+    """The style id of each of USED in `docx` (a python-docx Document, changed in place: a missing
+    style's definition added from the shipped template), and the names of those added."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    by_name, ids = _names(docx)
+    found, added = {}, []
+    for name in USED:
+        if name in by_name:
+            found[name] = by_name[name]
+            continue
+        shipped = {_ui(s.find(qn("w:name")).get(qn("w:val"))): sid for sid, s in _shipped().items()
+                   if s.find(qn("w:name")) is not None}
+        sid = shipped.get(name)
+        if sid is None:
+            continue
+        if sid not in ids:  # not there under another name either: the shipped definition, and what it names
+            _copy(docx, sid, ids)
+            added.append(name)
+        found[name] = sid
+    return found, added
+
+
+def _copy(docx, sid: str, ids: set[str]) -> None:
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    todo = [sid]
+    while todo:
+        one = todo.pop()
+        if one in ids or one not in _shipped():
+            continue
+        style = copy.deepcopy(_shipped()[one])
+        for numbering in style.iter(qn("w:numPr")):  # the shipped list's numbering is not this document's
+            numbering.getparent().remove(numbering)
+            break
+        docx.styles.element.append(style)
+        ids.add(one)
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = style.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in ids:
+                todo.append(ref.get(qn("w:val")))

@@ -1,0 +1,102 @@
+"""A municipality's own template that lacks a style the report's parts use (a template made in Word
+defines only the styles it has used; the shipped one is lean): the documents still have real
+headings, captions, table borders and points, from the shipped template's definitions, and a
+warning names the style as Swedish Word does. Found by the new-user trial: without Heading 2 the
+board's eleven level-2 headings were plain text (no heading in the structure or the tagged PDF)."""
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from rodtrad.consolidator.documents import charts, styles, template
+from rodtrad.consolidator.documents.render import Document as Report, Heading, Para, Picture, Table, render
+
+STYLE_REFERENCE = re.compile(r'<w:(?:pStyle|tblStyle|basedOn|link|next) w:val="([^"]+)"')
+
+
+def without(*names: str):
+    def change(doc):
+        for name in names:
+            element = doc.styles[name].element
+            element.getparent().remove(element)
+    return change
+
+
+def renamed(name: str, new: str):
+    def change(doc):
+        doc.styles[name].name = new
+    return change
+
+
+def made_in_word(doc):
+    """Only the styles a document made in Word has used: Normal, Title and Subtitle."""
+    for style in list(doc.styles.element.findall(qn("w:style"))):
+        if style.get(qn("w:styleId")) not in ("Normal", "Title", "TitleChar", "Subtitle", "SubtitleChar", "DefaultParagraphFont",
+                                             "TableNormal"):
+            doc.styles.element.remove(style)
+
+
+CASES = {  # change to the shipped template -> the styles the warning names
+    "utan Rubrik 2": (without("Heading 2"), ["Rubrik 2 (Heading 2)"]),
+    "utan Tabellrutnät, Punktlista, Beskrivning": (without("Table Grid", "List Bullet", "Caption"),
+                                                  ["Beskrivning (Caption)", "Tabellrutnät (Table Grid)",
+                                                   "Punktlista (List Bullet)"]),
+    "Rubrik 1 omdöpt": (renamed("Heading 1", "Kommunens rubrik"), []),
+    "gjord i Word": (made_in_word, [styles.said(n) for n in styles.USED]),
+    "oförändrad": (lambda doc: None, []),
+}
+
+
+@pytest.fixture(scope="module")
+def report():
+    png, alt = charts.lights({"grön": 2, "röd": 1}, "Mål")
+    return Report({"titel": "Delårsrapport – Nämnden"}, {
+        "sammanfattning": [Heading(1, "Sammanfattning"), Heading(2, "Ekonomi"), Heading(3, "Prognos"),
+                           Para("En punkt", "List Bullet"), Table("Belopp per nämnd", ["Namn", "Belopp"], [["A", "1"]], {1}),
+                           Picture(png, alt, "Målen per trafikljus")]}, "2027-08-31")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_template_without_a_style_the_parts_use_still_gives_real_headings_and_a_warning_in_swedish(case, tmp_path,
+                                                                                                      report):
+    change, named = CASES[case]
+    doc = Document(str(template.shipped()))
+    change(doc)
+    path = tmp_path / "rapportmall.docx"
+    doc.save(path)
+    usable, findings = template.check(path)
+    assert usable and [f.field for f in findings if f.kind.code == "document.template_style"] == named
+    assert all("har ingen formatmall" in f.message() and "standardmallens" in f.message()
+               for f in findings if f.kind.code == "document.template_style")
+    out = render(report, path, tmp_path / "rapport.docx")
+    written = Document(str(out))
+    levels = {p.text: p.style for p in written.paragraphs if p.text in ("Sammanfattning", "Ekonomi", "Prognos")}
+    for text, level in (("Sammanfattning", 1), ("Ekonomi", 2), ("Prognos", 3)):
+        outline = levels[text].element.find(qn("w:pPr"))
+        outline = outline.find(qn("w:outlineLvl")) if outline is not None else None
+        assert outline is not None and outline.get(qn("w:val")) == str(level - 1), (text, levels[text].name)
+    assert written.tables[0].style is not None and written.tables[0].style.name in ("Table Grid", "Kommunens rutnät")
+    captions = [p for p in written.paragraphs if p.text.startswith("Figur:") or p.text.startswith("Belopp per nämnd")]
+    assert captions and all(p.style.style_id == "Caption" for p in captions)
+    with zipfile.ZipFile(out) as z:  # every style named is defined
+        defined = set(re.findall(r'w:styleId="([^"]+)"', z.read("word/styles.xml").decode()))
+        named_ids = set(STYLE_REFERENCE.findall(z.read("word/document.xml").decode()))
+        named_ids |= set(STYLE_REFERENCE.findall(z.read("word/styles.xml").decode()))
+    assert not named_ids - defined, named_ids - defined
+
+
+def test_a_template_from_an_older_release_with_every_style_is_used_without_a_warning(tmp_path, report):
+    from docx import Document as Blank
+
+    doc = Blank()  # python-docx's blank document: the 164 styles the shipped template had before it was made lean
+    for part in template.PARTS:
+        doc.add_paragraph(f"{{{{p {part} }}}}")
+    doc.save(tmp_path / "rapportmall.docx")
+    usable, findings = template.check(tmp_path / "rapportmall.docx")
+    assert usable and findings == []
+    written = Document(str(render(report, tmp_path / "rapportmall.docx", tmp_path / "rapport.docx")))
+    assert [p.style.name for p in written.paragraphs if p.text in ("Sammanfattning", "Ekonomi", "Prognos")] == \
+        ["Heading 1", "Heading 2", "Heading 3"]
