@@ -102,16 +102,18 @@ class Charts:
         said = "; ".join(f"{p}: budget {kr(b)} kr, utfall {kr(o)} kr, prognos {kr(f)} kr" for p, b, o, f in rows)
         return png, f"Linjediagram: budget, utfall hittills och helårsprognos vid varje uppföljning. {said}."
 
-    def indicator_trends(self, series: list[tuple[str, list[tuple[str, float]], float | None]],
-                         periods: list[str]) -> tuple[bytes, str]:
+    def indicator_trends(self, series: list[tuple], periods: list[str]) -> tuple[bytes, str]:
         """Each indicator's values period by period as per cent of its target (100 = the target reached):
-        series of (name, [(period, value)], target), `periods` in time order; one line per indicator."""
-        used = {p for _, points, _ in series for p, _ in points}
+        series of (name, [(period, value)], target[, lower]), `periods` in time order; one line per
+        indicator. `lower`: lower is better (sjukfrånvaro), said in the key and the words, since its
+        line above the target is the worse side."""
+        series = [(s[0], s[1], s[2], bool(s[3]) if len(s) > 3 else False) for s in series]
+        used = {p for _, points, _, _ in series for p, _ in points}
         periods = [p for p in periods if p in used]
-        png = self._picture("trends", [[name, [list(pt) for pt in points], target] for name, points, target in series],
-                            periods)
-        said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)})"
-                         for name, points, t in series)
+        png = self._picture("trends", [[name, [list(pt) for pt in points], target, *([True] if lower else [])]
+                                       for name, points, target, lower in series], periods)
+        said = "; ".join(f"{name}: " + ", ".join(f"{p} {num(v)}" for p, v in points) + f" (målvärde {num(t)}"
+                         + (", lägre är bättre)" if lower else ")") for name, points, t, lower in series)
         return png, f"Linjediagram per nyckeltal: utfall period för period mot målvärdet. {said}."
 
     def risk_matrix(self, cells: dict[tuple[int, int], int], size: int = 4) -> tuple[bytes, str]:

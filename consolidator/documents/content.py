@@ -197,7 +197,7 @@ class Content:
         return out
 
     def trends(self, indicators: list[list]) -> list:
-        """(name, [(period, value)], target) for the indicators with earlier values in the history."""
+        """(name, [(period, value)], target, lower is better) for the indicators with earlier outcomes in the history."""
         if self.history is None or not self.follow:
             return []
         earlier = [p for p in self.history.periods(self.period.date) if p != self.period.id]
@@ -205,12 +205,14 @@ class Content:
         for row in indicators:
             ind = self.m.indicator_by_id.get(row[0]) if hasattr(self.m, "indicator_by_id") else None
             ind = ind or next((i for i in self.m.indicators if i.id == row[0]), None)
-            trend = self.history.indicator_trend(row[0], earlier) if ind else {}
+            # outcomes only: a plan's values are the units' targets, and a line from them to the first
+            # outcome showed a fall that never happened (every line started at 100 % of the target)
+            trend = self.history.indicator_trend(row[0], earlier, kind="outcome") if ind else {}
             points = [(p, trend[p]) for p in earlier if p in trend]
             if row[8] is not None:  # the units' value this period (Enheternas utfall)
                 points.append((self.period.id, row[8]))
-            if len(points) >= 2:
-                out.append((f"{row[0]} {row[1]}", points, row[5]))
+            if len(points) >= 2:  # lower is better: its line above the target is worse, so the key says so
+                out.append((f"{row[0]} {row[1]}", points, row[5], ind is not None and ind.direction == "lägre"))
         return out[:6]
 
     def economy(self) -> list:

@@ -247,11 +247,13 @@ def _xlimits(n: int) -> tuple[float, float]:
 
 
 def trends(series: list[tuple[str, list[tuple[str, float]], float | None]], periods: list[str]) -> bytes:
-    """One line per indicator of its values as per cent of its target; `periods` those used, in time order.
+    """One line per indicator of its values as per cent of its target: series (name, [(period, value)],
+    target[, lower is better]); `periods` those used, in time order. A lower-is-better line says so in the key.
     The scale's steps are per cent of the target, the target's own step named "målvärdet"."""
     with matplotlib.rc_context(_RC):
-        lines = [(name, [(periods.index(p), 100 * v / target) for p, v in points])
-                 for name, points, target in series if target]
+        lines = [(_short(name, 26) + " (lägre är bättre)" if lower and lower[0] else _short(name, 44),
+                  [(periods.index(p), 100 * v / target) for p, v in points])
+                 for name, points, target, *lower in series if target]
         ylim, steps = _scale([100.0] + [v for _, points in lines for _, v in points])
         labels = [f"{s:,.0f} %".replace(",", " ") for s in steps]
         left = max(0.17, (0.3 + max([_inches(t) for t in labels] + [0.0]) + 0.12) / 6.3)
@@ -267,7 +269,7 @@ def trends(series: list[tuple[str, list[tuple[str, float]], float | None]], peri
             colour = CYCLE[i % len(CYCLE)]
             area.line([x for x, _ in points], [v for _, v in points], marker="o", color=colour, linewidth=1.5,
                       markersize=6)
-            key.append((_short(name, 40), colour, "o"))
+            key.append((name, colour, "o"))
         area.bottom_labels(range(len(periods)), periods, upright=upright, height=height)
         # the target's line named, and the steps of the scale not too near it (a label is ~0.16 in high)
         near = 0.2 * (ylim[1] - ylim[0]) / ((box[3] - box[1]) * height)

@@ -154,14 +154,15 @@ class History:
             out.setdefault(period, set()).add(unit)
         return {p: frozenset(u) for p, u in out.items()}
 
-    def indicator_trend(self, indicator: str, periods: list[str]) -> dict[str, float]:
+    def indicator_trend(self, indicator: str, periods: list[str], kind: str | None = None) -> dict[str, float]:
         """Period -> the mean of the units' values (targets in plans, outcomes in follow-ups): the
-        trend column of the reports' Nyckeltal sheet."""
+        trend column of the reports' Nyckeltal sheet; `kind` "outcome" (or "target"): only those."""
         if not periods:
             return {}
         marks = ",".join("?" * len(periods))
-        rows = self.con.execute(f"SELECT period, avg(value) FROM indicators WHERE indicator = ? AND period IN ({marks}) "
-                                f"GROUP BY period", [indicator, *periods])
+        only = " AND kind = ?" if kind else ""
+        rows = self.con.execute(f"SELECT period, avg(value) FROM indicators WHERE indicator = ? AND period IN ({marks})"
+                                f"{only} GROUP BY period", [indicator, *periods, *([kind] if kind else [])])
         return dict(rows.fetchall())
 
     def kolada(self, kpi: str, municipality: str, year: int, peers=None) -> tuple | None:
