@@ -7,6 +7,7 @@ import subprocess
 import zipfile
 from collections import Counter
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -278,7 +279,9 @@ def test_title_language_header_rows_and_alternative_text_on_every_picture(demo, 
             assert first.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
             assert tbl.find(qn("w:tblPr")).find(qn("w:tblCaption")).get(qn("w:val"))
         pictures = list(doc.element.body.iter(qn("wp:docPr")))
-        assert len(pictures) >= (4 if docx.name.startswith("KF") else 2)
+        # KF: lights, budget per board, forecast over time, controls, and from the delår the indicators'
+        # trends (outcomes at two follow-ups at least: none before T1's)
+        assert len(pictures) >= (2 if not docx.name.startswith("KF") else 3 if period == "2027-T1" else 4)
         for pr in pictures:
             assert len(pr.get("descr", "")) > 30 and re.search(r"\d", pr.get("descr")), (docx.name, pr.get("descr"))
         words = "".join(t.text or "" for t in doc.element.body.iter(qn("w:t")))
@@ -454,9 +457,11 @@ def test_a_seed_libreoffice_cannot_start_from_is_removed_and_the_pdfs_are_made_a
     monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
     docs = [shutil.copyfile(d, tmp_path / d.name) for d in documents(demo[0] / "rapporter" / "2027-T1")[:2]]
     seed = pdf.Seed(pdf.soffice())
-    (seed.path / "user").mkdir(parents=True)
-    (seed.path / "user" / "registrymodifications.xcu").write_text("<oor:items/>")
-    (seed.path / "user" / "extensions").write_text("ett skadat arkiv")  # LibreOffice aborts on it
+    profile = tmp_path / "profil"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<oor:items/>")
+    (profile / "user" / "extensions").write_text("ett skadat arkiv")  # LibreOffice aborts on it
+    seed.keep(profile)  # kept whole, as a run keeps one
     with pdf.Office(1) as office:
         made, findings = office.convert(docs)
     assert findings == [] and made == [d.with_suffix(".pdf") for d in docs]
@@ -466,13 +471,81 @@ def test_a_seed_libreoffice_cannot_start_from_is_removed_and_the_pdfs_are_made_a
     assert seed.usable()
 
 
+def hand_made_profile(folder: Path) -> Path:
+    """A profile as LibreOffice leaves one (its settings and a few files), without starting it."""
+    (folder / "user" / "config").mkdir(parents=True)
+    (folder / "user" / "registrymodifications.xcu").write_text("<oor:items>" + "<item/>" * 200 + "</oor:items>")
+    (folder / "user" / "config" / "javasettings.xml").write_text("<java/>")
+    return folder
+
+
+def damage(seed: Path, how: str) -> None:
+    """A kept seed damaged as a cache can be: replaced by a file, half emptied (by a cache cleaner),
+    a file cut short, its list garbled or gone (a seed kept before lists were)."""
+    if how == "a file":
+        shutil.rmtree(seed)
+        seed.write_text("x")
+    elif how == "half emptied":
+        (seed / "user" / "config" / "javasettings.xml").unlink()
+    elif how == "cut short":
+        xcu = seed / "user" / "registrymodifications.xcu"
+        xcu.write_bytes(xcu.read_bytes()[:300])
+    elif how == "list garbled":
+        (seed / pdf.Seed.LIST).write_text("[1, 2")
+    elif how == "no list":
+        (seed / pdf.Seed.LIST).unlink()
+
+
+@pytest.mark.parametrize("how", ["a file", "half emptied", "cut short", "list garbled", "no list"])
+def test_a_seed_that_is_not_whole_is_never_used_and_the_next_kept_profile_replaces_it(how, tmp_path, monkeypatch):
+    """A seed LibreOffice starts from without complaint was kept forever, whatever it held (a
+    file in its place was never replaced, a half-emptied one used on every run); now it is
+    whole only when every file of its list is there with its size."""
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
+    office = tmp_path / "soffice"
+    office.write_text("#!/bin/sh\n")
+    seed = pdf.Seed(str(office))
+    seed.keep(hand_made_profile(tmp_path / "first"))
+    assert seed.usable() and seed.plant(tmp_path / "copy") and (tmp_path / "copy" / "user" / "config").is_dir()
+    damage(seed.path, how)
+    assert not seed.usable() and not seed.plant(tmp_path / "again") and not (tmp_path / "again").exists()
+    seed.keep(hand_made_profile(tmp_path / "second"))
+    assert seed.usable() and seed.path.is_dir()
+    assert sorted(p.name for p in seed.path.parent.iterdir()) == [seed.path.name]  # nothing aside or half kept left
+
+
+def test_two_runs_keeping_a_seed_at_once_leave_one_whole_seed_and_nothing_else(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
+    office = tmp_path / "soffice"
+    office.write_text("#!/bin/sh\n")
+    profiles = [hand_made_profile(tmp_path / f"p{i}") for i in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda p: pdf.Seed(str(office)).keep(p), profiles))
+    seed = pdf.Seed(str(office))
+    assert seed.usable() and sorted(p.name for p in seed.path.parent.iterdir()) == [seed.path.name]
+
+
+@pytest.mark.parametrize("env", [{"XDG_CACHE_HOME": "relativ/cache"}, {"HOME": None, "XDG_CACHE_HOME": None}])
+def test_a_cache_home_that_is_relative_or_missing_never_puts_the_seed_in_the_working_folder(env, tmp_path, monkeypatch):
+    monkeypatch.delenv("RODTRAD_CACHE")
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    seed = pdf.Seed(pdf.soffice() or __file__)
+    assert seed.path is None or seed.path.is_absolute()
+
+
 def test_a_seed_that_is_not_this_users_own_is_never_used(tmp_path, monkeypatch):
     monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path))
     office = tmp_path / "soffice"
     office.write_text("#!/bin/sh\n")
     seed = pdf.Seed(str(office))
-    (seed.path / "user").mkdir(parents=True)
-    (seed.path / "user" / "registrymodifications.xcu").write_text("<oor:items/>")
+    seed.keep(hand_made_profile(tmp_path / "profil"))
     assert seed.usable() and seed.plant(tmp_path / "p") and (tmp_path / "p" / "user").is_dir()
     monkeypatch.setattr(pdf.os, "getuid", lambda: 4242, raising=False)
     if pdf.os.name == "posix":
@@ -836,3 +909,28 @@ def test_each_goals_words_give_the_units_assessments_and_the_boards_own_as_the_s
             assert paragraphs[at + 2] == f"Nämndernas bedömning: {boards}.", goal
         checked += 1
     assert checked == len(rows) > 3
+
+
+@pytest.mark.parametrize("period", ["2027-T1", "2027-delar", "2027-helar"])
+def test_the_indicator_trends_are_outcomes_only_and_say_when_lower_is_better_as_the_nyckeltal_sheet_has_it(demo, period):
+    """The trend chart draws the units' outcomes at the follow-ups: never a plan's values (the units'
+    targets: every line started at 100 % of the target and fell to the first outcome, a fall that never
+    happened), the period's own value is the Nyckeltal sheet's Enheternas utfall, and an indicator
+    whose Riktning is "lägre" says lower is better (its line above the target is the worse side)."""
+    plans = {p.id for p in masterfile.load(demo[0] / "styrmodell.xlsx")[0].periods if p.kind == "plan"}
+    checked = 0
+    for docx in documents(demo[0] / "rapporter" / period):
+        book = load_workbook(docx.with_suffix(".xlsx"), read_only=True)
+        sheet = {r[0]: r for r in excel_table(book, "Nyckeltal", ["Id", "Riktning", "Enheternas utfall"])}
+        alts = [pr.get("descr") for pr in Document(str(docx)).element.body.iter(qn("wp:docPr"))
+                if pr.get("title") == "Nyckeltalen period för period mot målvärdet"]
+        for alt in alts:
+            for ind, points, lower in re.findall(r"(N\d+) [^:;]+: ([^()]+) \(målvärde [\d,\u00a0]+(, lägre är bättre)?\)", alt):
+                said = dict(re.findall(r"(\S+) ([-\d\u00a0,]+)(?:,|$)", points.strip()))
+                assert not set(said) & plans and len(said) >= 2, (docx.name, ind, points)
+                own = sheet[ind][2]  # None: no unit's value this period (a Kolada-only indicator), no point
+                assert (parse(said[period]) if period in said else None) == (
+                    None if own is None else float(Decimal(str(own)).quantize(Decimal("0.1"), ROUND_HALF_UP))), (docx.name, ind)
+                assert bool(lower) == (sheet[ind][1] == "lägre"), (docx.name, ind)
+                checked += 1
+    assert checked > 10 or period == "2027-T1"

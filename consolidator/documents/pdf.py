@@ -114,9 +114,17 @@ def _size(path: Path) -> int:
 class Seed:
     """The kept LibreOffice profile a process starts from (see the module): the folder
     `<cache>/rodtrad/libreoffice-<installation>`, where <cache> is RODTRAD_CACHE when set, else
-    XDG_CACHE_HOME, else ~/.cache (Windows: LOCALAPPDATA), and <installation> a digest of soffice's
-    path, size and time (another LibreOffice gets a seed of its own). Only this user's own folder
-    (0700) is used; any trouble with it costs nothing but the fresh profile's start."""
+    XDG_CACHE_HOME (when absolute, as its spec asks), else ~/.cache (Windows: LOCALAPPDATA), and
+    <installation> a digest of soffice's path, size and time (another LibreOffice gets a seed of its
+    own). Only this user's own folder (0700) is used; any trouble with it costs nothing but the
+    fresh profile's start.
+
+    A seed is whole when every file its list (`LIST`, written last, into the copy before it is renamed
+    into place) names is there with its size: a file in the seed's place, a seed a cache cleaner
+    has half emptied, or one with a file cut short is not used, and the next profile kept replaces it
+    (a seed LibreOffice started from without complaint was once kept forever, whatever it held)."""
+
+    LIST = "rodtrad-seed.json"  # beside the profile's user/ folder: LibreOffice never reads it
 
     def __init__(self, office: str | None):
         self.path = None
@@ -125,50 +133,85 @@ class Seed:
                 info = Path(office).resolve().stat()
                 tag = hashlib.sha256(f"{Path(office).resolve()}|{info.st_size}|{info.st_mtime_ns}".encode()).hexdigest()
                 self.path = _cache_home() / f"libreoffice-{tag[:16]}"
-            except (OSError, RuntimeError):
+            except (OSError, RuntimeError):  # RuntimeError: no home folder to be found (HOME unset, no passwd entry)
                 self.path = None
 
     def usable(self) -> bool:
-        """Whether a seed is kept, whole (its settings file there) and this user's own."""
-        try:
-            own = self.path is not None and (self.path / "user" / "registrymodifications.xcu").is_file()
-            return own and (os.name != "posix" or self.path.stat().st_uid == os.getuid())
-        except OSError:
-            return False
+        """Whether a seed is kept, whole (every file of its list there, of its size) and this user's own."""
+        return self.path is not None and _whole(self.path, own=True)
 
     def plant(self, profile: Path) -> bool:
-        """A copy of the seed as `profile` (a folder that does not exist yet); False when there is none."""
+        """A copy of the seed as `profile` (a folder that does not exist yet), whole; False when there is none."""
         if not self.usable():
             return False
         try:
             shutil.copytree(self.path, profile, symlinks=True)
-            return True
+            if _whole(profile):  # not removed or replaced by another run while it was copied
+                return True
         except OSError:
-            shutil.rmtree(profile, ignore_errors=True)
-            return False
+            pass
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
 
     def keep(self, profile: Path) -> None:
         """`profile`, which LibreOffice used without fault and has left, kept as the seed (when none
-        is): copied beside it, then renamed into place (another run doing the same wins or loses whole)."""
+        is): copied beside it with its list, then renamed into place (another run doing the same
+        wins or loses whole). What is in its place and not a whole seed is moved aside first."""
         if self.path is None or self.usable() or not (profile / "user" / "registrymodifications.xcu").is_file():
             return
+        staged = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _stale(self.path.parent)
             staged = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.path.parent))
-            shutil.copytree(profile, staged / "p", symlinks=True,
-                            ignore=shutil.ignore_patterns(".lock"))
-            shutil.rmtree(self.path, ignore_errors=True)  # a broken one (not usable above)
+            shutil.copytree(profile, staged / "p", symlinks=True, ignore=shutil.ignore_patterns(".lock"))
+            files = {str(f.relative_to(staged / "p")): f.lstat().st_size for f in sorted((staged / "p").rglob("*"))
+                     if f.is_file() and not f.is_symlink()}
+            (staged / "p" / self.LIST).write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
+            if os.path.lexists(self.path) and not self.usable():  # a broken one: aside, removed with the staging
+                os.rename(self.path, staged / "old")
             os.rename(staged / "p", self.path)
         except OSError:
             pass  # another run kept one first, or the cache cannot be written: the next run tries again
         finally:
-            if "staged" in locals():
+            if staged is not None:
                 shutil.rmtree(staged, ignore_errors=True)
 
     def forget(self) -> None:
         """Remove the seed (a process started from it made no PDF)."""
         if self.path is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
+            if os.path.isdir(self.path) and not os.path.islink(self.path):
+                shutil.rmtree(self.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(self.path)
+                except OSError:
+                    pass  # gone already
+
+
+def _whole(folder: Path, own: bool = False) -> bool:
+    """Whether `folder` holds every file its list names, each of its size (and, `own`, is this user's)."""
+    try:
+        if own and os.name == "posix" and (folder.is_symlink() or folder.stat().st_uid != os.getuid()):
+            return False
+        files = json.loads((folder / Seed.LIST).read_text(encoding="utf-8"))
+        return (isinstance(files, dict) and "user/registrymodifications.xcu" in files
+                and all((folder / name).lstat().st_size == size for name, size in files.items()))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+
+
+STALE = 3600  # s: a staging folder this old was left by a run that was killed while it kept a seed
+
+
+def _stale(folder: Path) -> None:
+    """Remove the staging folders (`.seed-*`) killed runs left in `folder`."""
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".seed-") and time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE:
+                shutil.rmtree(entry.path, ignore_errors=True)
+    except OSError:
+        return
 
 
 def _cache_home() -> Path:
@@ -176,6 +219,8 @@ def _cache_home() -> Path:
     if given:
         return Path(given)
     base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
+    if base and not Path(base).is_absolute():  # XDG: a relative path is to be ignored
+        base = None
     return Path(base or Path.home() / ".cache") / "rodtrad"
 
 
