@@ -238,7 +238,13 @@ class Content:
             if history:
                 out.append(Heading(2, "Prognosen under året"))
                 out.append(self.table("Historik", "Budget, utfall hittills och helårsprognos vid varje uppföljning",
-                                      ["Period", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"], keep=lambda r: r[forecast] is not None))
+                                      ["Period", "Enheter", "Budget (kr)", "Utfall (kr)", "Prognos (kr)"],
+                                      keep=lambda r: r[forecast] is not None))
+                fewer = self.fewer_units(forecast)
+                if fewer:  # as the Excel report's Historik says: a sum of other units is no change in the economy
+                    out.append(Para("Summorna gäller de enheter som var sammanställda vid varje uppföljning (kolumnen "
+                                    f"Enheter): {fewer}. En förändring mellan perioderna kan bero på vilka enheter som "
+                                    "kom med."))
                 if len(history) > 1:  # a line needs two points; under it each period's month (its name: 25 letters)
                     dates = {p.name: p.date for p in self.m.periods}
                     png, alt = self.charts.forecast_over_time(history, month([dates.get(h[0]) for h in history]))
@@ -252,6 +258,16 @@ class Content:
                                ["Ansvarskod", "Enhet", "Id", "Åtgärd", "Effekt (kr)", "Ansvarig", "Klart senast"])
             out.append(t or Para("Inga åtgärdsplaner har lämnats."))
         return out
+
+    def fewer_units(self, forecast: int) -> str:
+        """'vid Tertial 1 2027 44 av 49' for the Historik rows (those with a forecast) with fewer units
+        than the most; "" when every row has as many."""
+        if "Enheter" not in [c["header"] for c in self.kept["Historik"][1]]:
+            return ""
+        period, units = self.column("Historik", "Period"), self.column("Historik", "Enheter")
+        rows = [r for r in self.rows("Historik") if r[forecast] is not None and isinstance(r[units], (int, float))]
+        most = max((r[units] for r in rows), default=0)
+        return ", ".join(f"vid {r[period]} {count(r[units])} av {count(most)}" for r in rows if r[units] < most)
 
     def uppdrag(self) -> list:
         t = self.table("Uppdrag", "Uppdrag från KF", ["Id", "Uppdrag", "Status", "Deadline", "Enheter",
