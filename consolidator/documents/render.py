@@ -145,18 +145,27 @@ class _Writer:
         tpl.init_docx()  # loads the template once; render() keeps it (it reloads only after a render)
         # the parts' styles, a missing one's definition added from the shipped template (styles.py)
         self.styles, _ = styles.ensure(tpl.docx)
+        self.size: int | None = None  # pt of the table being written (None: the style's)
 
     def style(self, name: str | None) -> str:
         sid = self.styles.get(name) if name else None
         return f'<w:pStyle w:val="{_attr(sid)}"/>' if sid else ""
 
-    def paragraph(self, value, style: str | None = None, right: bool = False, bold: bool = False) -> str:
+    def paragraph(self, value, style: str | None = None, right: bool = False, bold: bool = False,
+                  size: int | None = None) -> str:
         ppr = self.style(style) + ('<w:jc w:val="right"/>' if right else "")
-        return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{_runs(value, bold)}</w:p>"
+        return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{_runs(value, bold, size)}</w:p>"
 
     def table(self, block: Table) -> str:
         caption = block.caption + (f" (källa: {block.source})" if block.source else "")
-        widths = _widths(block)
+        # a table whose columns do not fit with every word whole at the text's size is set smaller (SMALL
+        # pt) before a word is broken (a board's name, "Samhällsbyggnadsnämnden", is one word of 23 letters)
+        # (then at the smallest, the longest words as whole as the width allows: the estimate is generous)
+        tries = [(None, LONGEST), *((pt, LONGEST) for pt in SMALL), *((SMALL[-1], n) for n in range(LONGEST - 1, WORD, -1))]
+        size, word = next(((size, word) for size, word in tries
+                           if sum(_needs(block, (size or TEXT_PT) / TEXT_PT, word)[0]) <= WIDTH_CM), (SMALL[-1], WORD))
+        widths = _widths(block, (size or TEXT_PT) / TEXT_PT, word)
+        self.size = size
         sid = self.styles.get("Table Grid")
         out = [self.paragraph(caption, "Caption"), "<w:tbl><w:tblPr>",
                f'<w:tblStyle w:val="{_attr(sid)}"/>' if sid else "",
@@ -181,7 +190,7 @@ class _Writer:
 
     def _cell(self, width: int, value, right: bool, bold: bool) -> str:
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f"{self.paragraph(value, None, right, bold)}</w:tc>")
+                f"{self.paragraph(value, None, right, bold, self.size)}</w:tc>")
 
     def picture(self, block: Picture) -> str:
         from docx.oxml.ns import qn  # noqa: PLC0415
@@ -236,36 +245,53 @@ def _t(text: str) -> str:
     return "<w:br/>".join(f'<w:t xml:space="preserve">{_esc(line)}</w:t>' for line in lines)
 
 
-def _runs(value, bold: bool = False) -> str:
+def _runs(value, bold: bool = False, size: int | None = None) -> str:
+    """`value`'s runs; `size` in pt (None: the style's)."""
+    sz = f'<w:sz w:val="{2 * size}"/><w:szCs w:val="{2 * size}"/>' if size else ""
     if isinstance(value, Light):
         colour = LIGHT_COLOURS.get(value.word, "757575")
-        return (f'<w:r><w:rPr><w:color w:val="{colour}"/></w:rPr>{_t(SYMBOL + " ")}</w:r>'
-                f"<w:r>{_t(value.word)}</w:r>")
+        return (f'<w:r><w:rPr><w:color w:val="{colour}"/>{sz}</w:rPr>{_t(SYMBOL + " ")}</w:r>'
+                f"<w:r>{'<w:rPr>' + sz + '</w:rPr>' if sz else ''}{_t(value.word)}</w:r>")
     if value is None or value == "":
         return ""
-    return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{_t(value)}</w:r>"
+    rpr = ("<w:b/>" if bold else "") + sz
+    return f"<w:r>{'<w:rPr>' + rpr + '</w:rPr>' if rpr else ''}{_t(value)}</w:r>"
 
 
 CHAR_CM = 0.2  # a digit of the default template's 11 pt text (Calibri or Carlito: ~0.5 em), a letter less
 PAD_CM = 0.5  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
+TEXT_PT, SMALL = 11, (9, 8)  # the default template's text, and a table's that does not fit at it (in turn)
+WORD, LONGEST = 12, 30  # letters of a word a text column holds whole at least, and at most when there is room
 
 
-def _widths(block: Table) -> list[int]:
-    """Column widths in twips. A figure column is as wide as its widest figure and its header's
-    longest word, so a figure never breaks over two lines (found in the PDFs: "84," above "0");
-    the text columns share the rest by the length of what they hold, none narrower than its
-    longest word (up to 12 letters). When even that does not fit, every column gives up alike."""
+def _needs(block: Table, scale: float = 1.0, word: int = WORD) -> tuple[list[float], list[int]]:
+    """Per column, the width (cm) it needs at `scale` × 11 pt, and its share of what is left (0: a
+    figure column). A figure column is as wide as its widest figure and its header's longest word,
+    so a figure never breaks over two lines (found in the PDFs: "84," above "0"); a text column
+    holds its longest word (up to `word` letters) and shares the rest by the length of what it holds."""
     sample = block.rows[:200]
     need, weights = [], []
     for i, header in enumerate(block.columns):
-        words = [len(w) for w in header.split()] or [4]
+        words = [_chars(w) for w in header.split()] or [4]
         if i in block.numeric:
-            need.append(max(words + [len(_text(row[i])) for row in sample] + [4]) * CHAR_CM + PAD_CM)
+            need.append(max(words + [_chars(_text(row[i])) for row in sample] + [4]) * CHAR_CM * scale + PAD_CM)
             weights.append(0)
         else:
-            longest_word = max(words + [len(w) for row in sample for w in _text(row[i]).split()])
-            need.append(min(longest_word, 12) * CHAR_CM + PAD_CM)
-            weights.append(min(max([len(_text(row[i])) for row in sample] + words + [4]), 45))
+            longest_word = max(words + [_chars(w) for row in sample for w in _text(row[i]).split()])
+            need.append(min(longest_word, word) * CHAR_CM * scale + PAD_CM)
+            weights.append(min(max([len(_text(row[i])) for row in sample] + [len(header), 4]), 45))
+    return need, weights
+
+
+def _chars(text: str) -> float:
+    """`text`'s width in digits: a space (the no-break space between thousands) is half of one."""
+    return len(text) - (text.count(" ") + text.count("\u00a0")) / 2
+
+
+def _widths(block: Table, scale: float = 1.0, word: int = WORD) -> list[int]:
+    """Column widths in twips for text at `scale` × 11 pt (`_needs`). When even the needs do not
+    fit, every column gives up alike (table() first sets such a table at SMALL pt)."""
+    need, weights = _needs(block, scale, word)
     free = WIDTH_CM - sum(need)
     if free < 0:
         widths = [w * WIDTH_CM / sum(need) for w in need]
