@@ -917,13 +917,15 @@ def test_the_indicator_trends_are_outcomes_only_and_say_when_lower_is_better_as_
     targets: every line started at 100 % of the target and fell to the first outcome, a fall that never
     happened), the period's own value is the Nyckeltal sheet's Enheternas utfall, and an indicator
     whose Riktning is "lägre" says lower is better (its line above the target is the worse side)."""
-    plans = {p.id for p in masterfile.load(demo[0] / "styrmodell.xlsx")[0].periods if p.kind == "plan"}
+    periods = masterfile.load(demo[0] / "styrmodell.xlsx")[0].periods
+    plans = {p.id for p in periods if p.kind == "plan"}
+    plan_names = {p.name for p in periods if p.kind == "plan"}
     checked = 0
     for docx in documents(demo[0] / "rapporter" / period):
         book = load_workbook(docx.with_suffix(".xlsx"), read_only=True)
         sheet = {r[0]: r for r in excel_table(book, "Nyckeltal", ["Id", "Riktning", "Enheternas utfall"])}
         alts = [pr.get("descr") for pr in Document(str(docx)).element.body.iter(qn("wp:docPr"))
-                if pr.get("title") == "Nyckeltalen period för period mot målvärdet"]
+                if pr.get("title", "").startswith("Nyckeltalen period för period mot målvärdet")]
         for alt in alts:
             for ind, points, lower in re.findall(r"(N\d+) [^:;]+: ([^()]+) \(målvärde [\d,\u00a0]+(, lägre är bättre)?\)", alt):
                 said = dict(re.findall(r"(\S+) ([-\d\u00a0,]+)(?:,|$)", points.strip()))
@@ -933,6 +935,13 @@ def test_the_indicator_trends_are_outcomes_only_and_say_when_lower_is_better_as_
                     None if own is None else float(Decimal(str(own)).quantize(Decimal("0.1"), ROUND_HALF_UP))), (docx.name, ind)
                 assert bool(lower) == (sheet[ind][1] == "lägre"), (docx.name, ind)
                 checked += 1
+        # every indicator with outcomes at two follow-ups is drawn (the chart once took the first six), as
+        # the sheet's earlier periods (without the plan's) and this period's value say
+        earlier = {r[0]: [e for e in (r[1] or "").split("; ") if e and e.split(":")[0] not in plan_names]
+                   for r in excel_table(book, "Nyckeltal", ["Id", "Tidigare perioder (enheternas medel)"])}
+        expected = {ind for ind, row in sheet.items() if len(earlier.get(ind, [])) + (row[2] is not None) >= 2}
+        drawn = {ind for alt in alts for ind in re.findall(r"(?:målvärdet\. |; )(N\d+) ", alt)}
+        assert drawn == expected, (docx.name, sorted(drawn ^ expected))
     assert checked > 10 or period == "2027-T1"
 
 

@@ -35,6 +35,7 @@ KINDS = {"plan": "Budget och verksamhetsplan", "tertial": "Tertialrapport", "del
          "helår": "Årsredovisning", "månad": "Månadsuppföljning"}
 LIGHT_WORDS = {GREEN: "uppfyllt", YELLOW: "delvis uppfyllt", RED: "ej uppfyllt", NONE: "ej bedömt"}
 LIGHT_COLUMNS = ("Trafikljus", "Klass")
+LINES = 6  # indicators in one trend chart at most
 
 
 class Content:
@@ -192,8 +193,13 @@ class Content:
         if series:
             out.append(Heading(2, "Nyckeltalens utveckling"))
             earlier = [p for p in self.history.periods(self.period.date) if p != self.period.id]
-            png, alt = self.charts.indicator_trends(series, [*earlier, self.period.id])
-            out.append(Picture(png, alt, "Nyckeltalen period för period mot målvärdet"))
+            # every indicator, LINES to a chart (more lines cannot be told apart): the first six alone left
+            # the others out without a word
+            groups = [series[i:i + LINES] for i in range(0, len(series), LINES)]
+            for n, group in enumerate(groups, 1):
+                png, alt = self.charts.indicator_trends(group, [*earlier, self.period.id])
+                title = "Nyckeltalen period för period mot målvärdet"
+                out.append(Picture(png, alt, title + (f" ({n} av {len(groups)})" if len(groups) > 1 else "")))
         return out
 
     def trends(self, indicators: list[list]) -> list:
@@ -213,7 +219,7 @@ class Content:
                 points.append((self.period.id, row[8]))
             if len(points) >= 2:  # lower is better: its line above the target is worse, so the key says so
                 out.append((f"{row[0]} {row[1]}", points, row[5], ind is not None and ind.direction == "lägre"))
-        return out[:6]
+        return out
 
     def economy(self) -> list:
         out = [Heading(1, "Ekonomi")]
