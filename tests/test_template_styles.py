@@ -100,3 +100,29 @@ def test_a_template_from_an_older_release_with_every_style_is_used_without_a_war
     written = Document(str(render(report, tmp_path / "rapportmall.docx", tmp_path / "rapport.docx")))
     assert [p.style.name for p in written.paragraphs if p.text in ("Sammanfattning", "Ekonomi", "Prognos")] == \
         ["Heading 1", "Heading 2", "Heading 3"]
+
+
+def damaged_copy(tmp_path: Path, part: str, data: bytes | None) -> Path:
+    """The shipped template with `part` replaced by `data` (None: left out), as a cut or hand-edited file."""
+    path = tmp_path / "rapportmall.docx"
+    with zipfile.ZipFile(template.shipped()) as z, zipfile.ZipFile(path, "w") as out:
+        for info in z.infolist():
+            if info.filename != part:
+                out.writestr(info, z.read(info.filename))
+            elif data is not None:
+                out.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("part, data, said", [
+    ("word/styles.xml", None, "Word-filen är skadad: delen word/styles.xml saknas"),
+    ("word/numbering.xml", None, "Word-filen är skadad: delen word/numbering.xml saknas"),
+    ("word/styles.xml", b"<w:styles", "Word-filen är skadad: en del av den är inte läsbar XML"),
+    ("word/document.xml", b"<w:document", "Word-filen är skadad: en del av den är inte läsbar XML"),
+])
+def test_a_template_with_a_part_missing_or_not_xml_is_called_damaged_and_the_part_named(part, data, said, tmp_path):
+    """A Word file whose package names a part it lacks was called 'ingen Word-fil' (it is one, damaged:
+    Word offers to repair it), and a part that is not XML 'ett oväntat fel'."""
+    usable, findings = template.check(damaged_copy(tmp_path, part, data))
+    assert not usable and [f.kind.code for f in findings] == ["document.template_broken"]
+    assert said in findings[0].message() and "Traceback" not in findings[0].message()

@@ -15,6 +15,7 @@ template (`rodtrad/templates/rapportmall.docx`); `init` copies it into the works
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -87,9 +88,15 @@ def check(path: Path) -> tuple[bool, list[Finding]]:
                 return False, [BROKEN(file=name, value=name, params={"detail": "filen är ingen Word-fil (.docx)"})]
         tpl = DocxTemplate(str(path))
         names = tpl.get_undeclared_template_variables()
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except KeyError as exc:  # a part the file names is not in it (cut short, or edited by hand): Word says "skadad" too
+        missing = re.search(r"'([^']+)'", str(exc))
+        detail = f"Word-filen är skadad: delen {missing.group(1) if missing else str(exc)[:80]} saknas"
+        return False, [BROKEN(file=name, value=name, params={"detail": detail})]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         detail = "filen är ingen Word-fil (.docx)" if not isinstance(exc, OSError) else "filen kan inte läsas"
         return False, [BROKEN(file=name, value=name, params={"detail": detail})]
+    except SyntaxError:  # lxml's XMLSyntaxError: a part that is not XML
+        return False, [BROKEN(file=name, value=name, params={"detail": "Word-filen är skadad: en del av den är inte läsbar XML"})]
     except TemplateError:
         where = _misspelt(path)  # a line number means nothing in Word: the paragraph's text does
         return False, [BROKEN(file=name, value=name,
