@@ -87,7 +87,8 @@ DRAWN = [  # every kind of chart, with the inputs that push texts to the picture
     ("over_time", ([(f"Månadsuppföljning 2027-{m:02d}", 7e8, 6e7 * m, 7.1e8) for m in range(1, 13)],
                    ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"])),
     ("over_time", ([("Tertial 1 2027", 6e8, 2e8, 6.1e8), (LONG, 7e8, 4e8, 7.1e8)],)),
-    ("trends", ([(f"N{i} {LONG}", [(p, 10.0 * i) for p in PERIODS], 50.0) for i in range(1, 7)], list(PERIODS))),
+    ("trends", ([(f"N{i} {LONG}", [(p, 10.0 * i) for p in PERIODS], 50.0, i % 2 == 0) for i in range(1, 7)],
+                list(PERIODS))),
 ]
 
 
