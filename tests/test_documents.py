@@ -466,6 +466,31 @@ def test_a_seed_libreoffice_cannot_start_from_is_removed_and_the_pdfs_are_made_a
     assert seed.usable()
 
 
+@pytest.mark.parametrize("there", ["nothing", "a file", "a broken seed", "a whole seed"])
+def test_a_profile_is_kept_as_the_seed_whatever_was_in_its_place_and_a_whole_seed_is_left_as_it_is(tmp_path, monkeypatch,
+                                                                                                  there):
+    monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path / "cache"))
+    office = tmp_path / "soffice"
+    office.write_text("#!/bin/sh\n")
+    seed = pdf.Seed(str(office))
+    seed.path.parent.mkdir(parents=True)
+    if there == "a file":
+        seed.path.write_text("inte en profil")
+    elif there in ("a broken seed", "a whole seed"):
+        (seed.path / "user").mkdir(parents=True)
+        if there == "a whole seed":
+            (seed.path / "user" / "registrymodifications.xcu").write_text("<gammal/>")
+    profile = tmp_path / "profile0"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<ny/>")
+    (profile / "user" / ".lock").write_text("en annan process")
+    seed.keep(profile)
+    kept = (seed.path / "user" / "registrymodifications.xcu").read_text()
+    assert seed.usable() and kept == ("<gammal/>" if there == "a whole seed" else "<ny/>")
+    assert not (seed.path / "user" / ".lock").exists()  # a lock of the run that made it is never kept
+    assert [p.name for p in seed.path.parent.iterdir()] == [seed.path.name]  # nothing staged is left
+
+
 def test_a_seed_that_is_not_this_users_own_is_never_used(tmp_path, monkeypatch):
     monkeypatch.setenv("RODTRAD_CACHE", str(tmp_path))
     office = tmp_path / "soffice"

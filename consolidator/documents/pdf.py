@@ -157,6 +157,8 @@ class Seed:
             staged = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.path.parent))
             shutil.copytree(profile, staged / "p", symlinks=True,
                             ignore=shutil.ignore_patterns(".lock"))
+            if self.path.is_symlink() or self.path.is_file():
+                self.path.unlink()  # a file where the seed belongs (not usable above)
             shutil.rmtree(self.path, ignore_errors=True)  # a broken one (not usable above)
             os.rename(staged / "p", self.path)
         except OSError:
