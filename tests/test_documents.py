@@ -744,6 +744,27 @@ def test_every_figure_in_the_documents_tables_is_in_its_pdfs_text_whole(demo, pe
     assert compared > 100
 
 
+@pytest.mark.skipif(pdf.soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice/poppler missing")
+@pytest.mark.parametrize("period", ("2027-delar", "2027-helar"))
+def test_no_word_of_a_table_breaks_inside_its_cell_in_the_pdfs(demo, period):
+    """The columns are sized in the font's own widths (documents/textwidth.py) so that a table's words,
+    headers too, fit their cells: in the PDF's text (LibreOffice's layout, read by pdftotext) every
+    word of every cell is whole ("Kommunstyrelsen", not "Kommunstyr" and "elsen")."""
+    folder = demo[0] / "rapporter" / period
+    compared, broken = 0, []
+    for docx in documents(folder):
+        words = set(pdf_text(docx.with_suffix(".pdf")).split())
+        for table in Document(str(docx)).element.body.iter(qn("w:tbl")):
+            for cell in table.iter(qn("w:tc")):  # a line break or tab in a cell parts words too
+                text = "".join(el.text or "" if el.tag == qn("w:t") else " " for el in cell.iter(qn("w:t"), qn("w:br"),
+                                                                                                   qn("w:tab")))
+                for word in text.replace("\u00a0", " ").split():
+                    compared += 1
+                    if word not in words:
+                        broken.append((docx.name, word))
+    assert compared > 1000 and not broken, broken[:20]
+
+
 def structure(path: Path) -> tuple[dict, list]:
     """The PDF's catalogue and its structure elements in reading order, as (type, element)."""
     from pypdf import PdfReader

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from rodtrad.consolidator.model import package
 
+from . import textwidth
+
 SYMBOL = "●"
 LIGHT_COLOURS = {"grön": "2E7D32", "gul": "B8860B", "röd": "C62828", "ej bedömt": "757575"}
 WIDTH_CM = 16.0  # the default template's text width (A4, 2.5 cm margins)
@@ -147,6 +149,8 @@ class _Writer:
                 self.styles.setdefault(style.name, style.style_id)
             except (AttributeError, KeyError):  # a damaged style entry: left out
                 continue
+        self.cell_style = TABLE_TEXT if TABLE_TEXT in self.styles else None
+        self.points = _points(tpl.docx, self.cell_style)
 
     def style(self, name: str | None) -> str:
         sid = self.styles.get(name) if name else None
@@ -158,7 +162,7 @@ class _Writer:
 
     def table(self, block: Table) -> str:
         caption = block.caption + (f" (källa: {block.source})" if block.source else "")
-        widths = _widths(block)
+        widths = _widths(block, self.points)
         sid = self.styles.get("Table Grid")
         out = [self.paragraph(caption, "Caption"), "<w:tbl><w:tblPr>",
                f'<w:tblStyle w:val="{_attr(sid)}"/>' if sid else "",
@@ -183,7 +187,7 @@ class _Writer:
 
     def _cell(self, width: int, value, right: bool, bold: bool) -> str:
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f"{self.paragraph(value, None, right, bold)}</w:tc>")
+                f"{self.paragraph(value, self.cell_style, right, bold)}</w:tc>")
 
     def picture(self, block: Picture) -> str:
         from docx.oxml.ns import qn  # noqa: PLC0415
@@ -248,26 +252,60 @@ def _runs(value, bold: bool = False) -> str:
     return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{_t(value)}</w:r>"
 
 
-CHAR_CM = 0.2  # a digit of the default template's 11 pt text (Calibri or Carlito: ~0.5 em), a letter less
-PAD_CM = 0.5  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
+TABLE_TEXT = "Tabelltext"  # the paragraph style of table cells, when the template has it (the default one: 9 pt)
+PAD_CM = 0.45  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
+SLACK = 1.02  # measured widths are Calibri's (textwidth.py): a little more, for rounding and other fonts
+WORD_CAP = 12  # letters: a text column gives up its longest word's width beyond this only when the table is too wide
 
 
-def _widths(block: Table) -> list[int]:
-    """Column widths in twips. A figure column is as wide as its widest figure and its header's
-    longest word, so a figure never breaks over two lines (found in the PDFs: "84," above "0");
-    the text columns share the rest by the length of what they hold, none narrower than its
-    longest word (up to 12 letters). When even that does not fit, every column gives up alike."""
+def _points(docx, style_name: str | None) -> float:
+    """The font size (pt) of text in paragraph style `style_name` (None: Normal) of a python-docx
+    document: the style's own, else that of the style it is based on, else the document default
+    (w:docDefaults), else 11."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    try:
+        style = docx.styles[style_name or "Normal"]
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style = style.base_style
+        size = docx.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+        return int(size.get(qn("w:val"))) / 2 if size is not None else 11.0
+    except (KeyError, ValueError, TypeError, AttributeError):  # no such style, a damaged size: the usual
+        return 11.0
+
+
+def _widths(block: Table, points: float = 11.0) -> list[int]:
+    """Column widths in twips, for cell text of `points` pt (headers bold), measured in the
+    template's font (textwidth.py). A figure column is as wide as its widest figure and its
+    header's longest word, so a figure never breaks over two lines (found in the PDFs: "84," above
+    "0"); a text column at least as wide as its longest word, so no word is broken
+    ("Kommunstyr|elsen"), and the text columns share what is left by the length of what they hold.
+    When the longest words do not all fit, a text column's word counts up to WORD_CAP letters;
+    when even that does not fit, every column gives up alike."""
     sample = block.rows[:200]
-    need, weights = [], []
+
+    def cm(text: str, bold: bool = False) -> float:
+        return textwidth.width_cm(text, points, bold) * SLACK + PAD_CM
+
+    figures, words, capped, weights = [], [], [], []
     for i, header in enumerate(block.columns):
-        words = [len(w) for w in header.split()] or [4]
+        heading = max([cm(w, True) for w in header.split()] or [cm("0000")])
         if i in block.numeric:
-            need.append(max(words + [len(_text(row[i])) for row in sample] + [4]) * CHAR_CM + PAD_CM)
+            figures.append(max([heading, cm("0000")] + [cm(_text(row[i])) for row in sample]))
+            words.append(0.0)
+            capped.append(0.0)
             weights.append(0)
         else:
-            longest_word = max(words + [len(w) for row in sample for w in _text(row[i]).split()])
-            need.append(min(longest_word, 12) * CHAR_CM + PAD_CM)
-            weights.append(min(max([len(_text(row[i])) for row in sample] + words + [4]), 45))
+            found = {w for row in sample for w in _text(row[i]).split()}
+            figures.append(0.0)
+            words.append(max([heading] + [cm(w) for w in found]))
+            capped.append(max([heading] + [cm(w[:WORD_CAP]) for w in found]))
+            weights.append(min(max([len(_text(row[i])) for row in sample] + [len(header), 4]), 45))
+    need = [f + w for f, w in zip(figures, words)]
+    if sum(need) > WIDTH_CM:
+        need = [f + w for f, w in zip(figures, capped)]
     free = WIDTH_CM - sum(need)
     if free < 0:
         widths = [w * WIDTH_CM / sum(need) for w in need]
