@@ -11,7 +11,10 @@ consolidation without documents; .docx and PDF ≤ 3 ×.
 "docx" and "pdf" are cold: the workspace's kept charts (.cache/diagram, documents/charts.py) are
 removed before each, so every chart is drawn and matplotlib loaded, as at a period's first
 consolidation. "docx igen" and "pdf igen" consolidate the same period again with the charts kept
-(as when late files or the economy department's texts change nothing in a chart).
+(as when late files or the economy department's texts change nothing in a chart). "pdf ny dator"
+is "pdf" on a machine that has never made a PDF with Röd tråd: no kept LibreOffice profile
+(documents/pdf.py `Seed`; the run's cache is an empty folder of its own). It is shown, not
+held to the target: it happens once per machine and LibreOffice installation.
 
 `--against DIR` measures another version in the same run, in turn with this one (same host, same
 moments of load): DIR holds a `rodtrad` folder whose consolidator, templates, samples and addin
@@ -26,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 PERIOD = "2027-delar"
@@ -44,6 +48,11 @@ def consolidate_in_subprocess(root: Path, mode: str, path: Path | None = None) -
     documents = mode.split()[0]
     if not mode.endswith("igen"):
         shutil.rmtree(root / ".cache", ignore_errors=True)
+    env = dict(os.environ)
+    if path:
+        env["PYTHONPATH"] = str(path)
+    if mode.endswith("ny dator"):  # no kept LibreOffice profile: a cache folder of its own, empty
+        env["RODTRAD_CACHE"] = tempfile.mkdtemp(prefix="rodtrad-bench-cache-")
     code = f"""
 import json, resource, time
 from rodtrad.consolidator.consolidation.consolidate import consolidate
@@ -54,8 +63,11 @@ me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource
 print(json.dumps({{"seconds": seconds, "documents": len(result.documents), "phases": result.seconds,
                   "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}}))
 """
-    env = {**os.environ, "PYTHONPATH": str(path)} if path else None
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    try:
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    finally:
+        if mode.endswith("ny dator"):
+            shutil.rmtree(env["RODTRAD_CACHE"], ignore_errors=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -63,16 +75,19 @@ def report(name: str, times: dict[str, list[dict]]) -> None:
     wall = {m: statistics.median(r["seconds"] for r in runs) for m, runs in times.items()}
     cpu = {m: statistics.median(r["cpu_s"] for r in runs) for m, runs in times.items()}
     print(f"{name}: documents per run: {times['docx'][0]['documents']}")
-    print(f"{'':10}{'wall s':>9}{'cpu s':>9}   (each run, wall)")
+    print(f"{'':13}{'wall s':>9}{'cpu s':>9}   (each run, wall)")
     for mode in times:
         each = " ".join(f"{r['seconds']:.2f}" for r in times[mode])
-        print(f"{mode:10}{wall[mode]:9.2f}{cpu[mode]:9.2f}   {each}")
+        print(f"{mode:13}{wall[mode]:9.2f}{cpu[mode]:9.2f}   {each}")
     for cold, again in (("docx", "docx igen"), ("pdf", "pdf igen")):
         for mode, what in ((cold, "first consolidation, every chart drawn"), (again, "again, charts kept")):
             part, target = wall[mode] - wall["inga"], 1 if cold == "docx" else 3
             print(f"{'.docx' if cold == 'docx' else '.docx + PDF'} part ({what}): {part:.2f} s = "
                   f"{part / wall['inga']:.2f} × the consolidation (target ≤ {target}); cpu "
                   f"{(cpu[mode] - cpu['inga']) / cpu['inga']:.2f} ×")
+    part = wall["pdf ny dator"] - wall["inga"]
+    print(f".docx + PDF part (first consolidation on a machine without a kept LibreOffice profile): {part:.2f} s = "
+          f"{part / wall['inga']:.2f} × the consolidation (shown; once per machine)")
 
 
 def main() -> None:
@@ -83,7 +98,8 @@ def main() -> None:
     args = parser.parse_args()
     root = demo(args.cache)
     versions = {"this version": None, **({f"against {args.against}": args.against.resolve()} if args.against else {})}
-    times = {v: {"inga": [], "docx": [], "docx igen": [], "pdf": [], "pdf igen": []} for v in versions}
+    times = {v: {"inga": [], "docx": [], "docx igen": [], "pdf": [], "pdf igen": [], "pdf ny dator": []}
+             for v in versions}
     for _ in range(args.runs):
         for version, path in versions.items():
             for mode in times[version]:  # in turn, so a busy moment of the machine falls on all of them

@@ -74,6 +74,8 @@ DRAWN = [  # every kind of chart, with the inputs that push texts to the picture
     ("pairs", ([("Kommunstyrelsen", 4.6e7, 4.7e7), (LONG, 2.6e8, 2.7e8)], "Budget", "Prognos helår")),
     ("pairs", ([("A", -2e6, 5e6), ("B", 3e6, -1e6)], "Budget", "Prognos helår")),
     ("pairs", ([("A", 0.0, 0.0)], "Budget", "Prognos helår")),
+    ("pairs", ([("Underskott", -5e6, -3.2e6), ("B", -1e5, -4e6)], "Budget", "Prognos helår")),
+    ("pairs", ([("Stort", 2.5e9, 2.6e9), ("Litet", 1.0, -2.0)], "Budget", "Prognos helår")),
     ("over_time", ([("Tertial 1 2027", 6.3e8, 2.2e8, 6.4e8), ("Delårsrapport 2027", 7.2e8, 4.8e8, 7.3e8)],)),
     ("over_time", ([("Delårsrapport 2027", 7e8, None, 7.1e8)],)),
     ("over_time", ([("Tertial 1 2027", 0.0, 0.0, 0.0), ("Tertial 2 2027", -1e6, None, None)],)),

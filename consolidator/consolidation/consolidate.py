@@ -263,9 +263,8 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
         follow = period.kind != "plan"
         outcomes = None
         if follow:
-            used = _used(ws, master, period, history is None)
+            used, spent = _from_history(ws, master, period, history is None)
             final = period.kind == "helår"
-            spent = _invested(ws, period, history is None)
             given = investments.answers(included, levels)
             net = investments.net_investments(master, investments.figures(master, spent, final, given))
             outcomes = Rollup(master, included, follow=True).follow_outcomes(
@@ -317,30 +316,28 @@ def _build(ws: Workspace, master, period, stage: Path, include_invalid: bool, jo
     return result
 
 
-def _invested(ws: Workspace, period, rebuild: bool) -> dict[str, float]:
-    """The investment outcome to date per project (kr) a follow-up's reports use: what the ledger
-    import holds now; when the reports are rebuilt to be checked (`verify`: nothing is stored), what
-    the period's consolidation used, as the History store keeps it, so a ledger imported since then
-    does not change an old period's figures (store.History.invested)."""
-    with History(ws.root / HISTORY_FILE, write=False) as stored:
-        kept = stored.invested(period.id) if rebuild else None
-        return kept if kept is not None else investments.outcome(
-            stored.con, int(period.date[:4]), int(period.date[5:7]))
+def _from_history(ws: Workspace, master, period, rebuild: bool) -> tuple[snapshot.Used, dict[str, float]]:
+    """What a follow-up's reports use from the imports, read in one opening of the history store:
 
+    - the Kolada values (and their files), the Kolada comparison and last year's ledger outcome per
+      unit (snapshot.Used);
+    - the investment outcome to date per project (kr).
 
-def _used(ws: Workspace, master, period, rebuild: bool) -> snapshot.Used:
-    """The Kolada values (and their files), the Kolada comparison and last year's ledger outcome per
-    unit a follow-up's reports use: what the imports hold now; when the reports are rebuilt to be
-    checked or written again (`verify`, `rapport`: nothing is stored), what the period's consolidation
-    used, as the History store keeps it (snapshot.py), so a Kolada file or a ledger of last year
-    imported since then does not change an old period's figures. A period consolidated before this
-    was kept is rebuilt from the imports as they are now."""
+    Normally what the imports hold now. When the reports are rebuilt to be checked or written again
+    (`verify`, `rapport`: nothing is stored), what the period's consolidation used, as the History
+    store keeps it (snapshot.py, store.History.invested), so a Kolada file or a ledger imported since
+    then does not change an old period's figures. A period consolidated before this was kept is
+    rebuilt from the imports as they are now."""
+    year, month = int(period.date[:4]), int(period.date[5:7])
     with History(ws.root / HISTORY_FILE, write=False) as stored:
-        kept = stored.used(period.id) if rebuild else None
-        if kept is not None:
-            return kept
-        data = followdocs.sources(ws.root / HISTORY_FILE, master, period)
-        return snapshot.live(stored, master, int(period.date[:4]), int(period.date[5:7]), data.kolada, data.kolada_from)
+        used = stored.used(period.id) if rebuild else None
+        if used is None:
+            values, origin, _ = followdocs.kolada_values(stored.con, master, year)
+            used = snapshot.live(stored, master, year, month, values, origin)
+        spent = stored.invested(period.id) if rebuild else None
+        if spent is None:
+            spent = investments.outcome(stored.con, year, month)
+    return used, spent
 
 
 PARALLEL_REPORTS_FROM = 200  # units; below this the reports are written in this process

@@ -175,13 +175,17 @@ def pairs(rows: list[tuple[str, float, float]], first: str, second: str) -> byte
         box = (0.36, 0.5 / height, RIGHT, 1 - 0.3 / height)
         fig = _figure(6.3, height, *box[:2], box[3])
         least = min([0.0] + [min(r[1], r[2]) for r in rows])
-        most = max([1.0] + [max(r[1], r[2]) for r in rows])
-        area = _Area(fig, box, (least - (most - least) * 0.03 if least < 0 else 0, most * 1.15),
+        most = max([0.0] + [max(r[1], r[2]) for r in rows])
+        air = (most - least or 1.0) * 0.15  # room for the amounts written beyond the bars' ends
+        area = _Area(fig, box, (least - air if least < 0 else 0, most + air if most > 0 or not least else 0),
                      (len(rows) - 0.4, -0.6))
-        for y, r in enumerate(rows):  # each amount on its bar, in millions: no value axis
+        for y, r in enumerate(rows):  # each amount at its bar's end, in millions: no value axis
             for amount, at, colour in ((r[1], y - 0.2, BUDGET), (r[2], y + 0.2, FORECAST)):
                 area.bar(at, 0, amount, 0.38, colour)
-                area.text(max(amount, 0), at, f" {_millions(amount)}", va="center", fontsize=7)
+                if amount < 0:
+                    area.text(amount, at, f"{_millions(amount)} ", va="center", ha="right", fontsize=7)
+                else:
+                    area.text(amount, at, f" {_millions(amount)}", va="center", fontsize=7)
         area.left_labels(range(len(rows)), [_short(r[0]) for r in rows])
         area.line([0, 0], [area.y0, area.y1], color="black", linewidth=0.8)  # the zero line
         _key(fig, [(f"{first} (mnkr)", BUDGET, None), (f"{second} (mnkr)", FORECAST, None)], 0.22 / height, 2,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rodtrad.consolidator.model import package
 
-from . import styles
+from . import styles, textwidth
 
 SYMBOL = "●"
 LIGHT_COLOURS = {"grön": "2E7D32", "gul": "B8860B", "röd": "C62828", "ej bedömt": "757575"}
@@ -143,29 +143,32 @@ class _Writer:
     def __init__(self, tpl):
         self.tpl = tpl
         tpl.init_docx()  # loads the template once; render() keeps it (it reloads only after a render)
-        # the parts' styles, a missing one's definition added from the shipped template (styles.py)
-        self.styles, _ = styles.ensure(tpl.docx)
-        self.size: int | None = None  # pt of the table being written (None: the style's)
+        # the template's styles by name; a style the parts use that it lacks is added from the shipped
+        # template (styles.py: without it a heading was plain text)
+        self.styles = styles.ensure(tpl.docx)[0]
+        self.cell_style = TABLE_TEXT if TABLE_TEXT in self.styles else None
+        self.size: float | None = None  # pt of the table's cells being written (None: the style's)
+        self.points = _points(tpl.docx, self.cell_style)
 
     def style(self, name: str | None) -> str:
         sid = self.styles.get(name) if name else None
         return f'<w:pStyle w:val="{_attr(sid)}"/>' if sid else ""
 
     def paragraph(self, value, style: str | None = None, right: bool = False, bold: bool = False,
-                  size: int | None = None) -> str:
+                  size: float | None = None) -> str:
         ppr = self.style(style) + ('<w:jc w:val="right"/>' if right else "")
         return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{_runs(value, bold, size)}</w:p>"
 
     def table(self, block: Table) -> str:
         caption = block.caption + (f" (källa: {block.source})" if block.source else "")
-        # a table whose columns do not fit with every word whole at the text's size is set smaller (SMALL
-        # pt) before a word is broken (a board's name, "Samhällsbyggnadsnämnden", is one word of 23 letters)
-        # (then at the smallest, the longest words as whole as the width allows: the estimate is generous)
-        tries = [(None, LONGEST), *((pt, LONGEST) for pt in SMALL), *((SMALL[-1], n) for n in range(LONGEST - 1, WORD, -1))]
-        size, word = next(((size, word) for size, word in tries
-                           if sum(_needs(block, (size or TEXT_PT) / TEXT_PT, word)[0]) <= WIDTH_CM), (SMALL[-1], WORD))
-        widths = _widths(block, (size or TEXT_PT) / TEXT_PT, word)
-        self.size = size
+        # a table whose words do not all fit whole at the cells' size is set a point smaller, down to
+        # SMALLEST, before a word is broken (a förvaltning's name: "Samhällsbyggnadsförvaltningen", 29 letters)
+        points = self.points
+        widths, whole = _widths(block, points)
+        while not whole and points - 1 >= SMALLEST:
+            points -= 1
+            widths, whole = _widths(block, points)
+        self.size = points if points != self.points else None
         sid = self.styles.get("Table Grid")
         out = [self.paragraph(caption, "Caption"), "<w:tbl><w:tblPr>",
                f'<w:tblStyle w:val="{_attr(sid)}"/>' if sid else "",
@@ -190,7 +193,7 @@ class _Writer:
 
     def _cell(self, width: int, value, right: bool, bold: bool) -> str:
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f"{self.paragraph(value, None, right, bold, self.size)}</w:tc>")
+                f"{self.paragraph(value, self.cell_style, right, bold, self.size)}</w:tc>")
 
     def picture(self, block: Picture) -> str:
         from docx.oxml.ns import qn  # noqa: PLC0415
@@ -245,9 +248,9 @@ def _t(text: str) -> str:
     return "<w:br/>".join(f'<w:t xml:space="preserve">{_esc(line)}</w:t>' for line in lines)
 
 
-def _runs(value, bold: bool = False, size: int | None = None) -> str:
-    """`value`'s runs; `size` in pt (None: the style's)."""
-    sz = f'<w:sz w:val="{2 * size}"/><w:szCs w:val="{2 * size}"/>' if size else ""
+def _runs(value, bold: bool = False, size: float | None = None) -> str:
+    """`value`'s runs; `size` in pt (None: the paragraph style's)."""
+    sz = f'<w:sz w:val="{round(2 * size)}"/><w:szCs w:val="{round(2 * size)}"/>' if size else ""
     if isinstance(value, Light):
         colour = LIGHT_COLOURS.get(value.word, "757575")
         return (f'<w:r><w:rPr><w:color w:val="{colour}"/>{sz}</w:rPr>{_t(SYMBOL + " ")}</w:r>'
@@ -258,40 +261,71 @@ def _runs(value, bold: bool = False, size: int | None = None) -> str:
     return f"<w:r>{'<w:rPr>' + rpr + '</w:rPr>' if rpr else ''}{_t(value)}</w:r>"
 
 
-CHAR_CM = 0.2  # a digit of the default template's 11 pt text (Calibri or Carlito: ~0.5 em), a letter less
-PAD_CM = 0.5  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
-TEXT_PT, SMALL = 11, (9, 8)  # the default template's text, and a table's that does not fit at it (in turn)
-WORD, LONGEST = 12, 30  # letters of a word a text column holds whole at least, and at most when there is room
+TABLE_TEXT = "Tabelltext"  # the paragraph style of table cells, when the template has it (the default one: 9 pt)
+PAD_CM = 0.45  # a cell's left and right margins (Table Grid: 0.19 cm each) and a little air
+SLACK = 1.02  # measured widths are Calibri's (textwidth.py): a little more, for rounding and other fonts
+SMALLEST = 8  # pt: a table's cells no smaller than this to keep its words whole
+WORD_CAP = 12  # letters: a text column gives up its longest word's width beyond this only when the table is too wide
 
 
-def _needs(block: Table, scale: float = 1.0, word: int = WORD) -> tuple[list[float], list[int]]:
-    """Per column, the width (cm) it needs at `scale` × 11 pt, and its share of what is left (0: a
-    figure column). A figure column is as wide as its widest figure and its header's longest word,
-    so a figure never breaks over two lines (found in the PDFs: "84," above "0"); a text column
-    holds its longest word (up to `word` letters) and shares the rest by the length of what it holds."""
+def _points(docx, style_name: str | None) -> float:
+    """The font size (pt) of text in paragraph style `style_name` (None: Normal) of a python-docx
+    document: the style's own, else that of the style it is based on, else the document default
+    (w:docDefaults), else 11."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    try:
+        style = docx.styles[style_name or "Normal"]
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style = style.base_style
+        size = docx.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+        return int(size.get(qn("w:val"))) / 2 if size is not None else 11.0
+    except (KeyError, ValueError, TypeError, AttributeError):  # no such style, a damaged size: the usual
+        return 11.0
+
+
+def _widths(block: Table, points: float = 11.0) -> tuple[list[int], bool]:
+    """Column widths in twips, for cell text of `points` pt (headers bold), measured in the
+    template's font (textwidth.py). A figure column is as wide as its widest figure and its
+    header's longest word, so a figure never breaks over two lines (found in the PDFs: "84," above
+    "0"); a text column at least as wide as its longest word, so no word is broken
+    ("Kommunstyr|elsen"), and the text columns share what is left by the length of what they hold.
+    When the longest words do not all fit, the words count up to as many letters as fit (not fewer
+    than WORD_CAP); when even that does not fit, every column gives up alike."""
     sample = block.rows[:200]
-    need, weights = [], []
+
+    def cm(text: str, bold: bool = False) -> float:
+        return textwidth.width_cm(text, points, bold) * SLACK + PAD_CM
+
+    figures, headings, found, weights = [], [], [], []
     for i, header in enumerate(block.columns):
-        words = [_chars(w) for w in header.split()] or [4]
+        heading = max([cm(w, True) for w in header.split()] or [cm("0000")])
         if i in block.numeric:
-            need.append(max(words + [_chars(_text(row[i])) for row in sample] + [4]) * CHAR_CM * scale + PAD_CM)
+            figures.append(max([heading, cm("0000")] + [cm(_text(row[i])) for row in sample]))
+            headings.append(0.0)
+            found.append(set())
             weights.append(0)
         else:
-            longest_word = max(words + [_chars(w) for row in sample for w in _text(row[i]).split()])
-            need.append(min(longest_word, word) * CHAR_CM * scale + PAD_CM)
+            figures.append(heading)
+            headings.append(heading)
+            found.append({w for row in sample for w in _text(row[i]).split()})
             weights.append(min(max([len(_text(row[i])) for row in sample] + [len(header), 4]), 45))
-    return need, weights
 
+    def need_at(cap: int | None) -> list[float]:  # each word of a text column counted up to `cap` letters
+        return [max([f] + [cm(w[:cap]) for w in words]) for f, words in zip(figures, found)]
 
-def _chars(text: str) -> float:
-    """`text`'s width in digits: a space (the no-break space between thousands) is half of one."""
-    return len(text) - (text.count(" ") + text.count("\u00a0")) / 2
-
-
-def _widths(block: Table, scale: float = 1.0, word: int = WORD) -> list[int]:
-    """Column widths in twips for text at `scale` × 11 pt (`_needs`). When even the needs do not
-    fit, every column gives up alike (table() first sets such a table at SMALL pt)."""
-    need, weights = _needs(block, scale, word)
+    # every word whole when the table is wide enough; else the longest words give up as few letters as
+    # they must, down to WORD_CAP (one cap for all: "Samhällsbyggnadsförvaltningen", 29 letters, was
+    # broken after 12 although 28 fitted)
+    longest = max([len(w) for words in found for w in words] + [WORD_CAP])
+    need = need_at(None)
+    whole = sum(need) <= WIDTH_CM
+    for cap in range(longest - 1, WORD_CAP - 1, -1):
+        if sum(need) <= WIDTH_CM:
+            break
+        need = need_at(cap)
     free = WIDTH_CM - sum(need)
     if free < 0:
         widths = [w * WIDTH_CM / sum(need) for w in need]
@@ -299,7 +333,7 @@ def _widths(block: Table, scale: float = 1.0, word: int = WORD) -> list[int]:
         widths = [w + free * k / sum(weights) for w, k in zip(need, weights)]
     else:
         widths = [w + free * w / sum(need) for w in need]
-    return [int(w * 567) for w in widths]
+    return [int(w * 567) for w in widths], whole
 
 
 def _text(value) -> str:

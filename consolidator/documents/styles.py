@@ -70,12 +70,13 @@ def _ui(name: str) -> str:
 
 
 def ensure(docx) -> tuple[dict[str, str], list[str]]:
-    """The style id of each of USED in `docx` (a python-docx Document, changed in place: a missing
-    style's definition added from the shipped template), and the names of those added."""
+    """The style id of every style of `docx` by name (a python-docx Document, changed in place: a
+    style of USED it lacks is added from the shipped template, a renamed one found by its id), and
+    the names of those added."""
     from docx.oxml.ns import qn  # noqa: PLC0415
 
     by_name, ids = _names(docx)
-    found, added = {}, []
+    found, added = dict(by_name), []
     for name in USED:
         if name in by_name:
             found[name] = by_name[name]

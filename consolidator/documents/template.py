@@ -10,7 +10,8 @@ each part of the report goes. Places are docxtpl (Jinja) tags typed in Word:
   each in a paragraph of its own (a part the period does not have leaves nothing behind)
 
 The parts use the template's own styles by name (Rubrik 1-3 are Word's built-in `Heading 1-3`),
-so a changed heading font is the document's heading font. `default()` writes the shipped
+so a changed heading font is the document's heading font; table cells use `Tabelltext` when the
+template has it (the default template's: 9 pt), else Normal. `default()` writes the shipped
 template (`rodtrad/templates/rapportmall.docx`); `init` copies it into the workspace.
 """
 from __future__ import annotations
@@ -170,6 +171,11 @@ def default(path: Path) -> Path:
         style = styles[name]
         style.font.name, style.font.size, style.font.color.rgb = "Calibri", Pt(size), dark
     styles["Caption"].font.size = Pt(9)
+    from docx.enum.style import WD_STYLE_TYPE  # noqa: PLC0415
+
+    cells = styles.add_style("Tabelltext", WD_STYLE_TYPE.PARAGRAPH)  # render.TABLE_TEXT: text in tables
+    cells.base_style, cells.font.size = normal, Pt(9)
+    cells.paragraph_format.space_after, cells.paragraph_format.line_spacing = Pt(0), 1.0
     header = section.header.paragraphs[0]
     header.text = "{{ kommun }}\t\t{{ titel }}"
     header.style = styles["Header"]
@@ -197,7 +203,7 @@ def default(path: Path) -> Path:
 
 # the styles the default template defines (by Word's own names; "heading 1" is shown as Rubrik 1)
 DEFINED = ("Normal", "Default Paragraph Font", "Normal Table", "No List", "header", "footer", "Title", "Subtitle",
-           "heading 1", "heading 2", "heading 3", "caption", "Table Grid", "List Bullet")
+           "heading 1", "heading 2", "heading 3", "caption", "Table Grid", "List Bullet", "Tabelltext")
 
 
 def _lean(doc, qn) -> None:

@@ -88,25 +88,43 @@ def sources(db: Path, master: MasterData, period: Period) -> Sources:
         if "investments" in tables:
             out.invested = investments.outcome(con, year, month)
         if "kolada" in tables:
-            code = str(master.municipality.get("code") or "").zfill(4)
-            for ind in master.indicators:
-                if ind.source != "kolada" or not ind.kolada:
-                    continue
-                rows = con.execute("SELECT period, value FROM kolada WHERE kpi = ? AND municipality = ? AND gender = 'T' "
-                                   "AND period <= ? AND value IS NOT NULL ORDER BY period DESC LIMIT 2",
-                                   (ind.kolada, code, year)).fetchall()
-                if rows:
-                    out.kolada[ind.id] = (rows[0][1], rows[0][0])
-                    if "kolada_source" in tables:  # where the value came from (imports/kolada.store)
-                        found = con.execute("SELECT file, sha256 FROM kolada_source WHERE kpi = ? AND municipality = ? "
-                                            "AND period = ? AND gender = 'T'", (ind.kolada, code, rows[0][0])).fetchone()
-                        if found:
-                            out.kolada_from[ind.id] = (found[0], found[1], ind.kolada, code, rows[0][0])
-                if len(rows) > 1:
-                    out.kolada_before[ind.id] = rows[1][1]
+            out.kolada, out.kolada_from, out.kolada_before = kolada_values(con, master, year, tables)
     finally:
         con.close()
     return out
+
+
+def kolada_values(con: sqlite3.Connection, master: MasterData, year: int, tables: set | None = None
+                  ) -> tuple[dict, dict, dict]:
+    """The imported Kolada values of the master data's Kolada indicators for the municipality, from
+    an open connection to the history store: (indicator id -> (value, year) of the latest year up to
+    `year`; indicator id -> (file, sha256, kpi, municipality, year) it came from; indicator id ->
+    the value of the year before that). Only the total (gender 'T'), as Kolada's API gives it. All
+    empty when nothing was imported; `tables` the store's tables when already known."""
+    values: dict = {}
+    origin: dict = {}
+    before: dict = {}
+    if tables is None:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "kolada" not in tables:
+        return values, origin, before
+    code = str(master.municipality.get("code") or "").zfill(4)
+    for ind in master.indicators:
+        if ind.source != "kolada" or not ind.kolada:
+            continue
+        rows = con.execute("SELECT period, value FROM kolada WHERE kpi = ? AND municipality = ? AND gender = 'T' "
+                           "AND period <= ? AND value IS NOT NULL ORDER BY period DESC LIMIT 2",
+                           (ind.kolada, code, year)).fetchall()
+        if rows:
+            values[ind.id] = (rows[0][1], rows[0][0])
+            if "kolada_source" in tables:  # where the value came from (imports/kolada.store)
+                found = con.execute("SELECT file, sha256 FROM kolada_source WHERE kpi = ? AND municipality = ? "
+                                    "AND period = ? AND gender = 'T'", (ind.kolada, code, rows[0][0])).fetchone()
+                if found:
+                    origin[ind.id] = (found[0], found[1], ind.kolada, code, rows[0][0])
+        if len(rows) > 1:
+            before[ind.id] = rows[1][1]
+    return values, origin, before
 
 
 def prefill(master: MasterData, unit_id: str, period_id: str, basis: Basis | None = None,
