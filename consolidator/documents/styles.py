@@ -2,7 +2,8 @@
 lacks one, taken from the shipped template, as Word does.
 
 The parts name their styles (USED: Heading 1-3 for the headings, Caption for the captions, Table
-Grid for the tables, List Bullet for the economy department's points). A template need not define
+Grid for the tables, Tabelltext for the text in their cells, List Bullet for the economy department's
+points). A template need not define
 them: a document made in Word defines only the styles it has used (the others are "latent", and
 Word adds a built-in style's definition when it is first used), and the shipped template since it
 was made lean (template.py `_lean`) defines 26. Without a definition, a heading was written as
@@ -10,14 +11,16 @@ plain text (no heading in the document's structure, none in the tagged PDF: WCAG
 table without borders. So `ensure` finds each style by its name, else by the shipped template's
 style id (a style renamed in Word keeps its id: "Rubrik ett" is still the heading), else copies
 the shipped template's definition (with the styles it is based on or linked to, when missing)
-into the document, and says which it copied (template.check makes that a warning).
+into the document, and says which it copied (template.check makes that a warning). Tabelltext is
+our own (9 pt, render.TABLE_TEXT): a template of an earlier release lacks it, and its tables in
+Normal (11 pt) were each set smaller as far as its words needed, 11, 9 and 8 pt in one document.
 """
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
-USED = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet")
+USED = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet", "Tabelltext")
 # what Swedish Word calls them (the economy department's Word shows these names)
 SWEDISH = {"Heading 1": "Rubrik 1", "Heading 2": "Rubrik 2", "Heading 3": "Rubrik 3", "Caption": "Beskrivning",
            "Table Grid": "Tabellrutnät", "List Bullet": "Punktlista", "Title": "Rubrik", "Subtitle": "Underrubrik"}
