@@ -129,3 +129,22 @@ def test_a_template_with_a_part_missing_or_not_xml_is_called_damaged_and_the_par
     usable, findings = template.check(damaged_copy(tmp_path, part, data))
     assert not usable and [f.kind.code for f in findings] == ["document.template_broken"]
     assert said in findings[0].message() and "Traceback" not in findings[0].message()
+
+
+@pytest.mark.parametrize("case", ["utan Tabellrutnät, Punktlista, Beskrivning", "gjord i Word"])
+def test_a_list_bullet_style_taken_from_the_shipped_template_keeps_its_bullets(case, tmp_path, report):
+    """List Bullet's bullets are a numbering (word/numbering.xml): taken without it, the economy
+    department's points were plain paragraphs (no list for a screen reader). The copied style names a
+    numbering of the document that exists and is a bullet list."""
+    CASES[case][0](doc := Document(str(template.shipped())))
+    doc.save(tmp_path / "rapportmall.docx")
+    written = Document(str(render(report, tmp_path / "rapportmall.docx", tmp_path / "rapport.docx")))
+    style = written.styles["List Bullet"].element
+    num_id = style.find(qn("w:pPr")).find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    numbering = written.part.numbering_part.element
+    (num,) = [n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id]
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    (abstract,) = [a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id]
+    assert abstract.find(qn("w:lvl")).find(qn("w:numFmt")).get(qn("w:val")) == "bullet"
+    children = [c.tag for c in numbering]  # every abstractNum before the first num (the schema's order)
+    assert max(i for i, t in enumerate(children) if t == qn("w:abstractNum")) < children.index(qn("w:num"))

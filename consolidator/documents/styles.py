@@ -105,8 +105,12 @@ def _copy(docx, sid: str, ids: set[str]) -> None:
         if one in ids or one not in _shipped():
             continue
         style = copy.deepcopy(_shipped()[one])
-        for numbering in style.iter(qn("w:numPr")):  # the shipped list's numbering is not this document's
-            numbering.getparent().remove(numbering)
+        for reference in style.iter(qn("w:numId")):  # a list's numbering (List Bullet: its bullets), copied too
+            numbered = _numbering(docx, reference.get(qn("w:val")))
+            if numbered is None:
+                reference.getparent().getparent().remove(reference.getparent())  # no numbering: plain paragraphs
+            else:
+                reference.set(qn("w:val"), numbered)
             break
         docx.styles.element.append(style)
         ids.add(one)
@@ -114,3 +118,37 @@ def _copy(docx, sid: str, ids: set[str]) -> None:
             ref = style.find(qn(tag))
             if ref is not None and ref.get(qn("w:val")) not in ids:
                 todo.append(ref.get(qn("w:val")))
+
+
+def _numbering(docx, num_id: str) -> str | None:
+    """The shipped template's numbering `num_id` (a w:num and its w:abstractNum) copied into `docx`'s
+    numbering part under new ids; the new w:numId, or None when it cannot be (none shipped, a
+    numbering part python-docx cannot make)."""
+    from docx import Document  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    try:
+        source = Document(str(shipped())).part.numbering_part.element
+        num = next(n for n in source.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        abstract = next(a for a in source.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+        target = docx.part.numbering_part.element
+    except (StopIteration, AttributeError, KeyError, NotImplementedError):
+        return None
+    used_abstract = [int(a.get(qn("w:abstractNumId"))) for a in target.findall(qn("w:abstractNum"))]
+    used_num = [int(n.get(qn("w:numId"))) for n in target.findall(qn("w:num"))]
+    new_abstract, new_num = str(max(used_abstract + [-1]) + 1), str(max(used_num + [0]) + 1)
+    abstract, num = copy.deepcopy(abstract), copy.deepcopy(num)
+    abstract.set(qn("w:abstractNumId"), new_abstract)
+    for ref in abstract.iter(qn("w:pStyle")):  # its levels' styles are the document's business, not ours
+        ref.getparent().remove(ref)
+    num.set(qn("w:numId"), new_num)
+    num.find(qn("w:abstractNumId")).set(qn("w:val"), new_abstract)
+    nums = target.findall(qn("w:num"))
+    if nums:  # every abstractNum before the first num, the new num after the last (schema order)
+        nums[0].addprevious(abstract)
+        nums[-1].addnext(num)
+    else:
+        target.append(abstract)
+        target.append(num)
+    return new_num
