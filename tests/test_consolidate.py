@@ -351,12 +351,15 @@ def test_indicator_trend_and_economy_history_come_from_earlier_periods(workspace
     from rodtrad.consolidator.rollup.store import History
 
     earlier = UnitFacts("2111", "x.xlsx", "0" * 64, True, budget={"5010": {"frame": 100.0, "total": 90.0, "months": []}},
-                        indicators={"N4": (81.5, "G5")})
+                        indicators={"N4": (81.5, "G5")}, follow=True)
+    plan = UnitFacts("2111", "p.xlsx", "1" * 64, True, indicators={"N4": (90.0, "G5")})
     with History(workspace / "historik.sqlite") as history:
+        history.replace_period("2026-plan", "2026-01-01", [plan], "x", "0", 1)
         history.replace_period("2026-delar", "2026-08-31", [earlier], "x", "0", 1)
     result = cons.consolidate(workspace, PERIOD)
     rows = {r["Id"]: r for r in report_rows(result.kf_report, "Nyckeltal")}
-    assert rows["N4"]["Tidigare perioder (enheternas medel)"] == "2026-delar: 81,5"
+    # a follow-up's outcome as it is; a plan's mean is of the units' targets, and says so
+    assert rows["N4"]["Tidigare perioder (enheternas medel)"] == "2026-plan (målvärde): 90,0; 2026-delar: 81,5"
     periods = [r["Period"] for r in report_rows(result.kf_report, "Historik")]
     assert periods == ["2026-delar", "Plan 2027"]  # by name; a period the master data no longer has, by its id
 

@@ -986,12 +986,44 @@ def test_the_indicator_trends_are_outcomes_only_and_say_when_lower_is_better_as_
                 checked += 1
         # every indicator with outcomes at two follow-ups is drawn (the chart once took the first six), as
         # the sheet's earlier periods (without the plan's) and this period's value say
-        earlier = {r[0]: [e for e in (r[1] or "").split("; ") if e and e.split(":")[0] not in plan_names]
+        earlier = {r[0]: [e for e in (r[1] or "").split("; ") if e and e.split(":")[0].removesuffix(" (målvärde)")
+                          not in plan_names]
                    for r in excel_table(book, "Nyckeltal", ["Id", "Tidigare perioder (enheternas medel)"])}
         expected = {ind for ind, row in sheet.items() if len(earlier.get(ind, [])) + (row[2] is not None) >= 2}
         drawn = {ind for alt in alts for ind in re.findall(r"(?:målvärdet\. |; )(N\d+) ", alt)}
         assert drawn == expected, (docx.name, sorted(drawn ^ expected))
     assert checked > 10 or period == "2027-T1"
+
+
+@pytest.mark.parametrize("period", ["2027-delar", "2027-helar"])
+def test_the_nyckeltal_sheets_earlier_periods_are_the_earlier_reports_figures_a_plans_marked_as_targets(demo, period):
+    """The Excel report's earlier periods (the units' mean) are what the earlier KF reports said: a
+    follow-up's the units' outcome, a plan's the units' targets, marked "(målvärde)" (unmarked, a
+    plan's mean read as an outcome, the fall from the target the document's chart once drew).
+    Checked for the indicators the units' values are averaged for, against each earlier report."""
+    master = masterfile.load(demo[0] / "styrmodell.xlsx")[0]
+    by_name = {p.name: p for p in master.periods}
+    averaged = {i.id for i in master.indicators if i.aggregation not in ("summa", "viktat", "ingen")}
+    assert averaged
+
+    def kf_column(pid: str, column: str) -> dict:
+        book = load_workbook(demo[0] / "rapporter" / pid / f"KF-rapport {pid}.xlsx", read_only=True)
+        return {r[0]: r[1] for r in excel_table(book, "Nyckeltal", ["Id", column])}
+
+    earlier = kf_column(period, "Tidigare perioder (enheternas medel)")
+    checked = set()
+    for ind, text in earlier.items():
+        for entry in (text or "-").split("; "):
+            if entry == "-" or ind not in averaged:
+                continue
+            name, value = entry.rsplit(": ", 1)
+            target = name.endswith(" (målvärde)")
+            earlier_period = by_name[name.removesuffix(" (målvärde)")]
+            assert target == (earlier_period.kind == "plan"), entry
+            said = kf_column(earlier_period.id, "Enheternas målvärde" if target else "Enheternas utfall")[ind]
+            assert parse(value) == float(Decimal(str(said)).quantize(Decimal("0.1"), ROUND_HALF_UP)), (ind, entry, said)
+            checked.add(earlier_period.kind)
+    assert "plan" in checked and len(checked) >= 2, checked  # the plan and at least one follow-up
 
 
 @pytest.mark.parametrize("period", ["2027-T1", "2027-delar", "2027-helar"])

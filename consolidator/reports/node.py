@@ -381,8 +381,13 @@ class NodeReport:
             else:
                 agg, sources = r.indicator_targets(self.node.id, ind)
                 count = len(sources)
-            trend = history.indicator_trend(ind.id, earlier) if history else {}
-            trend_text = "; ".join(f"{self.period_name(p)}: {trend[p]:.1f}".replace(".", ",") for p in earlier if p in trend) or "-"
+            # the units' outcomes at earlier follow-ups; a plan's values are their targets, and said so
+            # (a plan's mean read as an outcome made a fall from 100 % of the target that never happened)
+            trend = history.indicator_trend(ind.id, earlier, kind="outcome") if history else {}
+            aims = history.indicator_trend(ind.id, earlier, kind="target") if history else {}
+            trend_text = "; ".join(
+                f"{self.period_name(p)}{'' if p in trend else ' (målvärde)'}: {trend.get(p, aims.get(p)):.1f}".replace(".", ",")
+                for p in earlier if p in trend or p in aims) or "-"
             if used is not None:
                 known = used.compared.get(ind.kolada) if ind.kolada else None
             else:
@@ -396,7 +401,7 @@ class NodeReport:
                                    col("Utgångsvärde", 12, IND), col("Målvärde", 11, IND), col("Utfall", 11, IND),
                                    col("Trafikljus", 13), col("Enheternas utfall" if self.follow else "Enheternas målvärde", 13, IND),
                                    col("Aggregering", 12), col("Antal enheter", 10, "0"),
-                                   col("Tidigare perioder (enheternas medel)", 26, wrap=True),
+                                   col("Tidigare perioder (enheternas medel)", 30, wrap=True),
                                    col("Mål", 14), col("Kolada: jämförelse", 34, wrap=True)], rows, name="Nyckeltal")
         colour_lights(sheet, f"H{first}:H{first + len(rows)}")
         for i, ind in enumerate(indicators):  # the target's cell in the master data, the outcome's true source
