@@ -440,10 +440,14 @@ def test_libreoffice_starts_from_the_kept_profile_and_makes_the_pdfs_a_fresh_pro
         folder = tmp_path / run
         folder.mkdir()
         docs = [shutil.copyfile(d, folder / d.name) for d in documents(demo[0] / "rapporter" / "2027-T1")[:3]]
+        if run == "seeded":  # a mark in the seed: each process's profile must be a copy of it
+            (pdf.Seed(pdf.soffice()).path / "user" / "rodtrad-märke").write_text("från fröet")
         with pdf.Office(2, ahead=ahead) as office:
             made[run], findings = office.convert(docs)
+            copied = [(Path(office.tmp) / f"profile{i}" / "user" / "rodtrad-märke").exists() for i in (0, 1)]
         assert findings == [] and len(made[run]) == 3
         assert office.seeded == ({0, 1} if run == "seeded" else set())
+        assert copied == ([True, True] if run == "seeded" else [False, False])
         assert office.seed.usable() and office.seed.path.parent == tmp_path / "cache"
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     assert not list((tmp_path / "cache").glob(".seed-*"))  # nothing half-kept left behind
