@@ -1,5 +1,6 @@
 """Report documents: every figure is the Excel report's, the structure is accessible, the PDF is tagged,
 the municipality's template is used, a broken one is a finding, and a re-run gives the same bytes."""
+import hashlib
 import json
 import re
 import shutil
@@ -662,6 +663,45 @@ def test_consolidating_with_a_broken_template_writes_the_documents_with_the_defa
     shutil.rmtree(ws / "dokument")  # the default template gives the same bytes
     for docx in docs:
         assert docx.read_bytes() == (vimmerby / "rapporter" / "2027-delar" / docx.name).read_bytes()
+
+
+def earlier_defaults() -> dict[str, bytes]:
+    """Every version of the default template in the repository's history, by SHA-256 (none without git)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commits = subprocess.run(["git", "log", "--format=%H", "--", "templates/rapportmall.docx"], cwd=root,
+                                 capture_output=True, check=True, text=True).stdout.split()
+        found = {}
+        for commit in commits:
+            data = subprocess.run(["git", "show", f"{commit}:templates/rapportmall.docx"], cwd=root,
+                                  capture_output=True, check=True).stdout
+            found[hashlib.sha256(data).hexdigest()] = data
+        return found
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+
+
+def test_an_earlier_versions_untouched_default_template_gives_way_to_the_current_one_a_changed_one_is_kept(tmp_path):
+    """A workspace's dokument/rapportmall.docx that is still an earlier version's default (init copied
+    it) is an untouched default: the current default is used in its place. Changed in Word (here: a
+    header text), it is the municipality's own and used as it is."""
+    history = earlier_defaults()
+    if len(history) < 2:
+        pytest.skip("the repository's history (git) is needed for the earlier defaults")
+    current = hashlib.sha256(template.shipped().read_bytes()).hexdigest()
+    assert current in history and current not in template.EARLIER_DEFAULTS
+    assert template.EARLIER_DEFAULTS <= set(history)  # every one listed was a real default
+    for sha in template.EARLIER_DEFAULTS:
+        (tmp_path / "dokument").mkdir(exist_ok=True)
+        own = tmp_path / "dokument" / template.FILE_NAME
+        own.write_bytes(history[sha])
+        options, findings = document_write.prepare(tmp_path)
+        assert Path(options.template) == template.shipped() and findings == [], sha
+        changed = Document(str(own))
+        changed.sections[0].header.paragraphs[0].text = "{{ kommun }} – vår egen sidhuvudtext"
+        changed.save(own)
+        options, _ = document_write.prepare(tmp_path)
+        assert Path(options.template) == own, sha
 
 
 def test_the_shipped_template_is_the_one_the_code_makes_and_init_copies_it(tmp_path, workspace):

@@ -63,6 +63,31 @@ UNFILLABLE = ("en platshållare går inte att fylla i (bara namnen, som {{{{ tit
 shipped = styles.shipped  # the default template shipped with the package
 
 
+# SHA-256 of the default template as earlier versions wrote it (templates/rapportmall.docx in the
+# repository's history: c1890f1, 42f0bd7, fb47f27). `init` copies the default into the workspace;
+# a copy still byte for byte one of these was never changed, and the current default is used in its
+# place, so a municipality that never restyled its template gets what the current one gives (the
+# lean styles, Tabelltext) without a step of its own.
+EARLIER_DEFAULTS = frozenset({
+    "c84e5b2b6bc7bec55be095cfaf6b4e218022fcfbf50730004c663a9171a31e88",
+    "a18bcbc72dc9bad6a661e79b3c4993a9540ffa216a867c761c9bd0be2e0951c5",
+    "8b3b07624939ff100a24cb87a6a2bead1781edc8f44f64c657aef2c1746e9eb1",
+})
+
+
+def untouched_default(path: Path) -> bool:
+    """Whether the file at `path` is an earlier version's default template, unchanged (EARLIER_DEFAULTS)."""
+    import hashlib  # noqa: PLC0415
+
+    try:
+        path = Path(path)
+        if path.stat().st_size > 1 << 20:  # the defaults are ~40-80 KB: a larger file is the municipality's own
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() in EARLIER_DEFAULTS
+    except OSError:
+        return False
+
+
 def in_workspace(root: Path) -> Path:
     return Path(root) / FOLDER / FILE_NAME
 

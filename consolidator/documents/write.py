@@ -32,14 +32,15 @@ class Options:
 def prepare(root: Path | None, nodes=None, keep_charts: bool = False,
             period: str | None = None) -> tuple[Options, list]:
     """Options for a run in workspace `root`: its own template (dokument/rapportmall.docx) when it can
-    be used, else the shipped one; findings say why a workspace template was not used and, with
+    be used, else the shipped one (also in place of an earlier version's default that was never
+    changed: template.untouched_default); findings say why a workspace template was not used and, with
     `period` (its id), which headings of dokument/texter-<period>.md are no section. `keep_charts`:
     charts are kept in the workspace's CHARTS folder and taken from it (never for an auditor's rebuild)."""
     findings: list = []
     chosen = tpl.shipped()
     if root is not None:
         own = tpl.in_workspace(root)
-        if own.exists():
+        if own.exists() and not tpl.untouched_default(own):
             usable, findings = tpl.check(own)
             if usable:
                 chosen = own
