@@ -398,6 +398,48 @@ def test_libreoffice_started_ahead_ends_when_the_consolidation_is_killed(tmp_pat
     assert not [g for g in groups if group_alive(g)]
 
 
+@pytest.mark.skipif(not Path("/proc").exists(), reason="POSIX signals and /proc")
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_consolidation_ended_by_sigterm_or_sighup_cleans_up_says_avbrutet_and_the_next_run_works(demo, tmp_path,
+                                                                                                 signame):
+    """A scheduler's `kill` (SIGTERM) or a closed terminal (SIGHUP) in the middle of a consolidation
+    with PDFs: it ends as Ctrl-C does, with "Avbrutet." and 128 + the signal, no traceback, and
+    leaves no lock, no staged folder, no LibreOffice and no temporary profile; the next run works."""
+    import signal
+    import sys
+    import time
+
+    root = tmp_path / "ws"
+    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.pdf"))
+    before = set(Path(tempfile_dir()).glob("rodtrad-lo-*"))
+    run = subprocess.Popen([sys.executable, "-c", "from rodtrad.consolidator.cli import main; main()", "consolidate",
+                            str(root), "--period", "2027-delar", "--dokument", "pdf"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = root / "rapporter" / ".2027-delar.lock"
+    until = time.monotonic() + 60
+    while not lock.exists() and run.poll() is None and time.monotonic() < until:
+        time.sleep(0.02)
+    time.sleep(0.4)  # into the validation and the reports, LibreOffice started ahead
+    assert run.poll() is None, "the consolidation ended before it could be signalled"
+    run.send_signal(getattr(signal, signame))
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 128 + getattr(signal, signame), (run.returncode, err[-2000:])
+    assert "Avbrutet." in err and "Traceback" not in err + out
+    assert not [p.name for p in (root / "rapporter").glob(".2027-delar*")]  # no lock, no staged folder
+    until = time.monotonic() + 5
+    while set(Path(tempfile_dir()).glob("rodtrad-lo-*")) - before and time.monotonic() < until:
+        time.sleep(0.1)
+    assert not set(Path(tempfile_dir()).glob("rodtrad-lo-*")) - before  # LibreOffice's profiles removed
+    again = CliRunner().invoke(main, ["consolidate", str(root), "--period", "2027-delar", "--dokument", "docx"])
+    assert again.exit_code == 0, again.output
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
 def test_libreoffice_is_found_on_path_where_its_installers_put_it_or_where_rodtrad_soffice_says(tmp_path, monkeypatch):
     program = tmp_path / "LibreOffice" / "program" / "soffice.exe"
     program.parent.mkdir(parents=True)

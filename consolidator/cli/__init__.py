@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -24,17 +25,65 @@ LISTED = 20  # lines of one list a command prints (files ignored, units missing)
 _swedish()  # click's own messages in Swedish
 
 
+class Terminated(BaseException):
+    """The command was asked to end (SIGTERM: a scheduler, `kill`; SIGHUP: its terminal closed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(main_pid: int):
+    """A handler that ends the command as Ctrl-C does (Terminated, so every `finally` runs: the
+    period's lock released, staged folders and LibreOffice's processes and profiles removed).
+    A process forked from this one (a worker) dies of the signal as it would have without it."""
+
+    def handler(signum, _frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated(signum)
+
+    return handler
+
+
+def _catch_signals() -> dict:
+    """SIGTERM and SIGHUP raise Terminated in this process (POSIX; the main thread only, and only
+    where nobody else handles them); returns the handlers replaced, for `_restore`."""
+    import threading  # noqa: PLC0415
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    handler, replaced = _on_signal(os.getpid()), {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            replaced[number] = signal.signal(number, handler)
+    return replaced
+
+
+def _restore(replaced: dict) -> None:
+    for number, before in replaced.items():
+        signal.signal(number, before)
+
+
 class Guarded(click.Group):
     """No traceback reaches a user: an error nobody foresaw (a full disk, a folder that may not be
     written, a worker process that died) ends the command with one line in Swedish and exit code 2.
-    `RODTRAD_DEBUG=1` lets the traceback through, for whoever maintains the installation."""
+    `RODTRAD_DEBUG=1` lets the traceback through, for whoever maintains the installation. Ctrl-C,
+    SIGTERM and SIGHUP end it with "Avbrutet." and 128 + the signal's number, after its clean-up."""
 
     def invoke(self, ctx):
+        replaced = _catch_signals()
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, click.Abort):  # Ctrl-C: 128 + SIGINT as shells say it, never 1 (a workbook's errors)
             click.echo("Avbrutet.", err=True)
             ctx.exit(130)
+        except Terminated as stop:
+            click.echo("Avbrutet.", err=True)
+            ctx.exit(128 + stop.signum)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except BrokenPipeError:
@@ -45,6 +94,8 @@ class Guarded(click.Group):
             click.echo(f"Fel: {explain(exc)}. Kommandot avbröts. "
                        "(Kör med RODTRAD_DEBUG=1 för detaljer till den som förvaltar Röd tråd.)", err=True)
             ctx.exit(2)
+        finally:
+            _restore(replaced)
 
 
 
