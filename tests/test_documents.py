@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections import Counter
 from datetime import date, datetime
@@ -411,7 +412,7 @@ def test_a_consolidation_ended_by_sigterm_or_sighup_cleans_up_says_avbrutet_and_
 
     root = tmp_path / "ws"
     shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.pdf"))
-    before = set(Path(tempfile_dir()).glob("rodtrad-lo-*"))
+    before = set(Path(tempfile.gettempdir()).glob("rodtrad-lo-*"))
     run = subprocess.Popen([sys.executable, "-c", "from rodtrad.consolidator.cli import main; main()", "consolidate",
                             str(root), "--period", "2027-delar", "--dokument", "pdf"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -427,17 +428,11 @@ def test_a_consolidation_ended_by_sigterm_or_sighup_cleans_up_says_avbrutet_and_
     assert "Avbrutet." in err and "Traceback" not in err + out
     assert not [p.name for p in (root / "rapporter").glob(".2027-delar*")]  # no lock, no staged folder
     until = time.monotonic() + 5
-    while set(Path(tempfile_dir()).glob("rodtrad-lo-*")) - before and time.monotonic() < until:
+    while set(Path(tempfile.gettempdir()).glob("rodtrad-lo-*")) - before and time.monotonic() < until:
         time.sleep(0.1)
-    assert not set(Path(tempfile_dir()).glob("rodtrad-lo-*")) - before  # LibreOffice's profiles removed
+    assert not set(Path(tempfile.gettempdir()).glob("rodtrad-lo-*")) - before  # LibreOffice's profiles removed
     again = CliRunner().invoke(main, ["consolidate", str(root), "--period", "2027-delar", "--dokument", "docx"])
     assert again.exit_code == 0, again.output
-
-
-def tempfile_dir() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
 
 
 def test_libreoffice_is_found_on_path_where_its_installers_put_it_or_where_rodtrad_soffice_says(tmp_path, monkeypatch):

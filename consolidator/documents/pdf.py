@@ -149,7 +149,7 @@ class Seed:
             if _whole(profile):  # not removed or replaced by another run while it was copied
                 return True
         except OSError:
-            pass
+            pass  # a copy that failed is removed below: the process starts on a fresh profile
         shutil.rmtree(profile, ignore_errors=True)
         return False
 
@@ -225,8 +225,8 @@ def _cache_home() -> Path:
 
 
 class Office:
-    """LibreOffice for one consolidation's PDFs: `processes` at most at the same time, each with its
-    own fresh profile in a temporary folder (removed by `close`).
+    """LibreOffice for one consolidation's PDFs: `processes` at most at the same time, each with a
+    profile of its own in a temporary folder (a copy of the seed when one is kept; removed by `close`).
 
     `ahead=True` starts them at once, before the documents exist (POSIX only): each waits with its
     profile open, and `convert` hands it its share through LibreOffice's own single-instance pipe (a
@@ -373,7 +373,8 @@ class Office:
         self.faultless = whole[0] if whole and self.faultless is None else self.faultless
         if any(again) and (self.started or self.seeded):
             # a share whose process started ahead or from the seed went wrong: once more, in fresh processes
-            said = self._run([g for g in again if g], len(groups), deadline, fresh=True)
+            # on profiles no process has used (past those started ahead, also any never handed a share)
+            said = self._run([g for g in again if g], max(len(groups), len(self.started)), deadline, fresh=True)
             if any(d.with_suffix(".pdf").exists() for i in self.seeded if i < len(again) for d in again[i]):
                 self.seed.forget()  # a fresh profile did what the seeded one did not: the next run makes a new seed
         findings = [FAILED(file=d.name, value=d.name, params={"detail": said.get(d, "ingen PDF skrevs")})

@@ -80,12 +80,10 @@ def ensure(docx) -> tuple[dict[str, str], list[str]]:
 
     by_name, ids = _names(docx)
     found, added = dict(by_name), []
-    for name in USED:
-        if name in by_name:
-            found[name] = by_name[name]
-            continue
-        shipped = {_ui(s.find(qn("w:name")).get(qn("w:val"))): sid for sid, s in _shipped().items()
-                   if s.find(qn("w:name")) is not None}
+    missing = [name for name in USED if name not in by_name]
+    shipped = {_ui(s.find(qn("w:name")).get(qn("w:val"))): sid for sid, s in _shipped().items()
+               if s.find(qn("w:name")) is not None} if missing else {}
+    for name in missing:
         sid = shipped.get(name)
         if sid is None:
             continue
@@ -114,10 +112,16 @@ def _copy(docx, sid: str, ids: set[str]) -> None:
             break
         docx.styles.element.append(style)
         ids.add(one)
-        for tag in ("w:basedOn", "w:link", "w:next"):
-            ref = style.find(qn(tag))
-            if ref is not None and ref.get(qn("w:val")) not in ids:
-                todo.append(ref.get(qn("w:val")))
+        todo += [sid for sid in references(style) if sid not in ids]
+
+
+def references(style) -> list[str]:
+    """The style ids a <w:style> element names: the style it is based on, its linked character
+    style and the style of the paragraph after it (a style kept or copied needs them too)."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    refs = (style.find(qn(tag)) for tag in ("w:basedOn", "w:link", "w:next"))
+    return [ref.get(qn("w:val")) for ref in refs if ref is not None and ref.get(qn("w:val"))]
 
 
 def _numbering(docx, num_id: str) -> str | None:
